@@ -1,0 +1,282 @@
+package dev.canopy.cli;
+
+import dev.canopy.config.CanopyConfig;
+import dev.canopy.data.CaliforniaHousing;
+import dev.canopy.error.CanopyException;
+import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.json.Json;
+import dev.canopy.training.RunStatus;
+import dev.canopy.training.StatusRequest;
+import dev.canopy.training.SuperviseRequest;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.TrainerStatus;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Canopy's command line: the same functions as on Lambda, invoked in-process (or on Lambda with
+ * {@code canopy.invoke.mode=lambda}). With {@code --json}, stdout holds exactly the function's answer and
+ * nothing else; progress and logs go to stderr. A failed command exits non-zero with one line on stderr.
+ *
+ * <p>In a Lambda container (native build) there are no arguments and the Lambda runtime API is set: the
+ * application then just serves invocations, as Quarkus' default main would.
+ */
+@QuarkusMain
+public class CanopyMain implements QuarkusApplication {
+    static final String USAGE = """
+            usage: java -jar target/canopy-runner.jar <command> [options]
+              train   --data <path|file:|s3:|https: URI> [--target MedHouseVal] [--features a,b,..]
+                      [--algorithms random_forest,decision_tree,gradient_boosting] [--test-fraction 0.2]
+                      [--seed 42] [--test-data <uri>] [--param random_forest.trees=300 ...] [--out <dir|s3 uri>]
+                      [--run-id <id>] [--json]
+              status  --run <runId> [--out <dir|s3 uri>] [--json]
+              demo    [--data <uri>] [--out <dir|s3 uri>] [--json]
+              bench tree --data <uri> [--repeat 3] [--json]
+            """;
+
+    private static final Set<String> FLAGS = Set.of("json", "help");
+    private static final Set<String> TRAIN_OPTIONS = Set.of("data", "target", "features", "algorithms", "test-fraction",
+            "seed", "test-data", "param", "out", "run-id", "json");
+
+    @Inject
+    FunctionInvoker invoker;
+
+    @Inject
+    CanopyConfig config;
+
+    @ConfigProperty(name = "aws.lambda.runtime.api")
+    Optional<String> lambdaRuntimeApi;
+
+    final PrintStream out = System.out;
+    final PrintStream err = System.err;
+
+    @Override
+    public int run(String... argv) {
+        if (argv.length == 0 && lambdaRuntimeApi.isPresent()) {
+            Quarkus.waitForExit();
+            return 0;
+        }
+        try {
+            Args args = Args.parse(argv, FLAGS);
+            List<String> words = args.positional();
+            if (words.isEmpty() || args.flag("help")) {
+                err.print(USAGE);
+                return words.isEmpty() && !args.flag("help") ? 2 : 0;
+            }
+            return switch (words.getFirst()) {
+                case "train" -> train(args);
+                case "status" -> status(args);
+                case "demo" -> demo(args);
+                case "bench" -> bench(args);
+                default -> throw new InvalidInputException("command", words.getFirst(),
+                        "unknown command; use train, status, demo or bench");
+            };
+        } catch (FunctionInvocationException e) {
+            err.println("canopy: " + e.errorType() + ": " + oneLine(e.errorMessage()));
+            return 1;
+        } catch (CanopyException e) {
+            err.println("canopy: " + e.errorType() + ": " + oneLine(e.getMessage()));
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("canopy: " + e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())));
+            return 1;
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    // ---- train ----------------------------------------------------------------------------------
+
+    private int train(Args args) {
+        args.allow(TRAIN_OPTIONS);
+        SuperviseRequest req = superviseRequest(args, args.get("data"));
+        return report(runWithProgress(req), args.flag("json"));
+    }
+
+    SuperviseRequest superviseRequest(Args args, String data) {
+        if (data == null) {
+            throw new InvalidInputException("--data", null, "required: a path, file:, s3:// or https:// URI");
+        }
+        String runId = args.get("run-id") != null ? args.get("run-id")
+                : "run-" + UUID.randomUUID().toString().substring(0, 8);
+        return new SuperviseRequest(runId, data, args.get("target"), args.list("features"), args.list("algorithms"),
+                args.decimal("test-fraction"), args.integer("seed"), args.get("test-data"), params(args.all("param")),
+                outDir(args));
+    }
+
+    private String outDir(Args args) {
+        return args.get("out") != null ? args.get("out") : config.outputUri();
+    }
+
+    /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; values are validated by the trainer. */
+    static Map<String, Map<String, Object>> params(List<String> given) {
+        if (given.isEmpty()) {
+            return null;
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (String p : given) {
+            int dot = p.indexOf('.');
+            int eq = p.indexOf('=');
+            if (dot <= 0 || eq < dot + 2 || eq == p.length() - 1) {
+                throw new InvalidInputException("--param", p, "expected algorithm.name=value, e.g. random_forest.trees=300");
+            }
+            out.computeIfAbsent(p.substring(0, dot), k -> new LinkedHashMap<>()).put(p.substring(dot + 1, eq), p.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** Runs supervise while printing trainer progress on stderr as it changes. */
+    SuperviseResult runWithProgress(SuperviseRequest req) {
+        CompletableFuture<SuperviseResult> run = CompletableFuture.supplyAsync(
+                () -> invoker.invoke("supervise", req, SuperviseResult.class), Thread::startVirtualThread);
+        Map<String, String> shown = new HashMap<>();
+        while (true) {
+            try {
+                return run.get(400, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException poll) {
+                showProgress(req, shown);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        }
+    }
+
+    private void showProgress(SuperviseRequest req, Map<String, String> shown) {
+        try {
+            RunStatus s = invoker.invoke("status", new StatusRequest(req.runId(), req.out()), RunStatus.class);
+            for (TrainerStatus t : s.trainers()) {
+                String line = String.format(Locale.ROOT, "  %-18s %-12s %s", t.algorithm(), t.state(), t.detail());
+                if (!line.equals(shown.put(t.algorithm(), line))) {
+                    err.println(line);
+                }
+            }
+        } catch (RuntimeException notYet) {
+            // no status written yet; the next poll will show it
+        }
+    }
+
+    private int report(SuperviseResult r, boolean json) {
+        if (json) {
+            out.println(Json.writeString(r));
+        } else {
+            out.print(Tables.supervise(r));
+        }
+        if (r.best() == null) {
+            String first = r.results().isEmpty() ? "no trainer ran" : r.results().getFirst().error();
+            err.println("canopy: every trainer failed: " + oneLine(first));
+            return 1;
+        }
+        return 0;
+    }
+
+    // ---- status ---------------------------------------------------------------------------------
+
+    private int status(Args args) {
+        args.allow(Set.of("run", "out", "json"));
+        if (args.get("run") == null) {
+            throw new InvalidInputException("--run", null, "required: the run id printed by train");
+        }
+        RunStatus s = invoker.invoke("status", new StatusRequest(args.get("run"), outDir(args)), RunStatus.class);
+        if (args.flag("json")) {
+            out.println(Json.writeString(s));
+        } else {
+            out.print(Tables.status(s));
+        }
+        return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED) ? 1 : 0;
+    }
+
+    // ---- demo -----------------------------------------------------------------------------------
+
+    private int demo(Args args) {
+        args.allow(Set.of("data", "out", "json", "seed"));
+        String data = args.get("data");
+        if (data == null) {
+            Path cache = Path.of(config.data().cacheDir());
+            try {
+                err.println("canopy: using California housing from " + cache.resolve(CaliforniaHousing.FILE_NAME)
+                        + " (downloaded once from " + config.data().californiaHousingUrl() + " if absent)");
+                data = CaliforniaHousing.ensure(cache, URI.create(config.data().californiaHousingUrl()),
+                        config.data().httpTimeout()).toString();
+            } catch (Exception e) {
+                throw new InvalidInputException("--data", null, "California housing is not cached and could not be "
+                        + "downloaded (" + e + "); pass it with --data <path to california_housing.csv>, e.g. "
+                        + "--data ../shared/data/california_housing.csv");
+            }
+        }
+        return report(runWithProgress(superviseRequest(args, data)), args.flag("json"));
+    }
+
+    // ---- bench ----------------------------------------------------------------------------------
+
+    private int bench(Args args) {
+        List<String> words = args.positional();
+        if (words.size() < 2 || !words.get(1).equals("tree")) {
+            throw new InvalidInputException("bench", words.size() < 2 ? null : words.get(1), "expected: bench tree");
+        }
+        args.allow(Set.of("data", "repeat", "json", "out", "seed", "algorithms", "param", "target", "features",
+                "test-fraction", "test-data"));
+        long repeat = args.integer("repeat") == null ? 3 : args.integer("repeat");
+        if (repeat < 1 || repeat > 100) {
+            throw new InvalidInputException("--repeat", repeat, "must be between 1 and 100");
+        }
+        List<Map<String, Object>> runs = new ArrayList<>();
+        SuperviseResult last = null;
+        for (int i = 0; i <= repeat; i++) {
+            SuperviseRequest req = superviseRequest(args, args.get("data"));
+            long t0 = System.nanoTime();
+            last = invoker.invoke("supervise", req, SuperviseResult.class);
+            long wall = (System.nanoTime() - t0) / 1_000_000;
+            err.printf(Locale.ROOT, "canopy: bench tree %s %d: %d ms%n", i == 0 ? "warm-up" : "run", i, wall);
+            if (i > 0) {
+                runs.add(Map.of("wallMillis", wall));
+            }
+            if (last.best() == null) {
+                throw new IllegalStateException("every trainer failed: " + last.results().getFirst().error());
+            }
+        }
+        long[] walls = runs.stream().mapToLong(m -> (Long) m.get("wallMillis")).sorted().toArray();
+        long median = walls.length % 2 == 1 ? walls[walls.length / 2]
+                : (walls[walls.length / 2 - 1] + walls[walls.length / 2]) / 2;
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "tree");
+        report.put("runs", runs);
+        report.put("medianWallMillis", median);
+        report.put("last", last);
+        if (args.flag("json")) {
+            out.println(Json.writeString(report));
+        } else {
+            out.printf(Locale.ROOT, "bench tree: median %d ms over %d runs %s%n", median, walls.length, runs);
+            out.print(Tables.supervise(last));
+        }
+        return 0;
+    }
+}

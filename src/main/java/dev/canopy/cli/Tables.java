@@ -1,0 +1,44 @@
+package dev.canopy.cli;
+
+import dev.canopy.training.RunStatus;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.TrainResult;
+import dev.canopy.training.TrainerStatus;
+
+import java.util.Locale;
+
+/** The readable (non-JSON) renderings of results. */
+final class Tables {
+    private Tables() {
+    }
+
+    static String supervise(SuperviseResult r) {
+        StringBuilder sb = new StringBuilder();
+        var d = r.dataset();
+        sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
+                r.runId(), d.uri(), d.rows(), d.trainRows(), d.testRows(), d.target(), r.wallMillis() / 1000.0));
+        sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s %9s %10s%n",
+                "rank", "algorithm", "state", "mse", "rmse", "mae", "r2", "train s", "model KB"));
+        int rank = 1;
+        for (TrainResult t : r.results()) {
+            if (t.error() == null) {
+                sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %8.4f %8.4f %8.4f %8.4f %9.2f %10d%n", rank++,
+                        t.algorithm(), t.state(), t.mse(), t.rmse(), t.mae(), t.r2(), t.trainMillis() / 1000.0,
+                        t.modelBytes() / 1024));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
+            }
+        }
+        sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best()).append('\n');
+        return sb.toString();
+    }
+
+    static String status(RunStatus s) {
+        StringBuilder sb = new StringBuilder("run " + s.runId() + "\n");
+        for (TrainerStatus t : s.trainers()) {
+            sb.append(String.format(Locale.ROOT, "%-18s %-12s %5.0f%%  %-20s %s%s%n", t.algorithm(), t.state(),
+                    t.progress() * 100, t.detail(), t.updatedAt(), t.error() == null ? "" : "  " + t.error()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.canopy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Canopy's settings. Every key can also be set from the environment in the usual Quarkus way
+ * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). The README's configuration table lists them.
+ */
+@ConfigMapping(prefix = "canopy")
+public interface CanopyConfig {
+
+    /** Where runs are written when a request names no {@code out}: a path, {@code file:} or {@code s3://} URI. */
+    @WithDefault("canopy-out")
+    String outputUri();
+
+    Invoke invoke();
+
+    Data data();
+
+    interface Invoke {
+        /** {@code local}: functions call each other in-process; {@code lambda}: through the Lambda Invoke API. */
+        @WithDefault("local")
+        Mode mode();
+
+        /** Deployed names (or ARNs) of the functions Canopy invokes. */
+        Functions functions();
+
+        /** Lambda endpoint override, e.g. {@code http://127.0.0.1:3001} for {@code sam local start-lambda}. */
+        Optional<URI> endpoint();
+
+        /** AWS region of the Lambda client; the SDK's default region chain when absent. */
+        Optional<String> region();
+
+        /**
+         * HTTP read timeout of an invocation. Must exceed the invoked function's own timeout (Lambda's
+         * maximum is 15 minutes), or the caller gives up on a trainer that is still working.
+         */
+        @WithDefault("PT15M30S")
+        Duration readTimeout();
+
+        /** Calls in all for one invocation when Lambda throttles (429) or fails (5xx); never for timeouts. */
+        @WithDefault("3")
+        int maxAttempts();
+    }
+
+    interface Functions {
+        @WithDefault("canopy-supervise")
+        String supervise();
+
+        @WithDefault("canopy-train")
+        String train();
+
+        @WithDefault("canopy-status")
+        String status();
+
+        @WithDefault("canopy-predict")
+        String predict();
+    }
+
+    enum Mode {
+        LOCAL, LAMBDA
+    }
+
+    interface Data {
+        /** Where downloaded reference data is cached (scikit-learn keeps it in ~/scikit_learn_data). */
+        @WithDefault("${user.home}/.cache/canopy")
+        String cacheDir();
+
+        /** The public source of California housing: StatLib's cal_housing.tgz, the file scikit-learn fetches. */
+        @WithDefault("https://ndownloader.figshare.com/files/5976036")
+        String californiaHousingUrl();
+
+        /** Connect and read timeout for https:// data. */
+        @WithDefault("PT60S")
+        Duration httpTimeout();
+    }
+}

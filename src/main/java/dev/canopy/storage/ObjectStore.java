@@ -1,0 +1,47 @@
+package dev.canopy.storage;
+
+import java.util.List;
+
+/**
+ * The storage port: where data sets, models, status records and predictions live. Adapters:
+ * {@link dev.canopy.storage.s3.S3ObjectStore} (S3 and anything that speaks its HTTP API),
+ * {@link dev.canopy.storage.local.LocalObjectStore} (a directory), and a read-only https reader.
+ *
+ * <p>All methods take full URIs ({@code s3://b/k}, {@code file:/p}, a path). Missing objects raise
+ * {@link dev.canopy.error.ObjectNotFoundException}; other failures raise
+ * {@link dev.canopy.error.StorageException}, marked retryable when the fault is transient.
+ * Implementations are thread-safe.
+ */
+public interface ObjectStore {
+
+    /** Reads the whole object. */
+    byte[] read(String uri);
+
+    /**
+     * Reads the whole object, failing with {@link dev.canopy.error.ConflictException} unless its version is
+     * still {@code expectedVersion}. This is how every trainer of a run sees the data version the run pinned.
+     */
+    byte[] read(String uri, String expectedVersion);
+
+    /** Reads {@code length} bytes from {@code offset}; fewer only at the end of the object. */
+    byte[] readRange(String uri, long offset, int length);
+
+    /** Creates or replaces the object. Replacing with the same bytes is harmless: writes are idempotent. */
+    void write(String uri, byte[] data, String contentType);
+
+    /** Lists the objects whose URI starts with {@code prefixUri}, sorted by URI. */
+    List<ObjectInfo> list(String prefixUri);
+
+    /** Size and version of one object. */
+    ObjectInfo head(String uri);
+
+    /** Whether the object exists (a missing object is not an error here). */
+    default boolean exists(String uri) {
+        try {
+            head(uri);
+            return true;
+        } catch (dev.canopy.error.ObjectNotFoundException e) {
+            return false;
+        }
+    }
+}

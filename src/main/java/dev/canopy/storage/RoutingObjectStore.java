@@ -1,0 +1,58 @@
+package dev.canopy.storage;
+
+import dev.canopy.error.InvalidInputException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends each call to the adapter for the URI's scheme. A scheme with no adapter configured (for example
+ * {@code s3://} on a machine with no S3 settings) is a clear input error, not a null pointer.
+ */
+public final class RoutingObjectStore implements ObjectStore {
+    private final Map<String, ObjectStore> byScheme;
+
+    public RoutingObjectStore(Map<String, ObjectStore> byScheme) {
+        this.byScheme = Map.copyOf(byScheme);
+    }
+
+    private ObjectStore route(String uri) {
+        StorageUri parsed = StorageUri.parse("uri", uri);
+        ObjectStore store = byScheme.get(parsed.scheme());
+        if (store == null) {
+            throw new InvalidInputException("uri", uri, "no storage configured for scheme '" + parsed.scheme()
+                    + "'; configured: " + byScheme.keySet());
+        }
+        return store;
+    }
+
+    @Override
+    public byte[] read(String uri) {
+        return route(uri).read(uri);
+    }
+
+    @Override
+    public byte[] read(String uri, String expectedVersion) {
+        return route(uri).read(uri, expectedVersion);
+    }
+
+    @Override
+    public byte[] readRange(String uri, long offset, int length) {
+        return route(uri).readRange(uri, offset, length);
+    }
+
+    @Override
+    public void write(String uri, byte[] data, String contentType) {
+        route(uri).write(uri, data, contentType);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefixUri) {
+        return route(prefixUri).list(prefixUri);
+    }
+
+    @Override
+    public ObjectInfo head(String uri) {
+        return route(uri).head(uri);
+    }
+}

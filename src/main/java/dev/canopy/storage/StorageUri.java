@@ -1,0 +1,55 @@
+package dev.canopy.storage;
+
+import dev.canopy.error.InvalidInputException;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * A parsed storage location. Canopy accepts {@code s3://bucket/key}, {@code file:} URIs, plain local paths
+ * and (read-only) {@code https://} URLs.
+ *
+ * @param scheme {@code s3}, {@code file} or {@code https}
+ * @param bucket the S3 bucket, or {@code null}
+ * @param path   the S3 key, the absolute local path, or the whole URL for https
+ */
+public record StorageUri(String scheme, String bucket, String path) {
+
+    public static StorageUri parse(String field, String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new InvalidInputException(field, uri, "a URI is required (s3://bucket/key, file:/path or a path)");
+        }
+        if (uri.startsWith("s3://")) {
+            String rest = uri.substring(5);
+            int slash = rest.indexOf('/');
+            String bucket = slash < 0 ? rest : rest.substring(0, slash);
+            String key = slash < 0 ? "" : rest.substring(slash + 1);
+            if (bucket.isEmpty()) {
+                throw new InvalidInputException(field, uri, "an s3 URI needs a bucket: s3://bucket/key");
+            }
+            return new StorageUri("s3", bucket, key);
+        }
+        if (uri.startsWith("https://") || uri.startsWith("http://")) {
+            return new StorageUri("https", null, uri);
+        }
+        if (uri.startsWith("file:")) {
+            try {
+                return new StorageUri("file", null, Path.of(URI.create(uri)).toAbsolutePath().normalize().toString());
+            } catch (RuntimeException e) {
+                throw new InvalidInputException(field, uri, "not a valid file: URI (" + e.getMessage() + ")");
+            }
+        }
+        if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            throw new InvalidInputException(field, uri, "unsupported scheme; use s3://, file:, https:// or a path");
+        }
+        return new StorageUri("file", null, Path.of(uri).toAbsolutePath().normalize().toString());
+    }
+
+    /** Joins a relative name onto a prefix URI with exactly one slash, keeping the prefix's own form. */
+    public static String join(String prefix, String name) {
+        if (prefix.endsWith("/")) {
+            return prefix + name;
+        }
+        return prefix + "/" + name;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.canopy.storage.s3;
+
+import dev.canopy.error.CanopyException;
+import dev.canopy.error.ConflictException;
+import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.error.StorageException;
+import dev.canopy.storage.ObjectInfo;
+import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.StorageUri;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The storage port on S3, or anything that speaks its HTTP API (S3Proxy, LocalStack, MinIO: set the
+ * endpoint override and path-style access in the S3 client's configuration).
+ *
+ * <p>Versions are ETags. A read pinned to a version sends {@code If-Match}, so S3 itself refuses to hand
+ * out bytes of a newer object (HTTP 412) instead of Canopy checking after the fact.
+ */
+public final class S3ObjectStore implements ObjectStore {
+    private final S3Client s3;
+
+    public S3ObjectStore(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    private static StorageUri s3(String uri) {
+        StorageUri u = StorageUri.parse("uri", uri);
+        if (!u.scheme().equals("s3")) {
+            throw new IllegalArgumentException("not an s3:// URI: " + uri);
+        }
+        return u;
+    }
+
+    @Override
+    public byte[] read(String uri) {
+        return read(uri, null);
+    }
+
+    @Override
+    public byte[] read(String uri, String expectedVersion) {
+        StorageUri u = s3(uri);
+        return call("read", uri, () -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(u.bucket()).key(u.path())
+                .ifMatch(expectedVersion).build()).asByteArray());
+    }
+
+    @Override
+    public byte[] readRange(String uri, long offset, int length) {
+        if (length <= 0) {
+            return new byte[0];
+        }
+        StorageUri u = s3(uri);
+        return call("read range of", uri, () -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(u.bucket())
+                .key(u.path()).range("bytes=" + offset + "-" + (offset + length - 1)).build()).asByteArray());
+    }
+
+    @Override
+    public void write(String uri, byte[] data, String contentType) {
+        StorageUri u = s3(uri);
+        call("write", uri, () -> s3.putObject(b -> b.bucket(u.bucket()).key(u.path()).contentType(contentType),
+                RequestBody.fromBytes(data)));
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefixUri) {
+        StorageUri u = s3(prefixUri);
+        return call("list", prefixUri, () -> {
+            List<ObjectInfo> out = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(u.bucket())
+                    .prefix(u.path()).build()).contents()) {
+                out.add(new ObjectInfo("s3://" + u.bucket() + "/" + o.key(), o.size(), o.eTag()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public ObjectInfo head(String uri) {
+        StorageUri u = s3(uri);
+        HeadObjectResponse h = call("head", uri, () -> s3.headObject(b -> b.bucket(u.bucket()).key(u.path())));
+        return new ObjectInfo(uri, h.contentLength(), h.eTag());
+    }
+
+    /** Maps SDK failures onto Canopy's: missing, changed, transient (retry) or permanent (do not). */
+    private static <T> T call(String op, String uri, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (NoSuchKeyException | NoSuchBucketException e) {
+            throw new ObjectNotFoundException(uri);
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            if (status == 404) {
+                throw new ObjectNotFoundException(uri);
+            }
+            if (status == 412) {
+                throw new ConflictException("object changed during the run: " + uri
+                        + " no longer has the version the run pinned");
+            }
+            boolean transientFault = status == 429 || status == 503 || status >= 500 || e.isThrottlingException();
+            throw context(new StorageException("cannot " + op + " " + uri + ": HTTP " + status + " "
+                    + e.awsErrorDetails().errorCode(), transientFault, e), uri);
+        } catch (SdkClientException e) {
+            throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getMessage(), true, e), uri);
+        } catch (SdkException e) {
+            throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getMessage(), e.retryable(), e), uri);
+        }
+    }
+
+    private static StorageException context(StorageException e, String uri) {
+        return e.with("uri", uri);
+    }
+}

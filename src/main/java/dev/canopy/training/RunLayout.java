@@ -1,0 +1,55 @@
+package dev.canopy.training;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.storage.StorageUri;
+
+import java.util.regex.Pattern;
+
+/**
+ * Where a run keeps its objects, under the output location {@code out}:
+ * <pre>
+ * {out}/{runId}/status/{algorithm}.json     trainer states, read by the status function
+ * {out}/{runId}/models/{algorithm}.model    the Smile model
+ * {out}/{runId}/models/{algorithm}.json     its metadata
+ * {out}/{runId}/result.json                 the supervisor's answer
+ * </pre>
+ */
+public final class RunLayout {
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private RunLayout() {
+    }
+
+    /** Run ids become path segments, so they are restricted to a safe alphabet (no '/', no '..'). */
+    public static String checkRunId(String runId) {
+        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..")) {
+            throw new InvalidInputException("runId", runId,
+                    "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return runId;
+    }
+
+    public static String runDir(String out, String runId) {
+        return StorageUri.join(out, checkRunId(runId));
+    }
+
+    public static String statusDir(String out, String runId) {
+        return runDir(out, runId) + "/status/";
+    }
+
+    public static String status(String out, String runId, String algorithm) {
+        return statusDir(out, runId) + algorithm + ".json";
+    }
+
+    public static String model(String out, String runId, String algorithm) {
+        return runDir(out, runId) + "/models/" + algorithm + ".model";
+    }
+
+    public static String metadata(String out, String runId, String algorithm) {
+        return runDir(out, runId) + "/models/" + algorithm + ".json";
+    }
+
+    public static String result(String out, String runId) {
+        return runDir(out, runId) + "/result.json";
+    }
+}

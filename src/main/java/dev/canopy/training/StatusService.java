@@ -1,0 +1,30 @@
+package dev.canopy.training;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.storage.ObjectStore;
+
+import java.time.Clock;
+
+/** Reads the trainer states of a run; the answer of the {@code status} function. */
+public final class StatusService {
+    private final StatusBoard board;
+    private final String defaultOut;
+
+    public StatusService(ObjectStore store, Clock clock, String defaultOut) {
+        this.board = new StatusBoard(store, clock);
+        this.defaultOut = defaultOut;
+    }
+
+    public RunStatus status(StatusRequest req) {
+        if (req == null) {
+            throw new InvalidInputException("request", null, "a status request body is required");
+        }
+        String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
+        RunStatus s = board.read(out, RunLayout.checkRunId(req.runId()));
+        if (s.trainers().isEmpty()) {
+            throw new ObjectNotFoundException(RunLayout.statusDir(out, req.runId()));
+        }
+        return s;
+    }
+}

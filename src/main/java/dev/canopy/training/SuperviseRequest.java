@@ -1,0 +1,13 @@
+package dev.canopy.training;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Input of the {@code supervise} function. Only {@code data} is required. {@code params} maps an
+ * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}.
+ */
+public record SuperviseRequest(String runId, String data, String target, List<String> features,
+                               List<String> algorithms, Double testFraction, Long seed, String testData,
+                               Map<String, Map<String, Object>> params, String out) {
+}

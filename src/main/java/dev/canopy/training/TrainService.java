@@ -1,0 +1,248 @@
+package dev.canopy.training;
+
+import dev.canopy.data.Table;
+import dev.canopy.data.TableReader;
+import dev.canopy.error.CanopyException;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.inference.ModelCodec;
+import dev.canopy.inference.SmileTrees;
+import dev.canopy.inference.TreeEnsemble;
+import dev.canopy.json.Json;
+import dev.canopy.storage.ObjectStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One trainer: loads the data at the pinned version, splits it, fits one algorithm, evaluates it on the
+ * test rows, saves the model and its metadata, and publishes its state at every step.
+ */
+public final class TrainService {
+    public static final String DEFAULT_TARGET = "MedHouseVal";
+    public static final double DEFAULT_TEST_FRACTION = 0.2;
+    public static final long DEFAULT_SEED = 42;
+
+    /** Progress writes cost a storage call each; more often than this is noise. */
+    private static final long PROGRESS_INTERVAL_MILLIS = 300;
+
+    private final ObjectStore store;
+    private final StatusBoard board;
+    private final Clock clock;
+    private final String defaultOut;
+
+    public TrainService(ObjectStore store, Clock clock, String defaultOut) {
+        this.store = store;
+        this.board = new StatusBoard(store, clock);
+        this.clock = clock;
+        this.defaultOut = defaultOut;
+    }
+
+    public TrainResult train(TrainRequest req) {
+        if (req == null) {
+            throw new InvalidInputException("request", null, "a train request body is required");
+        }
+        Algorithm algorithm = Algorithm.parse("algorithm", req.algorithm());
+        String runId = RunLayout.checkRunId(req.runId());
+        String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
+        Map<String, Number> params = TrainingParams.resolve(algorithm, req.params());
+        String alg = algorithm.id();
+        try {
+            board.publish(out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
+            board.publish(out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + req.data(), null);
+            Prepared data = prepare(req);
+
+            board.publish(out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
+            long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
+            long t0 = System.nanoTime();
+            Object model = SmileTrainer.fit(algorithm, params, data.trainRows, data.names(), seed,
+                    throttled(out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees"));
+            long trainMillis = (System.nanoTime() - t0) / 1_000_000;
+
+            board.publish(out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
+            TreeEnsemble ensemble = SmileTrees.compile(model);
+            double[] predicted = new double[data.testY.length];
+            ensemble.predict(data.testColumns, data.testY.length, predicted);
+            Metrics m = Metrics.of(data.testY, predicted);
+
+            byte[] bytes = ModelCodec.write(model);
+            String modelUri = RunLayout.model(out, runId, alg);
+            store.write(modelUri, bytes, "application/x-java-serialized-object");
+            ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
+                    data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
+                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
+                    Instant.now(clock).toString());
+            store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
+
+            board.publish(out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
+                    (long) bytes.length, modelUri, params, null, data.summary);
+        } catch (RuntimeException e) {
+            String error = describe(e);
+            try {
+                board.publish(out, runId, alg, TrainerState.FAILED, 0, "failed", error);
+            } catch (RuntimeException statusFailure) {
+                e.addSuppressed(statusFailure);
+            }
+            if (e instanceof CanopyException ce) {
+                ce.with("algorithm", alg).with("runId", runId);
+            }
+            throw e;
+        }
+    }
+
+    static String describe(Throwable e) {
+        String type = e instanceof CanopyException ce ? ce.errorType() : e.getClass().getSimpleName();
+        return type + ": " + e.getMessage();
+    }
+
+    private ProgressListener throttled(String out, String runId, String alg, String unit) {
+        long[] last = {0};
+        return (done, total) -> {
+            long now = System.currentTimeMillis();
+            boolean publish;
+            synchronized (last) {
+                publish = done == total || now - last[0] >= PROGRESS_INTERVAL_MILLIS;
+                if (publish) {
+                    last[0] = now;
+                }
+            }
+            if (publish) {
+                board.publish(out, runId, alg, TrainerState.TRAINING, (double) done / total,
+                        done + "/" + total + " " + unit, null);
+            }
+        };
+    }
+
+    private static Map<String, String> libraries() {
+        Map<String, String> libs = new LinkedHashMap<>();
+        libs.put("smile", version(smile.regression.RandomForest.class, "6.3.0"));
+        libs.put("java", Runtime.version().toString());
+        libs.put("canopy", version(TrainService.class, "dev"));
+        return libs;
+    }
+
+    private static String version(Class<?> c, String fallback) {
+        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
+        return v == null ? fallback : v;
+    }
+
+    /** The training rows (row-major, target last), the test rows (column-major) and what they came from. */
+    record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary) {
+        String[] names() {
+            List<String> n = new ArrayList<>(summary.features());
+            n.add(summary.target());
+            return n.toArray(String[]::new);
+        }
+    }
+
+    Prepared prepare(TrainRequest req) {
+        String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
+        Double fraction = req.testFraction();
+        if (req.testData() == null) {
+            double f = fraction == null ? DEFAULT_TEST_FRACTION : fraction;
+            if (!(f > 0 && f < 1)) {
+                throw new InvalidInputException("testFraction", fraction, "must be greater than 0 and less than 1");
+            }
+        }
+        String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
+        Table table = TableReader.read("data", req.data(), store.read(req.data(), version));
+        if (table.rows() == 0) {
+            throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
+        }
+        double[] y = table.numeric("target", target);
+        List<String> features = req.features() == null || req.features().isEmpty()
+                ? table.numericColumnsExcept(target) : req.features();
+        if (features.isEmpty()) {
+            throw new InvalidInputException("features", table.names(), "no numeric feature columns besides the target");
+        }
+        if (features.contains(target)) {
+            throw new InvalidInputException("features", target, "the target column cannot also be a feature");
+        }
+        if (features.stream().distinct().count() != features.size()) {
+            throw new InvalidInputException("features", features, "a feature is listed twice");
+        }
+        double[][] x = new double[features.size()][];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = table.numeric("features", features.get(j));
+            checkNoInfinity("features", features.get(j), x[j]);
+        }
+        checkFinite("target", target, y);
+
+        int[] trainIdx;
+        double[][] testColumns;
+        double[] testY;
+        int rows = table.rows();
+        if (req.testData() == null) {
+            DataSplit split = DataSplit.of(rows, fraction == null ? DEFAULT_TEST_FRACTION : fraction,
+                    req.seed() == null ? DEFAULT_SEED : req.seed());
+            trainIdx = split.train();
+            testColumns = new double[x.length][];
+            for (int j = 0; j < x.length; j++) {
+                testColumns[j] = gather(x[j], split.test());
+            }
+            testY = gather(y, split.test());
+        } else {
+            trainIdx = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                trainIdx[i] = i;
+            }
+            String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
+            Table test = TableReader.read("testData", req.testData(), store.read(req.testData(), tv));
+            if (test.rows() == 0) {
+                throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
+            }
+            testY = test.numeric("testData.target", target);
+            checkFinite("testData.target", target, testY);
+            testColumns = new double[x.length][];
+            for (int j = 0; j < x.length; j++) {
+                testColumns[j] = test.numeric("testData.features", features.get(j));
+            }
+        }
+        if (trainIdx.length < 2 || testY.length < 1) {
+            throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
+                    + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
+        }
+        double[][] trainRows = new double[trainIdx.length][x.length + 1];
+        for (int i = 0; i < trainIdx.length; i++) {
+            double[] r = trainRows[i];
+            int src = trainIdx[i];
+            for (int j = 0; j < x.length; j++) {
+                r[j] = x[j][src];
+            }
+            r[x.length] = y[src];
+        }
+        DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
+                List.copyOf(features));
+        return new Prepared(trainRows, testColumns, testY, summary);
+    }
+
+    private static double[] gather(double[] v, int[] idx) {
+        double[] out = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = v[idx[i]];
+        }
+        return out;
+    }
+
+    private static void checkFinite(String field, String column, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new InvalidInputException(field, column, "the target must be a finite number in every row; row "
+                        + (i + 1) + " holds " + v[i]);
+            }
+        }
+    }
+
+    private static void checkNoInfinity(String field, String column, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (Double.isInfinite(v[i])) {
+                throw new InvalidInputException(field, column, "row " + (i + 1) + " holds " + v[i]
+                        + "; features may be missing (NaN) but not infinite");
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.canopy.storage;
+
+import dev.canopy.error.ConflictException;
+import dev.canopy.error.ObjectNotFoundException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every {@link ObjectStore} adapter must do; each adapter's test supplies the store and a base URI. */
+public abstract class ObjectStoreContract {
+
+    protected abstract ObjectStore store();
+
+    /** A location under which the test may create objects, without a trailing slash. */
+    protected abstract String base();
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writeThenReadWholeAndRanges() {
+        String uri = base() + "/data/a.txt";
+        store().write(uri, bytes("0123456789"), "text/plain");
+        assertArrayEquals(bytes("0123456789"), store().read(uri));
+        assertArrayEquals(bytes("345"), store().readRange(uri, 3, 3));
+        assertArrayEquals(bytes("89"), store().readRange(uri, 8, 5), "a range past the end is cut at the end");
+        store().write(uri, bytes("new"), "text/plain");
+        assertArrayEquals(bytes("new"), store().read(uri), "writes replace");
+    }
+
+    @Test
+    void headReportsSizeAndAVersionThatChangesWithTheContent() throws Exception {
+        String uri = base() + "/v/obj.bin";
+        store().write(uri, bytes("first"), "application/octet-stream");
+        ObjectInfo one = store().head(uri);
+        assertEquals(5, one.size());
+        assertFalse(one.version().isBlank());
+        Thread.sleep(5);
+        store().write(uri, bytes("second!"), "application/octet-stream");
+        ObjectInfo two = store().head(uri);
+        assertEquals(7, two.size());
+        assertNotEquals(one.version(), two.version());
+        assertArrayEquals(bytes("second!"), store().read(uri, two.version()));
+        assertThrows(ConflictException.class, () -> store().read(uri, one.version()));
+    }
+
+    @Test
+    void listByPrefixIsSortedAndScoped() {
+        store().write(base() + "/list/b.parquet", bytes("b"), "x");
+        store().write(base() + "/list/a.parquet", bytes("aa"), "x");
+        store().write(base() + "/list/sub/c.parquet", bytes("ccc"), "x");
+        store().write(base() + "/listing-other/d", bytes("d"), "x");
+        List<ObjectInfo> all = store().list(base() + "/list/");
+        assertEquals(List.of(base() + "/list/a.parquet", base() + "/list/b.parquet", base() + "/list/sub/c.parquet"),
+                all.stream().map(ObjectInfo::uri).toList());
+        assertEquals(2, all.getFirst().size());
+        assertEquals(List.of(base() + "/list/a.parquet"),
+                store().list(base() + "/list/a").stream().map(ObjectInfo::uri).toList());
+        assertTrue(store().list(base() + "/nothing-here/").isEmpty());
+    }
+
+    @Test
+    void missingObjectsAreNotFound() {
+        String uri = base() + "/missing/none.csv";
+        assertThrows(ObjectNotFoundException.class, () -> store().read(uri));
+        assertThrows(ObjectNotFoundException.class, () -> store().head(uri));
+        assertThrows(ObjectNotFoundException.class, () -> store().readRange(uri, 0, 10));
+        assertFalse(store().exists(uri));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.canopy.training;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.invoke.local.LocalFunctionInvoker;
+import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
+import dev.canopy.json.Json;
+import dev.canopy.testing.InMemoryObjectStore;
+import dev.canopy.testing.TestData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SupervisorServiceTest {
+    static final String DATA = "mem://data/housing.csv";
+    static final String OUT = "mem://out";
+    static final Map<String, Map<String, Object>> SMALL = Map.of(
+            "random_forest", Map.of("trees", 15), "gradient_boosting", Map.of("trees", 15));
+
+    InMemoryObjectStore store;
+    TrainService trainer;
+    StatusService status;
+
+    @BeforeEach
+    void setUp() {
+        store = new InMemoryObjectStore();
+        store.put(DATA, TestData.housingCsvBytes(600, 11));
+        trainer = new TrainService(store, Clock.systemUTC(), OUT);
+        status = new StatusService(store, Clock.systemUTC(), OUT);
+    }
+
+    SupervisorService supervisor(Function<TrainRequest, TrainResult> train) {
+        return new SupervisorService(store, new LocalFunctionInvoker(Map.of(
+                "train", new LocalFunction<>(TrainRequest.class, train))), Clock.systemUTC(), OUT);
+    }
+
+    static SuperviseRequest request(String runId) {
+        return new SuperviseRequest(runId, DATA, null, null, null, 0.2, 7L, null, SMALL, null);
+    }
+
+    @Test
+    void ranksEveryAlgorithmBestFirstOnOneDataVersion() {
+        SuperviseResult r = supervisor(trainer::train).supervise(request("r1"));
+        assertEquals(3, r.results().size());
+        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.DONE));
+        List<Double> mses = r.results().stream().map(TrainResult::mse).toList();
+        assertEquals(mses.stream().sorted().toList(), mses);
+        assertEquals(r.results().getFirst().algorithm(), r.best());
+        assertEquals(store.head(DATA).version(), r.dataset().version());
+        assertEquals(480, r.dataset().trainRows());
+        assertTrue(r.results().stream().allMatch(t -> t.dataset() == null), "rows do not repeat the dataset");
+        SuperviseResult stored = Json.read(store.read(OUT + "/r1/result.json"), SuperviseResult.class, "result");
+        assertEquals(r.best(), stored.best());
+    }
+
+    @Test
+    void oneTrainerFailingLeavesTheOthersIntactAndComesLast() {
+        SuperviseResult r = supervisor(req -> {
+            if (req.algorithm().equals("random_forest")) {
+                throw new IllegalStateException("out of memory in trainer");
+            }
+            return trainer.train(req);
+        }).supervise(request("r2"));
+
+        assertEquals(List.of("gradient_boosting", "decision_tree", "random_forest").size(), r.results().size());
+        TrainResult failed = r.results().getLast();
+        assertEquals("random_forest", failed.algorithm());
+        assertEquals(TrainerState.FAILED, failed.state());
+        assertEquals("IllegalStateException: out of memory in trainer", failed.error());
+        assertNull(failed.mse());
+        assertEquals(150, failed.params().get("trees").intValue() * 10);
+        for (TrainResult ok : r.results().subList(0, 2)) {
+            assertEquals(TrainerState.DONE, ok.state());
+            assertNotNull(ok.mse());
+        }
+        assertEquals(r.results().getFirst().algorithm(), r.best());
+        // status shows the dead trainer as FAILED, not as forever INITIALIZED
+        TrainerStatus rf = status.status(new StatusRequest("r2", null)).trainers().stream()
+                .filter(t -> t.algorithm().equals("random_forest")).findFirst().orElseThrow();
+        assertEquals(TrainerState.FAILED, rf.state());
+    }
+
+    @Test
+    void statusShowsAnIntermediateStateWhileTraining() throws Exception {
+        CountDownLatch training = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SupervisorService s = supervisor(req -> {
+            if (req.algorithm().equals("gradient_boosting")) {
+                // a real trainer publishes this state when it starts fitting; hold it there
+                new StatusBoard(store, Clock.systemUTC()).publish(OUT, req.runId(), req.algorithm(),
+                        TrainerState.TRAINING, 0.4, "60/150 trees", null);
+                training.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return trainer.train(req);
+        });
+        CompletableFuture<SuperviseResult> run = CompletableFuture.supplyAsync(() -> s.supervise(request("r3")));
+        assertTrue(training.await(30, TimeUnit.SECONDS));
+        TrainerStatus gb = status.status(new StatusRequest("r3", null)).trainers().stream()
+                .filter(t -> t.algorithm().equals("gradient_boosting")).findFirst().orElseThrow();
+        assertEquals(TrainerState.TRAINING, gb.state());
+        assertEquals("60/150 trees", gb.detail());
+        assertEquals(0.4, gb.progress());
+        release.countDown();
+        SuperviseResult r = run.get(60, TimeUnit.SECONDS);
+        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.DONE));
+        assertTrue(status.status(new StatusRequest("r3", null)).trainers().stream()
+                .allMatch(t -> t.state() == TrainerState.DONE));
+    }
+
+    @Test
+    void badRequestsFailBeforeAnyTrainerRuns() {
+        SupervisorService s = supervisor(req -> {
+            throw new AssertionError("no trainer may run for a bad request");
+        });
+        InvalidInputException alg = assertThrows(InvalidInputException.class, () -> s.supervise(
+                new SuperviseRequest(null, DATA, null, null, List.of("random_forest", "lasso"), null, null, null, null, null)));
+        assertTrue(alg.getMessage().startsWith("algorithms[1]=\"lasso\": unknown algorithm; valid:"), alg.getMessage());
+        InvalidInputException param = assertThrows(InvalidInputException.class, () -> s.supervise(
+                new SuperviseRequest(null, DATA, null, null, null, null, null, null,
+                        Map.of("xgboost", Map.of("learning_rate", 7)), null)));
+        assertTrue(param.getMessage().contains("params.gradient_boosting.learning_rate=\"7\""), param.getMessage());
+        assertEquals("testFraction", assertThrows(InvalidInputException.class, () -> s.supervise(
+                new SuperviseRequest(null, DATA, null, null, null, 1.0, null, null, null, null))).field());
+        assertEquals("data", assertThrows(InvalidInputException.class, () -> s.supervise(
+                new SuperviseRequest(null, null, null, null, null, null, null, null, null, null))).field());
+        assertThrows(ObjectNotFoundException.class, () -> s.supervise(
+                new SuperviseRequest(null, "mem://missing.csv", null, null, null, null, null, null, null, null)));
+    }
+
+    @Test
+    void dataErrorsReachEveryRowWithTheTrainersMessage() {
+        SuperviseResult r = supervisor(trainer::train).supervise(
+                new SuperviseRequest("r4", DATA, "Price", null, null, null, null, null, null, null));
+        assertNull(r.best());
+        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.FAILED
+                && t.error().startsWith("InvalidInputException: target=\"Price\"")), r.results().toString());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.canopy.training;
+
+import dev.canopy.error.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingParamsTest {
+
+    @Test
+    void defaultsMirrorTheSeed() {
+        assertEquals(150, TrainingParams.resolve(Algorithm.RANDOM_FOREST, null).get("trees"));
+        assertEquals(15, TrainingParams.resolve(Algorithm.DECISION_TREE, null).get("max_depth"));
+        Map<String, Number> gb = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
+        assertEquals(150, gb.get("trees"));
+        assertEquals(10, gb.get("max_depth"));
+        assertEquals(0.1, gb.get("learning_rate"));
+    }
+
+    @Test
+    void overridesAcceptNumbersAndNumericStrings() {
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("trees", "300", "subsample", 0.5));
+        assertEquals(300, p.get("trees"));
+        assertEquals(0.5, p.get("subsample"));
+    }
+
+    @Test
+    void unknownParameterListsTheValidOnes() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.DECISION_TREE, Map.of("trees", 5)));
+        assertEquals("params.decision_tree.trees", e.field());
+        assertTrue(e.getMessage().contains("max_depth"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeWrongTypeAndFractionsAreRejectedWithTheValue() {
+        InvalidInputException range = assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("trees", -1)));
+        assertTrue(range.getMessage().contains("params.random_forest.trees=\"-1\"") && range.getMessage().contains("between 1 and 5000"),
+                range.getMessage());
+        assertTrue(assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("learning_rate", "fast")))
+                .getMessage().contains("must be a number"));
+        assertTrue(assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("trees", 10.5)))
+                .getMessage().contains("whole number"));
+        assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("learning_rate", Double.NaN)));
+    }
+
+    @Test
+    void algorithmNamesAndAlias() {
+        assertEquals(Algorithm.GRADIENT_BOOSTING, Algorithm.parse("algorithm", "xgboost"));
+        assertEquals(Algorithm.RANDOM_FOREST, Algorithm.parse("algorithm", "Random-Forest"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Algorithm.parse("algorithm", "svm"));
+        assertTrue(e.getMessage().contains("algorithm=\"svm\"")
+                && e.getMessage().contains("random_forest, decision_tree, gradient_boosting"), e.getMessage());
+    }
+}
