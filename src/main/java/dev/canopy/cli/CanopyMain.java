@@ -19,7 +19,6 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,9 +67,6 @@ public class CanopyMain implements QuarkusApplication {
     @ConfigProperty(name = "aws.lambda.runtime.api")
     Optional<String> lambdaRuntimeApi;
 
-    final PrintStream out = System.out;
-    final PrintStream err = System.err;
-
     @Override
     public int run(String... argv) {
         if (argv.length == 0 && lambdaRuntimeApi.isPresent()) {
@@ -81,7 +77,7 @@ public class CanopyMain implements QuarkusApplication {
             Args args = Args.parse(argv, FLAGS);
             List<String> words = args.positional();
             if (words.isEmpty() || args.flag("help")) {
-                err.print(USAGE);
+                System.err.print(USAGE);
                 return words.isEmpty() && !args.flag("help") ? 2 : 0;
             }
             return switch (words.getFirst()) {
@@ -93,13 +89,13 @@ public class CanopyMain implements QuarkusApplication {
                         "unknown command; use train, status, demo or bench");
             };
         } catch (FunctionInvocationException e) {
-            err.println("canopy: " + e.errorType() + ": " + oneLine(e.errorMessage()));
+            System.err.println("canopy: " + e.errorType() + ": " + oneLine(e.errorMessage()));
             return 1;
         } catch (CanopyException e) {
-            err.println("canopy: " + e.errorType() + ": " + oneLine(e.getMessage()));
+            System.err.println("canopy: " + e.errorType() + ": " + oneLine(e.getMessage()));
             return 1;
         } catch (RuntimeException e) {
-            err.println("canopy: " + e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())));
+            System.err.println("canopy: " + e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())));
             return 1;
         }
     }
@@ -176,7 +172,7 @@ public class CanopyMain implements QuarkusApplication {
             for (TrainerStatus t : s.trainers()) {
                 String line = String.format(Locale.ROOT, "  %-18s %-12s %s", t.algorithm(), t.state(), t.detail());
                 if (!line.equals(shown.put(t.algorithm(), line))) {
-                    err.println(line);
+                    System.err.println(line);
                 }
             }
         } catch (RuntimeException notYet) {
@@ -186,13 +182,13 @@ public class CanopyMain implements QuarkusApplication {
 
     private int report(SuperviseResult r, boolean json) {
         if (json) {
-            out.println(Json.writeString(r));
+            System.out.println(Json.writeString(r));
         } else {
-            out.print(Tables.supervise(r));
+            System.out.print(Tables.supervise(r));
         }
         if (r.best() == null) {
             String first = r.results().isEmpty() ? "no trainer ran" : r.results().getFirst().error();
-            err.println("canopy: every trainer failed: " + oneLine(first));
+            System.err.println("canopy: every trainer failed: " + oneLine(first));
             return 1;
         }
         return 0;
@@ -207,9 +203,9 @@ public class CanopyMain implements QuarkusApplication {
         }
         RunStatus s = invoker.invoke("status", new StatusRequest(args.get("run"), outDir(args)), RunStatus.class);
         if (args.flag("json")) {
-            out.println(Json.writeString(s));
+            System.out.println(Json.writeString(s));
         } else {
-            out.print(Tables.status(s));
+            System.out.print(Tables.status(s));
         }
         return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED) ? 1 : 0;
     }
@@ -222,7 +218,7 @@ public class CanopyMain implements QuarkusApplication {
         if (data == null) {
             Path cache = Path.of(config.data().cacheDir());
             try {
-                err.println("canopy: using California housing from " + cache.resolve(CaliforniaHousing.FILE_NAME)
+                System.err.println("canopy: using California housing from " + cache.resolve(CaliforniaHousing.FILE_NAME)
                         + " (downloaded once from " + config.data().californiaHousingUrl() + " if absent)");
                 data = CaliforniaHousing.ensure(cache, URI.create(config.data().californiaHousingUrl()),
                         config.data().httpTimeout()).toString();
@@ -255,7 +251,7 @@ public class CanopyMain implements QuarkusApplication {
             long t0 = System.nanoTime();
             last = invoker.invoke("supervise", req, SuperviseResult.class);
             long wall = (System.nanoTime() - t0) / 1_000_000;
-            err.printf(Locale.ROOT, "canopy: bench tree %s %d: %d ms%n", i == 0 ? "warm-up" : "run", i, wall);
+            System.err.printf(Locale.ROOT, "canopy: bench tree %s %d: %d ms%n", i == 0 ? "warm-up" : "run", i, wall);
             if (i > 0) {
                 runs.add(Map.of("wallMillis", wall));
             }
@@ -272,10 +268,10 @@ public class CanopyMain implements QuarkusApplication {
         report.put("medianWallMillis", median);
         report.put("last", last);
         if (args.flag("json")) {
-            out.println(Json.writeString(report));
+            System.out.println(Json.writeString(report));
         } else {
-            out.printf(Locale.ROOT, "bench tree: median %d ms over %d runs %s%n", median, walls.length, runs);
-            out.print(Tables.supervise(last));
+            System.out.printf(Locale.ROOT, "bench tree: median %d ms over %d runs %s%n", median, walls.length, runs);
+            System.out.print(Tables.supervise(last));
         }
         return 0;
     }

@@ -3,16 +3,20 @@ package dev.canopy.function;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.StatusRequest;
 import dev.canopy.training.StatusService;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.json.Json;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda {@code status}: the trainers' published states for a run. */
+// The request arrives as a JSON tree and is read strictly by Json.request: Funqy's own binding
+// ignores unknown fields and reports type errors without naming the field.
 public class StatusFunction {
     @Inject
     StatusService service;
 
     @Funq("status")
-    public RunStatus status(StatusRequest request) {
-        return service.status(request);
+    public RunStatus status(JsonNode request) {
+        return service.status(Json.request(request, StatusRequest.class));
     }
 }

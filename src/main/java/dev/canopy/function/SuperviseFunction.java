@@ -3,16 +3,20 @@ package dev.canopy.function;
 import dev.canopy.training.SuperviseRequest;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.SupervisorService;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.json.Json;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda {@code supervise}: trains every algorithm at once through {@code train} and ranks them. */
+// The request arrives as a JSON tree and is read strictly by Json.request: Funqy's own binding
+// ignores unknown fields and reports type errors without naming the field.
 public class SuperviseFunction {
     @Inject
     SupervisorService service;
 
     @Funq("supervise")
-    public SuperviseResult supervise(SuperviseRequest request) {
-        return service.supervise(request);
+    public SuperviseResult supervise(JsonNode request) {
+        return service.supervise(Json.request(request, SuperviseRequest.class));
     }
 }

@@ -3,16 +3,20 @@ package dev.canopy.function;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.json.Json;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda {@code train}: fits one algorithm. */
+// The request arrives as a JSON tree and is read strictly by Json.request: Funqy's own binding
+// ignores unknown fields and reports type errors without naming the field.
 public class TrainFunction {
     @Inject
     TrainService service;
 
     @Funq("train")
-    public TrainResult train(TrainRequest request) {
-        return service.train(request);
+    public TrainResult train(JsonNode request) {
+        return service.train(Json.request(request, TrainRequest.class));
     }
 }

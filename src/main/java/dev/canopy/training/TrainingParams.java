@@ -35,7 +35,7 @@ public final class TrainingParams {
                 ParamSpec.integer("max_depth", 10, 1, 500, "maximum split levels per tree"),
                 ParamSpec.real("learning_rate", 0.1, 1e-6, 1.0, "shrinkage applied to each tree"),
                 ParamSpec.integer("max_leaves", 0, 0, 10_000_000, "maximum leaves per tree; 0 = unlimited"),
-                ParamSpec.integer("min_leaf_size", 10, 1, 1_000_000, "minimum rows in a leaf"),
+                ParamSpec.integer("min_leaf_size", 30, 1, 1_000_000, "minimum rows in a leaf"),
                 ParamSpec.real("subsample", 0.8, 0.01, 1.0, "fraction of rows sampled per round")));
     }
 

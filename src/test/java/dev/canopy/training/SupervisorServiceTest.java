@@ -120,7 +120,7 @@ class SupervisorServiceTest {
         assertEquals(0.4, gb.progress());
         release.countDown();
         SuperviseResult r = run.get(60, TimeUnit.SECONDS);
-        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.DONE));
+        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.DONE), r.results().toString());
         assertTrue(status.status(new StatusRequest("r3", null)).trainers().stream()
                 .allMatch(t -> t.state() == TrainerState.DONE));
     }

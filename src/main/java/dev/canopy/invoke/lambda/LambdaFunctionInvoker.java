@@ -30,6 +30,8 @@ import java.util.Map;
  * the function's errorType and errorMessage.
  */
 public final class LambdaFunctionInvoker implements FunctionInvoker {
+    private static final java.util.regex.Pattern FUNQY_WRAPPED =
+            java.util.regex.Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+): (.*)", java.util.regex.Pattern.DOTALL);
     private final LambdaClient lambda;
     private final Map<String, String> functionNames;
     private final int maxAttempts;
@@ -97,6 +99,14 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
             }
         } catch (Exception notJson) {
             // keep the raw body as the message
+        }
+        // Funqy wraps what a function throws in ApplicationException("<exception class>: <message>");
+        // unwrap it so callers see the function's own error type.
+        var wrapped = FUNQY_WRAPPED.matcher(message == null ? "" : message);
+        if (type.equals("ApplicationException") && wrapped.matches()) {
+            String inner = wrapped.group(1);
+            type = inner.substring(inner.lastIndexOf('.') + 1);
+            message = wrapped.group(2);
         }
         return new FunctionInvocationException(function, type, message, false, null).with("functionError", kind);
     }

@@ -6,7 +6,6 @@ import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -20,9 +19,8 @@ public final class LocalFunctionInvoker implements FunctionInvoker {
 
     /** One callable function: its request type and its code. */
     public record LocalFunction<I, O>(Class<I> requestType, Function<I, O> body) {
-        String call(String payload) throws IOException {
-            I request = Json.MAPPER.readValue(payload, requestType);
-            return Json.writeString(body.apply(request));
+        String call(String payload) {
+            return Json.writeString(body.apply(Json.request(payload, requestType)));
         }
     }
 
@@ -40,19 +38,11 @@ public final class LocalFunctionInvoker implements FunctionInvoker {
         }
         try {
             return f.call(payloadJson);
-        } catch (IOException e) {
-            throw new FunctionInvocationException(function, "InvalidInputException",
-                    "request is not valid JSON for " + f.requestType().getSimpleName() + ": " + originalMessage(e),
-                    false, e);
         } catch (CanopyException e) {
             throw new FunctionInvocationException(function, e.errorType(), e.getMessage(), e.retryable(), e);
         } catch (RuntimeException e) {
             throw new FunctionInvocationException(function, e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
                     false, e);
         }
-    }
-
-    private static String originalMessage(IOException e) {
-        return e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }
 }

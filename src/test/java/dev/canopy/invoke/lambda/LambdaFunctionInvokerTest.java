@@ -94,6 +94,17 @@ class LambdaFunctionInvokerTest {
     }
 
     @Test
+    void funqysApplicationExceptionWrapperIsUnwrapped() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withHeader("X-Amz-Function-Error", "Unhandled")
+                .withBody("{\"errorType\":\"io.quarkus.funqy.runtime.ApplicationException\",\"errorMessage\":\"dev.canopy.error.ObjectNotFoundException: object not found: s3://b/k\"}")));
+        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
+                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
+        assertEquals("ObjectNotFoundException", e.errorType());
+        assertEquals("object not found: s3://b/k", e.errorMessage());
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
     void throttlingIsRetriedWithBackoffUntilItSucceeds() {
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(throttled()).willSetStateTo("once"));

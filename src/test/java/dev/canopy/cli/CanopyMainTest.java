@@ -1,0 +1,106 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.json.Json;
+import dev.canopy.testing.TestData;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line, launched as `java -jar` would launch it. */
+@QuarkusMainTest
+class CanopyMainTest {
+    static final Path DIR = Path.of("target", "cli-tests").toAbsolutePath();
+    static Path data;
+
+    @BeforeAll
+    static void data() throws Exception {
+        Files.createDirectories(DIR);
+        data = DIR.resolve("housing.csv");
+        Files.write(data, TestData.housingCsvBytes(500, 5));
+    }
+
+    private static String[] train(String... extra) {
+        String[] base = {"train", "--data", data.toString(), "--out", DIR.resolve("out").toString(),
+                "--param", "random_forest.trees=10", "--param", "gradient_boosting.trees=10"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void jsonModePrintsExactlyTheSuperviseResponseOnStdout(QuarkusMainLauncher launcher) throws Exception {
+        LaunchResult r = launcher.launch(train("--json", "--run-id", "cli-json-1"));
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        JsonNode json = Json.MAPPER.readTree(r.getOutput());
+        assertEquals("cli-json-1", json.get("runId").asText());
+        assertEquals(3, json.get("results").size());
+        assertEquals(json.get("results").get(0).get("algorithm").asText(), json.get("best").asText());
+        assertEquals(500, json.get("dataset").get("rows").asInt());
+
+        LaunchResult s = launcher.launch("status", "--run", "cli-json-1", "--out", DIR.resolve("out").toString(), "--json");
+        assertEquals(0, s.exitCode(), s.getErrorOutput());
+        JsonNode status = Json.MAPPER.readTree(s.getOutput());
+        assertEquals(3, status.get("trainers").size());
+        status.get("trainers").forEach(t -> assertEquals("DONE", t.get("state").asText()));
+    }
+
+    @Test
+    void tableModeListsResultsBestFirst(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch("train", "--data", data.toString(), "--out", DIR.resolve("out").toString(),
+                "--algorithms", "decision_tree,xgboost", "--param", "xgboost.trees=10");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        String out = r.getOutput();
+        assertTrue(out.contains("rank") && out.contains("decision_tree") && out.contains("gradient_boosting"), out);
+        assertTrue(out.contains("best: "), out);
+    }
+
+    @Test
+    void badInputExitsNonZeroWithOneLineNamingTheField(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch(train("--algorithms", "random_forest,svm", "--json"));
+        assertNotEquals(0, r.exitCode());
+        assertEquals("", r.getOutput().trim(), "nothing on stdout");
+        String err = r.getErrorOutput();
+        assertTrue(err.contains("canopy: InvalidInputException: algorithms[1]=\"svm\": unknown algorithm; valid: random_forest"), err);
+
+        LaunchResult missing = launcher.launch("train", "--data", DIR.resolve("nope.csv").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.getErrorOutput().contains("ObjectNotFoundException: object not found"), missing.getErrorOutput());
+
+        LaunchResult fraction = launcher.launch(train("--test-fraction", "1.5"));
+        assertEquals(1, fraction.exitCode());
+        assertTrue(fraction.getErrorOutput().contains("testFraction=\"1.5\""), fraction.getErrorOutput());
+
+        LaunchResult param = launcher.launch(train("--param", "random_forest.depth=3"));
+        assertEquals(1, param.exitCode());
+        assertTrue(param.getErrorOutput().contains("params.random_forest.depth"), param.getErrorOutput());
+
+        LaunchResult option = launcher.launch("train", "--data", data.toString(), "--colour", "red");
+        assertEquals(1, option.exitCode());
+        assertTrue(option.getErrorOutput().contains("--colour=\"red\": unknown option"), option.getErrorOutput());
+    }
+
+    @Test
+    void everyTrainerFailingIsAFailedCommand(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch(train("--target", "Price", "--json"));
+        assertEquals(1, r.exitCode());
+        assertTrue(r.getErrorOutput().contains("every trainer failed: InvalidInputException: target=\"Price\""), r.getErrorOutput());
+    }
+
+    @Test
+    void noArgumentsPrintsUsage(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch();
+        assertEquals(2, r.exitCode());
+        assertTrue(r.getErrorOutput().contains("usage: java -jar target/canopy-runner.jar"), r.getErrorOutput());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.canopy.function;
+
+import dev.canopy.testing.TestData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads the event fixtures in src/test/resources/events/. They name their data set
+ * {@code ${DATA}}, which is replaced with a generated CSV so the fixtures stay small and readable.
+ */
+final class EventFixtures {
+    private EventFixtures() {
+    }
+
+    static String event(String name) {
+        try (InputStream in = EventFixtures.class.getResourceAsStream("/events/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture events/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${DATA}", data().toString())
+                    .replace("${OUT}", FunctionProfiles.OUT.resolve("out").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static synchronized Path data() {
+        Path p = FunctionProfiles.OUT.resolve("housing.csv");
+        try {
+            if (!Files.exists(p)) {
+                Files.createDirectories(p.getParent());
+                Files.write(p, TestData.housingCsvBytes(700, 21));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+}

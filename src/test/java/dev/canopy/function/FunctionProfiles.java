@@ -1,0 +1,43 @@
+package dev.canopy.function;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** One test profile per exported function, as each Lambda sets its own QUARKUS_FUNQY_EXPORT. */
+final class FunctionProfiles {
+    /** Where the function tests' runs are written; data sets are generated there too. */
+    static final Path OUT = Path.of("target", "function-tests").toAbsolutePath();
+
+    private FunctionProfiles() {
+    }
+
+    static Map<String, String> export(String function) {
+        return Map.of(
+                "quarkus.funqy.export", function,
+                "quarkus.devservices.enabled", "false",
+                "canopy.output-uri", OUT.resolve("out").toString());
+    }
+
+    public static final class Train implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return export("train");
+        }
+    }
+
+    public static final class Supervise implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return export("supervise");
+        }
+    }
+
+    public static final class Status implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return export("status");
+        }
+    }
+}

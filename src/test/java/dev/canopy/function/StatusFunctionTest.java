@@ -1,0 +1,51 @@
+package dev.canopy.function;
+
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.TrainerStatus;
+import dev.canopy.json.Json;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+/** {@code status} through the Lambda mock event server, reading states a trainer left in the store. */
+@QuarkusTest
+@TestProfile(FunctionProfiles.Status.class)
+class StatusFunctionTest {
+
+    @Test
+    void readsEachTrainersLatestState() throws Exception {
+        Path dir = FunctionProfiles.OUT.resolve("out/fn-status-1/status");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("random_forest.json"), Json.write(new TrainerStatus("random_forest",
+                TrainerState.TRAINING, 0.4, "60/150 trees", "2026-11-25T19:00:00Z", null)));
+        Files.write(dir.resolve("decision_tree.json"), Json.write(new TrainerStatus("decision_tree",
+                TrainerState.DONE, 1, "mse 0.36", "2026-11-25T19:00:01Z", null)));
+        given().contentType(ContentType.JSON).body(EventFixtures.event("status.json"))
+                .when().post()
+                .then().statusCode(200)
+                .body("runId", equalTo("fn-status-1"))
+                .body("trainers", hasSize(2))
+                .body("trainers.find { it.algorithm == 'random_forest' }.state", equalTo("TRAINING"))
+                .body("trainers.find { it.algorithm == 'random_forest' }.detail", equalTo("60/150 trees"))
+                .body("trainers.find { it.algorithm == 'decision_tree' }.state", equalTo("DONE"));
+    }
+
+    @Test
+    void unknownRunIsNotFoundAndATraversalRunIdIsRejected() {
+        given().contentType(ContentType.JSON).body("{\"runId\": \"never-ran\"}")
+                .when().post()
+                .then().statusCode(500).body("errorMessage", containsString("ObjectNotFoundException"));
+        given().contentType(ContentType.JSON).body("{\"runId\": \"../../etc\"}")
+                .when().post()
+                .then().statusCode(500).body("errorMessage", containsString("runId=\"../../etc\""));
+    }
+}

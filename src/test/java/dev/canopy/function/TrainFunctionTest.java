@@ -1,0 +1,45 @@
+package dev.canopy.function;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code train} through the Lambda mock event server: the same runtime API loop as on Lambda. */
+@QuarkusTest
+@TestProfile(FunctionProfiles.Train.class)
+class TrainFunctionTest {
+
+    @Test
+    void trainsOneAlgorithmAndSavesTheModel() {
+        given().contentType(ContentType.JSON).body(EventFixtures.event("train.json"))
+                .when().post()
+                .then().statusCode(200)
+                .body("algorithm", equalTo("gradient_boosting"))
+                .body("state", equalTo("DONE"))
+                .body("mse", greaterThan(0f)).body("mse", lessThan(1f))
+                .body("params.trees", equalTo(25))
+                .body("dataset.rows", equalTo(700))
+                .body("dataset.testRows", equalTo(140))
+                .body("modelUri", containsString("fn-train-1/models/gradient_boosting.model"));
+        assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/models/gradient_boosting.json")));
+        assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/status/gradient_boosting.json")));
+    }
+
+    @Test
+    void badInputIsAFunctionErrorNamingTheField() {
+        given().contentType(ContentType.JSON).body(EventFixtures.event("train-unknown-algorithm.json"))
+                .when().post()
+                .then().statusCode(500)
+                .body("errorMessage", containsString("InvalidInputException: algorithm=\"svm\": unknown algorithm; valid: random_forest"));
+    }
+}
