@@ -58,8 +58,13 @@ public final class TrainService {
             board.publish(out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             long t0 = System.nanoTime();
-            Object model = SmileTrainer.fit(algorithm, params, data.trainRows, data.names(), seed,
-                    throttled(out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees"));
+            Progress progress = new Progress(out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
+            Object model;
+            try {
+                model = SmileTrainer.fit(algorithm, params, data.trainRows, data.names(), seed, progress);
+            } finally {
+                progress.close();
+            }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
 
             board.publish(out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
@@ -99,22 +104,40 @@ public final class TrainService {
         return type + ": " + e.getMessage();
     }
 
-    private ProgressListener throttled(String out, String runId, String alg, String unit) {
-        long[] last = {0};
-        return (done, total) -> {
+    /**
+     * Publishes TRAINING progress at most every {@link #PROGRESS_INTERVAL_MILLIS}. Smile delivers its
+     * per-tree events asynchronously, so some may arrive after the fit has returned; once closed, this
+     * publishes nothing, and close waits for a publish in flight, so a late TRAINING can never overwrite
+     * EVALUATING or DONE.
+     */
+    private final class Progress implements ProgressListener {
+        private final String out;
+        private final String runId;
+        private final String alg;
+        private final String unit;
+        private long last;
+        private boolean closed;
+
+        Progress(String out, String runId, String alg, String unit) {
+            this.out = out;
+            this.runId = runId;
+            this.alg = alg;
+            this.unit = unit;
+        }
+
+        @Override
+        public synchronized void onProgress(int done, int total) {
             long now = System.currentTimeMillis();
-            boolean publish;
-            synchronized (last) {
-                publish = done == total || now - last[0] >= PROGRESS_INTERVAL_MILLIS;
-                if (publish) {
-                    last[0] = now;
-                }
+            if (closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
+                return;
             }
-            if (publish) {
-                board.publish(out, runId, alg, TrainerState.TRAINING, (double) done / total,
-                        done + "/" + total + " " + unit, null);
-            }
-        };
+            last = now;
+            board.publish(out, runId, alg, TrainerState.TRAINING, (double) done / total, done + "/" + total + " " + unit, null);
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
     }
 
     private static Map<String, String> libraries() {
