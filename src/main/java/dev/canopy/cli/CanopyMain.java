@@ -4,7 +4,10 @@ import dev.canopy.config.CanopyConfig;
 import dev.canopy.data.CaliforniaHousing;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.training.RunStatus;
@@ -52,9 +55,16 @@ public class CanopyMain implements QuarkusApplication {
               status  --run <runId> [--out <dir|s3 uri>] [--json]
               demo    [--data <uri>] [--out <dir|s3 uri>] [--json]
               bench tree --data <uri> [--repeat 3] [--json]
+              predict --model <uri|rule:EXPR> (--shards <dir|s3 prefix> | --shard <uri> ...) [--pool-size 6]
+                      [--out <dir|s3 uri>] [--unordered] [--max-attempts 3] [--shard-timeout 300]
+                      [--tolerated-failure-percentage 0] [--json]
+              bench predict --model <uri|rule:EXPR> --shards <dir|s3 prefix> [--pool-size 6] [--repeat 5] [--json]
+              generate taxi --out <dir> [--full | --rows <per shard>] [--shards 12] [--seed 1]
             """;
 
-    private static final Set<String> FLAGS = Set.of("json", "help");
+    private static final Set<String> FLAGS = Set.of("json", "help", "unordered", "full");
+    private static final Set<String> PREDICT_OPTIONS = Set.of("model", "shards", "shard", "pool-size", "out",
+            "unordered", "max-attempts", "shard-timeout", "tolerated-failure-percentage", "json", "run-id", "repeat");
     private static final Set<String> TRAIN_OPTIONS = Set.of("data", "target", "features", "algorithms", "test-fraction",
             "seed", "test-data", "param", "out", "run-id", "json");
 
@@ -84,9 +94,11 @@ public class CanopyMain implements QuarkusApplication {
                 case "train" -> train(args);
                 case "status" -> status(args);
                 case "demo" -> demo(args);
-                case "bench" -> bench(args);
+                case "bench" -> words.size() > 1 && words.get(1).equals("predict") ? benchPredict(args) : bench(args);
+                case "predict" -> predict(args);
+                case "generate" -> generate(args);
                 default -> throw new InvalidInputException("command", words.getFirst(),
-                        "unknown command; use train, status, demo or bench");
+                        "unknown command; use train, status, demo, bench, predict or generate");
             };
         } catch (FunctionInvocationException e) {
             System.err.println("canopy: " + e.errorType() + ": " + oneLine(e.errorMessage()));
@@ -236,7 +248,7 @@ public class CanopyMain implements QuarkusApplication {
     private int bench(Args args) {
         List<String> words = args.positional();
         if (words.size() < 2 || !words.get(1).equals("tree")) {
-            throw new InvalidInputException("bench", words.size() < 2 ? null : words.get(1), "expected: bench tree");
+            throw new InvalidInputException("bench", words.size() < 2 ? null : words.get(1), "expected: bench tree or bench predict");
         }
         args.allow(Set.of("data", "repeat", "json", "out", "seed", "algorithms", "param", "target", "features",
                 "test-fraction", "test-data"));
@@ -274,5 +286,132 @@ public class CanopyMain implements QuarkusApplication {
             System.out.print(Tables.supervise(last));
         }
         return 0;
+    }
+
+    // ---- predict ----------------------------------------------------------------------------------
+
+    private int predict(Args args) {
+        args.allow(PREDICT_OPTIONS);
+        BatchPredictResult r = invoker.invoke("batch-predict", batchRequest(args), BatchPredictResult.class);
+        if (args.flag("json")) {
+            System.out.println(Json.writeString(r));
+        } else {
+            System.out.print(Tables.batch(r));
+        }
+        if (r.toleranceExceeded()) {
+            System.err.println("canopy: " + r.failed() + " of " + (r.succeeded() + r.failed())
+                    + " shards did not succeed, more than the tolerated percentage");
+            return 1;
+        }
+        return 0;
+    }
+
+    BatchPredictRequest batchRequest(Args args) {
+        if (args.get("model") == null) {
+            throw new InvalidInputException("--model", null, "required: a model URI (…/models/<algorithm>.model) or rule:<expr>");
+        }
+        List<String> shards = args.all("shard").isEmpty() ? null : args.all("shard");
+        String prefix = args.get("shards");
+        if (prefix != null && !prefix.startsWith("s3://") && java.nio.file.Files.isDirectory(Path.of(prefix)) && !prefix.endsWith("/")) {
+            prefix = prefix + "/";
+        }
+        Double tolerated = args.decimal("tolerated-failure-percentage");
+        return new BatchPredictRequest(args.get("run-id"), args.get("model"), shards, prefix, intOrNull(args, "pool-size"),
+                args.get("out"), !args.flag("unordered"), intOrNull(args, "max-attempts"), intOrNull(args, "shard-timeout"),
+                tolerated);
+    }
+
+    private static Integer intOrNull(Args args, String name) {
+        Long v = args.integer(name);
+        if (v == null) {
+            return null;
+        }
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new InvalidInputException("--" + name, v, "out of range");
+        }
+        return v.intValue();
+    }
+
+    private int benchPredict(Args args) {
+        args.allow(PREDICT_OPTIONS);
+        long repeat = args.integer("repeat") == null ? 5 : args.integer("repeat");
+        if (repeat < 1 || repeat > 100) {
+            throw new InvalidInputException("--repeat", repeat, "must be between 1 and 100");
+        }
+        BatchPredictRequest req = batchRequest(args);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        BatchPredictResult last = null;
+        for (int i = 0; i <= repeat; i++) {
+            long t0 = System.nanoTime();
+            last = invoker.invoke("batch-predict", req, BatchPredictResult.class);
+            long wall = (System.nanoTime() - t0) / 1_000_000;
+            System.err.printf(Locale.ROOT, "canopy: bench predict %s %d: %d ms, %d rows%n", i == 0 ? "warm-up" : "run", i, wall, last.rows());
+            if (i > 0) {
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("wallMillis", wall);
+                run.put("rows", last.rows());
+                runs.add(run);
+            }
+        }
+        long median = median(runs.stream().mapToLong(m -> (Long) m.get("wallMillis")).toArray());
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "predict");
+        report.put("runs", runs);
+        report.put("medianWallMillis", median);
+        report.put("rowsPerSecond", median == 0 ? null : Math.round(last.rows() * 1000.0 / median));
+        report.put("last", last);
+        if (args.flag("json")) {
+            System.out.println(Json.writeString(report));
+        } else {
+            System.out.printf(Locale.ROOT, "bench predict: median %d ms over %d runs, %s rows/s%n", median, runs.size(),
+                    report.get("rowsPerSecond"));
+            System.out.print(Tables.batch(last));
+        }
+        return 0;
+    }
+
+    static long median(long[] values) {
+        long[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    // ---- generate ---------------------------------------------------------------------------------
+
+    private int generate(Args args) {
+        List<String> words = args.positional();
+        if (words.size() < 2 || !words.get(1).equals("taxi")) {
+            throw new InvalidInputException("generate", words.size() < 2 ? null : words.get(1), "expected: generate taxi");
+        }
+        args.allow(Set.of("out", "full", "rows", "shards", "seed", "json"));
+        if (args.get("out") == null) {
+            throw new InvalidInputException("--out", null, "required: the directory to write the shards to");
+        }
+        int count = args.integer("shards") == null ? 12 : intOrNull(args, "shards");
+        if (count < 1 || count > TaxiShards.FULL_ROWS.length * 100) {
+            throw new InvalidInputException("--shards", count, "must be between 1 and " + TaxiShards.FULL_ROWS.length * 100);
+        }
+        int[] rows = new int[count];
+        for (int i = 0; i < count; i++) {
+            if (args.flag("full")) {
+                rows[i] = TaxiShards.FULL_ROWS[i % TaxiShards.FULL_ROWS.length];
+            } else {
+                Long n = args.integer("rows");
+                if (n != null && (n < 0 || n > 10_000_000)) {
+                    throw new InvalidInputException("--rows", n, "must be between 0 and 10000000");
+                }
+                rows[i] = n == null ? 1000 : n.intValue();
+            }
+        }
+        try {
+            List<long[]> written = TaxiShards.write(Path.of(args.get("out")), rows, args.integer("seed") == null ? 1 : args.integer("seed"));
+            long total = written.stream().mapToLong(w -> w[0]).sum();
+            long twoPlus = written.stream().mapToLong(w -> w[1]).sum();
+            System.out.printf(Locale.ROOT, "{\"shards\": %d, \"rows\": %d, \"passengerCountAtLeast2\": %d, \"dir\": %s}%n",
+                    count, total, twoPlus, Json.writeString(args.get("out")));
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write shards to " + args.get("out") + ": " + e.getMessage(), e);
+        }
     }
 }

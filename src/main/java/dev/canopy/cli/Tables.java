@@ -41,4 +41,23 @@ final class Tables {
         }
         return sb.toString();
     }
+
+    static String batch(dev.canopy.inference.BatchPredictResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "run %s  model %s  pool %d  wall %.3f s%n", r.runId(), r.modelUri(),
+                r.poolSize(), r.wallMillis() / 1000.0));
+        sb.append(String.format(Locale.ROOT, "%-5s %-10s %10s %12s %8s %-12s %6s %8s  %s%n", "index", "state", "rows",
+                "scoreSum", "attempts", "instance", "loaded", "millis", "shard / error"));
+        for (var s : r.shards()) {
+            String inst = s.instanceId() == null ? "-" : s.instanceId().length() > 12 ? s.instanceId().substring(0, 12) : s.instanceId();
+            sb.append(String.format(Locale.ROOT, "%-5d %-10s %10s %12s %8d %-12s %6s %8d  %s%n", s.index(), s.state(),
+                    s.rows() == null ? "-" : s.rows(), s.scoreSum() == null ? "-" : String.format(Locale.ROOT, "%.1f", s.scoreSum()),
+                    s.attempts(), inst, s.modelLoaded() == null ? "-" : s.modelLoaded(), s.millis(),
+                    s.error() == null ? s.shard() : s.shard() + "  " + s.error()));
+        }
+        sb.append(String.format(Locale.ROOT, "rows %d  scoreSum %.1f  succeeded %d  failed %d  modelLoads %d  instances %d%s%n",
+                r.rows(), r.scoreSum(), r.succeeded(), r.failed(), r.modelLoads(), r.instances(),
+                r.manifestUri() == null ? "" : "  manifest " + r.manifestUri()));
+        return sb.toString();
+    }
 }

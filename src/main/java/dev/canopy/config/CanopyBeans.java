@@ -1,5 +1,10 @@
 package dev.canopy.config;
 
+import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.inference.BatchPredictService;
+import dev.canopy.inference.ModelCache;
+import dev.canopy.inference.PredictRequest;
+import dev.canopy.inference.PredictService;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
@@ -29,6 +34,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Wires the plain-Java domain to its adapters, chosen by {@link CanopyConfig}. */
 @ApplicationScoped
@@ -67,22 +74,46 @@ public class CanopyBeans {
         return new SupervisorService(store, invoker, clock, config.outputUri());
     }
 
+    /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */
     @Produces
     @ApplicationScoped
-    FunctionInvoker functionInvoker(CanopyConfig config, Instance<TrainService> train,
-                                    Instance<SupervisorService> supervise, Instance<StatusService> status) {
+    PredictService predictService(ObjectStore store, CanopyConfig config) {
+        return new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), UUID.randomUUID().toString());
+    }
+
+    @Produces
+    @ApplicationScoped
+    BatchPredictService batchPredictService(ObjectStore store, FunctionInvoker invoker, CanopyConfig config) {
+        return new BatchPredictService(store, invoker,
+                new BatchPredictService.Limits(config.batch().maxPoolSize(), config.batch().maxShards()), Backoff.DEFAULT);
+    }
+
+    @Produces
+    @ApplicationScoped
+    FunctionInvoker functionInvoker(CanopyConfig config, ObjectStore store, Instance<TrainService> train,
+                                    Instance<SupervisorService> supervise, Instance<StatusService> status,
+                                    Instance<BatchPredictService> batch) {
         CanopyConfig.Invoke c = config.invoke();
         if (c.mode() == CanopyConfig.Mode.LAMBDA) {
             return new LambdaFunctionInvoker(lambdaClient(c),
                     Map.of("supervise", c.functions().supervise(), "train", c.functions().train(),
-                            "status", c.functions().status(), "predict", c.functions().predict()),
+                            "status", c.functions().status(), "predict", c.functions().predict(),
+                            "batch-predict", c.functions().batchPredict()),
                     c.maxAttempts(), Backoff.DEFAULT);
         }
-        // Looked up per call: the supervisor itself depends on this invoker.
+        // One predictor per pool slot, each with its own model cache, as warm Lambda instances would be.
+        Map<Integer, LocalFunction<?, ?>> predictors = new ConcurrentHashMap<>();
+        long cacheBytes = config.batch().modelCacheBytes();
+        // Services are looked up per call: the supervisor and the orchestrator themselves depend on this invoker.
         return new LocalFunctionInvoker(Map.of(
                 "train", new LocalFunction<>(TrainRequest.class, r -> train.get().train(r)),
                 "supervise", new LocalFunction<>(SuperviseRequest.class, r -> supervise.get().supervise(r)),
-                "status", new LocalFunction<>(StatusRequest.class, r -> status.get().status(r))));
+                "status", new LocalFunction<>(StatusRequest.class, r -> status.get().status(r)),
+                "batch-predict", new LocalFunction<>(BatchPredictRequest.class, r -> batch.get().run(r))),
+                Map.of("predict", slot -> predictors.computeIfAbsent(slot, k -> {
+                    PredictService p = new PredictService(store, new ModelCache(cacheBytes), "local-" + k);
+                    return new LocalFunction<>(PredictRequest.class, p::predict);
+                })));
     }
 
     /**

@@ -22,6 +22,29 @@ public interface CanopyConfig {
 
     Data data();
 
+    Batch batch();
+
+    interface Batch {
+        /** The largest pool a batch-predict request may ask for. */
+        @WithDefault("256")
+        int maxPoolSize();
+
+        /** The most shards one batch-predict request may name; larger sets belong to the Distributed Map workflow. */
+        @WithDefault("10000")
+        int maxShards();
+
+        /**
+         * How long one batch-predict invocation may keep starting shards. Set it to the orchestrator
+         * Lambda's timeout minus the time its report needs; shards not started by then are reported CANCELLED.
+         */
+        @WithDefault("PT14M")
+        Duration timeBudget();
+
+        /** Bytes of models one predictor instance keeps; least recently used models are evicted first. */
+        @WithDefault("536870912")
+        long modelCacheBytes();
+    }
+
     interface Invoke {
         /** {@code local}: functions call each other in-process; {@code lambda}: through the Lambda Invoke API. */
         @WithDefault("local")
@@ -60,6 +83,9 @@ public interface CanopyConfig {
 
         @WithDefault("canopy-predict")
         String predict();
+
+        @WithDefault("canopy-batch-predict")
+        String batchPredict();
     }
 
     enum Mode {

@@ -17,9 +17,27 @@ public interface FunctionInvoker {
 
     String invoke(String function, String payloadJson);
 
+    /**
+     * Invokes on a given instance where the adapter controls instances. Locally each pool slot is its own
+     * predictor instance with its own model cache, as a warm Lambda instance would be; on Lambda the
+     * service places calls on warm instances itself (reserved concurrency bounds them), so the hint is
+     * ignored.
+     */
+    default String invoke(String function, String payloadJson, int instance) {
+        return invoke(function, payloadJson);
+    }
+
+    /** Typed form of {@link #invoke(String, String, int)}. */
+    default <T> T invoke(String function, Object request, Class<T> responseType, int instance) {
+        return decode(function, invoke(function, Json.writeString(request), instance), responseType);
+    }
+
     /** Typed convenience over {@link #invoke(String, String)} using Canopy's wire mapping. */
     default <T> T invoke(String function, Object request, Class<T> responseType) {
-        String response = invoke(function, Json.writeString(request));
+        return decode(function, invoke(function, Json.writeString(request)), responseType);
+    }
+
+    private static <T> T decode(String function, String response, Class<T> responseType) {
         try {
             return Json.MAPPER.readValue(response, responseType);
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import dev.canopy.json.Json;
 
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * In-process invocation: the one-machine mode's stand-in for Lambda. The payload is decoded from JSON
@@ -25,16 +26,36 @@ public final class LocalFunctionInvoker implements FunctionInvoker {
     }
 
     private final Map<String, LocalFunction<?, ?>> functions;
+    private final Map<String, IntFunction<LocalFunction<?, ?>>> perInstance;
 
     public LocalFunctionInvoker(Map<String, LocalFunction<?, ?>> functions) {
+        this(functions, Map.of());
+    }
+
+    /**
+     * @param perInstance functions that keep per-instance state (the predictor's model cache): the
+     *                    factory gives the function for an instance number, and is expected to return the
+     *                    same one each time it is asked for that number
+     */
+    public LocalFunctionInvoker(Map<String, LocalFunction<?, ?>> functions,
+                                Map<String, IntFunction<LocalFunction<?, ?>>> perInstance) {
         this.functions = Map.copyOf(functions);
+        this.perInstance = Map.copyOf(perInstance);
     }
 
     @Override
     public String invoke(String function, String payloadJson) {
-        LocalFunction<?, ?> f = functions.get(function);
+        return invoke(function, payloadJson, 0);
+    }
+
+    @Override
+    public String invoke(String function, String payloadJson, int instance) {
+        IntFunction<LocalFunction<?, ?>> factory = perInstance.get(function);
+        LocalFunction<?, ?> f = factory != null ? factory.apply(instance) : functions.get(function);
         if (f == null) {
-            throw new InvalidInputException("function", function, "no such function; known: " + functions.keySet());
+            throw new InvalidInputException("function", function, "no such function; known: "
+                    + new java.util.TreeSet<>(java.util.stream.Stream.concat(functions.keySet().stream(),
+                    perInstance.keySet().stream()).toList()));
         }
         try {
             return f.call(payloadJson);

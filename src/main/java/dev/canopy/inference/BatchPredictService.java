@@ -1,0 +1,258 @@
+package dev.canopy.inference;
+
+import dev.canopy.error.CanopyException;
+import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.json.Json;
+import dev.canopy.pool.Backoff;
+import dev.canopy.pool.CallState;
+import dev.canopy.pool.FunctionPool;
+import dev.canopy.pool.PoolResult;
+import dev.canopy.storage.ObjectInfo;
+import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.StorageUri;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The batch inference orchestrator: Ray's ActorPool pattern over {@code predict} functions. At most
+ * {@code poolSize} predictions run at once, one per warm predictor instance; every shard gets exactly one
+ * row, whether it succeeded, failed, timed out or was never started.
+ */
+public final class BatchPredictService {
+    public static final String PREDICT_FUNCTION = "predict";
+    /** Lambda's synchronous response limit is 6 MB; keep a margin for the envelope. */
+    static final int MAX_RESPONSE_BYTES = 5_500_000;
+    private static final Set<String> PERMANENT = Set.of("InvalidInputException", "ObjectNotFoundException",
+            "ConflictException", "UnrecognizedPropertyException");
+
+    /** Limits that protect the service from absurd requests. */
+    public record Limits(int maxPoolSize, int maxShards) {
+    }
+
+    private final ObjectStore store;
+    private final FunctionInvoker invoker;
+    private final Limits limits;
+    private final Backoff backoff;
+
+    public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff) {
+        this.store = store;
+        this.invoker = invoker;
+        this.limits = limits;
+        this.backoff = backoff;
+    }
+
+    public BatchPredictResult run(BatchPredictRequest req) {
+        return run(req, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * @param millisLeft how long the caller may still run (a Lambda's remaining time minus a margin for
+     *                   the report); no new shard is started once it reaches 0, and the shards left are
+     *                   reported CANCELLED
+     */
+    public BatchPredictResult run(BatchPredictRequest req, LongSupplier millisLeft) {
+        long t0 = System.nanoTime();
+        if (req == null) {
+            throw new InvalidInputException("request", null, "a batch-predict request body is required");
+        }
+        int poolSize = req.poolSize() == null ? 6 : req.poolSize();
+        if (poolSize < 1 || poolSize > limits.maxPoolSize()) {
+            throw new InvalidInputException("poolSize", req.poolSize(), "must be between 1 and " + limits.maxPoolSize());
+        }
+        int maxAttempts = req.maxAttempts() == null ? 3 : req.maxAttempts();
+        if (maxAttempts < 1 || maxAttempts > 10) {
+            throw new InvalidInputException("maxAttempts", req.maxAttempts(), "must be between 1 and 10");
+        }
+        int timeout = req.shardTimeoutSeconds() == null ? 300 : req.shardTimeoutSeconds();
+        if (timeout < 1 || timeout > 900) {
+            throw new InvalidInputException("shardTimeoutSeconds", req.shardTimeoutSeconds(),
+                    "must be between 1 and 900 (Lambda's maximum)");
+        }
+        double tolerated = req.toleratedFailurePercentage() == null ? 0 : req.toleratedFailurePercentage();
+        if (!(tolerated >= 0 && tolerated <= 100)) {
+            throw new InvalidInputException("toleratedFailurePercentage", req.toleratedFailurePercentage(),
+                    "must be between 0 and 100");
+        }
+        if (req.modelUri() == null || req.modelUri().isBlank()) {
+            throw new InvalidInputException("modelUri", req.modelUri(), "required: a model URI or rule:<expr>");
+        }
+        // Fail fast on a missing model or a bad rule, rather than once per shard.
+        ModelLoader.version(store, req.modelUri());
+        List<String> shards = shards(req);
+        String runId = req.runId() == null || req.runId().isBlank()
+                ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : req.runId();
+        boolean ordered = req.ordered() == null || req.ordered();
+        String outputPrefix = req.outputPrefix() == null || req.outputPrefix().isBlank() ? null : req.outputPrefix();
+
+        List<ShardResult> rows = new ArrayList<>(shards.size());
+        try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
+                .callTimeout(Duration.ofSeconds(timeout))
+                .maxAttempts(maxAttempts)
+                .backoff(backoff)
+                .retryable(BatchPredictService::transientFault)
+                .build((i, slot, attempt) -> invoker.invoke(PREDICT_FUNCTION,
+                        new PredictRequest(req.modelUri(), shards.get(i), outputUri(outputPrefix, shards.get(i))),
+                        PredictResult.class, slot))) {
+            int next = 0;
+            // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
+            // slots free up, and checks the time before every new shard.
+            while (next < shards.size() && millisLeft.getAsLong() > 0) {
+                pool.submit(next++);
+            }
+            while (pool.hasNext()) {
+                rows.add(row(pool.getNextUnordered(), shards));
+            }
+            for (int i = next; i < shards.size(); i++) {
+                rows.add(new ShardResult(i, shards.get(i), CallState.CANCELLED, null, null, 0, null, null, 0, null,
+                        "not started: the orchestrator's time ran out"));
+            }
+        }
+        if (ordered) {
+            rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
+        }
+        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, t0);
+    }
+
+    private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,
+                                      double tolerated, String outputPrefix, long t0) {
+        long total = 0;
+        double sum = 0;
+        int ok = 0;
+        int loads = 0;
+        Set<String> instances = new HashSet<>();
+        for (ShardResult r : rows) {
+            if (r.state() == CallState.SUCCEEDED) {
+                ok++;
+                total += r.rows();
+                sum += r.scoreSum();
+            }
+            if (Boolean.TRUE.equals(r.modelLoaded())) {
+                loads++;
+            }
+            if (r.instanceId() != null) {
+                instances.add(r.instanceId());
+            }
+        }
+        int failed = rows.size() - ok;
+        boolean exceeded = failed * 100.0 > tolerated * rows.size();
+        String manifestUri = null;
+        BatchPredictResult result = new BatchPredictResult(runId, modelUri, poolSize, rows, total, sum, ok, failed,
+                loads, instances.size(), (System.nanoTime() - t0) / 1_000_000, exceeded, null, null);
+        if (outputPrefix != null) {
+            manifestUri = StorageUri.join(outputPrefix, "_manifest.json");
+            store.write(manifestUri, Json.write(result), "application/json");
+            result = with(result, rows, manifestUri, null);
+        }
+        if (Json.writeString(result).getBytes(StandardCharsets.UTF_8).length > MAX_RESPONSE_BYTES) {
+            String where = outputPrefix != null ? outputPrefix : "canopy-out";
+            String resultUri = StorageUri.join(where, "_result-" + runId + ".json");
+            store.write(resultUri, Json.write(result), "application/json");
+            result = with(result, List.of(), manifestUri, resultUri);
+        }
+        return result;
+    }
+
+    private static BatchPredictResult with(BatchPredictResult r, List<ShardResult> rows, String manifestUri, String resultUri) {
+        return new BatchPredictResult(r.runId(), r.modelUri(), r.poolSize(), rows, r.rows(), r.scoreSum(), r.succeeded(),
+                r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri);
+    }
+
+    private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards) {
+        int i = r.input();
+        PredictResult v = r.value();
+        if (v != null) {
+            return new ShardResult(i, shards.get(i), r.state(), v.rows(), v.scoreSum(), r.attempts(), v.instanceId(),
+                    v.modelLoaded(), r.millis(), v.outputUri(), null);
+        }
+        return new ShardResult(i, shards.get(i), r.state(), null, null, r.attempts(), null, null, r.millis(), null,
+                describe(r.error()));
+    }
+
+    static String describe(Throwable e) {
+        if (e == null) {
+            return null;
+        }
+        if (e instanceof FunctionInvocationException f) {
+            return f.errorType() + ": " + f.errorMessage();
+        }
+        String type = e instanceof CanopyException c ? c.errorType() : e.getClass().getSimpleName();
+        return type + ": " + e.getMessage();
+    }
+
+    /** Throttling, 5xx, I/O and crashes are worth another attempt; bad input and missing objects are not. */
+    static boolean transientFault(Throwable e) {
+        if (e instanceof FunctionInvocationException f) {
+            return f.retryable() || !PERMANENT.contains(f.errorType());
+        }
+        if (e instanceof CanopyException c) {
+            return c.retryable();
+        }
+        return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+    }
+
+    private List<String> shards(BatchPredictRequest req) {
+        boolean hasList = req.shards() != null && !req.shards().isEmpty();
+        boolean hasPrefix = req.shardPrefix() != null && !req.shardPrefix().isBlank();
+        if (hasList == hasPrefix) {
+            throw new InvalidInputException(hasList ? "shardPrefix" : "shards", hasList ? req.shardPrefix() : req.shards(),
+                    hasList ? "give shards or shardPrefix, not both" : "required: a non-empty shards list or a shardPrefix");
+        }
+        List<String> out;
+        if (hasList) {
+            out = List.copyOf(req.shards());
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i) == null || out.get(i).isBlank()) {
+                    throw new InvalidInputException("shards[" + i + "]", out.get(i), "a shard URI is required");
+                }
+            }
+        } else {
+            out = store.list(req.shardPrefix()).stream().map(ObjectInfo::uri)
+                    .filter(u -> u.endsWith(".parquet")).toList();
+            if (out.isEmpty()) {
+                throw new InvalidInputException("shardPrefix", req.shardPrefix(), "no .parquet objects under this prefix");
+            }
+        }
+        if (out.size() > limits.maxShards()) {
+            throw new InvalidInputException(hasList ? "shards" : "shardPrefix", out.size() + " shards",
+                    "more than " + limits.maxShards() + " shards in one request; split the request, or use the "
+                            + "Distributed Map workflow for shard sets this large");
+        }
+        return out;
+    }
+
+    /**
+     * The output object for a shard: deterministic in the shard's URI, so a retried or repeated run
+     * overwrites its own earlier output and never adds a second copy.
+     */
+    static String outputUri(String prefix, String shard) {
+        if (prefix == null) {
+            return null;
+        }
+        String name = shard.substring(shard.lastIndexOf('/') + 1);
+        if (name.endsWith(".parquet")) {
+            name = name.substring(0, name.length() - ".parquet".length());
+        }
+        return StorageUri.join(prefix, name + "-" + shortHash(shard) + ".predictions.parquet");
+    }
+
+    private static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.canopy.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.json.Json;
+import dev.canopy.storage.ObjectStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads a model by URI: {@code rule:...} is parsed; anything else is a Smile model saved by the training
+ * tree, with its metadata JSON beside it ({@code x.model} → {@code x.json}), which names the features in
+ * order. Features are then taken from shards by column name.
+ */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    /** The version a model URI has now: "rule" for rules, the object's version otherwise. */
+    public static String version(ObjectStore store, String modelUri) {
+        if (RuleModel.isRule(modelUri)) {
+            RuleModel.parse("modelUri", modelUri);
+            return "rule";
+        }
+        try {
+            return store.head(modelUri).version();
+        } catch (ObjectNotFoundException e) {
+            throw new ObjectNotFoundException(modelUri).with("field", "modelUri");
+        }
+    }
+
+    public static Model load(ObjectStore store, String modelUri, String version) {
+        if (RuleModel.isRule(modelUri)) {
+            return RuleModel.parse("modelUri", modelUri);
+        }
+        String metaUri = modelUri.endsWith(".model")
+                ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
+        byte[] metaBytes;
+        try {
+            metaBytes = store.read(metaUri);
+        } catch (ObjectNotFoundException e) {
+            throw new InvalidInputException("modelUri", modelUri, "no metadata beside the model (expected " + metaUri
+                    + "); models are written by the training tree with their metadata");
+        }
+        List<String> features = new ArrayList<>();
+        try {
+            JsonNode meta = Json.MAPPER.readTree(metaBytes);
+            meta.path("features").forEach(f -> features.add(f.asText()));
+        } catch (IOException e) {
+            throw new InvalidInputException("modelUri", metaUri, "unreadable model metadata: " + e.getMessage());
+        }
+        if (features.isEmpty()) {
+            throw new InvalidInputException("modelUri", metaUri, "model metadata lists no features");
+        }
+        Object model = ModelCodec.read(modelUri, store.read(modelUri, version));
+        TreeEnsemble ensemble;
+        try {
+            ensemble = SmileTrees.compile(model);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("modelUri", modelUri, e.getMessage());
+        }
+        if (ensemble.features() != features.size()) {
+            throw new InvalidInputException("modelUri", modelUri, "the model takes " + ensemble.features()
+                    + " features but its metadata lists " + features.size());
+        }
+        return new TreeModel(features, ensemble);
+    }
+}

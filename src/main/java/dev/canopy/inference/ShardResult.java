@@ -1,0 +1,8 @@
+package dev.canopy.inference;
+
+import dev.canopy.pool.CallState;
+
+/** One shard's row of a batch: its state (SUCCEEDED, FAILED, TIMED_OUT, CANCELLED) and what it produced. */
+public record ShardResult(int index, String shard, CallState state, Long rows, Double scoreSum, int attempts,
+                          String instanceId, Boolean modelLoaded, long millis, String outputUri, String error) {
+}
