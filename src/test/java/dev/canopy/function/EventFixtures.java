@@ -24,6 +24,7 @@ final class EventFixtures {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${DATA}", data().toString())
+                    .replace("${SHARDS}", shards().toString())
                     .replace("${OUT}", FunctionProfiles.OUT.resolve("out").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -41,5 +42,18 @@ final class EventFixtures {
             throw new UncheckedIOException(e);
         }
         return p;
+    }
+
+    /** Two small taxi shards in the public data set's layout. */
+    static synchronized Path shards() {
+        Path d = FunctionProfiles.OUT.resolve("taxi");
+        try {
+            if (!Files.exists(d.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 1)))) {
+                dev.canopy.data.TaxiShards.write(d, new int[]{300, 200}, 11);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return d;
     }
 }

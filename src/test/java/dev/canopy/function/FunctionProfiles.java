@@ -40,4 +40,18 @@ final class FunctionProfiles {
             return export("status");
         }
     }
+
+    public static final class Predict implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return export("predict");
+        }
+    }
+
+    public static final class BatchPredict implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return export("batch-predict");
+        }
+    }
 }

@@ -1,0 +1,41 @@
+package dev.canopy.function;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** {@code predict} through the Lambda mock event server: one warm instance, so the second call hits the cache. */
+@QuarkusTest
+@TestProfile(FunctionProfiles.Predict.class)
+class PredictFunctionTest {
+
+    @Test
+    void scoresAShardAndReusesTheModelOnTheWarmInstance() {
+        String event = EventFixtures.event("predict.json");
+        String instance = given().contentType(ContentType.JSON).body(event).when().post()
+                .then().statusCode(200)
+                .body("rows", equalTo(300))
+                .body("instanceId", notNullValue())
+                .extract().path("instanceId");
+        given().contentType(ContentType.JSON).body(event).when().post()
+                .then().statusCode(200)
+                .body("modelLoaded", equalTo(false))
+                .body("instanceId", equalTo(instance));
+    }
+
+    @Test
+    void aMissingColumnIsAClearFunctionError() {
+        given().contentType(ContentType.JSON)
+                .body(EventFixtures.event("predict.json").replace("passenger_count", "passengers"))
+                .when().post()
+                .then().statusCode(500)
+                .body("errorMessage", containsString("InvalidInputException: shard="))
+                .body("errorMessage", containsString("has no column \"passengers\""));
+    }
+}
