@@ -53,12 +53,13 @@ public class CanopyMain implements QuarkusApplication {
                       [--seed 42] [--test-data <uri>] [--param random_forest.trees=300 ...] [--out <dir|s3 uri>]
                       [--run-id <id>] [--json]
               status  --run <runId> [--out <dir|s3 uri>] [--json]
-              demo    [--data <uri>] [--out <dir|s3 uri>] [--json]
+              demo    [--data <uri>] [--shards <dir|s3 prefix>] [--pool-size 6] [--out <dir|s3 uri>] [--json]
               bench tree --data <uri> [--repeat 3] [--json]
               predict --model <uri|rule:EXPR> (--shards <dir|s3 prefix> | --shard <uri> ...) [--pool-size 6]
                       [--out <dir|s3 uri>] [--unordered] [--max-attempts 3] [--shard-timeout 300]
                       [--tolerated-failure-percentage 0] [--json]
               bench predict --model <uri|rule:EXPR> --shards <dir|s3 prefix> [--pool-size 6] [--repeat 5] [--json]
+              bench score --model <uri> --data <csv|parquet uri> [--repeat 20] [--json]
               generate taxi --out <dir> [--full | --rows <per shard>] [--shards 12] [--seed 1]
             """;
 
@@ -94,7 +95,8 @@ public class CanopyMain implements QuarkusApplication {
                 case "train" -> train(args);
                 case "status" -> status(args);
                 case "demo" -> demo(args);
-                case "bench" -> words.size() > 1 && words.get(1).equals("predict") ? benchPredict(args) : bench(args);
+                case "bench" -> words.size() > 1 && words.get(1).equals("predict") ? benchPredict(args)
+                        : words.size() > 1 && words.get(1).equals("score") ? benchScore(args) : bench(args);
                 case "predict" -> predict(args);
                 case "generate" -> generate(args);
                 default -> throw new InvalidInputException("command", words.getFirst(),
@@ -225,7 +227,7 @@ public class CanopyMain implements QuarkusApplication {
     // ---- demo -----------------------------------------------------------------------------------
 
     private int demo(Args args) {
-        args.allow(Set.of("data", "out", "json", "seed"));
+        args.allow(Set.of("data", "out", "json", "seed", "shards", "pool-size"));
         String data = args.get("data");
         if (data == null) {
             Path cache = Path.of(config.data().cacheDir());
@@ -240,7 +242,40 @@ public class CanopyMain implements QuarkusApplication {
                         + "--data ../shared/data/california_housing.csv");
             }
         }
-        return report(runWithProgress(superviseRequest(args, data)), args.flag("json"));
+        SuperviseResult trained = runWithProgress(superviseRequest(args, data));
+        int code = report(trained, args.flag("json") && args.get("shards") == null);
+        if (code != 0 || args.get("shards") == null) {
+            return code;
+        }
+        // Batch prediction after training: the best model when the shards carry its features, otherwise
+        // (taxi shards) the seed's rule model.
+        BatchPredictRequest base = batchRequest(args, "rule:passenger_count>=2");
+        String modelUri = trained.results().getFirst().modelUri();
+        String model = fits(base, trained.dataset().features()) ? modelUri : "rule:passenger_count>=2";
+        System.err.println("canopy: batch prediction with " + model);
+        BatchPredictResult r = invoker.invoke("batch-predict", new BatchPredictRequest(base.runId(), model, base.shards(),
+                base.shardPrefix(), base.poolSize(), null, true, null, null, null), BatchPredictResult.class);
+        if (args.flag("json")) {
+            Map<String, Object> both = new LinkedHashMap<>();
+            both.put("training", trained);
+            both.put("prediction", r);
+            System.out.println(Json.writeString(both));
+        } else {
+            System.out.print(Tables.batch(r));
+        }
+        return r.toleranceExceeded() ? 1 : 0;
+    }
+
+    private boolean fits(BatchPredictRequest req, List<String> features) {
+        String first = req.shards() != null ? req.shards().getFirst()
+                : store.list(req.shardPrefix()).stream().map(dev.canopy.storage.ObjectInfo::uri)
+                .filter(u -> u.endsWith(".parquet")).findFirst().orElse(null);
+        if (first == null) {
+            return false;
+        }
+        var names = dev.canopy.data.ParquetColumns.columnNames("shards", new dev.canopy.data.ObjectStoreInputFile(store,
+                first, store.head(first).size()));
+        return names.containsAll(features);
     }
 
     // ---- bench ----------------------------------------------------------------------------------
@@ -307,7 +342,11 @@ public class CanopyMain implements QuarkusApplication {
     }
 
     BatchPredictRequest batchRequest(Args args) {
-        if (args.get("model") == null) {
+        return batchRequest(args, args.get("model"));
+    }
+
+    BatchPredictRequest batchRequest(Args args, String model) {
+        if (model == null) {
             throw new InvalidInputException("--model", null, "required: a model URI (…/models/<algorithm>.model) or rule:<expr>");
         }
         List<String> shards = args.all("shard").isEmpty() ? null : args.all("shard");
@@ -316,7 +355,7 @@ public class CanopyMain implements QuarkusApplication {
             prefix = prefix + "/";
         }
         Double tolerated = args.decimal("tolerated-failure-percentage");
-        return new BatchPredictRequest(args.get("run-id"), args.get("model"), shards, prefix, intOrNull(args, "pool-size"),
+        return new BatchPredictRequest(args.get("run-id"), model, shards, prefix, intOrNull(args, "pool-size"),
                 args.get("out"), !args.flag("unordered"), intOrNull(args, "max-attempts"), intOrNull(args, "shard-timeout"),
                 tolerated);
     }
@@ -374,6 +413,50 @@ public class CanopyMain implements QuarkusApplication {
         long[] v = values.clone();
         java.util.Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    // ---- bench score ------------------------------------------------------------------------------
+
+    @Inject
+    dev.canopy.storage.ObjectStore store;
+
+    /** Scoring speed of a trained model on one thread: Canopy's flat trees over in-memory columns. */
+    private int benchScore(Args args) {
+        args.allow(Set.of("model", "data", "repeat", "json"));
+        if (args.get("model") == null || args.get("data") == null) {
+            throw new InvalidInputException(args.get("model") == null ? "--model" : "--data", null, "required");
+        }
+        long repeat = args.integer("repeat") == null ? 20 : args.integer("repeat");
+        if (repeat < 1 || repeat > 10_000) {
+            throw new InvalidInputException("--repeat", repeat, "must be between 1 and 10000");
+        }
+        String modelUri = args.get("model");
+        dev.canopy.inference.Model model = dev.canopy.inference.ModelLoader.load(store, modelUri,
+                dev.canopy.inference.ModelLoader.version(store, modelUri));
+        dev.canopy.data.Table table = dev.canopy.data.TableReader.read("data", args.get("data"), store.read(args.get("data")));
+        double[][] columns = model.columns().stream().map(c -> table.numeric("data", c)).toArray(double[][]::new);
+        int n = table.rows();
+        double[] out = new double[n];
+        for (int i = 0; i < Math.max(5, repeat / 4); i++) {
+            model.score(columns, n, out); // warm-up: let the JIT compile the scoring loop
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeat; i++) {
+            model.score(columns, n, out);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "score");
+        report.put("model", modelUri);
+        report.put("rows", n);
+        report.put("repeat", repeat);
+        report.put("rowsPerSecond", Math.round(n * repeat / seconds));
+        if (args.flag("json")) {
+            System.out.println(Json.writeString(report));
+        } else {
+            System.out.printf(Locale.ROOT, "bench score: %s scores %,d rows/s on one thread%n", modelUri, report.get("rowsPerSecond"));
+        }
+        return 0;
     }
 
     // ---- generate ---------------------------------------------------------------------------------

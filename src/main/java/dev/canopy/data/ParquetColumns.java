@@ -45,6 +45,19 @@ public final class ParquetColumns {
         }
     }
 
+    /** The names of the file's flat columns, from the footer. */
+    public static java.util.Set<String> columnNames(String field, InputFile file) {
+        try (ParquetFileReader reader = open(file)) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (ColumnDescriptor c : reader.getFooter().getFileMetaData().getSchema().getColumns()) {
+                names.add(String.join(".", c.getPath()));
+            }
+            return names;
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(field, file, e);
+        }
+    }
+
     public static long scan(String field, InputFile file, List<String> names, BatchConsumer consumer) {
         try (ParquetFileReader reader = open(file)) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();

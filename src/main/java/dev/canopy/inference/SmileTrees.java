@@ -45,7 +45,7 @@ public final class SmileTrees {
             throws IllegalAccessException {
         int total = 0;
         for (CART t : trees) {
-            total += t.root().size();
+            total += t.size(); // nodes; Node.size() would be the node's training-sample count
         }
         Builder b = new Builder(total);
         int[] roots = new int[trees.size()];

@@ -10,6 +10,8 @@ import smile.regression.RegressionTree;
 import smile.util.IterativeAlgorithmController;
 
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,8 +56,8 @@ public final class SmileTrainer {
                 for (int i = 0; i < trees; i++) {
                     seeds[i] = rnd.nextLong();
                 }
-                var controller = controller(trees, progress, RandomForest.TrainingStatus.class);
-                try (controller) {
+                try (ExecutorService events = Executors.newVirtualThreadPerTaskExecutor();
+                     var controller = controller(events, trees, progress, RandomForest.TrainingStatus.class)) {
                     yield RandomForest.fit(formula, df, new RandomForest.Options(trees, mtry,
                             depth(params), maxLeaves, nodeSize, params.get("subsample").doubleValue(), seeds,
                             controller));
@@ -66,8 +68,8 @@ public final class SmileTrainer {
                 // Boosting draws its row samples from Smile's per-thread generator; seeding it here makes
                 // a run reproducible. The trainer owns this thread for the duration of the fit.
                 MathEx.setSeed(seed);
-                var controller = controller(trees, progress, GradientTreeBoost.TrainingStatus.class);
-                try (controller) {
+                try (ExecutorService events = Executors.newVirtualThreadPerTaskExecutor();
+                     var controller = controller(events, trees, progress, GradientTreeBoost.TrainingStatus.class)) {
                     yield GradientTreeBoost.fit(formula, df, new GradientTreeBoost.Options(Loss.ls(), trees,
                             depth(params), maxLeaves, nodeSize, params.get("learning_rate").doubleValue(),
                             params.get("subsample").doubleValue(), null, controller));
@@ -95,8 +97,14 @@ public final class SmileTrainer {
         return l == 0 ? Math.max(2, n) : Math.max(2, l);
     }
 
-    private static <T> IterativeAlgorithmController<T> controller(int total, ProgressListener progress, Class<T> type) {
-        IterativeAlgorithmController<T> c = new IterativeAlgorithmController<>();
+    /**
+     * Smile's no-argument controller starts a thread pool that nothing ever shuts down: one leaked thread
+     * per fit, fatal for a warm trainer that fits again and again. The caller owns {@code events} instead
+     * and closes it (after the controller) when the fit is done.
+     */
+    private static <T> IterativeAlgorithmController<T> controller(ExecutorService events, int total,
+                                                                  ProgressListener progress, Class<T> type) {
+        IterativeAlgorithmController<T> c = new IterativeAlgorithmController<>(events, Flow.defaultBufferSize());
         AtomicInteger built = new AtomicInteger();
         c.subscribe(new Flow.Subscriber<>() {
             @Override

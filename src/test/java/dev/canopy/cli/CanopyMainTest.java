@@ -98,6 +98,25 @@ class CanopyMainTest {
     }
 
     @Test
+    void predictScoresAShardDirectoryAndPrintsTheBatchResponse(QuarkusMainLauncher launcher) throws Exception {
+        Path taxi = DIR.resolve("taxi");
+        var written = dev.canopy.data.TaxiShards.write(taxi, new int[]{400, 250, 90}, 2);
+        LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+                "--pool-size", "2", "--json");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        JsonNode json = Json.MAPPER.readTree(r.getOutput());
+        assertEquals(740, json.get("rows").asLong());
+        assertEquals(written.stream().mapToLong(w -> w[1]).sum(), json.get("scoreSum").asLong());
+        assertEquals(3, json.get("succeeded").asInt());
+        assertTrue(json.get("modelLoads").asInt() <= 2);
+
+        LaunchResult bad = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+                "--pool-size", "0");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.getErrorOutput().contains("poolSize=\"0\": must be between 1 and"), bad.getErrorOutput());
+    }
+
+    @Test
     void noArgumentsPrintsUsage(QuarkusMainLauncher launcher) {
         LaunchResult r = launcher.launch();
         assertEquals(2, r.exitCode());
