@@ -1,0 +1,158 @@
+package dev.canopy.infra;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.quarkus.funqy.Funq;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code sam-template.yaml}: valid against AWS's SAM schema, and consistent with the code. */
+class SamTemplateTest {
+    static final Path TEMPLATE = Path.of("sam-template.yaml");
+    static final Path SCHEMA = Path.of(System.getProperty("canopy.test.sam-schema", "../shared/schemas/sam.schema.json"));
+    static Map<String, Object> template;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = CloudFormationYaml.load(TEMPLATE);
+    }
+
+    @Test
+    void validAgainstTheSamJsonSchema() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(SCHEMA), "SAM schema not found at " + SCHEMA.toAbsolutePath()
+                + "; skipping schema validation");
+        JsonMapper mapper = JsonMapper.builder().build();
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                .getSchema(mapper.readTree(Files.readString(SCHEMA)));
+        JsonNode instance = mapper.valueToTree(template);
+        List<Error> errors = schema.validate(instance);
+        assertTrue(errors.isEmpty(), "schema errors: " + errors);
+    }
+
+    @Test
+    void theSchemaCheckRejectsABrokenTemplate() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(SCHEMA), "SAM schema not found");
+        JsonMapper mapper = JsonMapper.builder().build();
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                .getSchema(mapper.readTree(Files.readString(SCHEMA)));
+        var broken = (tools.jackson.databind.node.ObjectNode) mapper.valueToTree(template);
+        ((tools.jackson.databind.node.ObjectNode) broken.get("Resources").get("TrainFunction").get("Properties"))
+                .put("MemorySizee", 128);
+        assertFalse(schema.validate(broken).isEmpty(), "a misspelt property must fail validation");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o, String... path) {
+        Object cur = o;
+        for (String p : path) {
+            cur = ((Map<String, Object>) cur).get(p);
+        }
+        return (Map<String, Object>) cur;
+    }
+
+    static Map<String, Map<String, Object>> functions() {
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        map(template, "Resources").forEach((name, r) -> {
+            if ("AWS::Serverless::Function".equals(map(r).get("Type"))) {
+                out.put(name, map(r, "Properties"));
+            }
+        });
+        return out;
+    }
+
+    static Set<String> funqFunctions() throws Exception {
+        Set<String> names = new HashSet<>();
+        try (Stream<Path> files = Files.walk(Path.of("target/classes/dev/canopy/function"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String cls = "dev.canopy.function." + p.getFileName().toString().replace(".class", "");
+                for (Method m : Class.forName(cls).getDeclaredMethods()) {
+                    Funq f = m.getAnnotation(Funq.class);
+                    if (f != null) {
+                        names.add(f.value().isEmpty() ? m.getName() : f.value());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    static Map<String, Object> env(Map<String, Object> props) {
+        return map(props, "Environment", "Variables");
+    }
+
+    @Test
+    void everyExportNamesAFunqFunctionAndEveryFunqFunctionIsDeployed() throws Exception {
+        Set<String> funq = funqFunctions();
+        Set<String> exported = new HashSet<>();
+        functions().forEach((name, props) -> {
+            String export = (String) env(props).get("QUARKUS_FUNQY_EXPORT");
+            assertTrue(funq.contains(export), name + " exports '" + export + "', not a @Funq function: " + funq);
+            exported.add(export);
+        });
+        assertEquals(funq, exported);
+    }
+
+    @Test
+    void everyInvokedFunctionIsWiredWithAnInvokePermissionAndNoWildcards() {
+        // Callers and the logical functions their code invokes (SupervisorService.TRAIN_FUNCTION,
+        // BatchPredictService.PREDICT_FUNCTION).
+        Map<String, String[]> calls = Map.of(
+                "SuperviseFunction", new String[]{dev.canopy.training.SupervisorService.TRAIN_FUNCTION, "TrainFunction"},
+                "BatchPredictFunction", new String[]{dev.canopy.inference.BatchPredictService.PREDICT_FUNCTION, "PredictFunction"});
+        calls.forEach((caller, callee) -> {
+            Map<String, Object> props = functions().get(caller);
+            String envName = "CANOPY_INVOKE_FUNCTIONS_" + callee[0].toUpperCase().replace('-', '_');
+            assertEquals(Map.of("Ref", callee[1]), env(props).get(envName), caller + " " + envName);
+            boolean allowed = ((List<?>) props.get("Policies")).stream().anyMatch(p -> p instanceof Map<?, ?> m
+                    && m.get("LambdaInvokePolicy") instanceof Map<?, ?> l
+                    && Map.of("Ref", callee[1]).equals(l.get("FunctionName")));
+            assertTrue(allowed, caller + " needs lambda:InvokeFunction on " + callee[1]);
+        });
+        functions().forEach((name, props) -> {
+            for (Object p : (List<?>) props.get("Policies")) {
+                assertFalse(p.toString().contains("\"*\"") || p.toString().contains("=*"), name + " policy " + p);
+                assertTrue(p instanceof Map<?, ?>, name + ": use scoped SAM policy templates, not managed policies: " + p);
+            }
+        });
+        assertTrue(((Map<?, ?>) functions().get("PredictFunction")).containsKey("ReservedConcurrentExecutions"));
+    }
+
+    @Test
+    void timeoutsNestCallerAroundCallee() {
+        Map<String, Map<String, Object>> f = functions();
+        int train = (Integer) f.get("TrainFunction").get("Timeout");
+        int supervise = (Integer) f.get("SuperviseFunction").get("Timeout");
+        long superviseRead = Duration.parse((String) env(f.get("SuperviseFunction")).get("CANOPY_INVOKE_READ_TIMEOUT")).toSeconds();
+        assertTrue(train < superviseRead && superviseRead < supervise, train + " < " + superviseRead + " < " + supervise);
+
+        int predict = (Integer) f.get("PredictFunction").get("Timeout");
+        int batch = (Integer) f.get("BatchPredictFunction").get("Timeout");
+        long batchRead = Duration.parse((String) env(f.get("BatchPredictFunction")).get("CANOPY_INVOKE_READ_TIMEOUT")).toSeconds();
+        long budget = Duration.parse((String) env(f.get("BatchPredictFunction")).get("CANOPY_BATCH_TIME_BUDGET")).toSeconds();
+        assertTrue(predict < batchRead, predict + " < " + batchRead);
+        assertTrue(budget + batchRead + 30 <= batch, "budget " + budget + " + one call " + batchRead + " + report fits in " + batch);
+        for (var e : f.entrySet()) {
+            int t = (Integer) e.getValue().get("Timeout");
+            assertTrue(t >= 1 && t <= 900, e.getKey() + " timeout " + t);
+        }
+    }
+}
