@@ -10,6 +10,7 @@ import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.pool.Backoff;
+import dev.canopy.storage.GuardedObjectStore;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.RoutingObjectStore;
 import dev.canopy.storage.http.HttpObjectStore;
@@ -50,10 +51,13 @@ public class CanopyBeans {
     @Produces
     @ApplicationScoped
     ObjectStore objectStore(CanopyConfig config, Instance<S3Client> s3) {
-        return new RoutingObjectStore(Map.of(
+        ObjectStore routing = new RoutingObjectStore(Map.of(
                 "file", new LocalObjectStore(),
                 "https", new HttpObjectStore(config.data().httpTimeout()),
                 "s3", new LazyObjectStore(() -> new S3ObjectStore(s3.get()))));
+        return config.storage().allowedLocations()
+                .<ObjectStore>map(roots -> new GuardedObjectStore(routing, roots))
+                .orElse(routing);
     }
 
     @Produces

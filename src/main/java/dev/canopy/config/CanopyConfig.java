@@ -20,6 +20,17 @@ public interface CanopyConfig {
 
     Invoke invoke();
 
+    Storage storage();
+
+    interface Storage {
+        /**
+         * Locations requests may read and write: {@code s3://bucket/prefix/} or local directories. Any
+         * other location is refused before a storage call is made. Unset: no restriction (the one-machine
+         * default); the SAM template sets it to the deployment's bucket.
+         */
+        Optional<java.util.List<String>> allowedLocations();
+    }
+
     Data data();
 
     Batch batch();

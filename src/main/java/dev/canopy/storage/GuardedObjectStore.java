@@ -1,0 +1,110 @@
+package dev.canopy.storage;
+
+import dev.canopy.error.InvalidInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Refuses, before any storage call, every location outside a configured set of roots: S3 URIs by bucket
+ * and key prefix, local paths by their real location (symbolic links and {@code ..} resolved, so neither
+ * can lead out of a root). Requests name locations, and a function must never read or write where its
+ * operator did not allow it.
+ */
+public final class GuardedObjectStore implements ObjectStore {
+    private final ObjectStore delegate;
+    private final List<String> s3Roots;
+    private final List<Path> localRoots;
+    private final List<String> described;
+
+    /** @param roots allowed prefixes: {@code s3://bucket/prefix} or local directories; empty allows nothing */
+    public GuardedObjectStore(ObjectStore delegate, List<String> roots) {
+        this.delegate = delegate;
+        this.described = List.copyOf(roots);
+        this.s3Roots = roots.stream().filter(r -> r.startsWith("s3://")).toList();
+        this.localRoots = roots.stream().filter(r -> !r.startsWith("s3://") && !r.startsWith("http"))
+                .map(r -> real(Path.of(StorageUri.parse("canopy.storage.allowed-locations", r).path()))).toList();
+    }
+
+    String check(String uri) {
+        StorageUri u = StorageUri.parse("uri", uri);
+        boolean ok = switch (u.scheme()) {
+            case "s3" -> !hasDotSegment(u.path()) && s3Roots.stream().anyMatch(r -> under("s3://" + u.bucket() + "/" + u.path(), r));
+            case "file" -> {
+                Path p = real(Path.of(u.path()));
+                yield localRoots.stream().anyMatch(p::startsWith);
+            }
+            default -> false; // https is read-only public data, allowed only where listed explicitly
+        };
+        if (!ok && u.scheme().equals("https")) {
+            ok = described.stream().anyMatch(r -> r.startsWith("http") && uri.startsWith(r));
+        }
+        if (!ok) {
+            throw new InvalidInputException("uri", uri, "outside the allowed locations " + described
+                    + " (canopy.storage.allowed-locations)");
+        }
+        return uri;
+    }
+
+    private static boolean under(String uri, String root) {
+        return root.endsWith("/") ? uri.startsWith(root) : uri.equals(root) || uri.startsWith(root + "/");
+    }
+
+    private static boolean hasDotSegment(String key) {
+        for (String s : key.split("/", -1)) {
+            if (s.equals("..") || s.equals(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    @Override
+    public byte[] read(String uri) {
+        return delegate.read(check(uri));
+    }
+
+    @Override
+    public byte[] read(String uri, String expectedVersion) {
+        return delegate.read(check(uri), expectedVersion);
+    }
+
+    @Override
+    public byte[] readRange(String uri, long offset, int length) {
+        return delegate.readRange(check(uri), offset, length);
+    }
+
+    @Override
+    public void write(String uri, byte[] data, String contentType) {
+        delegate.write(check(uri), data, contentType);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefixUri) {
+        return delegate.list(check(prefixUri));
+    }
+
+    @Override
+    public ObjectInfo head(String uri) {
+        return delegate.head(check(uri));
+    }
+}

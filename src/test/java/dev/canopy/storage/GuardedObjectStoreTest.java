@@ -1,0 +1,50 @@
+package dev.canopy.storage;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.testing.InMemoryObjectStore;
+import dev.canopy.testing.RecordingObjectStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GuardedObjectStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void s3LocationsOutsideTheAllowedPrefixesAreRefusedBeforeAnyCall() {
+        RecordingObjectStore inner = new RecordingObjectStore(new InMemoryObjectStore());
+        GuardedObjectStore g = new GuardedObjectStore(inner, List.of("s3://canopy-data/", "s3://shared/models"));
+        assertDoesNotThrow(() -> g.check("s3://canopy-data/x/y.csv"));
+        assertDoesNotThrow(() -> g.check("s3://shared/models/rf.model"));
+        for (String bad : List.of("s3://other-bucket/x", "s3://shared/models-evil/x", "s3://canopy-data/../other/x",
+                "s3://canopydata/x", "/etc/passwd", "https://example.org/data.csv")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> g.read(bad), bad);
+            assertTrue(e.getMessage().contains("outside the allowed locations"), e.getMessage());
+        }
+        assertEquals(List.of(), inner.calls, "no storage call was made for a refused location");
+    }
+
+    @Test
+    void localPathsCannotEscapeTheirRootByDotsOrSymlinks() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "secret");
+        Files.createSymbolicLink(root.resolve("link"), outside);
+        GuardedObjectStore g = new GuardedObjectStore(new InMemoryObjectStore(), List.of(root.toString()));
+        assertDoesNotThrow(() -> g.check(root.resolve("data/a.csv").toString()));
+        assertDoesNotThrow(() -> g.check(root.toUri().resolve("b.csv").toString()));
+        for (String bad : List.of(root + "/../outside/secret.txt", root.resolve("link/secret.txt").toString(),
+                "file:" + outside.resolve("secret.txt"), "s3://any/x")) {
+            assertThrows(InvalidInputException.class, () -> g.check(bad), bad);
+        }
+    }
+}
