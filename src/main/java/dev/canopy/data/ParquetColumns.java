@@ -9,6 +9,7 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -90,16 +91,32 @@ public final class ParquetColumns {
             String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
             long total = 0;
             double[][] out = new double[cols.size()][];
+            var blocks = reader.getRowGroups();
+            PageDecoder fast = new PageDecoder();
+            int block = 0;
             PageReadStore rowGroup;
             while ((rowGroup = reader.readNextRowGroup()) != null) {
                 int rows = (int) rowGroup.getRowCount();
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(rowGroup,
-                        new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
+                var chunks = blocks.get(block++).getColumns();
+                ColumnReadStoreImpl store = null;
                 for (int j = 0; j < cols.size(); j++) {
                     if (out[j] == null || out[j].length < rows) {
                         out[j] = new double[rows];
                     }
-                    read(store.getColumnReader(cols.get(j)), cols.get(j), out[j], rows);
+                    ColumnDescriptor c = cols.get(j);
+                    ColumnPath path = ColumnPath.get(c.getPath());
+                    var encodings = chunks.stream().filter(m -> m.getPath().equals(path)).findFirst()
+                            .map(m -> m.getEncodings()).orElse(null);
+                    if (encodings != null && PageDecoder.supports(c, encodings)) {
+                        fast.read(rowGroup.getPageReader(c), c, out[j], rows);
+                    } else {
+                        // Anything the bulk decoder does not handle goes through parquet-java's reader.
+                        if (store == null) {
+                            store = new ColumnReadStoreImpl(rowGroup,
+                                    new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
+                        }
+                        read(store.getColumnReader(c), c, out[j], rows);
+                    }
                 }
                 consumer.accept(out, rows);
                 total += rows;

@@ -115,8 +115,9 @@ class BatchPredictServiceTest {
     void outputsAreIdempotentAndAManifestListsEveryShard() {
         LocalObjectStore store = new LocalObjectStore();
         String out = dir.resolve("predictions").toString();
-        // every third call fails after the predictor wrote its output: the retry writes the same object
-        AtomicInteger calls = new AtomicInteger();
+        // the first call for every third shard fails after the predictor wrote its output: the retry
+        // writes the same object
+        Map<String, AtomicInteger> callsByShard = new ConcurrentHashMap<>();
         LocalFunctionInvoker local = localInvoker(store, new ConcurrentHashMap<>());
         FunctionInvoker flaky = new FunctionInvoker() {
             @Override
@@ -127,7 +128,9 @@ class BatchPredictServiceTest {
             @Override
             public String invoke(String function, String payload, int instance) {
                 String answer = local.invoke(function, payload, instance);
-                if (calls.incrementAndGet() % 3 == 0) {
+                String shard = Json.request(payload, PredictRequest.class).shard();
+                int call = callsByShard.computeIfAbsent(shard, k -> new AtomicInteger()).incrementAndGet();
+                if (call == 1 && shards.indexOf(shard) % 3 == 0) {
                     throw new FunctionInvocationException(function, "ServiceException", "connection reset after write", true, null);
                 }
                 return answer;
