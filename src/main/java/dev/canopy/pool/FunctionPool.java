@@ -164,6 +164,8 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     /** Completed and not yet handed back, by index; {@link #completionOrder} keeps their order. */
     private final Map<Long, PoolResult<I, O>> completed = new HashMap<>();
     private final ArrayDeque<Long> completionOrder = new ArrayDeque<>();
+    /** Items whose result has been decided (it may still be on its way to {@link #completed}). */
+    private final java.util.Set<Long> completing = new java.util.HashSet<>();
     private long nextIndex;
     private long completedCount;
 
@@ -285,6 +287,7 @@ public final class FunctionPool<I, O> implements AutoCloseable {
                 if (index != null && completed.containsKey(index)) {
                     completionOrder.remove(index);
                     outstanding.remove(index);
+                    completing.remove(index);
                     return completed.remove(index);
                 }
                 if (timeout == null) {
@@ -506,17 +509,27 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         long submitted;
         lock.lock();
         try {
-            if (completed.containsKey(r.index()) || !outstanding.contains(r.index())) {
+            if (!outstanding.contains(r.index()) || !completing.add(r.index())) {
                 return; // each item completes once
             }
-            completed.put(r.index(), r);
-            completionOrder.addLast(r.index());
             done = ++completedCount;
             submitted = nextIndex;
-            completedSignal.signalAll();
         } finally {
             lock.unlock();
         }
-        progress.onResult(r, done, submitted);
+        // The listener runs before the result becomes visible, so a caller that has every result has
+        // also seen every progress call.
+        try {
+            progress.onResult(r, done, submitted);
+        } finally {
+            lock.lock();
+            try {
+                completed.put(r.index(), r);
+                completionOrder.addLast(r.index());
+                completedSignal.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 }

@@ -97,8 +97,11 @@ class BatchPredictServiceTest {
         assertTrue(r.modelLoads() <= 3 && r.modelLoads() >= 1, "loads " + r.modelLoads());
         assertTrue(r.instances() <= 3);
         assertEquals(IntStream.range(0, 10).boxed().toList(), r.shards().stream().map(ShardResult::index).toList());
-        // a second batch on the same warm instances loads nothing
-        assertEquals(0, s.run(request(shards, 3, null, null)).modelLoads());
+        // a second batch on the same warm instances loads the model only on a slot that has not run yet:
+        // over both batches each of the 3 instances loads it at most once
+        BatchPredictResult again = s.run(request(shards, 3, null, null));
+        assertTrue(r.modelLoads() + again.modelLoads() <= 3, r.modelLoads() + " + " + again.modelLoads());
+        assertEquals(instances.values().stream().mapToLong(p -> p.cache().loads()).sum(), r.modelLoads() + again.modelLoads());
     }
 
     @Test
