@@ -23,6 +23,7 @@ import dev.canopy.training.SupervisorService;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -38,18 +39,23 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Wires the plain-Java domain to its adapters, chosen by {@link CanopyConfig}. */
+/**
+ * Wires the plain-Java domain to its adapters, chosen by {@link CanopyConfig}. Everything is a
+ * {@code @Singleton}: the domain objects are thread-safe and stateless or internally synchronised, and
+ * singletons are handed out directly, without a client proxy doing a container lookup on every call
+ * from the pool's threads.
+ */
 @ApplicationScoped
 public class CanopyBeans {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     Clock clock() {
         return Clock.systemUTC();
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     ObjectStore objectStore(CanopyConfig config, Instance<S3Client> s3) {
         ObjectStore routing = new RoutingObjectStore(Map.of(
                 "file", new LocalObjectStore(),
@@ -61,39 +67,39 @@ public class CanopyBeans {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     TrainService trainService(ObjectStore store, Clock clock, CanopyConfig config) {
         return new TrainService(store, clock, config.outputUri());
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     StatusService statusService(ObjectStore store, Clock clock, CanopyConfig config) {
         return new StatusService(store, clock, config.outputUri());
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     SupervisorService supervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, CanopyConfig config) {
         return new SupervisorService(store, invoker, clock, config.outputUri());
     }
 
     /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */
     @Produces
-    @ApplicationScoped
+    @Singleton
     PredictService predictService(ObjectStore store, CanopyConfig config) {
         return new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), UUID.randomUUID().toString());
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     BatchPredictService batchPredictService(ObjectStore store, FunctionInvoker invoker, CanopyConfig config) {
         return new BatchPredictService(store, invoker,
                 new BatchPredictService.Limits(config.batch().maxPoolSize(), config.batch().maxShards()), Backoff.DEFAULT);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     FunctionInvoker functionInvoker(CanopyConfig config, ObjectStore store, Instance<TrainService> train,
                                     Instance<SupervisorService> supervise, Instance<StatusService> status,
                                     Instance<BatchPredictService> batch) {
