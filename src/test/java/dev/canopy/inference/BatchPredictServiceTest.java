@@ -80,6 +80,25 @@ class BatchPredictServiceTest {
         }));
     }
 
+    /** An invoker defined by its per-instance call, as the orchestrator uses it. */
+    interface SlottedCall {
+        String call(String function, String payload, int instance);
+    }
+
+    static FunctionInvoker slotted(SlottedCall body) {
+        return new FunctionInvoker() {
+            @Override
+            public String invoke(String function, String payload) {
+                return body.call(function, payload, 0);
+            }
+
+            @Override
+            public String invoke(String function, String payload, int instance) {
+                return body.call(function, payload, instance);
+            }
+        };
+    }
+
     static BatchPredictRequest request(List<String> shards, int pool, String out, Double tolerated) {
         return new BatchPredictRequest("b1", RULE, shards, null, pool, out, true, 3, 30, tolerated);
     }
@@ -122,14 +141,7 @@ class BatchPredictServiceTest {
         // writes the same object
         Map<String, AtomicInteger> callsByShard = new ConcurrentHashMap<>();
         LocalFunctionInvoker local = localInvoker(store, new ConcurrentHashMap<>());
-        FunctionInvoker flaky = new FunctionInvoker() {
-            @Override
-            public String invoke(String function, String payload) {
-                return invoke(function, payload, 0);
-            }
-
-            @Override
-            public String invoke(String function, String payload, int instance) {
+        FunctionInvoker flaky = slotted((function, payload, instance) -> {
                 String answer = local.invoke(function, payload, instance);
                 String shard = Json.request(payload, PredictRequest.class).shard();
                 int call = callsByShard.computeIfAbsent(shard, k -> new AtomicInteger()).incrementAndGet();
@@ -137,8 +149,7 @@ class BatchPredictServiceTest {
                     throw new FunctionInvocationException(function, "ServiceException", "connection reset after write", true, null);
                 }
                 return answer;
-            }
-        };
+        });
         BatchPredictService s = new BatchPredictService(store, flaky, LIMITS, FAST);
         BatchPredictResult first = s.run(request(shards, 4, out, null));
         BatchPredictResult second = s.run(request(shards, 4, out, null));
@@ -190,14 +201,7 @@ class BatchPredictServiceTest {
         LocalFunctionInvoker local = localInvoker(store, new ConcurrentHashMap<>());
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
-        FunctionInvoker faulty = new FunctionInvoker() {
-            @Override
-            public String invoke(String function, String payload) {
-                return invoke(function, payload, 0);
-            }
-
-            @Override
-            public String invoke(String function, String payload, int instance) {
+        FunctionInvoker faulty = slotted((function, payload, instance) -> {
                 peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 try {
                     String shard = Json.request(payload, PredictRequest.class).shard();
@@ -213,8 +217,7 @@ class BatchPredictServiceTest {
                 } finally {
                     inFlight.decrementAndGet();
                 }
-            }
-        };
+        });
         BatchPredictResult r = new BatchPredictService(store, faulty, LIMITS, FAST)
                 .run(new BatchPredictRequest("f", RULE, many, null, 8, "mem://out", false, 3, 30, 100.0));
         assertEquals(n, r.shards().size());
