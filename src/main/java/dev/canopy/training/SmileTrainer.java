@@ -56,7 +56,7 @@ public final class SmileTrainer {
                 for (int i = 0; i < trees; i++) {
                     seeds[i] = rnd.nextLong();
                 }
-                try (ExecutorService events = Executors.newVirtualThreadPerTaskExecutor();
+                try (ExecutorService events = Executors.newSingleThreadExecutor(SmileTrainer::daemon);
                      var controller = controller(events, trees, progress, RandomForest.TrainingStatus.class)) {
                     yield RandomForest.fit(formula, df, new RandomForest.Options(trees, mtry,
                             depth(params), maxLeaves, nodeSize, params.get("subsample").doubleValue(), seeds,
@@ -68,7 +68,7 @@ public final class SmileTrainer {
                 // Boosting draws its row samples from Smile's per-thread generator; seeding it here makes
                 // a run reproducible. The trainer owns this thread for the duration of the fit.
                 MathEx.setSeed(seed);
-                try (ExecutorService events = Executors.newVirtualThreadPerTaskExecutor();
+                try (ExecutorService events = Executors.newSingleThreadExecutor(SmileTrainer::daemon);
                      var controller = controller(events, trees, progress, GradientTreeBoost.TrainingStatus.class)) {
                     yield GradientTreeBoost.fit(formula, df, new GradientTreeBoost.Options(Loss.ls(), trees,
                             depth(params), maxLeaves, nodeSize, params.get("learning_rate").doubleValue(),
@@ -83,6 +83,13 @@ public final class SmileTrainer {
                 yield tree;
             }
         };
+    }
+
+    /** Progress events get one daemon thread per fit, ended with the fit. */
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "canopy-training-progress");
+        t.setDaemon(true);
+        return t;
     }
 
     /** scikit-learn's max_depth counts split levels; Smile's counts the leaf level too. 0 means unlimited. */
