@@ -75,6 +75,9 @@ public class CanopyMain implements QuarkusApplication {
     @Inject
     CanopyConfig config;
 
+    @Inject
+    dev.canopy.storage.ObjectStore store;
+
     @ConfigProperty(name = "aws.lambda.runtime.api")
     Optional<String> lambdaRuntimeApi;
 
@@ -416,9 +419,6 @@ public class CanopyMain implements QuarkusApplication {
     }
 
     // ---- bench score ------------------------------------------------------------------------------
-
-    @Inject
-    dev.canopy.storage.ObjectStore store;
 
     /** Scoring speed of a trained model on one thread: Canopy's flat trees over in-memory columns. */
     private int benchScore(Args args) {

@@ -37,15 +37,6 @@ public final class ParquetColumns {
     private ParquetColumns() {
     }
 
-    /** Reads the footer only: how many rows the file has. */
-    public static long rowCount(String field, InputFile file) {
-        try (ParquetFileReader reader = open(file)) {
-            return reader.getRecordCount();
-        } catch (IOException | RuntimeException e) {
-            throw unreadable(field, file, e);
-        }
-    }
-
     /** The names of the file's flat columns, from the footer. */
     public static java.util.Set<String> columnNames(String field, InputFile file) {
         try (ParquetFileReader reader = open(file)) {

@@ -52,44 +52,36 @@ public final class PredictService {
             throw new InvalidInputException("shard", req.shard(), "the shard is empty (0 bytes)");
         }
         boolean keep = req.outputUri() != null && !req.outputUri().isBlank();
-        double[][] scores = {new double[0]};
+        double[][] scratch = {new double[0]};
+        double[][] kept = {new double[0]};
         double[] sum = {0};
-        int[] kept = {0};
+        int[] count = {0};
         long rows = ParquetColumns.scan("shard", new ObjectStoreInputFile(store, req.shard(), info.size()),
                 model.columns(), (columns, n) -> {
-                    double[] out = keep ? grow(scores, kept[0] + n, kept[0]) : buffer(scores, n);
-                    double[] target = keep ? new double[n] : out;
-                    model.score(columns, n, target);
+                    if (scratch[0].length < n) {
+                        scratch[0] = new double[n];
+                    }
+                    double[] scores = scratch[0];
+                    model.score(columns, n, scores);
                     double s = 0;
                     for (int i = 0; i < n; i++) {
-                        s += target[i];
+                        s += scores[i];
                     }
                     sum[0] += s;
                     if (keep) {
-                        System.arraycopy(target, 0, scores[0], kept[0], n);
-                        kept[0] += n;
+                        if (kept[0].length < count[0] + n) {
+                            kept[0] = Arrays.copyOf(kept[0], Math.max(count[0] + n, kept[0].length * 2));
+                        }
+                        System.arraycopy(scores, 0, kept[0], count[0], n);
+                        count[0] += n;
                     }
                 });
         String written = null;
         if (keep) {
-            store.write(req.outputUri(), ParquetPredictionsWriter.write(scores[0], kept[0]), "application/vnd.apache.parquet");
+            store.write(req.outputUri(), ParquetPredictionsWriter.write(kept[0], count[0]), "application/vnd.apache.parquet");
             written = req.outputUri();
         }
         return new PredictResult(req.shard(), rows, sum[0], instanceId, lookup.loaded(),
                 (System.nanoTime() - t0) / 1_000_000, written);
-    }
-
-    private static double[] buffer(double[][] holder, int n) {
-        if (holder[0].length < n) {
-            holder[0] = new double[n];
-        }
-        return holder[0];
-    }
-
-    private static double[] grow(double[][] holder, int needed, int used) {
-        if (holder[0].length < needed) {
-            holder[0] = Arrays.copyOf(holder[0], Math.max(needed, holder[0].length * 2));
-        }
-        return holder[0];
     }
 }

@@ -84,8 +84,4 @@ public final class TreeEnsemble {
             out[r] = base + scale * out[r];
         }
     }
-
-    int[] roots() {
-        return roots;
-    }
 }

@@ -31,8 +31,4 @@ public final class TreeModel implements Model {
         // five parallel arrays of 4- or 8-byte entries per node
         return 32L * ensemble.nodes() + 1024;
     }
-
-    public TreeEnsemble ensemble() {
-        return ensemble;
-    }
 }

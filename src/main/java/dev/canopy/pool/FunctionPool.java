@@ -360,10 +360,6 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         }
     }
 
-    public boolean cancelled() {
-        return cancelled;
-    }
-
     /** The most calls that were ever in flight at once (never more than {@link #size()}). */
     public int peakInFlight() {
         return peakInFlight.get();
