@@ -25,6 +25,7 @@ public class BatchPredictFunction {
 
     @Funq("batch-predict")
     public BatchPredictResult batchPredict(JsonNode request) {
+        Invocation.begin("batch-predict", request, null, null);
         long deadline = System.currentTimeMillis() + config.batch().timeBudget().toMillis();
         return service.run(Json.request(request, BatchPredictRequest.class), () -> deadline - System.currentTimeMillis());
     }

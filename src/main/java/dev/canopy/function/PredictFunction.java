@@ -5,6 +5,7 @@ import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.PredictService;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -17,6 +18,7 @@ public class PredictFunction {
 
     @Funq("predict")
     public PredictResult predict(JsonNode request) {
+        Invocation.begin("predict", request, LogContext.SHARD, "shard");
         return service.predict(Json.request(request, PredictRequest.class));
     }
 }

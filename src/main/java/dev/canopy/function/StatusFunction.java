@@ -17,6 +17,7 @@ public class StatusFunction {
 
     @Funq("status")
     public RunStatus status(JsonNode request) {
+        Invocation.begin("status", request, null, null);
         return service.status(Json.request(request, StatusRequest.class));
     }
 }

@@ -17,6 +17,7 @@ public class SuperviseFunction {
 
     @Funq("supervise")
     public SuperviseResult supervise(JsonNode request) {
+        Invocation.begin("supervise", request, null, null);
         return service.supervise(Json.request(request, SuperviseRequest.class));
     }
 }

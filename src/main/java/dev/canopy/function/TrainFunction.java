@@ -5,6 +5,7 @@ import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -17,6 +18,7 @@ public class TrainFunction {
 
     @Funq("train")
     public TrainResult train(JsonNode request) {
+        Invocation.begin("train", request, LogContext.ALGORITHM, "algorithm");
         return service.train(Json.request(request, TrainRequest.class));
     }
 }

@@ -5,6 +5,7 @@ import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
 import dev.canopy.pool.FunctionPool;
@@ -12,6 +13,7 @@ import dev.canopy.pool.PoolResult;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.StorageUri;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,6 +33,7 @@ import java.util.function.LongSupplier;
  * row, whether it succeeded, failed, timed out or was never started.
  */
 public final class BatchPredictService {
+    private static final Logger LOG = Logger.getLogger(BatchPredictService.class);
     public static final String PREDICT_FUNCTION = "predict";
     /** Lambda's synchronous response limit is 6 MB; keep a margin for the envelope. */
     static final int MAX_RESPONSE_BYTES = 5_500_000;
@@ -63,10 +66,22 @@ public final class BatchPredictService {
      *                   reported CANCELLED
      */
     public BatchPredictResult run(BatchPredictRequest req, LongSupplier millisLeft) {
-        long t0 = System.nanoTime();
         if (req == null) {
             throw new InvalidInputException("request", null, "a batch-predict request body is required");
         }
+        String runId = req.runId() == null || req.runId().isBlank()
+                ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : req.runId();
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
+                LogContext.ATTEMPT, 1)) {
+            BatchPredictResult r = run(req, runId, millisLeft);
+            LOG.infof("batch done: %d shards, %d succeeded, %d failed, %d rows, %d model loads on %d instances, %d ms",
+                    r.succeeded() + r.failed(), r.succeeded(), r.failed(), r.rows(), r.modelLoads(), r.instances(), r.wallMillis());
+            return r;
+        }
+    }
+
+    private BatchPredictResult run(BatchPredictRequest req, String runId, LongSupplier millisLeft) {
+        long t0 = System.nanoTime();
         int poolSize = req.poolSize() == null ? 6 : req.poolSize();
         if (poolSize < 1 || poolSize > limits.maxPoolSize()) {
             throw new InvalidInputException("poolSize", req.poolSize(), "must be between 1 and " + limits.maxPoolSize());
@@ -91,8 +106,7 @@ public final class BatchPredictService {
         // Fail fast on a missing model or a bad rule, rather than once per shard.
         ModelLoader.version(store, req.modelUri());
         List<String> shards = shards(req);
-        String runId = req.runId() == null || req.runId().isBlank()
-                ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : req.runId();
+        LOG.infof("scoring %d shards with %s, pool of %d", shards.size(), LogContext.location(req.modelUri()), poolSize);
         boolean ordered = req.ordered() == null || req.ordered();
         String outputPrefix = req.outputPrefix() == null || req.outputPrefix().isBlank() ? null : req.outputPrefix();
 
@@ -102,9 +116,7 @@ public final class BatchPredictService {
                 .maxAttempts(maxAttempts)
                 .backoff(backoff)
                 .retryable(BatchPredictService::transientFault)
-                .build((i, slot, attempt) -> invoker.invoke(PREDICT_FUNCTION,
-                        new PredictRequest(req.modelUri(), shards.get(i), outputUri(outputPrefix, shards.get(i))),
-                        PredictResult.class, slot))) {
+                .build((i, slot, attempt) -> predict(req.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -123,6 +135,20 @@ public final class BatchPredictService {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
         return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, t0);
+    }
+
+    /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
+    private PredictResult predict(String modelUri, String shard, String outputPrefix, String runId, int slot, int attempt) {
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
+                LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
+            try {
+                return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(modelUri, shard, outputUri(outputPrefix, shard),
+                        runId, attempt), PredictResult.class, slot);
+            } catch (RuntimeException e) {
+                LOG.warnf("attempt %d failed, %s: %s", attempt, transientFault(e) ? "transient" : "permanent", describe(e));
+                throw e;
+            }
+        }
     }
 
     private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,

@@ -4,8 +4,10 @@ import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.data.ParquetColumns;
 import dev.canopy.data.ParquetPredictionsWriter;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import org.jboss.logging.Logger;
 
 import java.util.Arrays;
 
@@ -14,6 +16,7 @@ import java.util.Arrays;
  * keeps its own model cache, so a model is loaded once per instance and reused by every later call.
  */
 public final class PredictService {
+    private static final Logger LOG = Logger.getLogger(PredictService.class);
     private final ObjectStore store;
     private final ModelCache cache;
     private final String instanceId;
@@ -33,10 +36,28 @@ public final class PredictService {
     }
 
     public PredictResult predict(PredictRequest req) {
-        long t0 = System.nanoTime();
         if (req == null) {
             throw new InvalidInputException("request", null, "a predict request body is required");
         }
+        if (req.attempt() != null && (req.attempt() < 1 || req.attempt() > 1000)) {
+            throw new InvalidInputException("attempt", req.attempt(), "must be between 1 and 1000");
+        }
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "predict", LogContext.RUN_ID, req.runId(),
+                LogContext.SHARD, LogContext.location(req.shard()), LogContext.ATTEMPT,
+                req.attempt() == null ? 1 : req.attempt())) {
+            try {
+                PredictResult r = score(req);
+                LOG.infof("scored %d rows in %d ms (model %s)", r.rows(), r.millis(), r.modelLoaded() ? "loaded" : "cached");
+                return r;
+            } catch (RuntimeException e) {
+                LOG.warnf("failed: %s", BatchPredictService.describe(e));
+                throw e;
+            }
+        }
+    }
+
+    private PredictResult score(PredictRequest req) {
+        long t0 = System.nanoTime();
         if (req.modelUri() == null || req.modelUri().isBlank()) {
             throw new InvalidInputException("modelUri", req.modelUri(), "required: a model URI or rule:<expr>");
         }

@@ -2,12 +2,15 @@ package dev.canopy.training;
 
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectStore;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 
 /** Reads the trainer states of a run; the answer of the {@code status} function. */
 public final class StatusService {
+    private static final Logger LOG = Logger.getLogger(StatusService.class);
     private final StatusBoard board;
     private final String defaultOut;
 
@@ -21,10 +24,15 @@ public final class StatusService {
             throw new InvalidInputException("request", null, "a status request body is required");
         }
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
-        RunStatus s = board.read(out, RunLayout.checkRunId(req.runId()));
-        if (s.trainers().isEmpty()) {
-            throw new ObjectNotFoundException(RunLayout.statusDir(out, req.runId()));
+        String runId = RunLayout.checkRunId(req.runId());
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "status", LogContext.RUN_ID, runId,
+                LogContext.ATTEMPT, 1)) {
+            RunStatus s = board.read(out, runId);
+            if (s.trainers().isEmpty()) {
+                throw new ObjectNotFoundException(RunLayout.statusDir(out, runId));
+            }
+            LOG.debugf("%d trainers reported", s.trainers().size());
+            return s;
         }
-        return s;
     }
 }

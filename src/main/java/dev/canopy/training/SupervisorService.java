@@ -4,8 +4,10 @@ import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * row carrying its error; it never takes the other rows down with it.
  */
 public final class SupervisorService {
+    private static final Logger LOG = Logger.getLogger(SupervisorService.class);
     public static final String TRAIN_FUNCTION = "train";
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -59,41 +62,52 @@ public final class SupervisorService {
         }
         String runId = req.runId() == null || req.runId().isBlank() ? newRunId() : RunLayout.checkRunId(req.runId());
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID, runId,
+                LogContext.ATTEMPT, 1)) {
 
-        // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
-        ObjectInfo data = store.head(checkUri("data", req.data()));
-        String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
+            ObjectInfo data = store.head(checkUri("data", req.data()));
+            String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
 
-        StatusBoard board = new StatusBoard(store, clock);
-        for (Algorithm a : algorithms) {
-            board.publish(out, runId, a.id(), TrainerState.INITIALIZED, 0, "invoking trainer", null);
-        }
-
-        List<TrainResult> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<Algorithm, Future<TrainResult>> futures = new HashMap<>();
+            LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
+            StatusBoard board = new StatusBoard(store, clock);
             for (Algorithm a : algorithms) {
-                TrainRequest tr = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(),
-                        a.id(), req.testFraction(), req.seed(), req.testData(), testVersion,
-                        req.params() == null ? null : req.params().get(key(req.params(), a)), out);
-                futures.put(a, pool.submit(() -> invoker.invoke(TRAIN_FUNCTION, tr, TrainResult.class)));
+                board.publish(out, runId, a.id(), TrainerState.INITIALIZED, 0, "invoking trainer", null);
             }
-            for (Algorithm a : algorithms) {
-                results.add(collect(a, futures.get(a), params.get(a), out, runId, board));
+
+            List<TrainResult> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Map<Algorithm, Future<TrainResult>> futures = new HashMap<>();
+                for (Algorithm a : algorithms) {
+                    TrainRequest tr = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(),
+                            a.id(), req.testFraction(), req.seed(), req.testData(), testVersion,
+                            req.params() == null ? null : req.params().get(key(req.params(), a)), out);
+                    futures.put(a, pool.submit(() -> {
+                        // the call runs on a virtual thread of its own: the context is pushed there
+                        try (LogContext trainer = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID,
+                                runId, LogContext.ALGORITHM, a.id(), LogContext.ATTEMPT, 1)) {
+                            return invoker.invoke(TRAIN_FUNCTION, tr, TrainResult.class);
+                        }
+                    }));
+                }
+                for (Algorithm a : algorithms) {
+                    results.add(collect(a, futures.get(a), params.get(a), out, runId, board));
+                }
             }
+            results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE)
+                    .thenComparing(r -> r.mse() == null ? Double.MAX_VALUE : r.mse()));
+            DatasetSummary dataset = results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
+                    .findFirst().orElse(new DatasetSummary(req.data(), data.version(), 0, 0, 0,
+                            req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
+                            req.features() == null ? List.of() : req.features()));
+            String best = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
+                    .findFirst().orElse(null);
+            LOG.infof("ranked %d trainers in %d ms; best: %s", results.size(), (System.nanoTime() - t0) / 1_000_000, best);
+            SuperviseResult result = new SuperviseResult(runId, (System.nanoTime() - t0) / 1_000_000, dataset,
+                    results.stream().map(TrainResult::withoutDataset).toList(), best);
+            store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
+            return result;
         }
-        results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE)
-                .thenComparing(r -> r.mse() == null ? Double.MAX_VALUE : r.mse()));
-        DatasetSummary dataset = results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
-                .findFirst().orElse(new DatasetSummary(req.data(), data.version(), 0, 0, 0,
-                        req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
-                        req.features() == null ? List.of() : req.features()));
-        String best = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
-                .findFirst().orElse(null);
-        SuperviseResult result = new SuperviseResult(runId, (System.nanoTime() - t0) / 1_000_000, dataset,
-                results.stream().map(TrainResult::withoutDataset).toList(), best);
-        store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
-        return result;
     }
 
     private static TrainResult collect(Algorithm a, Future<TrainResult> f, Map<String, Number> params, String out,
@@ -108,6 +122,9 @@ public final class SupervisorService {
             String error = TrainService.describe(cause);
             if (cause instanceof dev.canopy.error.FunctionInvocationException fie) {
                 error = fie.errorType() + ": " + fie.errorMessage();
+            }
+            try (LogContext trainer = LogContext.push(LogContext.ALGORITHM, a.id())) {
+                LOG.warnf("trainer failed: %s", error);
             }
             // The trainer may have died before it could publish FAILED (a crash, a timeout on Lambda):
             // publish it here so status never shows a dead trainer as still running.

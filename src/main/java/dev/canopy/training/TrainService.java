@@ -8,7 +8,9 @@ import dev.canopy.inference.ModelCodec;
 import dev.canopy.inference.SmileTrees;
 import dev.canopy.inference.TreeEnsemble;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectStore;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import java.util.Map;
  * test rows, saves the model and its metadata, and publishes its state at every step.
  */
 public final class TrainService {
+    private static final Logger LOG = Logger.getLogger(TrainService.class);
     public static final String DEFAULT_TARGET = "MedHouseVal";
     public static final double DEFAULT_TEST_FRACTION = 0.2;
     public static final long DEFAULT_SEED = 42;
@@ -50,9 +53,20 @@ public final class TrainService {
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         Map<String, Number> params = TrainingParams.resolve(algorithm, req.params());
         String alg = algorithm.id();
+        // attempt 1: the supervisor invokes each trainer once (a second trainer would race the first's
+        // status writes); a retried invocation is a new request.
+        try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "train", LogContext.RUN_ID, runId,
+                LogContext.ALGORITHM, alg, LogContext.ATTEMPT, 1)) {
+            return train(req, algorithm, runId, out, params);
+        }
+    }
+
+    private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params) {
+        String alg = algorithm.id();
         try {
+            LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             board.publish(out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
-            board.publish(out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + req.data(), null);
+            board.publish(out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
             Prepared data = prepare(req);
 
             board.publish(out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
@@ -66,6 +80,7 @@ public final class TrainService {
                 progress.close();
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
+            LOG.infof("fitted on %d rows in %d ms", data.trainRows.length, trainMillis);
 
             board.publish(out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
@@ -83,10 +98,12 @@ public final class TrainService {
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
 
             board.publish(out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
                     (long) bytes.length, modelUri, params, null, data.summary);
         } catch (RuntimeException e) {
             String error = describe(e);
+            LOG.warnf("failed: %s", error);
             try {
                 board.publish(out, runId, alg, TrainerState.FAILED, 0, "failed", error);
             } catch (RuntimeException statusFailure) {
