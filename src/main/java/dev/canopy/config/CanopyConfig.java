@@ -18,6 +18,22 @@ public interface CanopyConfig {
     @WithDefault("canopy-out")
     String outputUri();
 
+    /**
+     * The largest request a function accepts, in bytes of JSON (Lambda's own limit for a synchronous
+     * invocation is 6 MB). Above it the request is refused before any work; long shard lists belong in
+     * {@code shardPrefix} or the Distributed Map workflow.
+     */
+    @WithDefault("2097152")
+    int maxRequestBytes();
+
+    /**
+     * The level of Canopy's own log lines (application.properties passes it to
+     * {@code quarkus.log.category."dev.canopy".level}): INFO in Lambda, where each trainer step, shard and
+     * batch gets a line; WARN on a command line, which prints its own progress.
+     */
+    @WithDefault("WARN")
+    String logLevel();
+
     Invoke invoke();
 
     Storage storage();

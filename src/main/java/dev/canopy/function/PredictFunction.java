@@ -1,6 +1,7 @@
 package dev.canopy.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.config.CanopyConfig;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.PredictService;
@@ -16,9 +17,12 @@ public class PredictFunction {
     @Inject
     PredictService service;
 
+    @Inject
+    CanopyConfig config;
+
     @Funq("predict")
     public PredictResult predict(JsonNode request) {
-        Invocation.begin("predict", request, LogContext.SHARD, "shard");
+        Invocation.begin("predict", request, LogContext.SHARD, "shard", config.maxRequestBytes());
         return service.predict(Json.request(request, PredictRequest.class));
     }
 }

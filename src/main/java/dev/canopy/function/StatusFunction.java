@@ -1,10 +1,11 @@
 package dev.canopy.function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.config.CanopyConfig;
+import dev.canopy.json.Json;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.StatusRequest;
 import dev.canopy.training.StatusService;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.json.Json;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -15,9 +16,12 @@ public class StatusFunction {
     @Inject
     StatusService service;
 
+    @Inject
+    CanopyConfig config;
+
     @Funq("status")
     public RunStatus status(JsonNode request) {
-        Invocation.begin("status", request, null, null);
+        Invocation.begin("status", request, null, null, config.maxRequestBytes());
         return service.status(Json.request(request, StatusRequest.class));
     }
 }

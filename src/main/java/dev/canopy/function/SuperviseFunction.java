@@ -1,10 +1,11 @@
 package dev.canopy.function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.config.CanopyConfig;
+import dev.canopy.json.Json;
 import dev.canopy.training.SuperviseRequest;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.SupervisorService;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.json.Json;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -15,9 +16,12 @@ public class SuperviseFunction {
     @Inject
     SupervisorService service;
 
+    @Inject
+    CanopyConfig config;
+
     @Funq("supervise")
     public SuperviseResult supervise(JsonNode request) {
-        Invocation.begin("supervise", request, null, null);
+        Invocation.begin("supervise", request, null, null, config.maxRequestBytes());
         return service.supervise(Json.request(request, SuperviseRequest.class));
     }
 }

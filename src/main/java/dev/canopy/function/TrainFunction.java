@@ -1,11 +1,12 @@
 package dev.canopy.function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.config.CanopyConfig;
+import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.json.Json;
-import dev.canopy.log.LogContext;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -16,9 +17,12 @@ public class TrainFunction {
     @Inject
     TrainService service;
 
+    @Inject
+    CanopyConfig config;
+
     @Funq("train")
     public TrainResult train(JsonNode request) {
-        Invocation.begin("train", request, LogContext.ALGORITHM, "algorithm");
+        Invocation.begin("train", request, LogContext.ALGORITHM, "algorithm", config.maxRequestBytes());
         return service.train(Json.request(request, TrainRequest.class));
     }
 }

@@ -19,6 +19,11 @@ public record StorageUri(String scheme, String bucket, String path) {
         if (uri == null || uri.isBlank()) {
             throw new InvalidInputException(field, uri, "a URI is required (s3://bucket/key, file:/path or a path)");
         }
+        // NUL and other control characters have no business in a key or path; some file systems and HTTP
+        // clients would cut the name at them, so one name could mean two objects.
+        if (uri.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(field, uri.replaceAll("\\p{Cntrl}", "?"), "contains a control character");
+        }
         if (uri.startsWith("s3://")) {
             String rest = uri.substring(5);
             int slash = rest.indexOf('/');
@@ -42,7 +47,11 @@ public record StorageUri(String scheme, String bucket, String path) {
         if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             throw new InvalidInputException(field, uri, "unsupported scheme; use s3://, file:, https:// or a path");
         }
-        return new StorageUri("file", null, Path.of(uri).toAbsolutePath().normalize().toString());
+        try {
+            return new StorageUri("file", null, Path.of(uri).toAbsolutePath().normalize().toString());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidInputException(field, uri, "not a valid path: " + e.getReason());
+        }
     }
 
     /** Joins a relative name onto a prefix URI with exactly one slash, keeping the prefix's own form. */

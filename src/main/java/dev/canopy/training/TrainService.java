@@ -50,6 +50,9 @@ public final class TrainService {
         }
         Algorithm algorithm = Algorithm.parse("algorithm", req.algorithm());
         String runId = RunLayout.checkRunId(req.runId());
+        if (req.data() == null || req.data().isBlank()) {
+            throw new InvalidInputException("data", req.data(), "required: the data set's URI (s3://bucket/key or a path)");
+        }
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         Map<String, Number> params = TrainingParams.resolve(algorithm, req.params());
         String alg = algorithm.id();

@@ -32,6 +32,7 @@ final class JsonLogs {
         m.put("quarkus.log.file.path", FunctionProfiles.OUT.resolve(file).toString());
         m.put("quarkus.log.file.json.enabled", "true");
         m.put("quarkus.log.file.level", "INFO");
+        m.put("canopy.log-level", "INFO");
         // credentials that exist in the configuration must never reach a log line
         m.put("quarkus.s3.aws.credentials.type", "static");
         m.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "AKIACANOPYTEST");

@@ -1,0 +1,103 @@
+package dev.canopy.cli;
+
+import dev.canopy.testing.TestData;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The command line's part of the bad-input table: every bad invocation exits non-zero with one line on
+ * stderr naming the option or field, prints nothing on stdout and writes nothing but FAILED status.
+ */
+@QuarkusMainTest
+class CliBadInputTest {
+    static final Path DIR = Path.of("target", "cli-bad-inputs").toAbsolutePath();
+
+    private static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile(
+            "^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d+ (WARN|ERROR) ");
+
+    record Case(String name, int exit, String stderr, String... args) {
+    }
+
+    @Test
+    void everyBadInvocationExitsNonZeroWithOneLineNamingTheField(QuarkusMainLauncher launcher) throws IOException {
+        Files.createDirectories(DIR);
+        Path data = DIR.resolve("housing.csv");
+        Files.write(data, TestData.housingCsvBytes(200, 8));
+        Path nanTarget = DIR.resolve("nan.csv");
+        Files.writeString(nanTarget, TestData.housingCsv(200, 8).replaceFirst("\n([^\n]*),[^,\n]*\n", "\n$1,NaN\n"));
+        String d = data.toString();
+        List<Case> cases = List.of(
+                new Case("unknown command", 1, "command=\"fly\": unknown command", "fly"),
+                new Case("unknown option", 1, "--colour=\"red\": unknown option", "train", "--data", d, "--colour", "red"),
+                new Case("option without its value", 1, "--data=null: option needs a value", "train", "--data"),
+                new Case("pool size not a number", 1, "--pool-size=\"six\"", "predict", "--model", "rule:passenger_count>=2",
+                        "--shards", DIR.toString(), "--pool-size", "six"),
+                new Case("negative pool size", 1, "poolSize=\"-2\": must be between 1 and", "predict", "--model",
+                        "rule:passenger_count>=2", "--shards", DIR.toString(), "--pool-size", "-2"),
+                new Case("unknown algorithm", 1, "algorithms[0]=\"svm\": unknown algorithm", "train", "--data", d,
+                        "--algorithms", "svm", "--out", "${OUT}"),
+                new Case("NaN test fraction", 1, "testFraction=\"NaN\"", "train", "--data", d, "--test-fraction", "NaN",
+                        "--out", "${OUT}"),
+                new Case("NaN in the target column", 1, "MedHouseVal", "train", "--data", nanTarget.toString(),
+                        "--algorithms", "decision_tree", "--out", "${OUT}", "--json"),
+                new Case("huge parameter", 1, "params.gradient_boosting.trees=\"1e12\"", "train", "--data", d,
+                        "--param", "gradient_boosting.trees=1e12", "--out", "${OUT}"),
+                new Case("run id that climbs out", 1, "runId=\"../../etc\"", "status", "--run", "../../etc", "--out", "${OUT}"),
+                new Case("missing data file", 1, "ObjectNotFoundException: object not found", "train", "--data",
+                        DIR.resolve("nope.csv").toString(), "--out", "${OUT}"),
+                new Case("bad rule", 1, "modelUri=\"rule:passenger_count=>2\"", "predict", "--model", "rule:passenger_count=>2",
+                        "--shards", DIR.toString()),
+                new Case("unsupported storage scheme", 1, "unsupported scheme", "train", "--data", "ftp://example.com/h.csv",
+                        "--out", "${OUT}"));
+        List<String> failures = new ArrayList<>();
+        int n = 0;
+        for (Case c : cases) {
+            Path out = DIR.resolve("out-" + n++);
+            String[] args = Stream.of(c.args()).map(a -> a.replace("${OUT}", out.toString())).toArray(String[]::new);
+            LaunchResult r = launcher.launch(args);
+            String err = r.getErrorOutput();
+            List<String> errorLines = err.lines().filter(l -> l.startsWith("canopy: ")).toList();
+            // (the test launcher captures log lines with stdout; a real run writes them to stderr)
+            // (a training run whose every trainer failed still prints its result, which lists each failure)
+            boolean stdoutEmpty = r.getOutput().lines().allMatch(l -> l.isBlank() || LOG_LINE.matcher(l).find()
+                    || l.startsWith("{\"runId\"") && !l.contains("\"state\":\"DONE\""));
+            if (r.exitCode() != c.exit() || !stdoutEmpty || errorLines.size() != 1
+                    || !errorLines.getFirst().contains(c.stderr()) || !leftNothing(out)) {
+                failures.add(c.name() + ": exit " + r.exitCode() + ", stdout [" + r.getOutput() + "], stderr [" + err + "]");
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    /** Nothing but the record of a failed run: no model, no predictions, no manifest. */
+    private static boolean leftNothing(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            return true;
+        }
+        try (Stream<Path> files = Files.walk(out)) {
+            // a failed run's record (status FAILED, a result listing only failures) is not output
+            return files.filter(Files::isRegularFile).allMatch(p -> p.getParent().getFileName().toString().equals("status")
+                    ? readQuietly(p).contains("\"FAILED\"")
+                    : p.getFileName().toString().equals("result.json") && !readQuietly(p).contains("\"DONE\""));
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
