@@ -85,6 +85,8 @@ abstract class BadInputContract {
                 unclear.add("seed " + seed + " case " + i + ": " + body + "\n  -> " + r.asString());
             }
         }
+        System.out.printf("fuzz %s: %d mutations (seed %d), %d accepted, %d refused with a clear error, %d unclear%n",
+                function(), FUZZ_CASES, seed, succeeded, FUZZ_CASES - succeeded - unclear.size(), unclear.size());
         assertEquals(List.of(), unclear, "mutations that failed without a clear error or left output");
         // the mutations must exercise both paths, or the test proves little
         assertTrue(succeeded < FUZZ_CASES, "no mutation was refused");
