@@ -121,7 +121,8 @@ public final class ParquetColumns {
     }
 
     private static ParquetFileReader open(InputFile file) throws IOException {
-        return ParquetFileReader.open(file, ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+        return ParquetFileReader.open(file, ParquetReadOptions.builder(new PlainParquetConfiguration())
+                .withCodecFactory(PureJavaCodecs.INSTANCE).build());
     }
 
     private static InvalidInputException unreadable(String field, InputFile file, Exception e) {

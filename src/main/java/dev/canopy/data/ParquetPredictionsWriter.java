@@ -27,6 +27,7 @@ public final class ParquetPredictionsWriter {
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try (ParquetWriter<org.apache.parquet.example.data.Group> w = ExampleParquetWriter.builder(file)
                 .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(PureJavaCodecs.INSTANCE)
                 .withType(SCHEMA)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)

@@ -72,6 +72,7 @@ public final class TaxiShards {
             Path file = dir.resolve(String.format(NAME, s));
             try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
                     .withConf(new PlainParquetConfiguration())
+                    .withCodecFactory(PureJavaCodecs.INSTANCE)
                     .withType(SCHEMA)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)

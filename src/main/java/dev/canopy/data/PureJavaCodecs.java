@@ -1,0 +1,178 @@
+package dev.canopy.data;
+
+import io.airlift.compress.Compressor;
+import io.airlift.compress.Decompressor;
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.lz4.Lz4Compressor;
+import io.airlift.compress.lz4.Lz4Decompressor;
+import io.airlift.compress.snappy.SnappyCompressor;
+import io.airlift.compress.snappy.SnappyDecompressor;
+import io.airlift.compress.zstd.ZstdCompressor;
+import io.airlift.compress.zstd.ZstdDecompressor;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Parquet's page codecs in pure Java: Snappy, ZSTD and LZ4_RAW from aircompressor, GZIP from the JDK. It
+ * replaces parquet-hadoop's default factory, which goes through Hadoop's codec classes to snappy-java and
+ * zstd-jni: those ship native libraries for every platform (8.5 MB of the function package), need JNI
+ * configuration in a native image, and start Hadoop's codec pool. These are the codecs pyarrow, Spark and
+ * DuckDB write; the legacy Hadoop-framed LZ4, LZO and Brotli are refused with a clear error.
+ *
+ * <p>Stateless apart from the codec objects, which aircompressor makes thread-safe; one shared instance.
+ */
+public final class PureJavaCodecs implements CompressionCodecFactory {
+    public static final PureJavaCodecs INSTANCE = new PureJavaCodecs();
+
+    private PureJavaCodecs() {
+    }
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+        return switch (codec) {
+            case UNCOMPRESSED -> new Raw(codec, null);
+            case SNAPPY -> new Raw(codec, SnappyCompressor::new);
+            case ZSTD -> new Raw(codec, ZstdCompressor::new);
+            case LZ4_RAW -> new Raw(codec, Lz4Compressor::new);
+            case GZIP -> new Gzip();
+            default -> throw unsupported(codec);
+        };
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+        return switch (codec) {
+            case UNCOMPRESSED -> new Inflate(null);
+            case SNAPPY -> new Inflate(SnappyDecompressor::new);
+            case ZSTD -> new Inflate(ZstdDecompressor::new);
+            case LZ4_RAW -> new Inflate(Lz4Decompressor::new);
+            case GZIP -> new Gunzip();
+            default -> throw unsupported(codec);
+        };
+    }
+
+    @Override
+    public void release() {
+    }
+
+    private static UnsupportedCodecException unsupported(CompressionCodecName codec) {
+        return new UnsupportedCodecException("Parquet compression " + codec + " is not supported; use SNAPPY, ZSTD,"
+                + " GZIP, LZ4_RAW or none (pyarrow's default is SNAPPY)");
+    }
+
+    /** A page compressed with a codec this factory does not read. */
+    public static final class UnsupportedCodecException extends IllegalArgumentException {
+        UnsupportedCodecException(String message) {
+            super(message);
+        }
+    }
+
+    private record Raw(CompressionCodecName codec, Supplier<Compressor> compressor) implements BytesInputCompressor {
+        @Override
+        public BytesInput compress(BytesInput bytes) throws IOException {
+            if (compressor == null) {
+                return bytes;
+            }
+            byte[] in = bytes.toByteArray();
+            Compressor c = compressor.get();
+            byte[] out = new byte[c.maxCompressedLength(in.length)];
+            int n = c.compress(in, 0, in.length, out, 0, out.length);
+            return BytesInput.from(out, 0, n);
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return codec;
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    private record Inflate(Supplier<Decompressor> decompressor) implements BytesInputDecompressor {
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            if (decompressor == null) {
+                return bytes;
+            }
+            byte[] in = bytes.toByteArray();
+            byte[] out = new byte[uncompressedSize];
+            int n;
+            try {
+                n = decompressor.get().decompress(in, 0, in.length, out, 0, out.length);
+            } catch (MalformedInputException | ArrayIndexOutOfBoundsException e) {
+                throw new IOException("corrupt compressed page: " + e.getMessage(), e);
+            }
+            if (n != uncompressedSize) {
+                throw new IOException("corrupt compressed page: " + n + " bytes decompressed, the header says " + uncompressedSize);
+            }
+            return BytesInput.from(out);
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.get(in);
+            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    private static final class Gzip implements BytesInputCompressor {
+        @Override
+        public BytesInput compress(BytesInput bytes) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                bytes.writeAllTo(gz);
+            }
+            return BytesInput.from(out.toByteArray());
+        }
+
+        @Override
+        public CompressionCodecName getCodecName() {
+            return CompressionCodecName.GZIP;
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+
+    private static final class Gunzip implements BytesInputDecompressor {
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            try (InputStream in = new GZIPInputStream(bytes.toInputStream())) {
+                byte[] out = in.readNBytes(uncompressedSize);
+                if (out.length != uncompressedSize) {
+                    throw new IOException("corrupt compressed page: " + out.length + " bytes decompressed, the header says "
+                            + uncompressedSize);
+                }
+                return BytesInput.from(out);
+            }
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.get(in);
+            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
+        }
+
+        @Override
+        public void release() {
+        }
+    }
+}
