@@ -60,6 +60,8 @@ public class CanopyMain implements QuarkusApplication {
                       [--tolerated-failure-percentage 0] [--json]
               bench predict --model <uri|rule:EXPR> --shards <dir|s3 prefix> [--pool-size 6] [--repeat 5] [--json]
               bench score --model <uri> --data <csv|parquet uri> [--repeat 20] [--json]
+              bench cold-start [--function predict] [--event <json file>] [--repeat 5] [--target target]
+                      [--jvm-flag <flag> ...] [--aot-cache <file>] [--json]
               generate taxi --out <dir> [--full | --rows <per shard>] [--shards 12] [--seed 1]
             """;
 
@@ -99,7 +101,8 @@ public class CanopyMain implements QuarkusApplication {
                 case "status" -> status(args);
                 case "demo" -> demo(args);
                 case "bench" -> words.size() > 1 && words.get(1).equals("predict") ? benchPredict(args)
-                        : words.size() > 1 && words.get(1).equals("score") ? benchScore(args) : bench(args);
+                        : words.size() > 1 && words.get(1).equals("score") ? benchScore(args)
+                        : words.size() > 1 && words.get(1).equals("cold-start") ? benchColdStart(args) : bench(args);
                 case "predict" -> predict(args);
                 case "generate" -> generate(args);
                 default -> throw new InvalidInputException("command", words.getFirst(),
@@ -455,6 +458,96 @@ public class CanopyMain implements QuarkusApplication {
             System.out.println(Json.writeString(report));
         } else {
             System.out.printf(Locale.ROOT, "bench score: %s scores %,d rows/s on one thread%n", modelUri, report.get("rowsPerSecond"));
+        }
+        return 0;
+    }
+
+    /**
+     * JVM cold start through the Lambda Runtime API: see {@link ColdStartBench}. The default event scores
+     * a small generated shard with the rule model, so the first response includes Parquet reading.
+     */
+    private int benchColdStart(Args args) {
+        try {
+            return coldStart(args);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private int coldStart(Args args) throws java.io.IOException, InterruptedException {
+        args.allow(Set.of("function", "event", "repeat", "target", "jvm-flag", "aot-cache", "json"));
+        long repeat = args.integer("repeat") == null ? 5 : args.integer("repeat");
+        if (repeat < 1 || repeat > 100) {
+            throw new InvalidInputException("--repeat", repeat, "must be between 1 and 100");
+        }
+        String function = args.get("function") == null ? "predict" : args.get("function");
+        java.nio.file.Path target = java.nio.file.Path.of(args.get("target") == null ? "target" : args.get("target"));
+        String classpath = ColdStartBench.classpath(target);
+        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("canopy-cold-start");
+        String event;
+        if (args.get("event") != null) {
+            event = java.nio.file.Files.readString(java.nio.file.Path.of(args.get("event")));
+        } else if (function.equals("predict")) {
+            dev.canopy.data.TaxiShards.write(work, new int[]{1000}, 1);
+            event = Json.writeString(Map.of("modelUri", "rule:passenger_count>=2",
+                    "shard", work.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 0)).toString()));
+        } else {
+            throw new InvalidInputException("--event", null, "required for --function " + function
+                    + " (a JSON file with the request, e.g. infra/events/" + function + ".json)");
+        }
+        List<String> flags = new ArrayList<>(ColdStartBench.LAMBDA_JVM_FLAGS);
+        flags.addAll(args.all("jvm-flag"));
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_FUNQY_EXPORT", function);
+        env.put("CANOPY_OUTPUT_URI", work.resolve("out").toString());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "canopy-" + function);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        Long trainingMillis = null;
+        if (args.get("aot-cache") != null) {
+            // JDK 25's AOT cache (JEP 483/514/515): one training run records the classes loaded and linked
+            // up to the first response; later runs map them instead of loading them. The cache is only
+            // valid for this JDK build and this class path.
+            java.nio.file.Path cache = java.nio.file.Path.of(args.get("aot-cache")).toAbsolutePath();
+            if (!java.nio.file.Files.exists(cache)) {
+                List<String> training = new ArrayList<>(flags);
+                training.add("-XX:AOTCacheOutput=" + cache);
+                ColdStartBench.Run t = ColdStartBench.once(javaBin, classpath, training, env, event, 120_000);
+                trainingMillis = t.millis();
+                System.err.printf(Locale.ROOT, "canopy: bench cold-start training run (writes %s): %d ms%n", cache, t.millis());
+                if (!java.nio.file.Files.exists(cache)) {
+                    throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
+                }
+            }
+            flags.add("-XX:AOTCache=" + cache);
+        }
+        List<ColdStartBench.Run> runs = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            ColdStartBench.Run r = ColdStartBench.once(javaBin, classpath, flags, env, event, 60_000);
+            if (r.error()) {
+                throw new IllegalStateException("the function answered with an error: " + r.response());
+            }
+            System.err.printf(Locale.ROOT, "canopy: bench cold-start %s run %d: %d ms%n", function, i + 1, r.millis());
+            runs.add(r);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "cold-start");
+        report.put("function", function);
+        report.put("jvmFlags", flags);
+        if (trainingMillis != null) {
+            report.put("aotTrainingRunMillis", trainingMillis);
+        }
+        report.putAll(ColdStartBench.summary(runs));
+        report.put("firstResponse", Json.MAPPER.readTree(runs.getLast().response()));
+        if (args.flag("json")) {
+            System.out.println(Json.writeString(report));
+        } else {
+            System.out.printf(Locale.ROOT, "bench cold-start: %s, median %d ms from process start to the first response (%s)%n",
+                    function, report.get("medianMillis"), report.get("runs"));
         }
         return 0;
     }
