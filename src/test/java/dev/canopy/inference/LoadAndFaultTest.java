@@ -250,6 +250,7 @@ class LoadAndFaultTest {
         figures.put("wallMillis", wallMillis);
         figures.put("heapBeforeMiB", heapBefore >> 20);
         figures.put("peakHeapMiB", peakHeap >> 20);
+        figures.put("peakHeapGrowthMiB", (peakHeap - heapBefore) >> 20);
         figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         Path report = Path.of("target", "reliability", "load.json");
         Files.createDirectories(report.getParent());
