@@ -52,6 +52,12 @@ final class ColdStartBench {
      */
     static Run once(String javaBin, String classpath, List<String> jvmFlags, Map<String, String> env, String event,
                     long timeoutMillis) throws IOException, InterruptedException {
+        return once(javaBin, classpath, jvmFlags, List.of(RIC_MAIN, HANDLER), env, event, timeoutMillis);
+    }
+
+    /** @param main the main class and its arguments: the runtime client and the handler */
+    static Run once(String javaBin, String classpath, List<String> jvmFlags, List<String> main, Map<String, String> env,
+                    String event, long timeoutMillis) throws IOException, InterruptedException {
         CountDownLatch answered = new CountDownLatch(1);
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger served = new AtomicInteger();
@@ -91,7 +97,8 @@ final class ColdStartBench {
         try {
             List<String> command = new ArrayList<>(List.of(javaBin));
             command.addAll(jvmFlags);
-            command.addAll(List.of("-cp", classpath, RIC_MAIN, HANDLER));
+            command.addAll(List.of("-cp", classpath));
+            command.addAll(main);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().putAll(env);
