@@ -60,10 +60,6 @@ public final class NativeImageRegistration {
     public static final class SmileInternals {
     }
 
-    /** Codecs parquet-hadoop instantiates by class name for compressed pages. */
-    @RegisterForReflection(targets = {
-            org.apache.parquet.hadoop.codec.SnappyCodec.class, org.apache.hadoop.io.compress.GzipCodec.class,
-            org.apache.hadoop.io.compress.DefaultCodec.class})
-    public static final class ParquetCodecs {
-    }
+    // No Parquet codec is looked up by class name: pages go through dev.canopy.data.PureJavaCodecs, plain
+    // Java without JNI, so nothing of Hadoop's codec machinery or of snappy-java needs registering.
 }
