@@ -353,7 +353,7 @@ public class CanopyMain implements QuarkusApplication {
 
     BatchPredictRequest batchRequest(Args args, String model) {
         if (model == null) {
-            throw new InvalidInputException("--model", null, "required: a model URI (…/models/<algorithm>.model) or rule:<expr>");
+            throw new InvalidInputException("--model", null, "required: a model URI (…/models/<algorithm>.trees or .model) or rule:<expr>");
         }
         List<String> shards = args.all("shard").isEmpty() ? null : args.all("shard");
         String prefix = args.get("shards");

@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads a model by URI: {@code rule:...} is parsed; anything else is a Smile model saved by the training
- * tree, with its metadata JSON beside it ({@code x.model} → {@code x.json}), which names the features in
- * order. Features are then taken from shards by column name.
+ * Loads a model by URI: {@code rule:...} is parsed; {@code x.trees} is the training tree's numbers-only
+ * format ({@link TreeCodec}, no deserialization); any other URI is a Smile model ({@code x.model}, Java
+ * serialization read through {@link ModelCodec}'s allow-list). Either has its metadata JSON beside it
+ * ({@code x.json}), which names the features in order; features are then taken from shards by column name.
  */
 public final class ModelLoader {
     private ModelLoader() {
@@ -36,7 +37,7 @@ public final class ModelLoader {
         if (RuleModel.isRule(modelUri)) {
             return RuleModel.parse("modelUri", modelUri);
         }
-        String metaUri = modelUri.endsWith(".model")
+        String metaUri = modelUri.endsWith(".model") || modelUri.endsWith(".trees")
                 ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
         byte[] metaBytes;
         try {
@@ -55,12 +56,18 @@ public final class ModelLoader {
         if (features.isEmpty()) {
             throw new InvalidInputException("modelUri", metaUri, "model metadata lists no features");
         }
-        Object model = ModelCodec.read(modelUri, store.read(modelUri, version));
         TreeEnsemble ensemble;
-        try {
-            ensemble = SmileTrees.compile(model);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("modelUri", modelUri, e.getMessage());
+        if (modelUri.endsWith(".trees")) {
+            // the training tree's numbers-only format: no deserialization at all
+            ensemble = TreeCodec.read(modelUri, store.read(modelUri, version));
+        } else {
+            // a Smile model (Java serialization), read through the allow-list
+            Object model = ModelCodec.read(modelUri, store.read(modelUri, version));
+            try {
+                ensemble = SmileTrees.compile(model);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("modelUri", modelUri, e.getMessage());
+            }
         }
         if (ensemble.features() != features.size()) {
             throw new InvalidInputException("modelUri", modelUri, "the model takes " + ensemble.features()

@@ -51,6 +51,39 @@ public final class TreeEnsemble {
         return features;
     }
 
+    // The arrays themselves, for TreeCodec; never modified after construction.
+    int[] roots() {
+        return roots;
+    }
+
+    int[] feature() {
+        return feature;
+    }
+
+    double[] threshold() {
+        return threshold;
+    }
+
+    int[] left() {
+        return left;
+    }
+
+    int[] right() {
+        return right;
+    }
+
+    double[] value() {
+        return value;
+    }
+
+    double base() {
+        return base;
+    }
+
+    double scale() {
+        return scale;
+    }
+
     public double predict(double[] row) {
         double sum = 0;
         for (int root : roots) {

@@ -45,6 +45,11 @@ public final class RunLayout {
         return runDir(out, runId) + "/models/" + algorithm + ".model";
     }
 
+    /** The predictor's form of the model: its trees as numbers ({@code TreeCodec}), no serialized objects. */
+    public static String trees(String out, String runId, String algorithm) {
+        return runDir(out, runId) + "/models/" + algorithm + ".trees";
+    }
+
     public static String metadata(String out, String runId, String algorithm) {
         return runDir(out, runId) + "/models/" + algorithm + ".json";
     }

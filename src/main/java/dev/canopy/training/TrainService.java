@@ -6,6 +6,7 @@ import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.inference.ModelCodec;
 import dev.canopy.inference.SmileTrees;
+import dev.canopy.inference.TreeCodec;
 import dev.canopy.inference.TreeEnsemble;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
@@ -92,8 +93,10 @@ public final class TrainService {
             Metrics m = Metrics.of(data.testY, predicted);
 
             byte[] bytes = ModelCodec.write(model);
-            String modelUri = RunLayout.model(out, runId, alg);
-            store.write(modelUri, bytes, "application/x-java-serialized-object");
+            store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
+            // What predictors load: the same trees as plain numbers, which no file can turn into code.
+            String modelUri = RunLayout.trees(out, runId, alg);
+            store.write(modelUri, TreeCodec.write(ensemble), "application/octet-stream");
             ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
                     data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
                     req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,

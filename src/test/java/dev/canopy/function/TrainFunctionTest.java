@@ -30,7 +30,7 @@ class TrainFunctionTest {
                 .body("params.trees", equalTo(25))
                 .body("dataset.rows", equalTo(700))
                 .body("dataset.testRows", equalTo(140))
-                .body("modelUri", containsString("fn-train-1/models/gradient_boosting.model"));
+                .body("modelUri", containsString("fn-train-1/models/gradient_boosting.trees"));
         assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/models/gradient_boosting.json")));
         assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/status/gradient_boosting.json")));
     }

@@ -66,10 +66,15 @@ class TrainServiceTest {
         assertEquals(8, r.dataset().features().size());
         assertEquals("MedHouseVal", r.dataset().target());
 
-        assertEquals(OUT + "/run-1/models/" + a.id() + ".model", r.modelUri());
-        byte[] model = store.read(r.modelUri());
+        assertEquals(OUT + "/run-1/models/" + a.id() + ".trees", r.modelUri());
+        byte[] model = store.read(RunLayout.model(OUT, "run-1", a.id()));
+        // the predictor's numbers-only form holds exactly the trees of the Smile model
+        dev.canopy.inference.TreeEnsemble fromTrees = dev.canopy.inference.TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
+        dev.canopy.inference.TreeEnsemble fromSmile = dev.canopy.inference.SmileTrees.compile(ModelCodec.read("m", model));
+        assertEquals(fromSmile.trees(), fromTrees.trees());
+        assertEquals(fromSmile.nodes(), fromTrees.nodes());
         assertEquals(model.length, r.modelBytes());
-        assertNotNull(ModelCodec.read(r.modelUri(), model));
+        assertNotNull(ModelCodec.read(RunLayout.model(OUT, "run-1", a.id()), model));
         ModelMetadata meta = Json.read(store.read(OUT + "/run-1/models/" + a.id() + ".json"), ModelMetadata.class, "meta");
         assertEquals(a.id(), meta.algorithm());
         assertEquals(r.mse(), meta.metrics().mse());
