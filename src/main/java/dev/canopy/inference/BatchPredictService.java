@@ -69,8 +69,9 @@ public final class BatchPredictService {
         if (req == null) {
             throw new InvalidInputException("request", null, "a batch-predict request body is required");
         }
+        // the run id names the spilled result object, so it must be a safe key segment
         String runId = req.runId() == null || req.runId().isBlank()
-                ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : req.runId();
+                ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : StorageUri.checkSegment("runId", req.runId());
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.ATTEMPT, 1)) {
             BatchPredictResult r = run(req, runId, millisLeft);

@@ -54,6 +54,20 @@ public record StorageUri(String scheme, String bucket, String path) {
         }
     }
 
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * Checks a name a request gives for one segment of an object key (a run id): 1-64 letters, digits,
+     * '.', '_' or '-', starting with a letter or digit, so it can neither climb out ({@code ..}) nor add a level.
+     */
+    public static String checkSegment(String field, String name) {
+        if (name == null || !SEGMENT.matcher(name).matches() || name.contains("..")) {
+            throw new InvalidInputException(field, name,
+                    "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
     /** Joins a relative name onto a prefix URI with exactly one slash, keeping the prefix's own form. */
     public static String join(String prefix, String name) {
         if (prefix.endsWith("/")) {

@@ -1,9 +1,7 @@
 package dev.canopy.training;
 
-import dev.canopy.error.InvalidInputException;
 import dev.canopy.storage.StorageUri;
 
-import java.util.regex.Pattern;
 
 /**
  * Where a run keeps its objects, under the output location {@code out}:
@@ -15,18 +13,13 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RunLayout {
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private RunLayout() {
     }
 
     /** Run ids become path segments, so they are restricted to a safe alphabet (no '/', no '..'). */
     public static String checkRunId(String runId) {
-        if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..")) {
-            throw new InvalidInputException("runId", runId,
-                    "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        return runId;
+        return StorageUri.checkSegment("runId", runId);
     }
 
     public static String runDir(String out, String runId) {

@@ -163,6 +163,7 @@ final class BadInputs {
                         + "], \"outputPrefix\": \"${OUT}\"}", INVALID, "Distributed Map"));
         c.add(new Case("batch-predict", "request larger than the size limit",
                 batch + ", \"runId\": \"" + "x".repeat(MAX_REQUEST_BYTES) + "\"}", INVALID, "request="));
+        c.add(new Case("batch-predict", "run id that climbs out", batch.replace("bad-b", "../../elsewhere") + "}", INVALID, "runId=\"../../elsewhere\""));
         c.add(new Case("batch-predict", "missing model", batch.replace("rule:passenger_count>=2", "${D}/models/none.model") + "}", NOT_FOUND, "none.model"));
         return c;
     }
