@@ -1,15 +1,11 @@
 package dev.canopy.data;
 
 import dev.canopy.error.InvalidInputException;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -39,9 +35,9 @@ public final class ParquetColumns {
 
     /** The names of the file's flat columns, from the footer. */
     public static java.util.Set<String> columnNames(String field, InputFile file) {
-        try (ParquetFileReader reader = open(file)) {
+        try (ParquetFile reader = ParquetFile.open(file)) {
             java.util.Set<String> names = new java.util.LinkedHashSet<>();
-            for (ColumnDescriptor c : reader.getFooter().getFileMetaData().getSchema().getColumns()) {
+            for (ColumnDescriptor c : reader.schema().getColumns()) {
                 names.add(String.join(".", c.getPath()));
             }
             return names;
@@ -51,8 +47,8 @@ public final class ParquetColumns {
     }
 
     public static long scan(String field, InputFile file, List<String> names, BatchConsumer consumer) {
-        try (ParquetFileReader reader = open(file)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        try (ParquetFile reader = ParquetFile.open(file)) {
+            MessageType schema = reader.schema();
             List<ColumnDescriptor> cols = new ArrayList<>();
             Map<String, ColumnDescriptor> byName = new HashMap<>();
             for (ColumnDescriptor c : schema.getColumns()) {
@@ -78,27 +74,20 @@ public final class ParquetColumns {
             // Project: only the wanted column chunks are read (ranged reads on object storage).
             MessageType projection = new MessageType(schema.getName(),
                     cols.stream().map(c -> (Type) schema.getType(c.getPath())).toList());
-            reader.setRequestedSchema(projection);
-            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+            String createdBy = reader.createdBy();
             long total = 0;
             double[][] out = new double[cols.size()][];
-            var blocks = reader.getRowGroups();
             PageDecoder fast = new PageDecoder();
-            int block = 0;
-            PageReadStore rowGroup;
-            while ((rowGroup = reader.readNextRowGroup()) != null) {
+            for (int g = 0; g < reader.rowGroups(); g++) {
+                PageReadStore rowGroup = reader.read(g, cols);
                 int rows = (int) rowGroup.getRowCount();
-                var chunks = blocks.get(block++).getColumns();
                 ColumnReadStoreImpl store = null;
                 for (int j = 0; j < cols.size(); j++) {
                     if (out[j] == null || out[j].length < rows) {
                         out[j] = new double[rows];
                     }
                     ColumnDescriptor c = cols.get(j);
-                    ColumnPath path = ColumnPath.get(c.getPath());
-                    var encodings = chunks.stream().filter(m -> m.getPath().equals(path)).findFirst()
-                            .map(m -> m.getEncodings()).orElse(null);
-                    if (encodings != null && PageDecoder.supports(c, encodings)) {
+                    if (PageDecoder.supports(c, reader.encodings(g, c))) {
                         fast.read(rowGroup.getPageReader(c), c, out[j], rows);
                     } else {
                         // Anything the bulk decoder does not handle goes through parquet-java's reader.
@@ -118,11 +107,6 @@ public final class ParquetColumns {
         } catch (IOException | RuntimeException e) {
             throw unreadable(field, file, e);
         }
-    }
-
-    private static ParquetFileReader open(InputFile file) throws IOException {
-        return ParquetFileReader.open(file, ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(PureJavaCodecs.INSTANCE).build());
     }
 
     private static InvalidInputException unreadable(String field, InputFile file, Exception e) {

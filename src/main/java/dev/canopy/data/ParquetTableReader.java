@@ -1,10 +1,7 @@
 package dev.canopy.data;
 
 import dev.canopy.error.InvalidInputException;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 
 import java.io.IOException;
@@ -25,10 +22,12 @@ public final class ParquetTableReader {
         List<String> names = new ArrayList<>();
         List<String> types = new ArrayList<>();
         long total;
-        try (ParquetFileReader reader = ParquetFileReader.open(file,
-                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            total = reader.getRecordCount();
-            for (ColumnDescriptor c : reader.getFooter().getFileMetaData().getSchema().getColumns()) {
+        try (ParquetFile reader = ParquetFile.open(file)) {
+            total = 0;
+            for (int g = 0; g < reader.rowGroups(); g++) {
+                total += reader.rows(g);
+            }
+            for (ColumnDescriptor c : reader.schema().getColumns()) {
                 names.add(String.join(".", c.getPath()));
                 boolean numeric = c.getPath().length == 1 && c.getMaxRepetitionLevel() == 0
                         && switch (c.getPrimitiveType().getPrimitiveTypeName()) {
