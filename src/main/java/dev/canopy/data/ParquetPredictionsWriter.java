@@ -1,83 +1,38 @@
 package dev.canopy.data;
 
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 
 /** Writes a shard's predictions as a one-column Parquet file ({@code prediction: double}), in row order. */
 public final class ParquetPredictionsWriter {
-    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message predictions { required double prediction; }");
+    static final List<ParquetWriterLite.Field> SCHEMA =
+            List.of(new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, false));
+    /** Rows per row group: a few MB of doubles, so readers can work on part of a large shard. */
+    static final int ROW_GROUP = 512 * 1024;
 
     private ParquetPredictionsWriter() {
     }
 
     public static byte[] write(double[] predictions, int rows) {
-        InMemoryOutputFile file = new InMemoryOutputFile();
-        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-        try (ParquetWriter<org.apache.parquet.example.data.Group> w = ExampleParquetWriter.builder(file)
-                .withConf(new PlainParquetConfiguration())
-                .withCodecFactory(PureJavaCodecs.INSTANCE)
-                .withType(SCHEMA)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build()) {
-            for (int i = 0; i < rows; i++) {
-                w.write(groups.newGroup().append("prediction", predictions[i]));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows * 8 + 1024);
+        List<List<ParquetWriterLite.Values>> groups = new java.util.ArrayList<>();
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int from = 0; from < rows || (rows == 0 && from == 0); from += ROW_GROUP) {
+            int n = Math.min(ROW_GROUP, rows - from);
+            groups.add(List.of(new ParquetWriterLite.Values(Arrays.copyOfRange(predictions, from, from + n), null)));
+            counts.add(n);
+            if (rows == 0) {
+                break;
             }
+        }
+        try {
+            ParquetWriterLite.write(out, SCHEMA, groups, counts);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write predictions", e);
         }
-        return file.bytes.toByteArray();
-    }
-
-    private static final class InMemoryOutputFile implements OutputFile {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return createOrOverwrite(blockSizeHint);
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            bytes.reset();
-            return new PositionOutputStream() {
-                @Override
-                public long getPos() {
-                    return bytes.size();
-                }
-
-                @Override
-                public void write(int b) {
-                    bytes.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    bytes.write(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
-        }
+        return out.toByteArray();
     }
 }

@@ -1,17 +1,8 @@
 package dev.canopy.data;
 
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
-
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,27 +21,28 @@ public final class TaxiShards {
             139_985, 156_198, 142_893, 145_976};
     public static final String NAME = "fe41422b01c04169af2a65a83b753e0f_%06d.parquet";
 
-    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-            message schema {
-              optional binary vendor_id (STRING);
-              optional int64 pickup_at (TIMESTAMP(MICROS,false));
-              optional int64 dropoff_at (TIMESTAMP(MICROS,false));
-              optional int32 passenger_count (INTEGER(8,true));
-              optional float trip_distance;
-              optional float pickup_longitude;
-              optional float pickup_latitude;
-              optional int32 rate_code_id;
-              optional binary store_and_fwd_flag (STRING);
-              optional float dropoff_longitude;
-              optional float dropoff_latitude;
-              optional binary payment_type (STRING);
-              optional float fare_amount;
-              optional float extra;
-              optional float mta_tax;
-              optional float tip_amount;
-              optional float tolls_amount;
-              optional float total_amount;
-            }""");
+    static final List<ParquetWriterLite.Field> SCHEMA = fields();
+
+    /** Rows per row group, so a full-size shard has several, as the public files do. */
+    static final int ROW_GROUP = 65_536;
+
+    private static List<ParquetWriterLite.Field> fields() {
+        Object[][] f = {
+                {"vendor_id", ParquetWriterLite.Kind.STRING}, {"pickup_at", ParquetWriterLite.Kind.TIMESTAMP_MICROS},
+                {"dropoff_at", ParquetWriterLite.Kind.TIMESTAMP_MICROS}, {"passenger_count", ParquetWriterLite.Kind.INT8},
+                {"trip_distance", ParquetWriterLite.Kind.FLOAT}, {"pickup_longitude", ParquetWriterLite.Kind.FLOAT},
+                {"pickup_latitude", ParquetWriterLite.Kind.FLOAT}, {"rate_code_id", ParquetWriterLite.Kind.INT32},
+                {"store_and_fwd_flag", ParquetWriterLite.Kind.STRING}, {"dropoff_longitude", ParquetWriterLite.Kind.FLOAT},
+                {"dropoff_latitude", ParquetWriterLite.Kind.FLOAT}, {"payment_type", ParquetWriterLite.Kind.STRING},
+                {"fare_amount", ParquetWriterLite.Kind.FLOAT}, {"extra", ParquetWriterLite.Kind.FLOAT},
+                {"mta_tax", ParquetWriterLite.Kind.FLOAT}, {"tip_amount", ParquetWriterLite.Kind.FLOAT},
+                {"tolls_amount", ParquetWriterLite.Kind.FLOAT}, {"total_amount", ParquetWriterLite.Kind.FLOAT}};
+        List<ParquetWriterLite.Field> out = new ArrayList<>();
+        for (Object[] x : f) {
+            out.add(new ParquetWriterLite.Field((String) x[0], (ParquetWriterLite.Kind) x[1], true));
+        }
+        return List.copyOf(out);
+    }
 
     private TaxiShards() {
     }
@@ -63,24 +55,24 @@ public final class TaxiShards {
     public static List<long[]> write(Path dir, int[] rows, long seed) throws IOException {
         Files.createDirectories(dir);
         List<long[]> out = new ArrayList<>();
-        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         String[] vendors = {"VTS", "CMT", "DDS"};
         String[] payments = {"CASH", "Credit", "CREDIT", "No Charge", "Dispute"};
         for (int s = 0; s < rows.length; s++) {
             SplittableRandom r = new SplittableRandom(seed * 1_000_003L + s);
             long twoPlus = 0;
-            Path file = dir.resolve(String.format(NAME, s));
-            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                    .withConf(new PlainParquetConfiguration())
-                    .withCodecFactory(PureJavaCodecs.INSTANCE)
-                    .withType(SCHEMA)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .withDictionaryEncoding(true)
-                    .withRowGroupSize(8L * 1024 * 1024)
-                    .build()) {
-                long t = 1_230_768_000_000_000L + r.nextLong(31_536_000_000_000L);
-                for (int i = 0; i < rows[s]; i++) {
+            long t = 1_230_768_000_000_000L + r.nextLong(31_536_000_000_000L);
+            List<List<ParquetWriterLite.Values>> groups = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (int from = 0; from < rows[s] || (rows[s] == 0 && from == 0); from += ROW_GROUP) {
+                int n = Math.min(ROW_GROUP, rows[s] - from);
+                String[] vendor = new String[n];
+                long[] pickupAt = new long[n];
+                long[] dropoffAt = new long[n];
+                int[] passengers = new int[n];
+                float[][] f = new float[11][n];
+                String[] flag = new String[n];
+                String[] payment = new String[n];
+                for (int i = 0; i < n; i++) {
                     int p = passengers(r);
                     if (p >= 2) {
                         twoPlus++;
@@ -89,33 +81,48 @@ public final class TaxiShards {
                     float fare = 2.5f + dist * 2.1f;
                     float tip = r.nextInt(3) == 0 ? fare * 0.15f : 0;
                     long pickup = t + r.nextLong(3_600_000_000L);
-                    Group g = groups.newGroup()
-                            .append("vendor_id", vendors[r.nextInt(vendors.length)])
-                            .append("pickup_at", pickup)
-                            .append("dropoff_at", pickup + (long) (dist * 180_000_000L))
-                            .append("passenger_count", p)
-                            .append("trip_distance", dist)
-                            .append("pickup_longitude", (float) (-74.0 + r.nextDouble() * 0.2))
-                            .append("pickup_latitude", (float) (40.6 + r.nextDouble() * 0.25));
+                    vendor[i] = vendors[r.nextInt(vendors.length)];
+                    pickupAt[i] = pickup;
+                    dropoffAt[i] = pickup + (long) (dist * 180_000_000L);
+                    passengers[i] = p;
+                    f[0][i] = dist;
+                    f[1][i] = (float) (-74.0 + r.nextDouble() * 0.2);
+                    f[2][i] = (float) (40.6 + r.nextDouble() * 0.25);
                     // rate_code_id stays null in every row, as in the 2009 files
                     if (r.nextInt(50) == 0) {
-                        g.append("store_and_fwd_flag", r.nextBoolean() ? "Y" : "N");
+                        flag[i] = r.nextBoolean() ? "Y" : "N";
                     }
-                    g.append("dropoff_longitude", (float) (-74.0 + r.nextDouble() * 0.2))
-                            .append("dropoff_latitude", (float) (40.6 + r.nextDouble() * 0.25))
-                            .append("payment_type", payments[r.nextInt(payments.length)])
-                            .append("fare_amount", fare)
-                            .append("extra", r.nextInt(4) == 0 ? 0.5f : 0f)
-                            .append("mta_tax", 0.5f)
-                            .append("tip_amount", tip)
-                            .append("tolls_amount", r.nextInt(20) == 0 ? 4.15f : 0f)
-                            .append("total_amount", fare + tip + 0.5f);
-                    w.write(g);
+                    f[3][i] = (float) (-74.0 + r.nextDouble() * 0.2);
+                    f[4][i] = (float) (40.6 + r.nextDouble() * 0.25);
+                    payment[i] = payments[r.nextInt(payments.length)];
+                    f[5][i] = fare;
+                    f[6][i] = r.nextInt(4) == 0 ? 0.5f : 0f;
+                    f[7][i] = 0.5f;
+                    f[8][i] = tip;
+                    f[9][i] = r.nextInt(20) == 0 ? 4.15f : 0f;
+                    f[10][i] = fare + tip + 0.5f;
                 }
+                boolean[] allNull = new boolean[n];
+                java.util.Arrays.fill(allNull, true);
+                groups.add(List.of(values(vendor), values(pickupAt), values(dropoffAt), values(passengers),
+                        values(f[0]), values(f[1]), values(f[2]), new ParquetWriterLite.Values(new int[n], allNull),
+                        values(flag), values(f[3]), values(f[4]), values(payment), values(f[5]), values(f[6]),
+                        values(f[7]), values(f[8]), values(f[9]), values(f[10])));
+                counts.add(n);
+                if (rows[s] == 0) {
+                    break;
+                }
+            }
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(dir.resolve(String.format(NAME, s))))) {
+                ParquetWriterLite.write(file, SCHEMA, groups, counts);
             }
             out.add(new long[]{rows[s], twoPlus});
         }
         return out;
+    }
+
+    private static ParquetWriterLite.Values values(Object array) {
+        return new ParquetWriterLite.Values(array, null);
     }
 
     /** 1 passenger for about two trips in three, 2-6 otherwise; one trip in 2,000 has a bad count. */

@@ -1,0 +1,239 @@
+package dev.canopy.data;
+
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.IntType;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.Type;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes flat Parquet files straight in the format: one data page (v1, PLAIN values, RLE definition levels)
+ * per column chunk, SNAPPY-compressed by {@link PureJavaCodecs}, and the footer through parquet-format's
+ * Thrift structures. It covers what Canopy writes (predictions, generated taxi shards) without
+ * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
+ * ({@code ParquetWriterLiteTest} checks the latter).
+ */
+public final class ParquetWriterLite {
+    /** One column: its name and physical type, an optional logical type, and whether it may hold nulls. */
+    public record Field(String name, Kind kind, boolean optional) {
+    }
+
+    /** The physical and logical types Canopy writes. */
+    public enum Kind {
+        DOUBLE(Type.DOUBLE), FLOAT(Type.FLOAT), INT32(Type.INT32), INT8(Type.INT32), INT64(Type.INT64),
+        TIMESTAMP_MICROS(Type.INT64), STRING(Type.BYTE_ARRAY);
+
+        final Type physical;
+
+        Kind(Type physical) {
+            this.physical = physical;
+        }
+    }
+
+    /**
+     * One column's values in a row group: an array of the field's Java type ({@code double[]},
+     * {@code float[]}, {@code int[]}, {@code long[]} or {@code String[]}), with nulls marked in
+     * {@code nulls} (or null for none; strings may also be null themselves).
+     */
+    public record Values(Object array, boolean[] nulls) {
+        boolean isNull(int i) {
+            return (nulls != null && nulls[i]) || (array instanceof String[] s && s[i] == null);
+        }
+    }
+
+    private ParquetWriterLite() {
+    }
+
+    /**
+     * @param rowGroups per row group, one {@link Values} per field, each holding that row group's rows
+     * @param rows      rows of each row group
+     */
+    public static void write(OutputStream out, List<Field> fields, List<List<Values>> rowGroups, List<Integer> rows)
+            throws IOException {
+        Counting file = new Counting(out);
+        file.write(new byte[]{'P', 'A', 'R', '1'});
+        List<RowGroup> groups = new ArrayList<>();
+        long totalRows = 0;
+        for (int g = 0; g < rowGroups.size(); g++) {
+            int n = rows.get(g);
+            long groupStart = file.count;
+            long uncompressedTotal = 0;
+            List<ColumnChunk> chunks = new ArrayList<>();
+            for (int f = 0; f < fields.size(); f++) {
+                Field field = fields.get(f);
+                Values values = rowGroups.get(g).get(f);
+                byte[] page = page(field, values, n);
+                byte[] compressed = PureJavaCodecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY)
+                        .compress(BytesInput.from(page)).toByteArray();
+                PageHeader header = new PageHeader(PageType.DATA_PAGE, page.length, compressed.length);
+                header.setData_page_header(new DataPageHeader(n, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
+                ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
+                Util.writePageHeader(header, headerBytes);
+                long pageOffset = file.count;
+                file.write(headerBytes.toByteArray());
+                file.write(compressed);
+                long uncompressed = headerBytes.size() + page.length;
+                long compressedSize = headerBytes.size() + compressed.length;
+                uncompressedTotal += uncompressed;
+                ColumnMetaData meta = new ColumnMetaData(field.kind().physical,
+                        field.optional() ? List.of(Encoding.PLAIN, Encoding.RLE) : List.of(Encoding.PLAIN),
+                        List.of(field.name()), CompressionCodec.SNAPPY, n, uncompressed, compressedSize, pageOffset);
+                ColumnChunk chunk = new ColumnChunk(pageOffset);
+                chunk.setMeta_data(meta);
+                chunks.add(chunk);
+            }
+            RowGroup group = new RowGroup(chunks, uncompressedTotal, n);
+            group.setFile_offset(groupStart);
+            group.setTotal_compressed_size(file.count - groupStart);
+            groups.add(group);
+            totalRows += n;
+        }
+        FileMetaData meta = new FileMetaData(1, schema(fields), totalRows, groups);
+        meta.setCreated_by("canopy (ParquetWriterLite)");
+        long footerStart = file.count;
+        Util.writeFileMetaData(meta, file);
+        int footerLength = (int) (file.count - footerStart);
+        file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footerLength).array());
+        file.write(new byte[]{'P', 'A', 'R', '1'});
+        file.flush();
+    }
+
+    /** An uncompressed v1 data page: definition levels (optional fields), then the non-null values, PLAIN. */
+    private static byte[] page(Field field, Values v, int n) {
+        ByteArrayOutputStream page = new ByteArrayOutputStream(n * 8 + 64);
+        if (field.optional()) {
+            byte[] levels = definitionLevels(v, n);
+            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
+            page.writeBytes(levels);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(field.kind() == Kind.STRING ? 0 : n * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            if (v.isNull(i)) {
+                if (!field.optional()) {
+                    throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
+                }
+                continue;
+            }
+            switch (field.kind()) {
+                case DOUBLE -> buf.putDouble(((double[]) v.array())[i]);
+                case FLOAT -> buf.putFloat(((float[]) v.array())[i]);
+                case INT32, INT8 -> buf.putInt(((int[]) v.array())[i]);
+                case INT64, TIMESTAMP_MICROS -> buf.putLong(((long[]) v.array())[i]);
+                case STRING -> {
+                    byte[] s = ((String[]) v.array())[i].getBytes(StandardCharsets.UTF_8);
+                    page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(s.length).array());
+                    page.writeBytes(s);
+                }
+            }
+        }
+        page.write(buf.array(), 0, buf.position());
+        return page.toByteArray();
+    }
+
+    /**
+     * Definition levels (bit width 1) in the RLE/bit-packing hybrid, as RLE runs only: a ULEB128 header
+     * {@code run << 1}, then the level in one byte.
+     */
+    private static byte[] definitionLevels(Values v, int n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < n) {
+            int level = v.isNull(i) ? 0 : 1;
+            int j = i + 1;
+            while (j < n && (v.isNull(j) ? 0 : 1) == level) {
+                j++;
+            }
+            long header = (long) (j - i) << 1;
+            while ((header & ~0x7FL) != 0) {
+                out.write((int) ((header & 0x7F) | 0x80));
+                header >>>= 7;
+            }
+            out.write((int) header);
+            out.write(level);
+            i = j;
+        }
+        return out.toByteArray();
+    }
+
+    private static List<SchemaElement> schema(List<Field> fields) {
+        List<SchemaElement> out = new ArrayList<>();
+        SchemaElement root = new SchemaElement("schema");
+        root.setNum_children(fields.size());
+        out.add(root);
+        for (Field f : fields) {
+            SchemaElement e = new SchemaElement(f.name());
+            e.setType(f.kind().physical);
+            e.setRepetition_type(f.optional() ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
+            switch (f.kind()) {
+                case STRING -> {
+                    e.setConverted_type(ConvertedType.UTF8);
+                    e.setLogicalType(LogicalType.STRING(new StringType()));
+                }
+                case INT8 -> {
+                    e.setConverted_type(ConvertedType.INT_8);
+                    e.setLogicalType(LogicalType.INTEGER(new IntType((byte) 8, true)));
+                }
+                case TIMESTAMP_MICROS ->
+                    // not adjusted to UTC, as pandas writes naive timestamps: no legacy converted type exists
+                        e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
+                default -> {
+                }
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Counts the bytes written, for the offsets the footer records. */
+    private static final class Counting extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        Counting(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.canopy.data;
+
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Canopy's own Parquet files, read back by another implementation: parquet-java's reader (a test-only
+ * dependency here) must see the schema, the logical types, the row groups, the values and the nulls.
+ */
+class ParquetWriterLiteTest {
+    @TempDir
+    Path dir;
+
+    private static ParquetFileReader open(Path file) throws Exception {
+        return ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration())
+                .withCodecFactory(PureJavaCodecs.INSTANCE).build());
+    }
+
+    /** Every record, assembled by parquet-java from its own page reading. */
+    private static List<Group> records(Path file) throws Exception {
+        List<Group> out = new java.util.ArrayList<>();
+        try (ParquetFileReader reader = open(file)) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            org.apache.parquet.column.page.PageReadStore pages;
+            while ((pages = reader.readNextRowGroup()) != null) {
+                var records = new org.apache.parquet.io.ColumnIOFactory().getColumnIO(schema)
+                        .getRecordReader(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(schema));
+                for (long i = 0; i < pages.getRowCount(); i++) {
+                    out.add(records.read());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void taxiShardsAreReadByParquetJava() throws Exception {
+        int rows = TaxiShards.ROW_GROUP + 1234; // two row groups
+        long twoPlus = TaxiShards.write(dir, new int[]{rows}, 5).getFirst()[1];
+        Path file = dir.resolve(String.format(TaxiShards.NAME, 0));
+        try (ParquetFileReader reader = open(file)) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            assertEquals(18, schema.getFieldCount());
+            assertEquals(LogicalTypeAnnotation.intType(8, true), schema.getType("passenger_count").getLogicalTypeAnnotation());
+            assertEquals(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS),
+                    schema.getType("pickup_at").getLogicalTypeAnnotation());
+            assertEquals(LogicalTypeAnnotation.stringType(), schema.getType("vendor_id").getLogicalTypeAnnotation());
+            assertEquals(PrimitiveTypeName.FLOAT, schema.getType("fare_amount").asPrimitiveType().getPrimitiveTypeName());
+            assertEquals(2, reader.getRowGroups().size());
+            assertEquals(rows, reader.getRecordCount());
+        }
+        long counted = 0;
+        long seen = 0;
+        int flags = 0;
+        for (Group g : records(file)) {
+            seen++;
+            counted += g.getInteger("passenger_count", 0) >= 2 ? 1 : 0;
+            assertEquals(0, g.getFieldRepetitionCount("rate_code_id"), "rate_code_id is null in every row");
+            flags += g.getFieldRepetitionCount("store_and_fwd_flag");
+            assertTrue(List.of("VTS", "CMT", "DDS").contains(g.getString("vendor_id", 0)));
+            assertTrue(g.getLong("dropoff_at", 0) >= g.getLong("pickup_at", 0));
+        }
+        assertEquals(rows, seen);
+        assertEquals(twoPlus, counted);
+        assertTrue(flags > 0 && flags < rows / 10, "store_and_fwd_flag is set in about one row in 50: " + flags);
+    }
+
+    @Test
+    void predictionsAreReadByParquetJavaInRowOrder() throws Exception {
+        double[] p = new double[1000];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i * 0.25 - 3;
+        }
+        Path file = dir.resolve("p.parquet");
+        Files.write(file, ParquetPredictionsWriter.write(p, 700));
+        List<Group> read = records(file);
+        assertEquals(700, read.size());
+        for (int i = 0; i < 700; i++) {
+            assertEquals(p[i], read.get(i).getDouble("prediction", 0));
+        }
+        Files.write(file, ParquetPredictionsWriter.write(new double[0], 0));
+        try (ParquetFileReader reader = open(file)) {
+            assertEquals(0, reader.getRecordCount());
+            assertFalse(reader.getFooter().getFileMetaData().getSchema().getColumns().isEmpty());
+        }
+    }
+}
