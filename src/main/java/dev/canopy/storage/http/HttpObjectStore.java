@@ -20,12 +20,26 @@ import java.util.List;
  * server's ETag, or Last-Modified and length when it sends no ETag.
  */
 public final class HttpObjectStore implements ObjectStore {
-    private final HttpClient client;
+    /** Built on first use: its TLS set-up costs a cold start ~0.1 s, and most functions never read https. */
+    private volatile HttpClient client;
     private final Duration timeout;
 
     public HttpObjectStore(Duration timeout) {
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
         this.timeout = timeout;
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     @Override
@@ -82,7 +96,7 @@ public final class HttpObjectStore implements ObjectStore {
 
     private HttpResponse<byte[]> send(String uri, HttpRequest request) {
         try {
-            HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
             int s = r.statusCode();
             if (s == 404 || s == 410) {
                 throw new ObjectNotFoundException(uri);
