@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -94,8 +95,28 @@ public final class S3ObjectStore implements ObjectStore {
         return new ObjectInfo(uri, h.contentLength(), h.eTag());
     }
 
-    /** Maps SDK failures onto Canopy's: missing, changed, transient (retry) or permanent (do not). */
-    private static <T> T call(String op, String uri, Supplier<T> body) {
+    /** Calls in all when a connection breaks while a response is read (the SDK's own retries do not see it). */
+    static final int IO_ATTEMPTS = 3;
+
+    /**
+     * Maps SDK failures onto Canopy's: missing, changed, transient (retry) or permanent (do not). A connection
+     * that breaks while the SDK reads a response body (a server closing a kept-alive connection, a reset)
+     * surfaces as an {@link UncheckedIOException} that the SDK does not retry; every Canopy call is
+     * idempotent (reads, and writes to deterministic keys), so it is retried here, then reported transient.
+     */
+    static <T> T call(String op, String uri, Supplier<T> body) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return mapped(op, uri, body);
+            } catch (UncheckedIOException e) {
+                if (attempt >= IO_ATTEMPTS) {
+                    throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getCause(), true, e), uri);
+                }
+            }
+        }
+    }
+
+    private static <T> T mapped(String op, String uri, Supplier<T> body) {
         try {
             return body.get();
         } catch (NoSuchKeyException | NoSuchBucketException e) {
