@@ -32,6 +32,35 @@ class RuleModelTest {
         assertArrayEquals(want, out);
     }
 
+    /** The branch-free comparisons agree with Java's own on the values where floating point is tricky. */
+    @Test
+    void branchFreeScoringMatchesJavaComparisonsOnEdgeValues() {
+        double[] xs = {0.0, -0.0, 1, -1, 2, 2.0000000000000004, 1.9999999999999998, Double.MIN_VALUE, -Double.MIN_VALUE,
+                Double.MAX_VALUE, -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
+                Double.longBitsToDouble(0xFFF8_0000_0000_0000L), 1e300, -1e300, 4.9e-324, 123456.789};
+        String[] values = {"0", "-0.0", "2", "-1e308", "1e308", "4.9e-324", "-2.5"};
+        for (String op : new String[]{">=", ">", "<=", "<", "==", "!="}) {
+            for (String value : values) {
+                RuleModel m = RuleModel.parse("modelUri", "rule:c" + op + value);
+                double v = Double.parseDouble(value);
+                double[] out = new double[xs.length];
+                m.score(new double[][]{xs}, xs.length, out);
+                for (int i = 0; i < xs.length; i++) {
+                    double x = xs[i];
+                    boolean want = switch (op) {
+                        case ">=" -> x >= v;
+                        case ">" -> x > v;
+                        case "<=" -> x <= v;
+                        case "<" -> x < v;
+                        case "==" -> x == v;
+                        default -> x < v || x > v;
+                    };
+                    assertEquals(want ? 1.0 : 0.0, out[i], "c" + op + value + " at " + x);
+                }
+            }
+        }
+    }
+
     @Test
     void badRulesNameTheField() {
         for (String bad : new String[]{"rule:", "rule:passenger_count", "rule:passenger_count>>2", "rule:passenger_count>=two",
