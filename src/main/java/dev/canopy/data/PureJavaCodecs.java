@@ -22,11 +22,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Parquet's page codecs in pure Java: Snappy, ZSTD and LZ4_RAW from aircompressor, GZIP from the JDK. It
- * replaces parquet-hadoop's default factory, which goes through Hadoop's codec classes to snappy-java and
- * zstd-jni: those ship native libraries for every platform (8.5 MB of the function package), need JNI
- * configuration in a native image, and start Hadoop's codec pool. These are the codecs pyarrow, Spark and
- * DuckDB write; the legacy Hadoop-framed LZ4, LZO and Brotli are refused with a clear error.
+ * Parquet's page codecs in pure Java: Snappy, ZSTD and LZ4_RAW from aircompressor, GZIP from the JDK, used
+ * by {@link ParquetFile} and {@link ParquetWriterLite} (and, in tests, plugged into parquet-java). It stands
+ * in for parquet-hadoop's codecs, which go through Hadoop to snappy-java and zstd-jni: native libraries for
+ * every platform (8.5 MB of the function package) that need JNI configuration in a native image. These are
+ * the codecs pyarrow, Spark and DuckDB write; the legacy Hadoop-framed LZ4, LZO and Brotli are refused with a
+ * clear error.
  *
  * <p>Stateless apart from the codec objects, which aircompressor makes thread-safe; one shared instance.
  */
