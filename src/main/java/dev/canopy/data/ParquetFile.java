@@ -55,6 +55,8 @@ final class ParquetFile implements AutoCloseable {
     private static final byte[] ENCRYPTED_MAGIC = {'P', 'A', 'R', 'E'};
     /** A footer larger than this is not a file Canopy should read (real ones are kilobytes). */
     private static final int MAX_FOOTER = 64 << 20;
+    /** Bytes read from the end of a file at first: the footers of typical shards are a few kilobytes. */
+    private static final int TAIL = 16 << 10;
 
     private final InputFile file;
     private final SeekableInputStream in;
@@ -75,23 +77,32 @@ final class ParquetFile implements AutoCloseable {
         }
         SeekableInputStream in = file.newStream();
         try {
-            byte[] tail = new byte[8];
-            in.seek(length - 8);
+            // One read for the tail, which holds the whole footer of a typical file: on object storage each
+            // read is a request, and reading the length first, then the footer, would cost two.
+            int tailLength = (int) Math.min(length, TAIL);
+            byte[] tail = new byte[tailLength];
+            in.seek(length - tailLength);
             in.readFully(tail);
-            if (Arrays.equals(Arrays.copyOfRange(tail, 4, 8), ENCRYPTED_MAGIC)) {
+            if (Arrays.equals(Arrays.copyOfRange(tail, tailLength - 4, tailLength), ENCRYPTED_MAGIC)) {
                 throw new IOException("encrypted Parquet files are not supported");
             }
-            if (!Arrays.equals(Arrays.copyOfRange(tail, 4, 8), MAGIC)) {
+            if (!Arrays.equals(Arrays.copyOfRange(tail, tailLength - 4, tailLength), MAGIC)) {
                 throw new IOException("no Parquet magic number at the end of the file");
             }
-            int footerLength = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int footerLength = ByteBuffer.wrap(tail, tailLength - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (footerLength <= 0 || footerLength > MAX_FOOTER || footerLength > length - 12) {
                 throw new IOException("footer length " + footerLength + " does not fit a " + length + "-byte file");
             }
-            byte[] footer = new byte[footerLength];
-            in.seek(length - 8 - footerLength);
-            in.readFully(footer);
-            FileMetaData meta = Util.readFileMetaData(new ByteArrayInputStream(footer));
+            ByteArrayInputStream footer;
+            if (footerLength + 8 <= tailLength) {
+                footer = new ByteArrayInputStream(tail, tailLength - 8 - footerLength, footerLength);
+            } else {
+                byte[] bytes = new byte[footerLength];
+                in.seek(length - 8 - footerLength);
+                in.readFully(bytes);
+                footer = new ByteArrayInputStream(bytes);
+            }
+            FileMetaData meta = Util.readFileMetaData(footer);
             return new ParquetFile(file, in, meta, schema(meta.getSchema()));
         } catch (IOException | RuntimeException e) {
             in.close();

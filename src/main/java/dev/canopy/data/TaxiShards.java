@@ -24,7 +24,7 @@ public final class TaxiShards {
     static final List<ParquetWriterLite.Field> SCHEMA = fields();
 
     /** Rows per row group, so a full-size shard has several, as the public files do. */
-    static final int ROW_GROUP = 65_536;
+    public static final int ROW_GROUP = 65_536;
 
     private static List<ParquetWriterLite.Field> fields() {
         Object[][] f = {
