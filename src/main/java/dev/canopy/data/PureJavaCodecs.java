@@ -100,7 +100,22 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
         }
     }
 
-    private record Inflate(Supplier<Decompressor> decompressor) implements BytesInputDecompressor {
+    /** A decompressor over byte arrays; the buffer variant copies through it (Canopy's pages are arrays). */
+    private interface ArrayDecompressor extends BytesInputDecompressor {
+        @Override
+        default void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.get(in);
+            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
+        }
+
+        @Override
+        default void release() {
+        }
+    }
+
+    private record Inflate(Supplier<Decompressor> decompressor) implements ArrayDecompressor {
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
             if (decompressor == null) {
@@ -118,17 +133,6 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
                 throw new IOException("corrupt compressed page: " + n + " bytes decompressed, the header says " + uncompressedSize);
             }
             return BytesInput.from(out);
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
-            byte[] in = new byte[compressedSize];
-            input.get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
-        }
-
-        @Override
-        public void release() {
         }
     }
 
@@ -152,7 +156,7 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
         }
     }
 
-    private static final class Gunzip implements BytesInputDecompressor {
+    private static final class Gunzip implements ArrayDecompressor {
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
             try (InputStream in = new GZIPInputStream(bytes.toInputStream())) {
@@ -163,17 +167,6 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
                 }
                 return BytesInput.from(out);
             }
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
-            byte[] in = new byte[compressedSize];
-            input.get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
-        }
-
-        @Override
-        public void release() {
         }
     }
 }
