@@ -1,116 +1,217 @@
 package dev.canopy.data;
 
-import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DataPageV2;
-import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageReader;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.Type;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * Decodes a flat numeric column chunk page by page, in bulk, straight from the page bytes: definition
- * levels and dictionary ids with a whole-run RLE/bit-packing decoder, and each dictionary entry converted
- * to a double once. This is the hot loop of batch prediction: parquet-java's {@code ColumnReader} hands
- * out one value per call through several layers and is several times slower. Chunks with any other
- * encoding (or with repetition, or booleans) take the general path in {@link ParquetColumns}.
+ * levels and dictionary ids with a whole-run RLE/bit-packing decoder, each dictionary entry converted to a
+ * double once, and the other encodings writers use for numbers (PLAIN, DELTA_BINARY_PACKED,
+ * BYTE_STREAM_SPLIT, RLE or bit-packed booleans). This is the hot loop of batch prediction, and it is all of
+ * Canopy's Parquet decoding: no parquet-column reader is involved.
  *
  * <p>Not thread-safe: one decoder per scan.
  */
 final class PageDecoder {
-    /**
-     * Encodings a chunk may list. parquet-mr lists BIT_PACKED for the repetition levels of every chunk it
-     * writes; a flat column has none (zero bytes), and definition levels are checked page by page.
-     */
-    private static final Set<Encoding> SUPPORTED = Set.of(Encoding.RLE, Encoding.BIT_PACKED, Encoding.PLAIN,
-            Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
-
     private int[] levels = new int[0];
     private int[] ids = new int[0];
 
-    static boolean supports(ColumnDescriptor c, Set<Encoding> chunkEncodings) {
-        if (c.getMaxRepetitionLevel() != 0 || c.getMaxDefinitionLevel() > 1 || !SUPPORTED.containsAll(chunkEncodings)) {
-            return false;
-        }
-        return switch (c.getPrimitiveType().getPrimitiveTypeName()) {
-            case INT32, INT64, FLOAT, DOUBLE -> true;
-            default -> false;
-        };
-    }
-
     /** Fills {@code out[0..rows)} from the chunk's pages; nulls become NaN. */
-    void read(PageReader pages, ColumnDescriptor c, double[] out, int rows) throws IOException {
-        PrimitiveTypeName type = c.getPrimitiveType().getPrimitiveTypeName();
-        boolean optional = c.getMaxDefinitionLevel() > 0;
+    void read(ParquetFile.Chunk chunk, ParquetFile.Column c, double[] out, int rows) throws IOException {
+        Type type = c.type();
+        int maxDef = c.maxDefinition();
+        int levelWidth = 32 - Integer.numberOfLeadingZeros(maxDef);
         double[] dictionary = null;
-        DictionaryPage dp = pages.readDictionaryPage();
-        if (dp != null) {
-            dictionary = plain(dp.getBytes().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN), type, dp.getDictionarySize());
+        if (chunk.dictionary() != null) {
+            ParquetFile.Dictionary d = chunk.dictionary();
+            if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
+                throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
+            }
+            dictionary = plain(le(d.data()), type, d.size());
         }
         int at = 0;
-        while (at < rows) {
-            DataPage page = pages.readPage();
-            if (page == null) {
-                throw new IOException("column " + c + " ends after " + at + " of " + rows + " rows");
+        for (ParquetFile.Page page : chunk.pages()) {
+            if (at >= rows) {
+                break;
             }
-            int n = page.getValueCount();
+            int n = page.valueCount();
+            if (at + n > rows) {
+                throw new IOException("column " + c.path() + " holds more values than the row group's " + rows + " rows");
+            }
             ByteBuffer values;
-            Encoding encoding;
-            int[] defined = optional ? levels(n) : null;
-            if (page instanceof DataPageV1 v1) {
-                ByteBuffer all = v1.getBytes().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                if (optional) {
-                    if (v1.getDlEncoding() != Encoding.RLE) {
-                        throw new IOException("definition levels encoded as " + v1.getDlEncoding() + " in " + c);
+            int[] defined = maxDef > 0 ? levels(n) : null;
+            if (!page.v2()) {
+                ByteBuffer all = le(page.data());
+                if (maxDef > 0) {
+                    if (page.definitionEncoding() != Encoding.RLE) {
+                        throw new IOException("definition levels encoded as " + page.definitionEncoding() + " in " + c.path());
                     }
                     int len = all.getInt();
-                    decodeHybrid(all.slice(all.position(), len).order(ByteOrder.LITTLE_ENDIAN), 1, n, defined);
+                    decodeHybrid(all.slice(all.position(), len).order(ByteOrder.LITTLE_ENDIAN), levelWidth, n, defined);
                     all.position(all.position() + len);
                 }
                 values = all.slice().order(ByteOrder.LITTLE_ENDIAN);
-                encoding = v1.getValueEncoding();
             } else {
-                DataPageV2 v2 = (DataPageV2) page;
-                if (optional) {
-                    decodeHybrid(v2.getDefinitionLevels().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN), 1, n, defined);
+                if (maxDef > 0) {
+                    decodeHybrid(le(page.definitionLevels()), levelWidth, n, defined);
                 }
-                values = v2.getData().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                encoding = v2.getDataEncoding();
+                values = le(page.data());
             }
             int present = n;
-            if (optional) {
+            if (maxDef > 0) {
                 present = 0;
                 for (int i = 0; i < n; i++) {
+                    defined[i] = defined[i] == maxDef ? 1 : 0;
                     present += defined[i];
                 }
                 if (present == n) {
                     defined = null; // no nulls in this page: take the direct path
                 }
             }
+            Encoding encoding = page.valueEncoding();
             if (encoding == Encoding.PLAIN_DICTIONARY || encoding == Encoding.RLE_DICTIONARY) {
                 if (dictionary == null) {
-                    throw new IOException("dictionary-encoded page without a dictionary in " + c);
+                    throw new IOException("dictionary-encoded page without a dictionary in " + c.path());
                 }
-                int width = values.get() & 0xff;
                 int[] id = ids(present);
                 if (present > 0) {
+                    int width = values.get() & 0xff;
                     decodeHybrid(values, width, present, id);
+                    for (int i = 0; i < present; i++) {
+                        if (id[i] < 0 || id[i] >= dictionary.length) {
+                            throw new IOException("dictionary id " + id[i] + " of " + dictionary.length + " in " + c.path());
+                        }
+                    }
                 }
                 spread(dictionary, id, defined, out, at, n);
-            } else if (encoding == Encoding.PLAIN) {
-                spread(plain(values, type, present), null, defined, out, at, n);
             } else {
-                throw new IOException("unsupported encoding " + encoding + " in " + c);
+                spread(values(values, encoding, type, present, c), null, defined, out, at, n);
             }
             at += n;
         }
+        if (at < rows) {
+            throw new IOException("column " + c.path() + " ends after " + at + " of " + rows + " rows");
+        }
+    }
+
+    private static ByteBuffer le(byte[] b) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** {@code count} present values in a non-dictionary encoding, as doubles. */
+    private static double[] values(ByteBuffer b, Encoding encoding, Type type, int count, ParquetFile.Column c)
+            throws IOException {
+        return switch (encoding) {
+            case PLAIN -> plain(b, type, count);
+            case DELTA_BINARY_PACKED -> delta(b, type, count, c);
+            case BYTE_STREAM_SPLIT -> byteStreamSplit(b, type, count, c);
+            case RLE -> {
+                if (type != Type.BOOLEAN) {
+                    throw new IOException("RLE values in non-boolean column " + c.path());
+                }
+                int len = b.getInt(); // booleans in RLE carry a length prefix
+                int[] bits = new int[count];
+                decodeHybrid(b.slice(b.position(), len).order(ByteOrder.LITTLE_ENDIAN), 1, count, bits);
+                double[] v = new double[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = bits[i];
+                }
+                yield v;
+            }
+            default -> throw new IOException("unsupported encoding " + encoding + " in " + c.path());
+        };
+    }
+
+    /** DELTA_BINARY_PACKED: a header, then blocks of miniblocks of bit-packed deltas above each block's minimum. */
+    private static double[] delta(ByteBuffer b, Type type, int count, ParquetFile.Column c) throws IOException {
+        if (type != Type.INT32 && type != Type.INT64) {
+            throw new IOException("DELTA_BINARY_PACKED in a " + type + " column " + c.path());
+        }
+        int blockSize = varint(b);
+        int miniblocks = varint(b);
+        int total = varint(b);
+        long value = zigzag(varlong(b));
+        if (miniblocks <= 0 || blockSize <= 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0
+                || total < count) {
+            throw new IOException("malformed DELTA_BINARY_PACKED header in " + c.path());
+        }
+        int perMini = blockSize / miniblocks;
+        double[] v = new double[count];
+        int i = 0;
+        if (count > 0) {
+            v[i++] = type == Type.INT32 ? (int) value : value;
+        }
+        int[] widths = new int[miniblocks];
+        while (i < count) {
+            long minDelta = zigzag(varlong(b));
+            for (int m = 0; m < miniblocks; m++) {
+                widths[m] = b.get() & 0xff;
+                if (widths[m] > 64) {
+                    throw new IOException("bit width " + widths[m] + " in " + c.path());
+                }
+            }
+            for (int m = 0; m < miniblocks && i < count; m++) {
+                int w = widths[m];
+                long buffer = 0;
+                int bits = 0;
+                for (int k = 0; k < perMini; k++) {
+                    long d = 0;
+                    if (w > 0) {
+                        // up to 64 bits per value: gather them in two steps when the buffer would overflow
+                        int got = 0;
+                        while (got < w) {
+                            if (bits == 0) {
+                                buffer = b.get() & 0xffL;
+                                bits = 8;
+                            }
+                            int take = Math.min(bits, w - got);
+                            d |= (buffer & ((1L << take) - 1)) << got;
+                            buffer >>>= take;
+                            bits -= take;
+                            got += take;
+                        }
+                    }
+                    if (i < count) {
+                        value += minDelta + d;
+                        v[i++] = type == Type.INT32 ? (int) value : value;
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
+    /** BYTE_STREAM_SPLIT: byte k of every value, then byte k + 1 of every value, and so on. */
+    private static double[] byteStreamSplit(ByteBuffer b, Type type, int count, ParquetFile.Column c) throws IOException {
+        int width = switch (type) {
+            case FLOAT, INT32 -> 4;
+            case DOUBLE, INT64 -> 8;
+            default -> throw new IOException("BYTE_STREAM_SPLIT in a " + type + " column " + c.path());
+        };
+        if (b.remaining() < width * count) {
+            throw new IOException("BYTE_STREAM_SPLIT page of " + c.path() + " is short");
+        }
+        int base = b.position();
+        byte[] one = new byte[width];
+        ByteBuffer value = ByteBuffer.wrap(one).order(ByteOrder.LITTLE_ENDIAN);
+        double[] v = new double[count];
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < width; k++) {
+                one[k] = b.get(base + k * count + i);
+            }
+            v[i] = switch (type) {
+                case FLOAT -> value.getFloat(0);
+                case INT32 -> value.getInt(0);
+                case DOUBLE -> value.getDouble(0);
+                default -> value.getLong(0);
+            };
+        }
+        return v;
     }
 
     /** Places the present values (through dictionary ids when given) in their rows; absent rows get NaN. */
@@ -150,9 +251,17 @@ final class PageDecoder {
         return ids;
     }
 
-    private static double[] plain(ByteBuffer b, PrimitiveTypeName type, int count) {
+    private static double[] plain(ByteBuffer b, Type type, int count) {
         double[] v = new double[count];
         switch (type) {
+            case BOOLEAN -> {
+                // one bit per value, least significant first
+                int start = b.position();
+                for (int i = 0; i < count; i++) {
+                    v[i] = (b.get(start + (i >>> 3)) >>> (i & 7)) & 1;
+                }
+                b.position(start + (count + 7) / 8);
+            }
             case INT32 -> {
                 for (int i = 0; i < count; i++) {
                     v[i] = b.getInt();
@@ -233,6 +342,26 @@ final class PageDecoder {
                 in.position(start + groups * width);
             }
         }
+    }
+
+    private static long varlong(ByteBuffer in) {
+        long result = 0;
+        int shift = 0;
+        while (true) {
+            int b = in.get() & 0xff;
+            result |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+            shift += 7;
+            if (shift > 63) {
+                throw new java.nio.BufferUnderflowException();
+            }
+        }
+    }
+
+    private static long zigzag(long n) {
+        return (n >>> 1) ^ -(n & 1);
     }
 
     private static int varint(ByteBuffer in) {

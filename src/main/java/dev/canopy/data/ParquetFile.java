@@ -1,54 +1,39 @@
 package dev.canopy.data;
 
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DataPageV2;
-import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.column.page.PageReader;
-import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FieldRepetitionType;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Type;
 import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.Type;
-import org.apache.parquet.schema.Types;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.PrimitiveIterator;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * A Parquet file read straight from the format: the footer through parquet-format's Thrift structures, the
- * projected column chunks by one ranged read each, and their pages handed to parquet-column's decoders as
- * {@link PageReadStore}s. It replaces parquet-hadoop's {@code ParquetFileReader}, which needs Hadoop's
- * classes (6 MB of the function package) to load and reads through Hadoop's configuration and codec pool.
- * Encrypted files and nested columns are refused by the callers; everything a flat file holds is read.
+ * A Parquet file read straight from the format: the footer and page headers through parquet-format's Thrift
+ * structures, the projected column chunks by one ranged read each, their pages decompressed and handed to
+ * {@link PageDecoder}. It needs neither parquet-hadoop (and Hadoop) nor parquet-column. Encrypted files are
+ * refused; nested and repeated columns are listed, and refused by the callers that score columns.
  */
 final class ParquetFile implements AutoCloseable {
     private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
@@ -61,13 +46,45 @@ final class ParquetFile implements AutoCloseable {
     private final InputFile file;
     private final SeekableInputStream in;
     private final FileMetaData meta;
-    private final MessageType schema;
+    private final List<Column> columns;
 
-    private ParquetFile(InputFile file, SeekableInputStream in, FileMetaData meta, MessageType schema) {
+    /**
+     * A leaf column: its dotted path, physical type (with its fixed length), the maximum definition and
+     * repetition levels the schema gives it, and its logical type as text (for messages), or null.
+     */
+    record Column(String path, List<String> pathList, Type type, int typeLength, int maxDefinition, int maxRepetition,
+                  String logical) {
+        boolean numeric() {
+            return switch (type) {
+                case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> true;
+                default -> false;
+            };
+        }
+
+        /** The column's type as people name it: the logical type, else the physical one. */
+        String describe() {
+            return logical != null ? logical : type == Type.BYTE_ARRAY ? "binary" : type.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One data page, decompressed: v1 pages hold their levels in {@code data}, v2 pages apart. */
+    record Page(boolean v2, int valueCount, Encoding valueEncoding, Encoding definitionEncoding,
+                byte[] definitionLevels, byte[] data) {
+    }
+
+    /** A dictionary page, decompressed. */
+    record Dictionary(int size, Encoding encoding, byte[] data) {
+    }
+
+    /** One column chunk's pages, in order. */
+    record Chunk(Dictionary dictionary, List<Page> pages, Set<Encoding> encodings) {
+    }
+
+    private ParquetFile(InputFile file, SeekableInputStream in, FileMetaData meta, List<Column> columns) {
         this.file = file;
         this.in = in;
         this.meta = meta;
-        this.schema = schema;
+        this.columns = columns;
     }
 
     static ParquetFile open(InputFile file) throws IOException {
@@ -103,15 +120,15 @@ final class ParquetFile implements AutoCloseable {
                 footer = new ByteArrayInputStream(bytes);
             }
             FileMetaData meta = Util.readFileMetaData(footer);
-            return new ParquetFile(file, in, meta, schema(meta.getSchema()));
+            return new ParquetFile(file, in, meta, columns(meta.getSchema()));
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
         }
     }
 
-    MessageType schema() {
-        return schema;
+    List<Column> columns() {
+        return columns;
     }
 
     String createdBy() {
@@ -126,47 +143,14 @@ final class ParquetFile implements AutoCloseable {
         return meta.getRow_groups().get(rowGroup).getNum_rows();
     }
 
-    /** The encodings a column chunk declares, for choosing a decoder. */
-    java.util.Set<Encoding> encodings(int rowGroup, ColumnDescriptor column) {
-        java.util.Set<Encoding> out = java.util.EnumSet.noneOf(Encoding.class);
-        for (org.apache.parquet.format.Encoding e : chunk(rowGroup, column).getMeta_data().getEncodings()) {
-            out.add(encoding(e));
-        }
-        return out;
+    /** Reads one column's chunk in one row group: one ranged read. */
+    Chunk read(int rowGroup, Column column) throws IOException {
+        return chunk(chunk(rowGroup, column), column);
     }
 
-    /** Reads the chunks of {@code columns} in one row group: one ranged read per chunk. */
-    PageReadStore read(int rowGroup, List<ColumnDescriptor> columns) throws IOException {
-        long rows = rows(rowGroup);
-        Map<ColumnDescriptor, Pages> pages = new HashMap<>();
-        for (ColumnDescriptor c : columns) {
-            pages.put(c, pages(chunk(rowGroup, c), c));
-        }
-        return new PageReadStore() {
-            @Override
-            public PageReader getPageReader(ColumnDescriptor descriptor) {
-                Pages p = pages.get(descriptor);
-                if (p == null) {
-                    throw new IllegalArgumentException("column " + Arrays.toString(descriptor.getPath()) + " was not read");
-                }
-                return p;
-            }
-
-            @Override
-            public long getRowCount() {
-                return rows;
-            }
-
-            @Override
-            public Optional<PrimitiveIterator.OfLong> getRowIndexes() {
-                return Optional.empty();
-            }
-        };
-    }
-
-    private ColumnChunk chunk(int rowGroup, ColumnDescriptor column) {
+    private ColumnChunk chunk(int rowGroup, Column column) {
         RowGroup g = meta.getRow_groups().get(rowGroup);
-        List<String> path = List.of(column.getPath());
+        List<String> path = column.pathList();
         for (ColumnChunk c : g.getColumns()) {
             if (c.getMeta_data() != null && path.equals(c.getMeta_data().getPath_in_schema())) {
                 return c;
@@ -175,7 +159,7 @@ final class ParquetFile implements AutoCloseable {
         throw new IllegalStateException("row group " + rowGroup + " has no chunk for column " + path);
     }
 
-    private Pages pages(ColumnChunk chunk, ColumnDescriptor column) throws IOException {
+    private Chunk chunk(ColumnChunk chunk, Column column) throws IOException {
         ColumnMetaData cm = chunk.getMeta_data();
         if (chunk.isSetFile_path()) {
             throw new IOException("column chunks in other files are not supported");
@@ -194,8 +178,8 @@ final class ParquetFile implements AutoCloseable {
         BytesInputDecompressor codec = PureJavaCodecs.INSTANCE.getDecompressor(
                 CompressionCodecName.valueOf(cm.getCodec().name()));
         ByteArrayInputStream stream = new ByteArrayInputStream(bytes);
-        DictionaryPage dictionary = null;
-        Deque<DataPage> data = new ArrayDeque<>();
+        Dictionary dictionary = null;
+        List<Page> data = new ArrayList<>();
         long values = 0;
         while (values < cm.getNum_values() && stream.available() > 0) {
             PageHeader h = Util.readPageHeader(stream);
@@ -207,15 +191,13 @@ final class ParquetFile implements AutoCloseable {
             switch (h.getType()) {
                 case DICTIONARY_PAGE -> {
                     var d = h.getDictionary_page_header();
-                    dictionary = new DictionaryPage(codec.decompress(BytesInput.from(payload), h.getUncompressed_page_size()),
-                            d.getNum_values(), encoding(d.getEncoding()));
+                    dictionary = new Dictionary(d.getNum_values(), d.getEncoding(),
+                            codec.decompress(BytesInput.from(payload), h.getUncompressed_page_size()).toByteArray());
                 }
                 case DATA_PAGE -> {
                     DataPageHeader d = h.getData_page_header();
-                    data.add(new DataPageV1(codec.decompress(BytesInput.from(payload), h.getUncompressed_page_size()),
-                            d.getNum_values(), h.getUncompressed_page_size(), noStatistics(column),
-                            encoding(d.getRepetition_level_encoding()), encoding(d.getDefinition_level_encoding()),
-                            encoding(d.getEncoding())));
+                    data.add(new Page(false, d.getNum_values(), d.getEncoding(), d.getDefinition_level_encoding(), null,
+                            codec.decompress(BytesInput.from(payload), h.getUncompressed_page_size()).toByteArray()));
                     values += d.getNum_values();
                 }
                 case DATA_PAGE_V2 -> {
@@ -231,9 +213,11 @@ final class ParquetFile implements AutoCloseable {
                     if (!d.isSetIs_compressed() || d.isIs_compressed()) {
                         body = codec.decompress(body, bodySize);
                     }
-                    data.add(DataPageV2.uncompressed(d.getNum_rows(), d.getNum_nulls(), d.getNum_values(),
-                            BytesInput.from(payload, 0, rl), BytesInput.from(payload, rl, dl), encoding(d.getEncoding()),
-                            body, noStatistics(column)));
+                    if (rl > 0) {
+                        throw new IOException("column " + column.path() + " has repetition levels; only flat columns are read");
+                    }
+                    data.add(new Page(true, d.getNum_values(), d.getEncoding(), Encoding.RLE,
+                            Arrays.copyOfRange(payload, rl, rl + dl), body.toByteArray()));
                     values += d.getNum_values();
                 }
                 default -> {
@@ -245,43 +229,9 @@ final class ParquetFile implements AutoCloseable {
             throw new IOException("column chunk " + cm.getPath_in_schema() + " holds " + values + " of its "
                     + cm.getNum_values() + " values");
         }
-        return new Pages(dictionary, data, values);
-    }
-
-    private static Statistics<?> noStatistics(ColumnDescriptor column) {
-        return Statistics.createStats(column.getPrimitiveType());
-    }
-
-    private static Encoding encoding(org.apache.parquet.format.Encoding e) {
-        return Encoding.valueOf(e.name());
-    }
-
-    /** One column chunk's pages, handed out once each, in order. */
-    private static final class Pages implements PageReader {
-        private final DictionaryPage dictionary;
-        private final Deque<DataPage> data;
-        private final long values;
-
-        Pages(DictionaryPage dictionary, Deque<DataPage> data, long values) {
-            this.dictionary = dictionary;
-            this.data = data;
-            this.values = values;
-        }
-
-        @Override
-        public DictionaryPage readDictionaryPage() {
-            return dictionary;
-        }
-
-        @Override
-        public long getTotalValueCount() {
-            return values;
-        }
-
-        @Override
-        public DataPage readPage() {
-            return data.poll();
-        }
+        Set<Encoding> encodings = EnumSet.noneOf(Encoding.class);
+        encodings.addAll(cm.getEncodings());
+        return new Chunk(dictionary, data, encodings);
     }
 
     @Override
@@ -291,115 +241,71 @@ final class ParquetFile implements AutoCloseable {
 
     // ---- schema ---------------------------------------------------------------------------------
 
-    /** parquet-format's flattened schema (depth first, with child counts) as parquet-column's types. */
-    static MessageType schema(List<SchemaElement> elements) throws IOException {
+    /**
+     * The leaf columns of parquet-format's flattened schema (depth first, with child counts), with the
+     * definition and repetition levels their path gives them: +1 for every optional or repeated level.
+     */
+    static List<Column> columns(List<SchemaElement> elements) throws IOException {
         if (elements == null || elements.isEmpty()) {
             throw new IOException("the footer has no schema");
         }
+        List<Column> out = new ArrayList<>();
         int[] next = {1};
-        SchemaElement root = elements.getFirst();
-        List<Type> fields = new ArrayList<>();
-        for (int i = 0; i < root.getNum_children(); i++) {
-            fields.add(type(elements, next));
+        for (int i = 0; i < elements.getFirst().getNum_children(); i++) {
+            walk(elements, next, new ArrayList<>(), 0, 0, out);
         }
-        return new MessageType(root.getName() == null ? "schema" : root.getName(), fields);
+        return List.copyOf(out);
     }
 
-    private static Type type(List<SchemaElement> elements, int[] next) throws IOException {
+    private static void walk(List<SchemaElement> elements, int[] next, List<String> path, int def, int rep,
+                             List<Column> out) throws IOException {
         if (next[0] >= elements.size()) {
             throw new IOException("the footer's schema lists fewer elements than its child counts promise");
         }
         SchemaElement e = elements.get(next[0]++);
-        Type.Repetition repetition = e.isSetRepetition_type()
-                ? Type.Repetition.valueOf(e.getRepetition_type().name()) : Type.Repetition.REQUIRED;
-        LogicalTypeAnnotation annotation = annotation(e);
+        List<String> here = new ArrayList<>(path);
+        here.add(e.getName());
+        FieldRepetitionType r = e.isSetRepetition_type() ? e.getRepetition_type() : FieldRepetitionType.REQUIRED;
+        int d = def + (r == FieldRepetitionType.REQUIRED ? 0 : 1);
+        int p = rep + (r == FieldRepetitionType.REPEATED ? 1 : 0);
         if (!e.isSetType()) {
-            List<Type> children = new ArrayList<>();
             for (int i = 0; i < e.getNum_children(); i++) {
-                children.add(type(elements, next));
+                walk(elements, next, here, d, p, out);
             }
-            Type[] fields = children.toArray(Type[]::new);
-            try {
-                return Types.buildGroup(repetition).as(annotation).addFields(fields).named(e.getName());
-            } catch (RuntimeException invalidAnnotation) {
-                return Types.buildGroup(repetition).addFields(fields).named(e.getName());
-            }
+            return;
         }
-        PrimitiveType.PrimitiveTypeName primitive = e.getType() == org.apache.parquet.format.Type.BYTE_ARRAY
-                ? PrimitiveType.PrimitiveTypeName.BINARY : PrimitiveType.PrimitiveTypeName.valueOf(e.getType().name());
-        Types.PrimitiveBuilder<PrimitiveType> b = Types.primitive(primitive, repetition);
-        if (primitive == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
-            b = b.length(e.getType_length());
-        }
-        try {
-            return b.as(annotation).named(e.getName());
-        } catch (RuntimeException invalidAnnotation) {
-            // an annotation this type cannot carry describes the column, it does not change its values
-            Types.PrimitiveBuilder<PrimitiveType> plain = Types.primitive(primitive, repetition);
-            if (primitive == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
-                plain = plain.length(e.getType_length());
-            }
-            return plain.named(e.getName());
-        }
+        out.add(new Column(String.join(".", here), List.copyOf(here), e.getType(), e.getType_length(), d, p, logical(e)));
     }
 
-    /** The column's logical type, from the logicalType union or else the legacy converted type. */
-    private static LogicalTypeAnnotation annotation(SchemaElement e) {
+    /** The logical type as text, from the logicalType union or else the legacy converted type. */
+    private static String logical(SchemaElement e) {
         if (e.isSetLogicalType()) {
             var t = e.getLogicalType();
             if (t.isSetSTRING()) {
-                return LogicalTypeAnnotation.stringType();
+                return "string";
             }
             if (t.isSetINTEGER()) {
-                return LogicalTypeAnnotation.intType(t.getINTEGER().getBitWidth(), t.getINTEGER().isIsSigned());
+                return "integer(" + t.getINTEGER().getBitWidth() + "," + t.getINTEGER().isIsSigned() + ")";
             }
             if (t.isSetTIMESTAMP()) {
-                var ts = t.getTIMESTAMP();
-                return LogicalTypeAnnotation.timestampType(ts.isIsAdjustedToUTC(), ts.getUnit().isSetNANOS()
-                        ? LogicalTypeAnnotation.TimeUnit.NANOS : ts.getUnit().isSetMICROS()
-                        ? LogicalTypeAnnotation.TimeUnit.MICROS : LogicalTypeAnnotation.TimeUnit.MILLIS);
+                var u = t.getTIMESTAMP().getUnit();
+                return "timestamp(" + (u.isSetNANOS() ? "nanos" : u.isSetMICROS() ? "micros" : "millis") + ","
+                        + t.getTIMESTAMP().isIsAdjustedToUTC() + ")";
             }
             if (t.isSetDATE()) {
-                return LogicalTypeAnnotation.dateType();
+                return "date";
             }
             if (t.isSetDECIMAL()) {
-                return LogicalTypeAnnotation.decimalType(t.getDECIMAL().getScale(), t.getDECIMAL().getPrecision());
+                return "decimal(" + t.getDECIMAL().getPrecision() + "," + t.getDECIMAL().getScale() + ")";
             }
             if (t.isSetENUM()) {
-                return LogicalTypeAnnotation.enumType();
+                return "enum";
             }
             if (t.isSetJSON()) {
-                return LogicalTypeAnnotation.jsonType();
-            }
-            if (t.isSetLIST()) {
-                return LogicalTypeAnnotation.listType();
-            }
-            if (t.isSetMAP()) {
-                return LogicalTypeAnnotation.mapType();
+                return "json";
             }
         }
-        if (!e.isSetConverted_type()) {
-            return null;
-        }
-        return switch (e.getConverted_type()) {
-            case UTF8 -> LogicalTypeAnnotation.stringType();
-            case INT_8 -> LogicalTypeAnnotation.intType(8, true);
-            case INT_16 -> LogicalTypeAnnotation.intType(16, true);
-            case INT_32 -> LogicalTypeAnnotation.intType(32, true);
-            case INT_64 -> LogicalTypeAnnotation.intType(64, true);
-            case UINT_8 -> LogicalTypeAnnotation.intType(8, false);
-            case UINT_16 -> LogicalTypeAnnotation.intType(16, false);
-            case UINT_32 -> LogicalTypeAnnotation.intType(32, false);
-            case UINT_64 -> LogicalTypeAnnotation.intType(64, false);
-            case DATE -> LogicalTypeAnnotation.dateType();
-            case TIMESTAMP_MILLIS -> LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS);
-            case TIMESTAMP_MICROS -> LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS);
-            case DECIMAL -> LogicalTypeAnnotation.decimalType(e.getScale(), e.getPrecision());
-            case ENUM -> LogicalTypeAnnotation.enumType();
-            case JSON -> LogicalTypeAnnotation.jsonType();
-            case LIST -> LogicalTypeAnnotation.listType();
-            case MAP -> LogicalTypeAnnotation.mapType();
-            default -> null;
-        };
+        return e.isSetConverted_type() ? e.getConverted_type().name().toLowerCase(Locale.ROOT)
+                .replace("utf8", "string") : null;
     }
 }

@@ -1,7 +1,6 @@
 package dev.canopy.data;
 
 import dev.canopy.error.InvalidInputException;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.io.InputFile;
 
 import java.io.IOException;
@@ -27,14 +26,11 @@ public final class ParquetTableReader {
             for (int g = 0; g < reader.rowGroups(); g++) {
                 total += reader.rows(g);
             }
-            for (ColumnDescriptor c : reader.schema().getColumns()) {
-                names.add(String.join(".", c.getPath()));
-                boolean numeric = c.getPath().length == 1 && c.getMaxRepetitionLevel() == 0
-                        && switch (c.getPrimitiveType().getPrimitiveTypeName()) {
-                    case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> true;
-                    default -> false;
-                };
-                types.add(numeric ? null : c.getPrimitiveType().getPrimitiveTypeName().name().toLowerCase());
+            for (ParquetFile.Column c : reader.columns()) {
+                names.add(c.path());
+                boolean numeric = c.pathList().size() == 1 && c.maxRepetition() == 0 && c.numeric();
+                types.add(numeric ? null : c.type() == org.apache.parquet.format.Type.BYTE_ARRAY ? "binary"
+                        : c.type().name().toLowerCase(java.util.Locale.ROOT));
             }
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(field, file.toString(), "unreadable Parquet file: " + e.getMessage());
