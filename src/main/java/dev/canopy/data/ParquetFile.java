@@ -24,10 +24,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A Parquet file read straight from the format: the footer and page headers through parquet-format's Thrift
@@ -77,7 +75,7 @@ final class ParquetFile implements AutoCloseable {
     }
 
     /** One column chunk's pages, in order. */
-    record Chunk(Dictionary dictionary, List<Page> pages, Set<Encoding> encodings) {
+    record Chunk(Dictionary dictionary, List<Page> pages) {
     }
 
     private ParquetFile(InputFile file, SeekableInputStream in, FileMetaData meta, List<Column> columns) {
@@ -129,10 +127,6 @@ final class ParquetFile implements AutoCloseable {
 
     List<Column> columns() {
         return columns;
-    }
-
-    String createdBy() {
-        return meta.getCreated_by();
     }
 
     int rowGroups() {
@@ -229,9 +223,7 @@ final class ParquetFile implements AutoCloseable {
             throw new IOException("column chunk " + cm.getPath_in_schema() + " holds " + values + " of its "
                     + cm.getNum_values() + " values");
         }
-        Set<Encoding> encodings = EnumSet.noneOf(Encoding.class);
-        encodings.addAll(cm.getEncodings());
-        return new Chunk(dictionary, data, encodings);
+        return new Chunk(dictionary, data);
     }
 
     @Override
