@@ -28,7 +28,6 @@ public final class TreeModel implements Model {
 
     @Override
     public long bytes() {
-        // five parallel arrays of 4- or 8-byte entries per node
-        return 32L * ensemble.nodes() + 1024;
+        return ensemble.bytes();
     }
 }
