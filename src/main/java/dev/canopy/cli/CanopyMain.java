@@ -390,7 +390,9 @@ public class CanopyMain implements QuarkusApplication {
             long t0 = System.nanoTime();
             last = invoker.invoke("batch-predict", req, BatchPredictResult.class);
             long wall = (System.nanoTime() - t0) / 1_000_000;
-            System.err.printf(Locale.ROOT, "canopy: bench predict %s %d: %d ms, %d rows%n", i == 0 ? "warm-up" : "run", i, wall, last.rows());
+            System.err.printf(Locale.ROOT, "canopy: bench predict %s %d: %d ms, %d rows (orchestrator %d ms, shards %d ms in all)%n",
+                    i == 0 ? "warm-up" : "run", i, wall, last.rows(), last.wallMillis(),
+                    last.shards().stream().mapToLong(dev.canopy.inference.ShardResult::millis).sum());
             if (i > 0) {
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("wallMillis", wall);
@@ -404,15 +406,52 @@ public class CanopyMain implements QuarkusApplication {
         report.put("runs", runs);
         report.put("medianWallMillis", median);
         report.put("rowsPerSecond", median == 0 ? null : Math.round(last.rows() * 1000.0 / median));
+        report.put("predictor", benchOnePredictor(req.modelUri(), last, (int) repeat));
         report.put("last", last);
         if (args.flag("json")) {
             System.out.println(Json.writeString(report));
         } else {
             System.out.printf(Locale.ROOT, "bench predict: median %d ms over %d runs, %s rows/s%n", median, runs.size(),
                     report.get("rowsPerSecond"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> one = (Map<String, Object>) report.get("predictor");
+            System.out.printf(Locale.ROOT, "one predictor, one thread: median %s ms for %s rows, %s rows/s%n",
+                    one.get("medianMillis"), one.get("rows"), one.get("rowsPerSecond"));
             System.out.print(Tables.batch(last));
         }
         return 0;
+    }
+
+    /**
+     * One predictor's own speed: the batch's succeeded shards scored one after another by a single
+     * {@link dev.canopy.inference.PredictService} on this thread, with no pool, invoker or JSON in between,
+     * which is what a predictor does with each shard. The first pass loads the model and is not counted.
+     */
+    private Map<String, Object> benchOnePredictor(String modelUri, BatchPredictResult batch, int repeat) {
+        List<String> shards = batch.shards().stream().filter(s -> s.state() == dev.canopy.pool.CallState.SUCCEEDED)
+                .map(dev.canopy.inference.ShardResult::shard).toList();
+        dev.canopy.inference.PredictService predictor = new dev.canopy.inference.PredictService(store,
+                new dev.canopy.inference.ModelCache(config.batch().modelCacheBytes()), "bench");
+        long[] nanos = new long[repeat];
+        long rows = 0;
+        for (int i = 0; i <= repeat; i++) {
+            long t0 = System.nanoTime();
+            rows = 0;
+            for (String shard : shards) {
+                rows += predictor.predict(new dev.canopy.inference.PredictRequest(modelUri, shard, null, null, null)).rows();
+            }
+            if (i > 0) {
+                nanos[i - 1] = System.nanoTime() - t0;
+            }
+        }
+        long medianNanos = median(nanos);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("shards", shards.size());
+        out.put("rows", rows);
+        out.put("runMillis", java.util.Arrays.stream(nanos).mapToObj(n -> Math.round(n / 1e4) / 100.0).toList());
+        out.put("medianMillis", Math.round(medianNanos / 1e4) / 100.0);
+        out.put("rowsPerSecond", medianNanos == 0 ? null : Math.round(rows * 1e9 / medianNanos));
+        return out;
     }
 
     static long median(long[] values) {

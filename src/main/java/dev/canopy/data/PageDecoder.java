@@ -18,6 +18,8 @@ import java.util.Arrays;
  * <p>Not thread-safe: one decoder per scan.
  */
 final class PageDecoder {
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private int[] levels = new int[0];
     private int[] ids = new int[0];
 
@@ -44,7 +46,7 @@ final class PageDecoder {
                 throw new IOException("column " + c.path() + " holds more values than the row group's " + rows + " rows");
             }
             ByteBuffer values;
-            int[] defined = maxDef > 0 ? levels(n) : null;
+            ByteBuffer levelBytes = null;
             if (!page.v2()) {
                 ByteBuffer all = le(page.data());
                 if (maxDef > 0) {
@@ -52,18 +54,24 @@ final class PageDecoder {
                         throw new IOException("definition levels encoded as " + page.definitionEncoding() + " in " + c.path());
                     }
                     int len = all.getInt();
-                    decodeHybrid(all.slice(all.position(), len).order(ByteOrder.LITTLE_ENDIAN), levelWidth, n, defined);
+                    levelBytes = all.slice(all.position(), len).order(ByteOrder.LITTLE_ENDIAN);
                     all.position(all.position() + len);
                 }
                 values = all.slice().order(ByteOrder.LITTLE_ENDIAN);
             } else {
                 if (maxDef > 0) {
-                    decodeHybrid(le(page.definitionLevels()), levelWidth, n, defined);
+                    levelBytes = le(page.definitionLevels());
                 }
                 values = le(page.data());
             }
+            // Most pages have no nulls, and writers then store the levels as one RLE run of the maximum:
+            // recognising that run skips decoding, and later scattering, a level per row.
+            int[] defined = levelBytes == null || oneRun(levelBytes, levelWidth, n, maxDef) ? null : levels(n);
+            if (defined != null) {
+                decodeHybrid(levelBytes, levelWidth, n, defined);
+            }
             int present = n;
-            if (maxDef > 0) {
+            if (defined != null) {
                 present = 0;
                 for (int i = 0; i < n; i++) {
                     defined[i] = defined[i] == maxDef ? 1 : 0;
@@ -78,6 +86,16 @@ final class PageDecoder {
                 if (dictionary == null) {
                     throw new IOException("dictionary-encoded page without a dictionary in " + c.path());
                 }
+                if (defined == null && present > 0) {
+                    // no nulls: ids go straight through the dictionary into the output, in one pass
+                    int width = values.get() & 0xff;
+                    if (width > 32) {
+                        throw new IOException("dictionary id width " + width + " in " + c.path());
+                    }
+                    decodeThrough(values, width, n, dictionary, out, at, c);
+                    at += n;
+                    continue;
+                }
                 int[] id = ids(present);
                 if (present > 0) {
                     int width = values.get() & 0xff;
@@ -89,6 +107,8 @@ final class PageDecoder {
                     }
                 }
                 spread(dictionary, id, defined, out, at, n);
+            } else if (encoding == Encoding.PLAIN && defined == null && type != Type.BOOLEAN) {
+                plain(values, type, n, out, at); // no nulls to place: decode straight into the output
             } else {
                 spread(values(values, encoding, type, present, c), null, defined, out, at, n);
             }
@@ -251,40 +271,134 @@ final class PageDecoder {
         return ids;
     }
 
+    /**
+     * Whether the levels start with one RLE run of {@code level} covering all {@code n} values. Only looks;
+     * {@code in}'s position is unchanged.
+     */
+    private static boolean oneRun(ByteBuffer in, int width, int n, int level) {
+        ByteBuffer b = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (!b.hasRemaining()) {
+            return false;
+        }
+        int header = varint(b);
+        if ((header & 1) != 0 || (header >>> 1) < n || b.remaining() < (width + 7) / 8) {
+            return false;
+        }
+        int value = 0;
+        for (int i = 0; i < (width + 7) / 8; i++) {
+            value |= (b.get() & 0xff) << (8 * i);
+        }
+        return value == level;
+    }
+
     private static double[] plain(ByteBuffer b, Type type, int count) {
         double[] v = new double[count];
-        switch (type) {
-            case BOOLEAN -> {
-                // one bit per value, least significant first
-                int start = b.position();
-                for (int i = 0; i < count; i++) {
-                    v[i] = (b.get(start + (i >>> 3)) >>> (i & 7)) & 1;
-                }
-                b.position(start + (count + 7) / 8);
+        if (type == Type.BOOLEAN) {
+            int start = b.position();
+            for (int i = 0; i < count; i++) {
+                v[i] = (b.get(start + (i >>> 3)) >>> (i & 7)) & 1; // one bit per value, least significant first
             }
+            b.position(start + (count + 7) / 8);
+            return v;
+        }
+        plain(b, type, count, v, 0);
+        return v;
+    }
+
+    /** PLAIN numbers (not booleans) into {@code out[at..at+count)}; a short page underflows the buffer. */
+    private static void plain(ByteBuffer b, Type type, int count, double[] out, int at) {
+        switch (type) {
             case INT32 -> {
                 for (int i = 0; i < count; i++) {
-                    v[i] = b.getInt();
+                    out[at + i] = b.getInt();
                 }
             }
             case INT64 -> {
                 for (int i = 0; i < count; i++) {
-                    v[i] = b.getLong();
+                    out[at + i] = b.getLong();
                 }
             }
             case FLOAT -> {
                 for (int i = 0; i < count; i++) {
-                    v[i] = b.getFloat();
+                    out[at + i] = b.getFloat();
                 }
             }
             case DOUBLE -> {
                 for (int i = 0; i < count; i++) {
-                    v[i] = b.getDouble();
+                    out[at + i] = b.getDouble();
                 }
             }
             default -> throw new IllegalStateException("not numeric: " + type);
         }
-        return v;
+    }
+
+    /**
+     * {@link #decodeHybrid} of dictionary ids, writing {@code dictionary[id]} to {@code out[at..at+count)}
+     * without materialising the ids. Every id is checked against the dictionary's size.
+     */
+    static void decodeThrough(ByteBuffer in, int width, int count, double[] dictionary, double[] out, int at,
+                                      ParquetFile.Column c) throws IOException {
+        int i = 0;
+        long mask = (1L << width) - 1;
+        int byteWidth = (width + 7) / 8;
+        int size = dictionary.length;
+        while (i < count) {
+            int header = varint(in);
+            if ((header & 1) == 0) {
+                int id = 0;
+                for (int b = 0; b < byteWidth; b++) {
+                    id |= (in.get() & 0xff) << (8 * b);
+                }
+                if (id < 0 || id >= size) {
+                    throw new IOException("dictionary id " + id + " of " + size + " in " + c.path());
+                }
+                int end = Math.min(count, i + (header >>> 1));
+                Arrays.fill(out, at + i, at + end, dictionary[id]);
+                i = end;
+            } else {
+                int groups = header >>> 1;
+                int p = in.position();
+                if ((long) groups * width > in.remaining()) {
+                    throw new IOException("bit-packed run of " + groups + " groups overruns the page in " + c.path());
+                }
+                int end = Math.min(count, i + groups * 8);
+                // A bad id is remembered rather than thrown at once, so the loop has no exit to predict.
+                int bad = 0;
+                if (width <= 8 && in.hasArray()) {
+                    // A group of 8 ids is exactly `width` bytes: one 8-byte little-endian load, then shifts.
+                    byte[] a = in.array();
+                    int q = in.arrayOffset() + p;
+                    long keep = width == 8 ? -1L : (1L << (8 * width)) - 1;
+                    for (; i + 8 <= end && q + 8 <= a.length; q += width) {
+                        long word = (long) LONG_LE.get(a, q) & keep;
+                        for (int k = 0; k < 8; k++) {
+                            int id = (int) ((word >>> (k * width)) & mask);
+                            bad |= (size - 1 - id) | id;
+                            out[at + i + k] = dictionary[Math.min(id, size - 1)];
+                        }
+                        i += 8;
+                    }
+                    p = q - in.arrayOffset(); // the rest (a short last group, or the file's last bytes) below
+                }
+                long buffer = 0;
+                int bits = 0;
+                while (i < end) {
+                    while (bits < width) {
+                        buffer |= (long) (in.get(p++) & 0xff) << bits;
+                        bits += 8;
+                    }
+                    int id = (int) (buffer & mask);
+                    buffer >>>= width;
+                    bits -= width;
+                    bad |= (size - 1 - id) | id; // negative exactly when id >= size or id < 0
+                    out[at + i++] = dictionary[Math.min(id, size - 1)];
+                }
+                if (bad < 0) {
+                    throw new IOException("dictionary id beyond the " + size + " entries in " + c.path());
+                }
+                in.position(in.position() + groups * width);
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
 import org.apache.parquet.format.ConvertedType;
 import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.FieldRepetitionType;
 import org.apache.parquet.format.FileMetaData;
@@ -33,8 +34,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes flat Parquet files straight in the format: one data page (v1, PLAIN values, RLE definition levels)
- * per column chunk, SNAPPY-compressed by {@link PureJavaCodecs}, and the footer through parquet-format's
+ * Writes flat Parquet files straight in the format: one data page (v1, RLE definition levels) per column
+ * chunk, its values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
+ * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by {@link PureJavaCodecs}, and the footer through parquet-format's
  * Thrift structures. It covers what Canopy writes (predictions, generated taxi shards) without
  * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
  * ({@code ParquetWriterLiteTest} checks the latter).
@@ -88,23 +90,40 @@ public final class ParquetWriterLite {
             for (int f = 0; f < fields.size(); f++) {
                 Field field = fields.get(f);
                 Values values = rowGroups.get(g).get(f);
-                byte[] page = page(field, values, n);
-                byte[] compressed = PureJavaCodecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY)
-                        .compress(BytesInput.from(page)).toByteArray();
+                List<Object> dictionary = dictionary(field, values, n);
+                long chunkStart = file.count;
+                long uncompressed = 0;
+                Long dictionaryOffset = null;
+                if (dictionary != null) {
+                    byte[] plain = plainDictionary(field, dictionary);
+                    byte[] compressed = snappy(plain);
+                    PageHeader header = new PageHeader(PageType.DICTIONARY_PAGE, plain.length, compressed.length);
+                    header.setDictionary_page_header(new DictionaryPageHeader(dictionary.size(), Encoding.PLAIN));
+                    dictionaryOffset = file.count;
+                    uncompressed += writePage(file, header, compressed) + plain.length;
+                }
+                byte[] page = dictionary != null ? dictionaryPage(field, values, n, dictionary) : page(field, values, n);
+                byte[] compressed = snappy(page);
                 PageHeader header = new PageHeader(PageType.DATA_PAGE, page.length, compressed.length);
-                header.setData_page_header(new DataPageHeader(n, Encoding.PLAIN, Encoding.RLE, Encoding.RLE));
-                ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
-                Util.writePageHeader(header, headerBytes);
+                header.setData_page_header(new DataPageHeader(n, dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN,
+                        Encoding.RLE, Encoding.RLE));
                 long pageOffset = file.count;
-                file.write(headerBytes.toByteArray());
-                file.write(compressed);
-                long uncompressed = headerBytes.size() + page.length;
-                long compressedSize = headerBytes.size() + compressed.length;
+                uncompressed += writePage(file, header, compressed) + page.length;
+                long compressedSize = file.count - chunkStart;
                 uncompressedTotal += uncompressed;
-                ColumnMetaData meta = new ColumnMetaData(field.kind().physical,
-                        field.optional() ? List.of(Encoding.PLAIN, Encoding.RLE) : List.of(Encoding.PLAIN),
+                List<Encoding> encodings = new ArrayList<>(List.of(Encoding.PLAIN));
+                if (field.optional() || dictionary != null) {
+                    encodings.add(Encoding.RLE);
+                }
+                if (dictionary != null) {
+                    encodings.add(Encoding.RLE_DICTIONARY);
+                }
+                ColumnMetaData meta = new ColumnMetaData(field.kind().physical, encodings,
                         List.of(field.name()), CompressionCodec.SNAPPY, n, uncompressed, compressedSize, pageOffset);
-                ColumnChunk chunk = new ColumnChunk(pageOffset);
+                if (dictionaryOffset != null) {
+                    meta.setDictionary_page_offset(dictionaryOffset);
+                }
+                ColumnChunk chunk = new ColumnChunk(chunkStart);
                 chunk.setMeta_data(meta);
                 chunks.add(chunk);
             }
@@ -122,6 +141,108 @@ public final class ParquetWriterLite {
         file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footerLength).array());
         file.write(new byte[]{'P', 'A', 'R', '1'});
         file.flush();
+    }
+
+    /** Writes a page header and its (compressed) body; returns the header's size. */
+    private static long writePage(Counting file, PageHeader header, byte[] body) throws IOException {
+        ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
+        Util.writePageHeader(header, headerBytes);
+        file.write(headerBytes.toByteArray());
+        file.write(body);
+        return headerBytes.size();
+    }
+
+    private static byte[] snappy(byte[] page) throws IOException {
+        return PureJavaCodecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY).compress(BytesInput.from(page)).toByteArray();
+    }
+
+    /**
+     * The distinct values of an integer or string column in first-seen order, when there are few enough for
+     * dictionary encoding to pay (as pyarrow and parquet-java do by default); otherwise null.
+     */
+    private static List<Object> dictionary(Field field, Values v, int n) {
+        if (field.kind() != Kind.INT8 && field.kind() != Kind.INT32 && field.kind() != Kind.STRING) {
+            return null;
+        }
+        java.util.LinkedHashSet<Object> distinct = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (!v.isNull(i)) {
+                distinct.add(field.kind() == Kind.STRING ? ((String[]) v.array())[i] : (Object) ((int[]) v.array())[i]);
+                if (distinct.size() > MAX_DICTIONARY) {
+                    return null;
+                }
+            }
+        }
+        return distinct.isEmpty() ? null : new ArrayList<>(distinct);
+    }
+
+    /** Dictionary encoding pays only for columns with few distinct values. */
+    private static final int MAX_DICTIONARY = 1024;
+
+    /** The dictionary page: its entries, PLAIN. */
+    private static byte[] plainDictionary(Field field, List<Object> dictionary) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer four = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        for (Object o : dictionary) {
+            if (o instanceof String str) {
+                byte[] bytes = str.getBytes(StandardCharsets.UTF_8);
+                out.writeBytes(four.putInt(0, bytes.length).array());
+                out.writeBytes(bytes);
+            } else {
+                out.writeBytes(four.putInt(0, (Integer) o).array());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A v1 data page of dictionary ids: definition levels (optional fields), the ids' bit width in one byte,
+     * then the ids of the non-null values as one bit-packed run of the RLE/bit-packing hybrid (groups of 8,
+     * least significant bit first, the last group padded with zeros).
+     */
+    private static byte[] dictionaryPage(Field field, Values v, int n, List<Object> dictionary) {
+        java.util.Map<Object, Integer> id = new java.util.HashMap<>();
+        for (Object o : dictionary) {
+            id.put(o, id.size());
+        }
+        ByteArrayOutputStream page = new ByteArrayOutputStream(n + 64);
+        if (field.optional()) {
+            byte[] levels = definitionLevels(v, n);
+            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
+            page.writeBytes(levels);
+        }
+        int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(dictionary.size() - 1));
+        int[] ids = new int[n];
+        int present = 0;
+        for (int i = 0; i < n; i++) {
+            if (v.isNull(i)) {
+                if (!field.optional()) {
+                    throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
+                }
+                continue;
+            }
+            ids[present++] = id.get(field.kind() == Kind.STRING ? ((String[]) v.array())[i] : (Object) ((int[]) v.array())[i]);
+        }
+        page.write(width);
+        int groups = (present + 7) / 8;
+        long header = ((long) groups << 1) | 1;
+        while ((header & ~0x7FL) != 0) {
+            page.write((int) ((header & 0x7F) | 0x80));
+            header >>>= 7;
+        }
+        page.write((int) header);
+        long buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < groups * 8; i++) {
+            buffer |= (long) (i < present ? ids[i] : 0) << bits;
+            bits += width;
+            while (bits >= 8) {
+                page.write((int) (buffer & 0xff));
+                buffer >>>= 8;
+                bits -= 8;
+            }
+        }
+        return page.toByteArray();
     }
 
     /** An uncompressed v1 data page: definition levels (optional fields), then the non-null values, PLAIN. */

@@ -48,4 +48,80 @@ class PageDecoderTest {
         PageDecoder.decodeHybrid(b, 12, 10, wide);
         assertArrayEquals(new int[]{300, 300, 1, 2, 3, 4, 5, 6, 7, 8}, wide);
     }
+
+    /**
+     * The no-null dictionary path decodes ids straight through the dictionary: it must agree with decoding the
+     * ids and looking them up, for every width from 1 to 12 and for runs longer than a group, and refuse an id
+     * the dictionary does not have, in an RLE run or anywhere in a bit-packed one.
+     */
+    @Test
+    void idsThroughTheDictionaryMatchIdsThenLookupAndBadIdsAreRefused() throws Exception {
+        ParquetFile.Column c = new ParquetFile.Column("x", java.util.List.of("x"), org.apache.parquet.format.Type.INT32,
+                0, 0, 0, null);
+        java.util.Random random = new java.util.Random(7);
+        for (int width = 1; width <= 12; width++) {
+            int size = 1 + random.nextInt(1 << width);
+            double[] dictionary = new double[size];
+            for (int i = 0; i < size; i++) {
+                dictionary[i] = i * 1.5 - 3;
+            }
+            int[] ids = new int[1000];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i < 100 ? size - 1 : random.nextInt(size); // an RLE run first, then bit-packed ids
+            }
+            byte[] encoded = hybrid(ids, width, 100);
+            int count = 997; // the last group is short
+            int[] decoded = new int[count];
+            PageDecoder.decodeHybrid(ByteBuffer.wrap(encoded), width, count, decoded);
+            double[] through = new double[count + 5];
+            PageDecoder.decodeThrough(ByteBuffer.wrap(encoded), width, count, dictionary, through, 5, c);
+            for (int i = 0; i < count; i++) {
+                assertEquals(ids[i], decoded[i], "width " + width + ", id " + i);
+                assertEquals(dictionary[ids[i]], through[5 + i], "width " + width + ", value " + i);
+            }
+            if (size < (1 << width)) {
+                for (int bad : new int[]{0, 500, 996}) {
+                    int[] wrong = ids.clone();
+                    wrong[bad] = size; // one past the dictionary's end
+                    byte[] e = hybrid(wrong, width, 100);
+                    int w = width;
+                    java.io.IOException x = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                            () -> PageDecoder.decodeThrough(ByteBuffer.wrap(e), w, count, dictionary, new double[count], 0, c));
+                    org.junit.jupiter.api.Assertions.assertTrue(x.getMessage().contains("dictionary id"), x.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The first {@code rle} ids as one RLE run (they must be equal), the rest bit-packed in one run. */
+    private static byte[] hybrid(int[] ids, int width, int rle) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        varint(out, rle << 1);
+        for (int b = 0; b < (width + 7) / 8; b++) {
+            out.write(ids[0] >>> (8 * b));
+        }
+        int rest = ids.length - rle;
+        int groups = (rest + 7) / 8;
+        varint(out, (groups << 1) | 1);
+        long buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < groups * 8; i++) {
+            buffer |= (long) (i < rest ? ids[rle + i] : 0) << bits;
+            bits += width;
+            while (bits >= 8) {
+                out.write((int) buffer);
+                buffer >>>= 8;
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static void varint(java.io.ByteArrayOutputStream out, int v) {
+        while ((v & ~0x7F) != 0) {
+            out.write((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.write(v);
+    }
 }

@@ -100,4 +100,55 @@ class ParquetWriterLiteTest {
             assertFalse(reader.getFooter().getFileMetaData().getSchema().getColumns().isEmpty());
         }
     }
+
+    /**
+     * Integer and string columns with up to 1,024 distinct values are dictionary-encoded (ids 1 to 10 bits wide,
+     * row counts that are not a multiple of 8, nulls between them); one more distinct value falls back to PLAIN.
+     * Both parquet-java and Canopy's own reader must read back every value.
+     */
+    @Test
+    void dictionaryEncodingRoundTripsAtItsLimits() throws Exception {
+        for (int distinct : new int[]{1, 2, 3, 1024, 1025}) {
+            int n = 3001;
+            int[] ints = new int[n];
+            String[] strings = new String[n];
+            boolean[] nulls = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                ints[i] = (i * 7919) % distinct - 5;
+                strings[i] = i % 11 == 0 ? null : "s" + (i * 31) % distinct;
+                nulls[i] = i % 13 == 0;
+            }
+            List<ParquetWriterLite.Field> fields = List.of(new ParquetWriterLite.Field("i", ParquetWriterLite.Kind.INT32, true),
+                    new ParquetWriterLite.Field("s", ParquetWriterLite.Kind.STRING, true));
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            ParquetWriterLite.write(bytes, fields, List.of(List.of(new ParquetWriterLite.Values(ints, nulls),
+                    new ParquetWriterLite.Values(strings, null))), List.of(n));
+            Path file = dir.resolve("d" + distinct + ".parquet");
+            Files.write(file, bytes.toByteArray());
+
+            try (ParquetFileReader reader = open(file)) {
+                var encodings = reader.getRowGroups().getFirst().getColumns().getFirst().getEncodings();
+                assertEquals(distinct <= 1024, encodings.contains(org.apache.parquet.column.Encoding.RLE_DICTIONARY),
+                        distinct + " distinct: " + encodings);
+            }
+            List<Group> read = records(file);
+            for (int i = 0; i < n; i++) {
+                assertEquals(nulls[i] ? 0 : 1, read.get(i).getFieldRepetitionCount("i"), "row " + i);
+                if (!nulls[i]) {
+                    assertEquals(ints[i], read.get(i).getInteger("i", 0), "row " + i);
+                }
+                assertEquals(strings[i] == null ? 0 : 1, read.get(i).getFieldRepetitionCount("s"), "row " + i);
+                if (strings[i] != null) {
+                    assertEquals(strings[i], read.get(i).getString("s", 0), "row " + i);
+                }
+            }
+            double[] mine = new double[n];
+            long rows = ParquetColumns.scan("shard", new ByteArrayInputFile(bytes.toByteArray()), List.of("i"),
+                    (columns, count) -> System.arraycopy(columns[0], 0, mine, 0, count));
+            assertEquals(n, rows);
+            for (int i = 0; i < n; i++) {
+                assertEquals(nulls[i] ? Double.NaN : ints[i], mine[i], "Canopy's reader, row " + i);
+            }
+        }
+    }
 }
