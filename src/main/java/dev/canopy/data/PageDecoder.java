@@ -1,7 +1,7 @@
 package dev.canopy.data;
 
-import org.apache.parquet.format.Encoding;
-import org.apache.parquet.format.Type;
+import dev.canopy.data.ParquetFormat.Encoding;
+import dev.canopy.data.ParquetFormat.Type;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

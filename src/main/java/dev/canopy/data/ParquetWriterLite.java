@@ -1,28 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.data.ParquetFormat.Encoding;
+import dev.canopy.data.ParquetFormat.Type;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.format.ColumnChunk;
-import org.apache.parquet.format.ColumnMetaData;
-import org.apache.parquet.format.CompressionCodec;
-import org.apache.parquet.format.ConvertedType;
-import org.apache.parquet.format.DataPageHeader;
-import org.apache.parquet.format.DictionaryPageHeader;
-import org.apache.parquet.format.Encoding;
-import org.apache.parquet.format.FieldRepetitionType;
-import org.apache.parquet.format.FileMetaData;
-import org.apache.parquet.format.IntType;
-import org.apache.parquet.format.LogicalType;
-import org.apache.parquet.format.MicroSeconds;
-import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.RowGroup;
-import org.apache.parquet.format.SchemaElement;
-import org.apache.parquet.format.StringType;
-import org.apache.parquet.format.TimeUnit;
-import org.apache.parquet.format.TimestampType;
-import org.apache.parquet.format.Type;
-import org.apache.parquet.format.Util;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,8 +16,9 @@ import java.util.List;
 /**
  * Writes flat Parquet files straight in the format: one data page (v1, RLE definition levels) per column
  * chunk, its values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
- * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by {@link PureJavaCodecs}, and the footer through parquet-format's
- * Thrift structures. It covers what Canopy writes (predictions, generated taxi shards) without
+ * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by
+ * {@link PureJavaCodecs}, with the footer and page headers in Thrift's compact protocol
+ * ({@link ParquetFormat.Writer}). It covers what Canopy writes (predictions, generated taxi shards) without
  * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
  * ({@code ParquetWriterLiteTest} checks the latter).
  */
@@ -80,36 +61,32 @@ public final class ParquetWriterLite {
             throws IOException {
         Counting file = new Counting(out);
         file.write(new byte[]{'P', 'A', 'R', '1'});
-        List<RowGroup> groups = new ArrayList<>();
+        List<GroupMeta> groups = new ArrayList<>();
         long totalRows = 0;
         for (int g = 0; g < rowGroups.size(); g++) {
             int n = rows.get(g);
             long groupStart = file.count;
             long uncompressedTotal = 0;
-            List<ColumnChunk> chunks = new ArrayList<>();
+            List<ChunkMeta> chunks = new ArrayList<>();
             for (int f = 0; f < fields.size(); f++) {
                 Field field = fields.get(f);
                 Values values = rowGroups.get(g).get(f);
                 List<Object> dictionary = dictionary(field, values, n);
                 long chunkStart = file.count;
                 long uncompressed = 0;
-                Long dictionaryOffset = null;
+                long dictionaryOffset = -1;
                 if (dictionary != null) {
                     byte[] plain = plainDictionary(field, dictionary);
                     byte[] compressed = snappy(plain);
-                    PageHeader header = new PageHeader(PageType.DICTIONARY_PAGE, plain.length, compressed.length);
-                    header.setDictionary_page_header(new DictionaryPageHeader(dictionary.size(), Encoding.PLAIN));
                     dictionaryOffset = file.count;
-                    uncompressed += writePage(file, header, compressed) + plain.length;
+                    uncompressed += writePage(file, pageHeader(ParquetFormat.DICTIONARY_PAGE, plain.length,
+                            compressed.length, 7, dictionary.size(), Encoding.PLAIN), compressed) + plain.length;
                 }
                 byte[] page = dictionary != null ? dictionaryPage(field, values, n, dictionary) : page(field, values, n);
                 byte[] compressed = snappy(page);
-                PageHeader header = new PageHeader(PageType.DATA_PAGE, page.length, compressed.length);
-                header.setData_page_header(new DataPageHeader(n, dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN,
-                        Encoding.RLE, Encoding.RLE));
                 long pageOffset = file.count;
-                uncompressed += writePage(file, header, compressed) + page.length;
-                long compressedSize = file.count - chunkStart;
+                uncompressed += writePage(file, pageHeader(ParquetFormat.DATA_PAGE, page.length, compressed.length, 5, n,
+                        dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN), compressed) + page.length;
                 uncompressedTotal += uncompressed;
                 List<Encoding> encodings = new ArrayList<>(List.of(Encoding.PLAIN));
                 if (field.optional() || dictionary != null) {
@@ -118,25 +95,14 @@ public final class ParquetWriterLite {
                 if (dictionary != null) {
                     encodings.add(Encoding.RLE_DICTIONARY);
                 }
-                ColumnMetaData meta = new ColumnMetaData(field.kind().physical, encodings,
-                        List.of(field.name()), CompressionCodec.SNAPPY, n, uncompressed, compressedSize, pageOffset);
-                if (dictionaryOffset != null) {
-                    meta.setDictionary_page_offset(dictionaryOffset);
-                }
-                ColumnChunk chunk = new ColumnChunk(chunkStart);
-                chunk.setMeta_data(meta);
-                chunks.add(chunk);
+                chunks.add(new ChunkMeta(field, encodings, n, uncompressed, file.count - chunkStart, chunkStart, pageOffset,
+                        dictionaryOffset));
             }
-            RowGroup group = new RowGroup(chunks, uncompressedTotal, n);
-            group.setFile_offset(groupStart);
-            group.setTotal_compressed_size(file.count - groupStart);
-            groups.add(group);
+            groups.add(new GroupMeta(chunks, uncompressedTotal, n, groupStart, file.count - groupStart));
             totalRows += n;
         }
-        FileMetaData meta = new FileMetaData(1, schema(fields), totalRows, groups);
-        meta.setCreated_by("canopy (ParquetWriterLite)");
         long footerStart = file.count;
-        Util.writeFileMetaData(meta, file);
+        file.write(footer(fields, groups, totalRows));
         int footerLength = (int) (file.count - footerStart);
         file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footerLength).array());
         file.write(new byte[]{'P', 'A', 'R', '1'});
@@ -144,16 +110,82 @@ public final class ParquetWriterLite {
     }
 
     /** Writes a page header and its (compressed) body; returns the header's size. */
-    private static long writePage(Counting file, PageHeader header, byte[] body) throws IOException {
-        ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
-        Util.writePageHeader(header, headerBytes);
-        file.write(headerBytes.toByteArray());
+    private static long writePage(Counting file, byte[] header, byte[] body) throws IOException {
+        file.write(header);
         file.write(body);
-        return headerBytes.size();
+        return header.length;
+    }
+
+    private record ChunkMeta(Field field, List<Encoding> encodings, long values, long uncompressed, long compressed,
+                             long start, long dataOffset, long dictionaryOffset) {
+    }
+
+    private record GroupMeta(List<ChunkMeta> chunks, long uncompressed, long rows, long start, long compressed) {
+    }
+
+    /**
+     * A PageHeader: type, sizes, then at {@code headerField} (5 for a data page, 7 for a dictionary page) its
+     * own header: the value count and encoding, and for a data page RLE definition and repetition levels.
+     */
+    private static byte[] pageHeader(int type, int uncompressed, int compressed, int headerField, int values,
+                                     Encoding encoding) {
+        ParquetFormat.Writer w = new ParquetFormat.Writer().open()
+                .i32(1, type).i32(2, uncompressed).i32(3, compressed)
+                .begin(headerField).i32(1, values).i32(2, encoding.value);
+        if (headerField == 5) {
+            w.i32(3, Encoding.RLE.value).i32(4, Encoding.RLE.value);
+        }
+        return w.end().end().toByteArray();
+    }
+
+    /** FileMetaData: version 1, the schema, the row count, the row groups and who wrote the file. */
+    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows) {
+        ParquetFormat.Writer w = new ParquetFormat.Writer().open().i32(1, 1);
+        w.list(2, ParquetFormat.Reader.STRUCT, fields.size() + 1);
+        w.open().string(4, "schema").i32(5, fields.size()).end();
+        for (Field f : fields) {
+            w.open().i32(1, f.kind().physical.ordinal())
+                    .i32(3, (f.optional() ? ParquetFormat.Repetition.OPTIONAL : ParquetFormat.Repetition.REQUIRED).ordinal())
+                    .string(4, f.name());
+            switch (f.kind()) {
+                // converted type UTF8 (0); logical type STRING (1, an empty struct)
+                case STRING -> w.i32(6, 0).begin(10).begin(1).end().end();
+                // converted type INT_8 (15); logical type INTEGER (10): bit width 8, signed
+                case INT8 -> w.i32(6, 15).begin(10).begin(10).i8(1, 8).bool(2, true).end().end();
+                // logical type TIMESTAMP (8), not adjusted to UTC as pandas writes naive timestamps, unit MICROS
+                // (2, an empty struct); no legacy converted type exists for it
+                case TIMESTAMP_MICROS -> w.begin(10).begin(8).bool(1, false).begin(2).begin(2).end().end().end().end();
+                default -> {
+                }
+            }
+            w.end();
+        }
+        w.i64(3, rows);
+        w.list(4, ParquetFormat.Reader.STRUCT, groups.size());
+        for (GroupMeta g : groups) {
+            w.open().list(1, ParquetFormat.Reader.STRUCT, g.chunks().size());
+            for (ChunkMeta c : g.chunks()) {
+                w.open().i64(2, c.start()).begin(3)
+                        .i32(1, c.field().kind().physical.ordinal())
+                        .list(2, ParquetFormat.Reader.I32, c.encodings().size());
+                for (Encoding e : c.encodings()) {
+                    w.element(e.value);
+                }
+                w.list(3, ParquetFormat.Reader.BINARY, 1).element(c.field().name())
+                        .i32(4, ParquetFormat.CODECS.indexOf("SNAPPY"))
+                        .i64(5, c.values()).i64(6, c.uncompressed()).i64(7, c.compressed()).i64(9, c.dataOffset());
+                if (c.dictionaryOffset() >= 0) {
+                    w.i64(11, c.dictionaryOffset());
+                }
+                w.end().end();
+            }
+            w.i64(2, g.uncompressed()).i64(3, g.rows()).i64(5, g.start()).i64(6, g.compressed()).end();
+        }
+        return w.string(6, "canopy (ParquetWriterLite)").end().toByteArray();
     }
 
     private static byte[] snappy(byte[] page) throws IOException {
-        return PureJavaCodecs.INSTANCE.getCompressor(CompressionCodecName.SNAPPY).compress(BytesInput.from(page)).toByteArray();
+        return PureJavaCodecs.INSTANCE.compressor("SNAPPY").compress(BytesInput.from(page)).toByteArray();
     }
 
     /**
@@ -300,35 +332,6 @@ public final class ParquetWriterLite {
             i = j;
         }
         return out.toByteArray();
-    }
-
-    private static List<SchemaElement> schema(List<Field> fields) {
-        List<SchemaElement> out = new ArrayList<>();
-        SchemaElement root = new SchemaElement("schema");
-        root.setNum_children(fields.size());
-        out.add(root);
-        for (Field f : fields) {
-            SchemaElement e = new SchemaElement(f.name());
-            e.setType(f.kind().physical);
-            e.setRepetition_type(f.optional() ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
-            switch (f.kind()) {
-                case STRING -> {
-                    e.setConverted_type(ConvertedType.UTF8);
-                    e.setLogicalType(LogicalType.STRING(new StringType()));
-                }
-                case INT8 -> {
-                    e.setConverted_type(ConvertedType.INT_8);
-                    e.setLogicalType(LogicalType.INTEGER(new IntType((byte) 8, true)));
-                }
-                case TIMESTAMP_MICROS ->
-                    // not adjusted to UTC, as pandas writes naive timestamps: no legacy converted type exists
-                        e.setLogicalType(LogicalType.TIMESTAMP(new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
-                default -> {
-                }
-            }
-            out.add(e);
-        }
-        return out;
     }
 
     /** Counts the bytes written, for the offsets the footer records. */

@@ -39,24 +39,37 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
-        return switch (codec) {
-            case UNCOMPRESSED -> new Raw(codec, null);
-            case SNAPPY -> new Raw(codec, SnappyCompressor::new);
-            case ZSTD -> new Raw(codec, ZstdCompressor::new);
-            case LZ4_RAW -> new Raw(codec, Lz4Compressor::new);
-            case GZIP -> new Gzip();
-            default -> throw unsupported(codec);
-        };
+        return compressor(codec.name());
     }
 
     @Override
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+        return decompressor(codec.name());
+    }
+
+    // Canopy's own code goes through the names, never through CompressionCodecName: that enum's static
+    // initialiser needs parquet-format's Thrift classes, which the function package leaves out.
+
+    /** A compressor for a codec by its Parquet name (SNAPPY, ZSTD, LZ4_RAW, GZIP or UNCOMPRESSED). */
+    public BytesInputCompressor compressor(String codec) {
         return switch (codec) {
-            case UNCOMPRESSED -> new Inflate(null);
-            case SNAPPY -> new Inflate(SnappyDecompressor::new);
-            case ZSTD -> new Inflate(ZstdDecompressor::new);
-            case LZ4_RAW -> new Inflate(Lz4Decompressor::new);
-            case GZIP -> new Gunzip();
+            case "UNCOMPRESSED" -> new Raw(codec, null);
+            case "SNAPPY" -> new Raw(codec, SnappyCompressor::new);
+            case "ZSTD" -> new Raw(codec, ZstdCompressor::new);
+            case "LZ4_RAW" -> new Raw(codec, Lz4Compressor::new);
+            case "GZIP" -> new Gzip();
+            default -> throw unsupported(codec);
+        };
+    }
+
+    /** A decompressor for a codec by its Parquet name. */
+    public BytesInputDecompressor decompressor(String codec) {
+        return switch (codec) {
+            case "UNCOMPRESSED" -> new Inflate(null);
+            case "SNAPPY" -> new Inflate(SnappyDecompressor::new);
+            case "ZSTD" -> new Inflate(ZstdDecompressor::new);
+            case "LZ4_RAW" -> new Inflate(Lz4Decompressor::new);
+            case "GZIP" -> new Gunzip();
             default -> throw unsupported(codec);
         };
     }
@@ -65,7 +78,7 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
     public void release() {
     }
 
-    private static UnsupportedCodecException unsupported(CompressionCodecName codec) {
+    private static UnsupportedCodecException unsupported(String codec) {
         return new UnsupportedCodecException("Parquet compression " + codec + " is not supported; use SNAPPY, ZSTD,"
                 + " GZIP, LZ4_RAW or none (pyarrow's default is SNAPPY)");
     }
@@ -77,7 +90,7 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
         }
     }
 
-    private record Raw(CompressionCodecName codec, Supplier<Compressor> compressor) implements BytesInputCompressor {
+    private record Raw(String codec, Supplier<Compressor> compressor) implements BytesInputCompressor {
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
             if (compressor == null) {
@@ -92,7 +105,7 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
 
         @Override
         public CompressionCodecName getCodecName() {
-            return codec;
+            return CompressionCodecName.valueOf(codec);
         }
 
         @Override

@@ -56,7 +56,7 @@ class PageDecoderTest {
      */
     @Test
     void idsThroughTheDictionaryMatchIdsThenLookupAndBadIdsAreRefused() throws Exception {
-        ParquetFile.Column c = new ParquetFile.Column("x", java.util.List.of("x"), org.apache.parquet.format.Type.INT32,
+        ParquetFile.Column c = new ParquetFile.Column("x", java.util.List.of("x"), ParquetFormat.Type.INT32,
                 0, 0, 0, null);
         java.util.Random random = new java.util.Random(7);
         for (int width = 1; width <= 12; width++) {
