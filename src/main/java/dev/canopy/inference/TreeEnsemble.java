@@ -17,8 +17,12 @@ package dev.canopy.inference;
 public final class TreeEnsemble {
     /** Rows scored together per tree: enough independent walks to hide each step's latency, few enough to stay in L1. */
     private static final int LANES = 128;
-    /** Rows transposed at a time, which bounds the scratch array whatever the batch size. */
+    /**
+     * Rows transposed at a time: at most 8,192, and fewer for wide models, so the scratch array stays near
+     * a million doubles (8 MB) whatever the batch size, and never above 128 rows' worth for very wide ones.
+     */
     private static final int CHUNK = 8192;
+    private static final int SCRATCH_VALUES = 1 << 20;
 
     private final int[] roots;
     /** The feature node i splits on; 0 for a leaf, so a walk that stands on its leaf still reads a real column. */
@@ -172,10 +176,11 @@ public final class TreeEnsemble {
      */
     public void predict(double[][] columns, int rows, double[] out) {
         int stride = features;
-        double[] x = new double[Math.min(rows, CHUNK) * stride];
+        int chunk = Math.max(LANES, Math.min(CHUNK, SCRATCH_VALUES / stride));
+        double[] x = new double[Math.min(rows, chunk) * stride];
         int[] at = new int[LANES];
-        for (int from = 0; from < rows; from += CHUNK) {
-            int count = Math.min(CHUNK, rows - from);
+        for (int from = 0; from < rows; from += chunk) {
+            int count = Math.min(chunk, rows - from);
             // row-major, so one row's features sit together
             for (int f = 0; f < features; f++) {
                 double[] c = columns[f];

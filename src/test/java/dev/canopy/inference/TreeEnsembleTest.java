@@ -20,8 +20,16 @@ class TreeEnsembleTest {
 
     @Test
     void batchWalkMatchesARecursiveWalkBitForBit() {
-        Random random = new Random(42);
-        int features = 5;
+        matches(5, 8192 + 300, 42); // more than one chunk, not a multiple of the lanes
+    }
+
+    @Test
+    void wideModelsUseSmallerChunksAndStillMatch() {
+        matches(3000, 1000, 7); // about 350 rows per chunk
+    }
+
+    private static void matches(int features, int rows, long seed) {
+        Random random = new Random(seed);
         List<Integer> feature = new ArrayList<>();
         List<Double> threshold = new ArrayList<>();
         List<Integer> left = new ArrayList<>();
@@ -34,7 +42,6 @@ class TreeEnsembleTest {
         TreeEnsemble e = new TreeEnsemble(roots, ints(feature), doubles(threshold), ints(left), ints(right),
                 doubles(value), 0.25, 0.1, features);
 
-        int rows = 8192 + 300; // more than one chunk, not a multiple of the lanes
         double[][] columns = new double[features][rows];
         for (int f = 0; f < features; f++) {
             for (int r = 0; r < rows; r++) {
