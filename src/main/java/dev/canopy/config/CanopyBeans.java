@@ -88,7 +88,10 @@ public class CanopyBeans {
     @Produces
     @Singleton
     PredictService predictService(ObjectStore store, CanopyConfig config) {
-        return new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), UUID.randomUUID().toString());
+        PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()),
+                UUID.randomUUID().toString());
+        SnapStartHooks.renewAfterRestore(predictor);
+        return predictor;
     }
 
     @Produces

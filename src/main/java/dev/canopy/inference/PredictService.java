@@ -19,7 +19,8 @@ public final class PredictService {
     private static final Logger LOG = Logger.getLogger(PredictService.class);
     private final ObjectStore store;
     private final ModelCache cache;
-    private final String instanceId;
+    /** Renewed only when a snapshot of this instance is restored (see {@link #renewInstanceId}). */
+    private volatile String instanceId;
 
     public PredictService(ObjectStore store, ModelCache cache, String instanceId) {
         this.store = store;
@@ -29,6 +30,19 @@ public final class PredictService {
 
     public String instanceId() {
         return instanceId;
+    }
+
+    /**
+     * Gives this instance a new id. Lambda SnapStart restores many execution environments from one snapshot
+     * of an initialised one; each must report its own id, or the orchestrator's instance count and the
+     * "one model load per instance" accounting would merge them. The warm model cache is kept: sharing it
+     * is the point of the snapshot.
+     */
+    public void renewInstanceId(String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("instance id must not be blank");
+        }
+        this.instanceId = id;
     }
 
     public ModelCache cache() {

@@ -60,6 +60,25 @@ class SamTemplateTest {
         assertFalse(schema.validate(broken).isEmpty(), "a misspelt property must fail validation");
     }
 
+    /**
+     * SnapStart is opt-in and only for the JVM runtime (native images start fast and are not eligible), and
+     * every function publishes the "live" alias that callers invoke, since only published versions use it.
+     */
+    @Test
+    void snapStartIsForTheJvmOnlyAndEveryFunctionPublishesTheLiveAlias() {
+        Map<String, Object> globals = map(template, "Globals", "Function");
+        assertEquals("live", globals.get("AutoPublishAlias"));
+        assertEquals(Map.of("Fn::If", List.of("UseSnapStart", "PublishedVersions", "None")),
+                map(globals, "SnapStart").get("ApplyOn"));
+        assertEquals(Map.of("Fn::And", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "Packaging"), "jvm")),
+                Map.of("Fn::Equals", List.of(Map.of("Ref", "SnapStart"), "Enabled")))), map(template, "Conditions").get("UseSnapStart"));
+        assertEquals("Disabled", map(template, "Parameters", "SnapStart").get("Default"));
+        functions().forEach((name, props) -> {
+            assertFalse(props.containsKey("AutoPublishAlias") || props.containsKey("SnapStart"),
+                    name + " must take the alias and SnapStart from Globals");
+        });
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object o, String... path) {
         Object cur = o;
@@ -121,7 +140,8 @@ class SamTemplateTest {
         calls.forEach((caller, callee) -> {
             Map<String, Object> props = functions().get(caller);
             String envName = "CANOPY_INVOKE_FUNCTIONS_" + callee[0].toUpperCase().replace('-', '_');
-            assertEquals(Map.of("Ref", callee[1]), env(props).get(envName), caller + " " + envName);
+            // the alias: a published version, which is what SnapStart snapshots
+            assertEquals(Map.of("Ref", callee[1] + ".Alias"), env(props).get(envName), caller + " " + envName);
             boolean allowed = ((List<?>) props.get("Policies")).stream().anyMatch(p -> p instanceof Map<?, ?> m
                     && m.get("LambdaInvokePolicy") instanceof Map<?, ?> l
                     && Map.of("Ref", callee[1]).equals(l.get("FunctionName")));

@@ -55,12 +55,12 @@ class StateMachineTest {
             assertEquals(subs.keySet(), used, asl + ": placeholders and DefinitionSubstitutions differ");
             List<?> policies = (List<?>) props.get("Policies");
             for (var sub : subs.entrySet()) {
-                @SuppressWarnings("unchecked")
-                List<String> getAtt = (List<String>) ((Map<String, Object>) sub.getValue()).get("Fn::GetAtt");
-                String function = getAtt.getFirst();
+                // the function's "live" alias (!Ref F.Alias): a published version, which SnapStart serves
+                String ref = (String) ((Map<?, ?>) sub.getValue()).get("Ref");
+                assertTrue(ref != null && ref.endsWith(".Alias"), sub.getKey() + " must be !Ref <Function>.Alias: " + sub.getValue());
+                String function = ref.substring(0, ref.length() - ".Alias".length());
                 assertEquals("AWS::Serverless::Function", SamTemplateTest.map(resources, function).get("Type"),
                         sub.getKey() + " must name a function of the template");
-                assertEquals("Arn", getAtt.get(1));
                 boolean allowed = policies.stream().anyMatch(p -> p instanceof Map<?, ?> pm
                         && pm.get("LambdaInvokePolicy") instanceof Map<?, ?> l
                         && Map.of("Ref", function).equals(l.get("FunctionName")));
