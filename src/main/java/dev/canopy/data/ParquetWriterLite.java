@@ -238,11 +238,7 @@ public final class ParquetWriterLite {
             id.put(o, id.size());
         }
         ByteArrayOutputStream page = new ByteArrayOutputStream(n + 64);
-        if (field.optional()) {
-            byte[] levels = definitionLevels(v, n);
-            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
-            page.writeBytes(levels);
-        }
+        writeLevels(page, field, v, n);
         int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(dictionary.size() - 1));
         int[] ids = new int[n];
         int present = 0;
@@ -280,11 +276,7 @@ public final class ParquetWriterLite {
     /** An uncompressed v1 data page: definition levels (optional fields), then the non-null values, PLAIN. */
     private static byte[] page(Field field, Values v, int n) {
         ByteArrayOutputStream page = new ByteArrayOutputStream(n * 8 + 64);
-        if (field.optional()) {
-            byte[] levels = definitionLevels(v, n);
-            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
-            page.writeBytes(levels);
-        }
+        writeLevels(page, field, v, n);
         ByteBuffer buf = ByteBuffer.allocate(field.kind() == Kind.STRING ? 0 : n * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             if (v.isNull(i)) {
@@ -307,6 +299,15 @@ public final class ParquetWriterLite {
         }
         page.write(buf.array(), 0, buf.position());
         return page.toByteArray();
+    }
+
+    /** A v1 page's definition levels, for optional fields: their length (4 bytes, little-endian), then the levels. */
+    private static void writeLevels(ByteArrayOutputStream page, Field field, Values v, int n) {
+        if (field.optional()) {
+            byte[] levels = definitionLevels(v, n);
+            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
+            page.writeBytes(levels);
+        }
     }
 
     /**
