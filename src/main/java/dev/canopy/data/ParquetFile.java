@@ -7,8 +7,6 @@ import dev.canopy.data.ParquetFormat.FileMeta;
 import dev.canopy.data.ParquetFormat.PageHeader;
 import dev.canopy.data.ParquetFormat.Repetition;
 import dev.canopy.data.ParquetFormat.Type;
-import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -158,7 +156,7 @@ final class ParquetFile implements AutoCloseable {
         byte[] bytes = new byte[(int) size];
         in.seek(start);
         in.readFully(bytes);
-        BytesInputDecompressor codec = PureJavaCodecs.INSTANCE.decompressor(cm.codec());
+        PureJavaCodecs.ArrayDecompressor codec = PureJavaCodecs.INSTANCE.decompressor(cm.codec());
         ParquetFormat.Reader stream = new ParquetFormat.Reader(bytes, 0, bytes.length);
         Dictionary dictionary = null;
         List<Page> data = new ArrayList<>();
@@ -170,33 +168,33 @@ final class ParquetFile implements AutoCloseable {
             if (compressed > bytes.length - at) {
                 throw new IOException("a page of " + compressed + " bytes runs past its column chunk");
             }
-            byte[] payload = Arrays.copyOfRange(bytes, at, at + compressed);
             stream.skipBytes(compressed);
+            // pages are decompressed from their place in the chunk's bytes, without copying them out first
             switch (h.type()) {
                 case ParquetFormat.DICTIONARY_PAGE -> dictionary = new Dictionary(h.values(), h.encoding(),
-                        codec.decompress(BytesInput.from(payload), h.uncompressedSize()).toByteArray());
+                        codec.decompress(bytes, at, compressed, h.uncompressedSize()));
                 case ParquetFormat.DATA_PAGE -> {
                     data.add(new Page(false, h.values(), h.encoding(), h.definitionEncoding(), null,
-                            codec.decompress(BytesInput.from(payload), h.uncompressedSize()).toByteArray()));
+                            codec.decompress(bytes, at, compressed, h.uncompressedSize())));
                     values += h.values();
                 }
                 case ParquetFormat.DATA_PAGE_V2 -> {
                     int rl = h.repetitionLength();
                     int dl = h.definitionLength();
-                    if (rl < 0 || dl < 0 || rl + dl > payload.length) {
+                    if (rl < 0 || dl < 0 || (long) rl + dl > compressed) {
                         throw new IOException("a v2 page's level lengths exceed the page");
                     }
-                    BytesInput body = BytesInput.from(payload, rl + dl, payload.length - rl - dl);
-                    int bodySize = h.uncompressedSize() - rl - dl;
+                    int bodyAt = at + rl + dl;
+                    int bodyLength = compressed - rl - dl;
                     // levels are never compressed in v2 pages; the values are unless is_compressed is false
-                    if (h.compressed()) {
-                        body = codec.decompress(body, bodySize);
-                    }
+                    byte[] body = h.compressed()
+                            ? codec.decompress(bytes, bodyAt, bodyLength, h.uncompressedSize() - rl - dl)
+                            : Arrays.copyOfRange(bytes, bodyAt, bodyAt + bodyLength);
                     if (rl > 0) {
                         throw new IOException("column " + column.path() + " has repetition levels; only flat columns are read");
                     }
                     data.add(new Page(true, h.values(), h.encoding(), Encoding.RLE,
-                            Arrays.copyOfRange(payload, rl, rl + dl), body.toByteArray()));
+                            Arrays.copyOfRange(bytes, at + rl, at + rl + dl), body));
                     values += h.values();
                 }
                 default -> {

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -63,7 +64,7 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
     }
 
     /** A decompressor for a codec by its Parquet name. */
-    public BytesInputDecompressor decompressor(String codec) {
+    ArrayDecompressor decompressor(String codec) {
         return switch (codec) {
             case "UNCOMPRESSED" -> new Inflate(null);
             case "SNAPPY" -> new Inflate(SnappyDecompressor::new);
@@ -113,14 +114,26 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
         }
     }
 
-    /** A decompressor over byte arrays; the buffer variant copies through it (Canopy's pages are arrays). */
-    private interface ArrayDecompressor extends BytesInputDecompressor {
+    /**
+     * A decompressor over byte arrays. Canopy's reader calls the array method on a page's place in its column
+     * chunk, with no copy in between; parquet-java's {@code BytesInput} and buffer variants go through it.
+     */
+    interface ArrayDecompressor extends BytesInputDecompressor {
+        /** Decompresses {@code in[off, off + len)}, which the page header says holds {@code size} bytes. */
+        byte[] decompress(byte[] in, int off, int len, int size) throws IOException;
+
+        @Override
+        default BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            byte[] in = bytes.toByteArray();
+            return BytesInput.from(decompress(in, 0, in.length, uncompressedSize));
+        }
+
         @Override
         default void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
                 throws IOException {
             byte[] in = new byte[compressedSize];
             input.get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
+            output.put(decompress(in, 0, in.length, uncompressedSize));
         }
 
         @Override
@@ -130,22 +143,21 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
 
     private record Inflate(Supplier<Decompressor> decompressor) implements ArrayDecompressor {
         @Override
-        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+        public byte[] decompress(byte[] in, int off, int len, int size) throws IOException {
             if (decompressor == null) {
-                return bytes;
+                return Arrays.copyOfRange(in, off, off + len);
             }
-            byte[] in = bytes.toByteArray();
-            byte[] out = new byte[uncompressedSize];
+            byte[] out = new byte[size];
             int n;
             try {
-                n = decompressor.get().decompress(in, 0, in.length, out, 0, out.length);
+                n = decompressor.get().decompress(in, off, len, out, 0, out.length);
             } catch (MalformedInputException | ArrayIndexOutOfBoundsException e) {
                 throw new IOException("corrupt compressed page: " + e.getMessage(), e);
             }
-            if (n != uncompressedSize) {
-                throw new IOException("corrupt compressed page: " + n + " bytes decompressed, the header says " + uncompressedSize);
+            if (n != size) {
+                throw new IOException("corrupt compressed page: " + n + " bytes decompressed, the header says " + size);
             }
-            return BytesInput.from(out);
+            return out;
         }
     }
 
@@ -171,14 +183,14 @@ public final class PureJavaCodecs implements CompressionCodecFactory {
 
     private static final class Gunzip implements ArrayDecompressor {
         @Override
-        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            try (InputStream in = new GZIPInputStream(bytes.toInputStream())) {
-                byte[] out = in.readNBytes(uncompressedSize);
-                if (out.length != uncompressedSize) {
+        public byte[] decompress(byte[] bytes, int off, int len, int size) throws IOException {
+            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, off, len))) {
+                byte[] out = in.readNBytes(size);
+                if (out.length != size) {
                     throw new IOException("corrupt compressed page: " + out.length + " bytes decompressed, the header says "
-                            + uncompressedSize);
+                            + size);
                 }
-                return BytesInput.from(out);
+                return out;
             }
         }
     }
