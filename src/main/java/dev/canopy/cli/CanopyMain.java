@@ -60,7 +60,8 @@ public class CanopyMain implements QuarkusApplication {
                       [--tolerated-failure-percentage 0] [--json]
               bench predict --model <uri|rule:EXPR> --shards <dir|s3 prefix> [--pool-size 6] [--repeat 5] [--json]
               bench score --model <uri> --data <csv|parquet uri> [--repeat 20] [--json]
-              bench cold-start [--function predict] [--event <json file>] [--repeat 5] [--target target]
+              bench cold-start [--function predict] [--event <json file>] [--repeat 5] [--warmup 1] [--target target]
+                      [--layout zip|classpath] [--memory <MB>] [--cpus <n>] [--runtime-aot-cache <file>]
                       [--jvm-flag <flag> ...] [--aot-cache <file>] [--json]
               generate taxi --out <dir> [--full | --rows <per shard>] [--shards 12] [--seed 1]
             """;
@@ -517,15 +518,46 @@ public class CanopyMain implements QuarkusApplication {
     }
 
     private int coldStart(Args args) throws java.io.IOException, InterruptedException {
-        args.allow(Set.of("function", "event", "repeat", "target", "jvm-flag", "aot-cache", "json"));
+        args.allow(Set.of("function", "event", "repeat", "target", "jvm-flag", "aot-cache", "runtime-aot-cache",
+                "layout", "memory", "cpus", "warmup", "json"));
         long repeat = args.integer("repeat") == null ? 5 : args.integer("repeat");
         if (repeat < 1 || repeat > 100) {
             throw new InvalidInputException("--repeat", repeat, "must be between 1 and 100");
         }
+        long warmup = args.integer("warmup") == null ? 1 : args.integer("warmup");
+        if (warmup < 0 || warmup > 10) {
+            throw new InvalidInputException("--warmup", warmup, "must be between 0 and 10");
+        }
         String function = args.get("function") == null ? "predict" : args.get("function");
+        Integer defaultMemory = ColdStartBench.TEMPLATE_MEMORY_MB.get(function);
+        if (defaultMemory == null) {
+            throw new InvalidInputException("--function", function, "must be one of " + new java.util.TreeSet<>(
+                    ColdStartBench.TEMPLATE_MEMORY_MB.keySet()));
+        }
+        long memory = args.integer("memory") == null ? defaultMemory : args.integer("memory");
+        if (memory < 128 || memory > 10_240) {
+            throw new InvalidInputException("--memory", memory, "must be between 128 and 10240 (MB, as Lambda allows)");
+        }
+        ColdStartBench.Layout layout;
+        try {
+            layout = ColdStartBench.Layout.valueOf((args.get("layout") == null ? "zip" : args.get("layout"))
+                    .toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--layout", args.get("layout"), "must be zip or classpath");
+        }
+        if (args.get("aot-cache") != null && layout != ColdStartBench.Layout.CLASSPATH) {
+            throw new InvalidInputException("--aot-cache", args.get("aot-cache"),
+                    "needs --layout classpath: an AOT cache holds classes of the JVM's class path only");
+        }
+        if (args.get("runtime-aot-cache") != null && (layout != ColdStartBench.Layout.ZIP || args.get("aot-cache") != null)) {
+            throw new InvalidInputException("--runtime-aot-cache", args.get("runtime-aot-cache"),
+                    "is the runtime's own cache of the zip layout; the JVM takes one AOT cache, so not with --aot-cache");
+        }
+        Integer cpus = args.integer("cpus") == null ? null : Math.toIntExact(args.integer("cpus"));
         java.nio.file.Path target = java.nio.file.Path.of(args.get("target") == null ? "target" : args.get("target"));
-        String classpath = ColdStartBench.classpath(target);
         java.nio.file.Path work = java.nio.file.Files.createTempDirectory("canopy-cold-start");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ColdStartBench.Launch launch = ColdStartBench.launch(ColdStartBench.launcher(javaBin, cpus), target, layout, work);
         String event;
         if (args.get("event") != null) {
             event = java.nio.file.Files.readString(java.nio.file.Path.of(args.get("event")));
@@ -538,24 +570,29 @@ public class CanopyMain implements QuarkusApplication {
                     + " (a JSON file with the request, e.g. infra/events/" + function + ".json)");
         }
         List<String> flags = new ArrayList<>(ColdStartBench.LAMBDA_JVM_FLAGS);
+        // Inside Lambda the JVM's machine is the function's memory: size the heap from that, not from this host.
+        flags.add("-XX:MaxRAM=" + memory + "m");
         flags.addAll(args.all("jvm-flag"));
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(ColdStartBench.TEMPLATE_ENV);
         env.put("QUARKUS_FUNQY_EXPORT", function);
         env.put("CANOPY_OUTPUT_URI", work.resolve("out").toString());
+        if (args.get("event") == null) {
+            env.put("CANOPY_STORAGE_ALLOWED_LOCATIONS", work.toString()); // the generated shard and its output
+        }
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "canopy-" + function);
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memory));
         Long trainingMillis = null;
         if (args.get("aot-cache") != null) {
             // JDK 25's AOT cache (JEP 483/514/515): one training run records the classes loaded and linked
             // up to the first response; later runs map them instead of loading them. The cache is only
             // valid for this JDK build and this class path.
             java.nio.file.Path cache = java.nio.file.Path.of(args.get("aot-cache")).toAbsolutePath();
-            if (!java.nio.file.Files.exists(cache)) {
+            boolean reused = java.nio.file.Files.exists(cache);
+            if (!reused) {
                 List<String> training = new ArrayList<>(flags);
                 training.add("-XX:AOTCacheOutput=" + cache);
-                ColdStartBench.Run t = ColdStartBench.once(javaBin, classpath, training, env, event, 120_000);
+                ColdStartBench.Run t = ColdStartBench.once(launch, training, env, event, 120_000);
                 trainingMillis = t.millis();
                 System.err.printf(Locale.ROOT, "canopy: bench cold-start training run (writes %s): %d ms%n", cache, t.millis());
                 if (!java.nio.file.Files.exists(cache)) {
@@ -563,10 +600,45 @@ public class CanopyMain implements QuarkusApplication {
                 }
             }
             flags.add("-XX:AOTCache=" + cache);
+            // A cache written by another JVM or with other flags would be ignored in silence: refuse it instead.
+            flags.add("-XX:AOTMode=on");
+            if (reused) {
+                try {
+                    ColdStartBench.once(launch, flags, env, event, 60_000);
+                } catch (RuntimeException e) {
+                    throw new InvalidInputException("--aot-cache", cache.toString(), "cannot be used with this JVM and "
+                            + "these flags (" + e.getMessage() + "); delete it to train a new one");
+                }
+            }
+        }
+        if (args.get("runtime-aot-cache") != null) {
+            // What Lambda's java25 runtime ships: an AOT cache of its runtime client, written here by the client
+            // running a handler that only echoes, so that it holds the client and the JDK, nothing of Canopy.
+            java.nio.file.Path cache = java.nio.file.Path.of(args.get("runtime-aot-cache")).toAbsolutePath();
+            if (!java.nio.file.Files.exists(cache)) {
+                List<String> training = new ArrayList<>(flags);
+                training.add("-XX:AOTCacheOutput=" + cache);
+                ColdStartBench.Launch echo = new ColdStartBench.Launch(launch.launcher(), launch.classpath(),
+                        ColdStartBench.echoTaskRoot(work));
+                ColdStartBench.once(echo, training, List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER), env,
+                        "{\"echo\": 1}", 120_000);
+                if (!java.nio.file.Files.exists(cache)) {
+                    throw new IllegalStateException("the runtime client's training run wrote no AOT cache at " + cache);
+                }
+            }
+            flags.add("-XX:AOTCache=" + cache);
+            flags.add("-XX:AOTMode=on");
+        }
+        // Unmeasured runs first, so that every measured run finds the package's files in the OS page cache alike.
+        for (int i = 0; i < warmup; i++) {
+            ColdStartBench.Run w = ColdStartBench.once(launch, flags, env, event, 60_000);
+            if (w.error()) {
+                throw new IllegalStateException("the function answered with an error: " + w.response());
+            }
         }
         List<ColdStartBench.Run> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            ColdStartBench.Run r = ColdStartBench.once(javaBin, classpath, flags, env, event, 60_000);
+            ColdStartBench.Run r = ColdStartBench.once(launch, flags, env, event, 60_000);
             if (r.error()) {
                 throw new IllegalStateException("the function answered with an error: " + r.response());
             }
@@ -576,6 +648,10 @@ public class CanopyMain implements QuarkusApplication {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("kind", "cold-start");
         report.put("function", function);
+        report.put("layout", layout.name().toLowerCase(Locale.ROOT));
+        report.put("memoryMb", memory);
+        report.put("cpus", cpus == null ? Runtime.getRuntime().availableProcessors() : cpus);
+        report.put("runtimeAotCache", args.get("runtime-aot-cache") != null);
         report.put("jvmFlags", flags);
         if (trainingMillis != null) {
             report.put("aotTrainingRunMillis", trainingMillis);
@@ -585,8 +661,9 @@ public class CanopyMain implements QuarkusApplication {
         if (args.flag("json")) {
             System.out.println(Json.writeString(report));
         } else {
-            System.out.printf(Locale.ROOT, "bench cold-start: %s, median %d ms from process start to the first response (%s)%n",
-                    function, report.get("medianMillis"), report.get("runs"));
+            System.out.printf(Locale.ROOT, "bench cold-start: %s (%s layout, %d MB, %s CPUs), median %d ms from process "
+                            + "start to the first response (%s)%n", function, report.get("layout"), memory,
+                    report.get("cpus"), report.get("medianMillis"), report.get("runs"));
         }
         return 0;
     }

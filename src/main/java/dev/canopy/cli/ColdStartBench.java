@@ -1,17 +1,23 @@
 package dev.canopy.cli;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.error.InvalidInputException;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * JVM cold start as Lambda's Java runtime sees it: a fresh {@code java} process runs AWS's Runtime Interface
@@ -31,6 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The Runtime API is the documented one (GET {@code /2018-06-01/runtime/invocation/next}, POST
  * {@code .../response} or {@code .../error}); one event is handed out per process, then the next poll is
  * held open until the process is stopped, as Lambda freezes an idle environment.
+ *
+ * <p>What the process sees is kept close to Lambda: the JVM flags of the managed runtime, the function's
+ * memory as the machine's memory (the JVM sizes its heap from it; a JVM that believes it has the 24 GB of a
+ * build machine never collects during start-up but touches far more fresh pages), optionally the vCPU share
+ * of that memory, and one of two {@link Layout}s of the code.
  */
 final class ColdStartBench {
     static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
@@ -38,25 +51,94 @@ final class ColdStartBench {
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC");
+    /**
+     * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
+     * equal). Lambda gives one full vCPU per 1,769 MB.
+     */
+    static final Map<String, Integer> TEMPLATE_MEMORY_MB = Map.of("predict", 1769, "train", 3008,
+            "supervise", 512, "status", 512, "batch-predict", 512);
+    /**
+     * The environment every function gets from sam-template.yaml's Globals that shapes its start-up (JSON log
+     * lines at INFO, Lambda invocation mode); the storage locations are the bench's own. A test keeps them equal.
+     */
+    static final Map<String, String> TEMPLATE_ENV = Map.of("DISABLE_SIGNAL_HANDLERS", "true",
+            "CANOPY_INVOKE_MODE", "lambda", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true", "CANOPY_LOG_LEVEL", "INFO");
+
+    /** Where the function's code lives and which class loader loads it. */
+    enum Layout {
+        /**
+         * As Lambda's managed Java runtime runs a zip package: function.zip unpacked into the task root (the
+         * working directory), the runtime client alone on the JVM's class path, and the function loaded by
+         * the client's own class loader from the task root and its {@code lib/} jars.
+         */
+        ZIP,
+        /**
+         * The function's jars on the JVM's class path, as a container image whose entry point puts them
+         * there does. Only this layout can use a JDK AOT cache, which holds classes of the class path only.
+         */
+        CLASSPATH
+    }
+
+    /**
+     * How to start the function's JVM.
+     *
+     * @param launcher  the command before {@code java}'s flags: the java binary, or {@code taskset} and it
+     * @param classpath the JVM's class path
+     * @param workDir   the working directory: the task root in the {@link Layout#ZIP} layout
+     */
+    record Launch(List<String> launcher, String classpath, Path workDir) {
+    }
 
     record Run(long millis, String response, boolean error) {
+    }
+
+    /**
+     * A handler that answers with its event. Lambda's {@code java25} runtime maps its runtime client from an
+     * AOT cache of its own; the bench writes such a cache by running the client with this handler, so that
+     * the cache holds the client and the JDK classes it needs, and nothing of Canopy's.
+     */
+    public static final class EchoHandler implements RequestStreamHandler {
+        @Override
+        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+            input.transferTo(output);
+        }
+    }
+
+    static final String ECHO_HANDLER = EchoHandler.class.getName() + "::handleRequest";
+
+    /**
+     * A task root holding only {@link EchoHandler}, for the runtime client's own AOT cache: the client's
+     * class loader loads it from there, as it loads any function.
+     */
+    static Path echoTaskRoot(Path work) {
+        String file = EchoHandler.class.getName().replace('.', '/') + ".class";
+        Path to = work.resolve("echo-task").resolve(file);
+        try (InputStream in = ColdStartBench.class.getClassLoader().getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("cannot find " + file + " on the class path");
+            }
+            Files.createDirectories(to.getParent());
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return work.resolve("echo-task");
     }
 
     private ColdStartBench() {
     }
 
     /**
-     * @param classpath the function package's class path plus the runtime interface client
      * @param env       the function's environment (QUARKUS_FUNQY_EXPORT and Canopy's settings)
-     * @param jvmFlags  extra JVM flags, e.g. an AOT cache
+     * @param jvmFlags  JVM flags, e.g. Lambda's and an AOT cache
      */
-    static Run once(String javaBin, String classpath, List<String> jvmFlags, Map<String, String> env, String event,
+    static Run once(Launch launch, List<String> jvmFlags, Map<String, String> env, String event,
                     long timeoutMillis) throws IOException, InterruptedException {
-        return once(javaBin, classpath, jvmFlags, List.of(RIC_MAIN, HANDLER), env, event, timeoutMillis);
+        return once(launch, jvmFlags, List.of(RIC_MAIN, HANDLER), env, event, timeoutMillis);
     }
 
     /** @param main the main class and its arguments: the runtime client and the handler */
-    static Run once(String javaBin, String classpath, List<String> jvmFlags, List<String> main, Map<String, String> env,
+    static Run once(Launch launch, List<String> jvmFlags, List<String> main, Map<String, String> env,
                     String event, long timeoutMillis) throws IOException, InterruptedException {
         CountDownLatch answered = new CountDownLatch(1);
         CountDownLatch stop = new CountDownLatch(1);
@@ -95,12 +177,15 @@ final class ColdStartBench {
         server.start();
         Process process = null;
         try {
-            List<String> command = new ArrayList<>(List.of(javaBin));
+            List<String> command = new ArrayList<>(launch.launcher());
             command.addAll(jvmFlags);
-            command.addAll(List.of("-cp", classpath));
+            command.addAll(List.of("-cp", launch.classpath()));
             command.addAll(main);
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            if (launch.workDir() != null) {
+                pb.directory(launch.workDir().toFile());
+            }
             pb.environment().putAll(env);
             pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
             pb.environment().put("_HANDLER", HANDLER);
@@ -136,28 +221,106 @@ final class ColdStartBench {
     }
 
     /**
-     * The class path of the packaged function (target/canopy-runner.jar and target/lib, as in function.zip)
-     * plus the runtime interface client the build copies to target/bench-lib.
+     * The JVM's class path and working directory for {@code layout}. Both layouts run target/function.zip
+     * unpacked into target/cold-start-task as Lambda unpacks it (the deployed bytes, stored jars and all). In
+     * {@link Layout#ZIP} that is the task root and the class path holds only the runtime client (with
+     * aws-lambda-java-core, which Lambda's runtime provides) from target/bench-lib; in
+     * {@link Layout#CLASSPATH} the unpacked {@code lib/} jars come first on the class path, after
+     * target/canopy-runner.jar (the package's root as a jar: the JVM archives classes of jars only, never
+     * of a directory, so an image built for an AOT cache holds the jar).
      */
-    static String classpath(Path target) {
-        Path runner = target.resolve("canopy-runner.jar");
-        Path lib = target.resolve("lib");
-        Path ric = target.resolve("bench-lib");
-        for (Path p : List.of(runner, lib, ric)) {
-            if (!Files.exists(p)) {
-                throw new InvalidInputException("--target", target.toString(), "has no " + target.relativize(p)
-                        + "; build it first with ./mvnw -B package");
-            }
+    static Launch launch(List<String> launcher, Path target, Layout layout, Path work) {
+        List<String> ric = jars(target, require(target, "bench-lib"));
+        // A fixed place, unpacked afresh with the entries' own times: an AOT cache checks the path, size and
+        // time of every jar it was trained with, so a later bench of the same package can use it again.
+        Path task = target.toAbsolutePath().resolve("cold-start-task");
+        deleteTree(task);
+        unpack(require(target, "function.zip"), task);
+        if (layout == Layout.ZIP) {
+            return new Launch(launcher, String.join(File.pathSeparator, ric), task);
         }
-        List<String> parts = new ArrayList<>(List.of(runner.toString()));
-        for (Path dir : List.of(lib, ric)) {
-            try (var files = Files.list(dir)) {
-                files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(f -> parts.add(f.toString()));
-            } catch (IOException e) {
-                throw new InvalidInputException("--target", target.toString(), "cannot list " + dir + ": " + e.getMessage());
-            }
+        List<String> parts = new ArrayList<>(List.of(require(target, "canopy-runner.jar").toString()));
+        parts.addAll(jars(target, task.resolve("lib")));
+        parts.addAll(ric);
+        // an empty task root: the runtime client's class loader finds nothing there and defers to the class path
+        Path empty = work.resolve("empty-task");
+        try {
+            Files.createDirectories(empty);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return String.join(File.pathSeparator, parts);
+        return new Launch(launcher, String.join(File.pathSeparator, parts), empty);
+    }
+
+    private static Path require(Path target, String name) {
+        Path p = target.resolve(name);
+        if (!Files.exists(p)) {
+            throw new InvalidInputException("--target", target.toString(), "has no " + name
+                    + "; build it first with ./mvnw -B package");
+        }
+        return p.toAbsolutePath();
+    }
+
+    private static List<String> jars(Path target, Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".jar")).sorted().map(Path::toString).toList();
+        } catch (IOException e) {
+            throw new InvalidInputException("--target", target.toString(), "cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
+    static void unpack(Path zip, Path root) {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            Files.createDirectories(root);
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path to = root.resolve(e.getName()).normalize();
+                if (!to.startsWith(root)) {
+                    throw new InvalidInputException("--target", zip.toString(), "has an entry outside its root: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setLastModifiedTime(to, FileTime.fromMillis(e.getTime()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack " + zip + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The command that starts java on the first {@code cpus} CPUs only ({@code taskset}, Linux), with the
+     * JVM told the same; {@code null} means all of this machine's CPUs.
+     */
+    static List<String> launcher(String javaBin, Integer cpus) {
+        if (cpus == null) {
+            return List.of(javaBin);
+        }
+        int available = Runtime.getRuntime().availableProcessors();
+        if (cpus < 1 || cpus > available) {
+            throw new InvalidInputException("--cpus", cpus, "must be between 1 and this machine's " + available);
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+            throw new InvalidInputException("--cpus", cpus, "needs taskset (util-linux), which this machine lacks");
+        }
+        return List.of("/usr/bin/taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1), javaBin,
+                "-XX:ActiveProcessorCount=" + cpus);
     }
 
     static Map<String, Object> summary(List<Run> runs) {

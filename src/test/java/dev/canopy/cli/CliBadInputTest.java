@@ -59,7 +59,19 @@ class CliBadInputTest {
                 new Case("bad rule", 1, "modelUri=\"rule:passenger_count=>2\"", "predict", "--model", "rule:passenger_count=>2",
                         "--shards", DIR.toString()),
                 new Case("unsupported storage scheme", 1, "unsupported scheme", "train", "--data", "ftp://example.com/h.csv",
-                        "--out", "${OUT}"));
+                        "--out", "${OUT}"),
+                new Case("cold start of an unknown function", 1, "--function=\"fly\": must be one of", "bench",
+                        "cold-start", "--function", "fly"),
+                new Case("cold start in an unknown layout", 1, "--layout=\"jar\": must be zip or classpath", "bench",
+                        "cold-start", "--layout", "jar"),
+                new Case("cold start with too little memory", 1, "--memory=\"64\": must be between 128 and 10240", "bench",
+                        "cold-start", "--memory", "64"),
+                new Case("cold start on no CPU", 1, "--cpus=\"0\": must be between 1 and", "bench", "cold-start",
+                        "--target", DIR.toString(), "--cpus", "0"),
+                new Case("AOT cache in the zip layout", 1, "--aot-cache=\"x.aot\": needs --layout classpath", "bench",
+                        "cold-start", "--aot-cache", "x.aot"),
+                new Case("runtime cache with the class-path layout", 1, "--runtime-aot-cache=\"r.aot\": is the runtime's",
+                        "bench", "cold-start", "--layout", "classpath", "--runtime-aot-cache", "r.aot"));
         List<String> failures = new ArrayList<>();
         int n = 0;
         for (Case c : cases) {

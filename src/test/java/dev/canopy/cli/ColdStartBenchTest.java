@@ -1,17 +1,25 @@
 package dev.canopy.cli;
 
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.infra.CloudFormationYaml;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,10 +51,11 @@ class ColdStartBenchTest {
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String CLASSPATH = System.getProperty("java.class.path").replace(':', File.pathSeparatorChar);
+    private static final ColdStartBench.Launch LAUNCH = new ColdStartBench.Launch(List.of(JAVA), CLASSPATH, null);
 
     @Test
     void timesTheFirstResponseOfAFreshProcess() throws Exception {
-        ColdStartBench.Run r = ColdStartBench.once(JAVA, CLASSPATH, List.of("-Xshare:auto"),
+        ColdStartBench.Run r = ColdStartBench.once(LAUNCH, List.of("-Xshare:auto"),
                 List.of(EchoClient.class.getName()), Map.of("QUARKUS_FUNQY_EXPORT", "predict"), "{\"shard\": \"s\"}", 60_000);
         assertFalse(r.error());
         assertTrue(r.response().contains("\"event\": {\"shard\": \"s\"}"), r.response());
@@ -58,8 +67,72 @@ class ColdStartBenchTest {
 
     @Test
     void anErrorResponseIsReportedAsAnError() throws Exception {
-        ColdStartBench.Run r = ColdStartBench.once(JAVA, CLASSPATH, List.of(),
+        ColdStartBench.Run r = ColdStartBench.once(LAUNCH, List.of(),
                 List.of(EchoClient.class.getName(), "error"), Map.of(), "{}", 60_000);
         assertTrue(r.error());
+    }
+
+    @Test
+    void unpacksAPackageAsLambdaDoesAndRefusesEntriesOutsideTheRoot(@TempDir Path dir) throws Exception {
+        Path zip = dir.resolve("function.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("lib/"));
+            out.putNextEntry(new ZipEntry("lib/a.jar"));
+            out.write(new byte[]{1, 2, 3});
+            out.putNextEntry(new ZipEntry("dev/canopy/X.class"));
+            out.write(new byte[]{4});
+        }
+        Path root = dir.resolve("task");
+        ColdStartBench.unpack(zip, root);
+        assertArrayEquals(new byte[]{1, 2, 3}, Files.readAllBytes(root.resolve("lib/a.jar")));
+        assertArrayEquals(new byte[]{4}, Files.readAllBytes(root.resolve("dev/canopy/X.class")));
+
+        Path evil = dir.resolve("evil.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(evil))) {
+            out.putNextEntry(new ZipEntry("../outside.txt"));
+            out.write(new byte[]{9});
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ColdStartBench.unpack(evil, dir.resolve("t2")));
+        assertTrue(e.getMessage().contains("../outside.txt"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("outside.txt")));
+    }
+
+    @Test
+    void aCpuLimitIsCheckedAndPassedToTheJvm() {
+        assertEquals(List.of(JAVA), ColdStartBench.launcher(JAVA, null));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ColdStartBench.launcher(JAVA, 0));
+        assertTrue(e.getMessage().contains("--cpus"), e.getMessage());
+        int all = Runtime.getRuntime().availableProcessors();
+        assertThrows(InvalidInputException.class, () -> ColdStartBench.launcher(JAVA, all + 1));
+        if (Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+            List<String> one = ColdStartBench.launcher(JAVA, 1);
+            assertEquals(List.of("/usr/bin/taskset", "-c", "0", JAVA, "-XX:ActiveProcessorCount=1"), one);
+        }
+    }
+
+    /** The bench starts each function as the template deploys it: same memory, same start-up settings. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void memoryAndEnvironmentAreTheTemplates() throws Exception {
+        Map<String, Object> t = CloudFormationYaml.load(Path.of("sam-template.yaml"));
+        Map<String, Object> params = (Map<String, Object>) t.get("Parameters");
+        Map<String, Object> resources = (Map<String, Object>) t.get("Resources");
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) t.get("Globals")).get("Function");
+        Map<String, Object> globalEnv = (Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables");
+        Map<String, Integer> seen = new java.util.TreeMap<>();
+        for (Object r : resources.values()) {
+            Map<String, Object> res = (Map<String, Object>) r;
+            if (!"AWS::Serverless::Function".equals(res.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> props = (Map<String, Object>) res.get("Properties");
+            String export = String.valueOf(((Map<String, Object>) ((Map<String, Object>) props.get("Environment"))
+                    .get("Variables")).get("QUARKUS_FUNQY_EXPORT"));
+            Object memory = props.getOrDefault("MemorySize", globals.get("MemorySize"));
+            String param = String.valueOf(((Map<String, Object>) memory).get("Ref"));
+            seen.put(export, ((Number) ((Map<String, Object>) params.get(param)).get("Default")).intValue());
+        }
+        assertEquals(new java.util.TreeMap<>(ColdStartBench.TEMPLATE_MEMORY_MB), seen);
+        ColdStartBench.TEMPLATE_ENV.forEach((k, v) -> assertEquals(v, String.valueOf(globalEnv.get(k)), k));
     }
 }

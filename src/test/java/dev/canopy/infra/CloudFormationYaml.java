@@ -22,7 +22,7 @@ import java.util.Map;
  * ({@code !Ref X} into {@code {"Ref": "X"}}, {@code !GetAtt A.B} into {@code {"Fn::GetAtt": ["A", "B"]}},
  * {@code !Sub s} into {@code {"Fn::Sub": "s"}}, ...), which is what a JSON schema of the template expects.
  */
-final class CloudFormationYaml {
+public final class CloudFormationYaml {
     private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "Equals", "FindInMap", "GetAZs",
             "If", "ImportValue", "Join", "Not", "Or", "And", "Select", "Split", "Sub", "Transform", "Condition");
 
@@ -30,7 +30,7 @@ final class CloudFormationYaml {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> load(Path file) throws IOException {
+    public static Map<String, Object> load(Path file) throws IOException {
         return (Map<String, Object>) new Yaml(new Constructor()).load(Files.readString(file));
     }
 

@@ -1,0 +1,113 @@
+package dev.canopy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.data.TaxiShards;
+import dev.canopy.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * target/function.zip, the bytes a JVM deployment uploads: its jars are stored (the build rewrites them, see
+ * src/build/java/StoreNestedJars.java), it holds every run-time jar, and, unpacked as Lambda unpacks it and
+ * run by AWS's runtime interface client with the client's own class loader (as the managed java25 runtime
+ * runs it), it answers a predict request.
+ */
+class FunctionZipIT {
+    private static final Path TARGET = Path.of("target");
+    private static final long GOAL_BYTES = 25_000_000;
+
+    @Test
+    void holdsEveryRunTimeJarStoredWithinTheSizeGoal() throws Exception {
+        Path zip = TARGET.resolve("function.zip");
+        assertTrue(Files.size(zip) <= GOAL_BYTES, "function.zip is " + Files.size(zip) + " bytes");
+        TreeSet<String> nested = new TreeSet<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (!e.getName().startsWith("lib/") || !e.getName().endsWith(".jar")) {
+                    continue;
+                }
+                nested.add(e.getName().substring(4));
+                int entries = 0;
+                try (ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(in.readAllBytes()))) {
+                    for (ZipEntry j; (j = jar.getNextEntry()) != null; entries++) {
+                        assertEquals(ZipEntry.STORED, j.getMethod(), e.getName() + "!" + j.getName() + " is compressed");
+                    }
+                }
+                assertTrue(entries > 0, e.getName() + " has no entries");
+            }
+        }
+        TreeSet<String> lib = new TreeSet<>();
+        try (var files = Files.list(TARGET.resolve("lib"))) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(lib::add);
+        }
+        assertFalse(lib.isEmpty());
+        assertEquals(lib, nested);
+    }
+
+    @Test
+    void answersAPredictRequestAsLambdasJavaRuntimeRunsIt(@TempDir Path work) throws Exception {
+        answersPredict(work, false);
+    }
+
+    /**
+     * The java25 runtime's own AOT cache of its runtime client, imitated: written by the client running an
+     * echo handler, then required ({@code -XX:AOTMode=on}) by a run of Canopy's function in the zip layout.
+     */
+    @Test
+    void answersWithTheRuntimeClientMappedFromItsOwnAotCache(@TempDir Path work) throws Exception {
+        answersPredict(work, true);
+    }
+
+    private static void answersPredict(Path work, boolean runtimeCache) throws Exception {
+        long twoPlus = TaxiShards.write(work, new int[]{500}, 3).getFirst()[1];
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ColdStartBench.Launch launch = ColdStartBench.launch(List.of(java), TARGET, ColdStartBench.Layout.ZIP, work);
+        assertTrue(Files.isDirectory(launch.workDir().resolve("lib")), "the task root holds the package's lib/");
+        assertFalse(launch.classpath().contains("canopy"), "only the runtime client is on the JVM's class path: "
+                + launch.classpath());
+
+        Map<String, String> env = new LinkedHashMap<>(ColdStartBench.TEMPLATE_ENV);
+        env.put("QUARKUS_FUNQY_EXPORT", "predict");
+        env.put("CANOPY_OUTPUT_URI", work.resolve("out").toString());
+        env.put("CANOPY_STORAGE_ALLOWED_LOCATIONS", work.toString());
+        env.put("AWS_REGION", "us-east-1");
+        String shard = work.resolve(String.format(TaxiShards.NAME, 0)).toString();
+        String event = Json.writeString(Map.of("modelUri", "rule:passenger_count>=2", "shard", shard));
+        List<String> flags = new ArrayList<>(ColdStartBench.LAMBDA_JVM_FLAGS);
+        flags.add("-XX:MaxRAM=1769m");
+        if (runtimeCache) {
+            Path cache = work.resolve("runtime.aot");
+            List<String> training = new ArrayList<>(flags);
+            training.add("-XX:AOTCacheOutput=" + cache);
+            ColdStartBench.Launch echo = new ColdStartBench.Launch(launch.launcher(), launch.classpath(),
+                    ColdStartBench.echoTaskRoot(work));
+            ColdStartBench.Run t = ColdStartBench.once(echo, training,
+                    List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER), env, "{\"echo\": 1}", 120_000);
+            assertEquals("{\"echo\": 1}", t.response());
+            assertTrue(Files.size(cache) > 0, "no cache written");
+            flags.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
+        }
+
+        ColdStartBench.Run r = ColdStartBench.once(launch, flags, env, event, 120_000);
+        assertFalse(r.error(), r.response());
+        JsonNode result = Json.MAPPER.readTree(r.response());
+        assertEquals(500, result.get("rows").asLong(), r.response());
+        assertEquals(twoPlus, result.get("scoreSum").asLong(), r.response());
+        assertTrue(result.get("modelLoaded").asBoolean(), r.response());
+    }
+}
