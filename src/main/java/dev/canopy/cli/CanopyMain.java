@@ -590,14 +590,10 @@ public class CanopyMain implements QuarkusApplication {
             java.nio.file.Path cache = java.nio.file.Path.of(args.get("aot-cache")).toAbsolutePath();
             boolean reused = java.nio.file.Files.exists(cache);
             if (!reused) {
-                List<String> training = new ArrayList<>(flags);
-                training.add("-XX:AOTCacheOutput=" + cache);
-                ColdStartBench.Run t = ColdStartBench.once(launch, training, env, event, 120_000);
-                trainingMillis = t.millis();
-                System.err.printf(Locale.ROOT, "canopy: bench cold-start training run (writes %s): %d ms%n", cache, t.millis());
-                if (!java.nio.file.Files.exists(cache)) {
-                    throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
-                }
+                trainingMillis = ColdStartBench.writeAotCache(launch, flags, List.of(ColdStartBench.RIC_MAIN,
+                        ColdStartBench.HANDLER), env, event, cache);
+                System.err.printf(Locale.ROOT, "canopy: bench cold-start training run (writes %s): %d ms%n", cache,
+                        trainingMillis);
             }
             flags.add("-XX:AOTCache=" + cache);
             // A cache written by another JVM or with other flags would be ignored in silence: refuse it instead.
@@ -616,15 +612,10 @@ public class CanopyMain implements QuarkusApplication {
             // running a handler that only echoes, so that it holds the client and the JDK, nothing of Canopy.
             java.nio.file.Path cache = java.nio.file.Path.of(args.get("runtime-aot-cache")).toAbsolutePath();
             if (!java.nio.file.Files.exists(cache)) {
-                List<String> training = new ArrayList<>(flags);
-                training.add("-XX:AOTCacheOutput=" + cache);
                 ColdStartBench.Launch echo = new ColdStartBench.Launch(launch.launcher(), launch.classpath(),
                         ColdStartBench.echoTaskRoot(work));
-                ColdStartBench.once(echo, training, List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER), env,
-                        "{\"echo\": 1}", 120_000);
-                if (!java.nio.file.Files.exists(cache)) {
-                    throw new IllegalStateException("the runtime client's training run wrote no AOT cache at " + cache);
-                }
+                ColdStartBench.writeAotCache(echo, flags, List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER),
+                        env, "{\"echo\": 1}", cache);
             }
             flags.add("-XX:AOTCache=" + cache);
             flags.add("-XX:AOTMode=on");

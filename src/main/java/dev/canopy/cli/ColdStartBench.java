@@ -211,6 +211,24 @@ final class ColdStartBench {
         }
     }
 
+    /**
+     * One training run that writes a JDK AOT cache at {@code cache} as the JVM exits: the classes loaded and
+     * linked up to the first response. Returns the run's time to that response.
+     */
+    static long writeAotCache(Launch launch, List<String> jvmFlags, List<String> main, Map<String, String> env,
+                              String event, Path cache) throws IOException, InterruptedException {
+        List<String> training = new ArrayList<>(jvmFlags);
+        training.add("-XX:AOTCacheOutput=" + cache);
+        Run r = once(launch, training, main, env, event, 120_000);
+        if (r.error()) {
+            throw new IllegalStateException("the training run answered with an error: " + r.response());
+        }
+        if (!Files.exists(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
+        }
+        return r.millis();
+    }
+
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -92,13 +92,10 @@ class FunctionZipIT {
         flags.add("-XX:MaxRAM=1769m");
         if (runtimeCache) {
             Path cache = work.resolve("runtime.aot");
-            List<String> training = new ArrayList<>(flags);
-            training.add("-XX:AOTCacheOutput=" + cache);
             ColdStartBench.Launch echo = new ColdStartBench.Launch(launch.launcher(), launch.classpath(),
                     ColdStartBench.echoTaskRoot(work));
-            ColdStartBench.Run t = ColdStartBench.once(echo, training,
-                    List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER), env, "{\"echo\": 1}", 120_000);
-            assertEquals("{\"echo\": 1}", t.response());
+            ColdStartBench.writeAotCache(echo, flags, List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER),
+                    env, "{\"echo\": 1}", cache);
             assertTrue(Files.size(cache) > 0, "no cache written");
             flags.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
         }
