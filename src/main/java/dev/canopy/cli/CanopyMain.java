@@ -556,6 +556,19 @@ public class CanopyMain implements QuarkusApplication {
         Integer cpus = args.integer("cpus") == null ? null : Math.toIntExact(args.integer("cpus"));
         java.nio.file.Path target = java.nio.file.Path.of(args.get("target") == null ? "target" : args.get("target"));
         java.nio.file.Path work = java.nio.file.Files.createTempDirectory("canopy-cold-start");
+        try {
+            return coldStart(args, new ColdStartBench.Settings(function, memory, layout, cpus, repeat, warmup), target, work);
+        } finally {
+            ColdStartBench.deleteTree(work);
+        }
+    }
+
+    private int coldStart(Args args, ColdStartBench.Settings settings, java.nio.file.Path target, java.nio.file.Path work)
+            throws java.io.IOException, InterruptedException {
+        String function = settings.function();
+        long memory = settings.memoryMb();
+        ColdStartBench.Layout layout = settings.layout();
+        Integer cpus = settings.cpus();
         String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ColdStartBench.Launch launch = ColdStartBench.launch(ColdStartBench.launcher(javaBin, cpus), target, layout, work);
         String event;
@@ -621,14 +634,14 @@ public class CanopyMain implements QuarkusApplication {
             flags.add("-XX:AOTMode=on");
         }
         // Unmeasured runs first, so that every measured run finds the package's files in the OS page cache alike.
-        for (int i = 0; i < warmup; i++) {
+        for (int i = 0; i < settings.warmup(); i++) {
             ColdStartBench.Run w = ColdStartBench.once(launch, flags, env, event, 60_000);
             if (w.error()) {
                 throw new IllegalStateException("the function answered with an error: " + w.response());
             }
         }
         List<ColdStartBench.Run> runs = new ArrayList<>();
-        for (int i = 0; i < repeat; i++) {
+        for (int i = 0; i < settings.repeat(); i++) {
             ColdStartBench.Run r = ColdStartBench.once(launch, flags, env, event, 60_000);
             if (r.error()) {
                 throw new IllegalStateException("the function answered with an error: " + r.response());

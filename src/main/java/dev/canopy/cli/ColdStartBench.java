@@ -92,6 +92,10 @@ final class ColdStartBench {
     record Run(long millis, String response, boolean error) {
     }
 
+    /** A bench's checked options: which function, its memory, the layout, CPUs (null: all), runs. */
+    record Settings(String function, long memoryMb, Layout layout, Integer cpus, long repeat, long warmup) {
+    }
+
     /**
      * A handler that answers with its event. Lambda's {@code java25} runtime maps its runtime client from an
      * AOT cache of its own; the bench writes such a cache by running the client with this handler, so that
@@ -287,7 +291,7 @@ final class ColdStartBench {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -301,7 +305,8 @@ final class ColdStartBench {
     }
 
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
-    static void unpack(Path zip, Path root) {
+    static void unpack(Path zip, Path into) {
+        Path root = into.toAbsolutePath().normalize();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             Files.createDirectories(root);
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
