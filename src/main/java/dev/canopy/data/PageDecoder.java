@@ -345,10 +345,7 @@ final class PageDecoder {
         while (i < count) {
             int header = varint(in);
             if ((header & 1) == 0) {
-                int id = 0;
-                for (int b = 0; b < byteWidth; b++) {
-                    id |= (in.get() & 0xff) << (8 * b);
-                }
+                int id = runValue(in, byteWidth);
                 if (id < 0 || id >= size) {
                     throw new IOException("dictionary id " + id + " of " + size + " in " + c.path());
                 }
@@ -407,6 +404,15 @@ final class PageDecoder {
      * ceil(width/8) little-endian bytes; low bit 1 means {@code header >>> 1} groups of 8 values,
      * bit-packed least significant bit first.
      */
+    /** An RLE run's repeated value: {@code byteWidth} bytes, little-endian (the hybrid encoding's layout). */
+    private static int runValue(ByteBuffer in, int byteWidth) {
+        int value = 0;
+        for (int b = 0; b < byteWidth; b++) {
+            value |= (in.get() & 0xff) << (8 * b);
+        }
+        return value;
+    }
+
     static void decodeHybrid(ByteBuffer in, int width, int count, int[] out) {
         int i = 0;
         long mask = (1L << width) - 1;
@@ -414,10 +420,7 @@ final class PageDecoder {
         while (i < count) {
             int header = varint(in);
             if ((header & 1) == 0) {
-                int value = 0;
-                for (int b = 0; b < byteWidth; b++) {
-                    value |= (in.get() & 0xff) << (8 * b);
-                }
+                int value = runValue(in, byteWidth);
                 int end = Math.min(count, i + (header >>> 1));
                 Arrays.fill(out, i, end, value);
                 i = end;
