@@ -1,16 +1,8 @@
 package dev.canopy.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.inference.BatchPredictRequest;
-import dev.canopy.inference.BatchPredictService;
-import dev.canopy.inference.PredictRequest;
-import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.ShardOutputs;
-import dev.canopy.invoke.local.LocalFunctionInvoker;
-import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
-import dev.canopy.pool.Backoff;
-import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,7 +40,6 @@ class WorkflowIT {
     static final Path TRAIN_THEN_PREDICT = Path.of("infra/statemachine/train-then-predict.asl.json").toAbsolutePath();
     static final Path DISTRIBUTED = Path.of("infra/statemachine/predict-shards-distributed.asl.json").toAbsolutePath();
     static final Path HOUSING = Path.of(System.getProperty("canopy.test.housing", "../shared/data/california_housing.csv"));
-    static final int STEP_FUNCTIONS_LIMIT = 256 * 1024;
     /** The Distributed Map's Retry: MaxAttempts retries after the first call. */
     static final int PREDICT_CALLS_AT_MOST = 1 + 5;
     static final Map<String, Object> SMALL_MODELS = Map.of("random_forest", Map.of("trees", 20),
@@ -238,44 +228,6 @@ class WorkflowIT {
         assertEquals(2, skipped);
     }
 
-    /**
-     * 10,000 shards: what passes between states stays under Step Functions' 256 KiB, task results included,
-     * because batch-predict answers the workflow with a summary and the manifest's URI. The functions are
-     * stand-ins (serve cannot list 10,000 shards in a test's time): a canned supervise answer, and the real
-     * batch-predict orchestrator over an in-memory store whose predictor answers without reading anything.
-     */
-    @Test
-    void tenThousandShardsStayUnderTheStateLimit() throws Exception {
-        InMemoryObjectStore store = new InMemoryObjectStore();
-        for (int i = 0; i < 10_000; i++) {
-            store.put("mem://big/shards/part-%05d.parquet".formatted(i), new byte[]{1});
-        }
-        Function<PredictRequest, PredictResult> predict = q -> new PredictResult(q.shard(), 1_000, 250, "stand-in", false, 1,
-                q.outputUri());
-        BatchPredictService batch = new BatchPredictService(store, new LocalFunctionInvoker(Map.of("predict",
-                new LocalFunction<>(PredictRequest.class, predict))), new BatchPredictService.Limits(256, 10_000), Backoff.DEFAULT);
-        Map<String, Object> supervised = Map.of("runId", "big", "wallMillis", 1, "best", "rule",
-                "results", List.of(Map.of("algorithm", "rule", "state", "DONE", "modelUri", "rule:MedInc>=3")));
-        LocalFunctionInvoker functions = new LocalFunctionInvoker(Map.of(
-                "supervise", new LocalFunction<>(Map.class, q -> supervised),
-                "batch-predict", new LocalFunction<>(BatchPredictRequest.class, batch::run)));
-        JsonNode r;
-        try (InvokeApiStub stub = new InvokeApiStub(functions)) {
-            r = node.run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", stub.endpoint(),
-                    "--input", Json.writeString(input(Map.of("data", "mem://big/data.csv"), "mem://big/shards/",
-                            "mem://big/predictions/", 6, 0))), credentials, 300);
-        }
-        row("train -> best -> batch predict over 10,000 shards (stand-in functions)", "SUCCEEDED, every state < 256 KiB", r);
-        assertSucceeded(r);
-        assertEquals(10_000, r.get("output").at("/predicted/succeeded").asInt());
-        assertTrue(r.get("maxStateBytes").asInt() < STEP_FUNCTIONS_LIMIT, r.get("maxStateBytes") + " bytes in a state");
-        assertTrue(r.get("maxTaskResultBytes").asInt() < STEP_FUNCTIONS_LIMIT, r.get("maxTaskResultBytes") + " bytes in a task result");
-        // the rows are in the manifest, which could never have passed between states
-        byte[] manifest = store.read("mem://big/predictions/_manifest.json");
-        assertEquals(10_000, Json.MAPPER.readTree(manifest).get("shards").size());
-        assertTrue(manifest.length > STEP_FUNCTIONS_LIMIT, "the manifest is only " + manifest.length + " bytes");
-    }
-
     // ---- helpers
 
     private static JsonNode trainThenPredict(String name, String data, String target, String shardPrefix, String outputPrefix,
@@ -293,7 +245,7 @@ class WorkflowIT {
                 credentials, 900);
     }
 
-    private static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
+    static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
                                              double tolerated) {
         return Map.of("training", training, "prediction", Map.of("shardPrefix", shardPrefix, "outputPrefix", outputPrefix,
                 "poolSize", poolSize, "toleratedFailurePercentage", tolerated));
