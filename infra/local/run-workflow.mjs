@@ -196,7 +196,9 @@ async function distributedMap(stateName, map, processorDefinition, mapInput) {
       const childInput = map.ItemSelector ? await evaluate(map.ItemSelector, mapInput, itemContext) : item;
       const row = { Name: `${mapRunId.slice(0, 8)}-${index}`, Input: JSON.stringify(childInput) };
       try {
-        const output = await processor.run(childInput, { overrides: { taskResourceLocalHandlers: overrides }, context }).result;
+        const child = processor.run(childInput, { overrides: { taskResourceLocalHandlers: overrides }, context });
+        const logging = recordEvents(child.eventLogs);
+        const output = await child.result.finally(() => logging);
         results[index] = { ...row, Status: 'SUCCEEDED', Output: JSON.stringify(output), output };
       } catch (e) {
         const cause = e.cause ?? e;
@@ -250,18 +252,21 @@ async function writeResults(resultWriter, mapInput, mapRunId, results) {
   return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket, Key: `${folder}/manifest.json` } };
 }
 
-prepare(definition.States);
-const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-const execution = machine.run(input, { overrides: { taskResourceLocalHandlers: overrides }, context });
-const logging = (async () => {
-  for await (const event of execution.eventLogs) {
+// The state sizes and the retries of an execution (the Distributed Map's child executions included).
+async function recordEvents(eventLogs) {
+  for await (const event of eventLogs) {
     if (event.type === 'StateExited') {
       report.maxStateBytes = Math.max(report.maxStateBytes, bytes(event.state.output));
     } else if (event.type === 'StateRetried') {
       report.retries.push({ state: event.state.name, attempt: event.retry.attempt });
     }
   }
-})();
+}
+
+prepare(definition.States);
+const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+const execution = machine.run(input, { overrides: { taskResourceLocalHandlers: overrides }, context });
+const logging = recordEvents(execution.eventLogs);
 let outcome;
 try {
   const output = await execution.result;

@@ -242,7 +242,7 @@ class WorkflowIT {
         String base = "s3://" + BUCKET + "/";
         return node.run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
                 "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated))),
-                credentials, 900);
+                credentials, 600);
     }
 
     static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
@@ -265,7 +265,7 @@ class WorkflowIT {
         in.put("toleratedFailurePercentage", tolerated);
         return node.run("run-workflow.mjs", List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
                 "--s3-endpoint", s3.endpoint(), "--items", items.toString(), "--name", name, "--input", Json.writeString(in)),
-                credentials, 600);
+                credentials, 300);
     }
 
     /** An S3 ListObjectsV2 entry, as the ItemReader would give it. */
