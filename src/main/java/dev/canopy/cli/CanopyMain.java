@@ -84,11 +84,22 @@ public class CanopyMain implements QuarkusApplication {
     @ConfigProperty(name = "aws.lambda.runtime.api")
     Optional<String> lambdaRuntimeApi;
 
+    /** TEMPORARY: until CanopyCommand registers ServeCommand. */
+    @Inject
+    jakarta.enterprise.inject.Instance<ServeCommand> serveCommand;
+
     @Override
     public int run(String... argv) {
         if (argv.length == 0 && lambdaRuntimeApi.isPresent()) {
             Quarkus.waitForExit();
             return 0;
+        }
+        if (argv.length > 0 && argv[0].equals("serve")) { // TEMPORARY: until CanopyCommand registers ServeCommand
+            return new picocli.CommandLine(serveCommand.get()).setExecutionExceptionHandler((e, c, p) -> {
+                System.err.println("canopy: " + (e instanceof CanopyException ce ? ce.errorType() : e.getClass().getSimpleName())
+                        + ": " + oneLine(e.getMessage()));
+                return 1;
+            }).execute(java.util.Arrays.copyOfRange(argv, 1, argv.length));
         }
         try {
             Args args = Args.parse(argv, FLAGS);
