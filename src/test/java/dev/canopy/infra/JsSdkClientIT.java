@@ -33,7 +33,7 @@ class JsSdkClientIT {
         Path work = Files.createTempDirectory("canopy-js-sdk-it");
         Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY, "AWS_REGION", "us-east-1");
-        try (S3ProxyServer s3 = new S3ProxyServer(); S3Client client = s3.client()) {
+        try (S3ProxyServer s3 = new S3ProxyServer(); S3Client client = TestS3.client(s3)) {
             s3.createBucket(BUCKET);
             // what the events read: the training set and the taxi shard they name
             client.putObject(b -> b.bucket(BUCKET).key("data/california_housing.csv"),

@@ -59,7 +59,7 @@ class WorkflowIT {
         work = Files.createTempDirectory("canopy-workflow-it");
         s3 = new S3ProxyServer();
         s3.createBucket(BUCKET);
-        client = s3.client();
+        client = TestS3.client(s3);
         String csv = TestData.housingCsv(600, 11);
         put("data/housing.csv", csv.getBytes(StandardCharsets.UTF_8));
         List<byte[]> shards = HousingShards.fromCsv(csv, "MedHouseVal", 3);
@@ -140,6 +140,17 @@ class WorkflowIT {
         assertEquals("Canopy.NoModel", r.get("error").asText(), r.toString());
         // the supervisor ran and every trainer failed: no batch prediction was attempted
         assertTrue(r.get("invocations").findValuesAsText("state").stream().noneMatch("BatchPredict"::equals), r.toString());
+    }
+
+    /** A failing supervisor is Canopy.TrainingFailed, and the cause is its own error (Lambda's error payload). */
+    @Test
+    void aFailingSupervisorIsTrainingFailedWithItsCause() throws Exception {
+        JsonNode r = trainThenPredict("nodata", "s3://" + BUCKET + "/data/missing.csv", null, "shards/gen/",
+                "predictions/nodata/", 0);
+        row("supervise fails (the training data does not exist)", "FAILED Canopy.TrainingFailed, cause names the error", r);
+        assertEquals("FAILED", r.get("status").asText(), r.toString());
+        assertEquals("Canopy.TrainingFailed", r.get("error").asText(), r.toString());
+        assertTrue(r.get("cause").asText().contains("ObjectNotFoundException"), r.toString());
     }
 
     @Test
