@@ -160,6 +160,18 @@ class ServeIT {
     }
 
     @Test
+    @Order(4)
+    void anEventInvocationIsAcceptedAndRunsInTheBackground() throws Exception {
+        Map<String, String> event = Map.of("modelUri", "rule:passenger_count>=2", "shard", shards.get(0), "runId", "event-1");
+        InvokeResponse r = lambda.invoke(b -> b.functionName("canopy-predict").invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String(Json.writeString(event))));
+        assertEquals(202, r.statusCode());
+        JsonNode done = serve.await(n -> n.get("event").asText().equals("end") && n.get("status").asInt() == 200
+                && n.path("payload").asText().contains("event-1"), Duration.ofSeconds(60));
+        assertEquals("Success", done.get("outcome").asText(), done.toString());
+    }
+
+    @Test
     @Order(5)
     void aPayloadAboveSixMegabytesIsTooLarge() {
         int limit = 6_291_456;
