@@ -60,7 +60,7 @@ class SamTemplateTest {
         assertEquals(6, functions(Map.of("Packaging", "jvm")).get("PredictFunction").reservedConcurrency());
         assertEquals("s3://" + SamTemplate.UNSET_PARAMETER + "/canopy",
                 functions(Map.of("Packaging", "jvm")).get("TrainFunction").environment().get("CANOPY_OUTPUT_URI"));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> functions(Map.of()));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> functions(Map.of("Packaging", "native")));
         assertTrue(e.getMessage().contains("Packaging=jvm"), e.getMessage());
         InvalidInputException unknown = assertThrows(InvalidInputException.class, () -> functions(Map.of("Nope", "1")));
         assertTrue(unknown.getMessage().contains("Nope"), unknown.getMessage());
