@@ -134,6 +134,11 @@ public class CanopyBeans {
      * configured read timeout, which outlasts the invoked function's own timeout.
      */
     static LambdaClient lambdaClient(CanopyConfig.Invoke c) {
+        return lambdaClientBuilder(c).build();
+    }
+
+    /** The production client's settings, for a caller that aims it elsewhere ({@code invoke --endpoint}). */
+    public static LambdaClientBuilder lambdaClientBuilder(CanopyConfig.Invoke c) {
         LambdaClientBuilder b = LambdaClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -142,6 +147,6 @@ public class CanopyBeans {
                         .apiCallAttemptTimeout(c.readTimeout().plusSeconds(10)));
         c.endpoint().ifPresent(b::endpointOverride);
         c.region().map(Region::of).ifPresent(b::region);
-        return b.build();
+        return b;
     }
 }

@@ -84,7 +84,7 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
         }
     }
 
-    static FunctionInvocationException functionError(String function, String kind, String body) {
+    public static FunctionInvocationException functionError(String function, String kind, String body) {
         String type = kind;
         String message = body;
         try {
