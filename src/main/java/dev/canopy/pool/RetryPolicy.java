@@ -25,14 +25,17 @@ import java.util.function.Predicate;
  *       whose {@code outcome()} says what is known of the call: THROTTLED (429) and SERVICE_ERROR (5xx) and
  *       UNREACHABLE (never sent) are transient; CLIENT_ERROR (other 4xx) is permanent; FUNCTION_ERROR is the
  *       function's own answer, transient or not by its error type; NO_RESPONSE (read timeout, connection
- *       broken after sending) means the function may still be running. The local invoker does the same
- *       in-process. Neither ever sends a request twice.</li>
+ *       broken after sending) means the function may still be running. The local invoker makes one
+ *       in-process call (a failure is a FUNCTION_ERROR). Neither ever sends a request twice, and neither has
+ *       an attempts setting.</li>
  *   <li><b>The caller's policy retries the call</b>, here, with SmallRye Fault Tolerance: a
  *       {@link FunctionPool} retries one item (a shard) in the slot that ran it, up to {@link #maxAttempts()}
  *       calls in all, with {@link Backoff}'s full-jitter exponential backoff between them, when
  *       {@code retryable} accepts the error; a call outside a pool (the supervisor's trainers) goes through
  *       a {@code RetryingInvoker} with a policy of its own. One call path has one policy, so a call is made at
- *       most {@code maxAttempts} times: nothing nests.</li>
+ *       most {@code maxAttempts} times: nothing nests. The count is a batch-predict request's
+ *       {@code maxAttempts} (default {@value #DEFAULT_MAX_ATTEMPTS}) for shards, and
+ *       {@value #DEFAULT_MAX_ATTEMPTS} for the supervisor's trainers.</li>
  *   <li><b>Timeouts are retried only for idempotent calls.</b> A call that exceeded {@link #callTimeout()},
  *       or failed with an error {@code timeouts} recognises (the transport's NO_RESPONSE), may still be
  *       running. It is retried only when {@link Builder#retryTimeouts(boolean)} says the call is idempotent:

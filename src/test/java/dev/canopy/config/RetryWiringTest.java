@@ -68,14 +68,29 @@ class RetryWiringTest {
     }
 
     /** Canopy's configuration as the application reads it, with its defaults and a Lambda endpoint override. */
-    static CanopyConfig config() {
+    static CanopyConfig config(Map<String, String> more) {
+        Map<String, String> props = new LinkedHashMap<>(Map.of(
+                "canopy.invoke.mode", "lambda",
+                "canopy.invoke.endpoint", lambda.baseUrl(),
+                "canopy.invoke.region", "us-east-1"));
+        props.putAll(more);
         SmallRyeConfig c = new SmallRyeConfigBuilder().withMapping(CanopyConfig.class)
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "canopy.invoke.mode", "lambda",
-                        "canopy.invoke.endpoint", lambda.baseUrl(),
-                        "canopy.invoke.region", "us-east-1"), "retry-wiring-test", 500))
+                .withSources(new PropertiesConfigSource(props, "retry-wiring-test", 500))
                 .build();
         return c.getConfigMapping(CanopyConfig.class);
+    }
+
+    static BatchPredictResult run(CanopyConfig config, List<String> shards) {
+        CanopyBeans beans = new CanopyBeans();
+        InMemoryObjectStore store = new InMemoryObjectStore();
+        FunctionInvoker invoker = beans.functionInvoker(config, store, null, null, null, null);
+        BatchPredictService service = beans.batchPredictService(store, invoker, config);
+        return service.run(new BatchPredictRequest("wiring", "rule:passenger_count>=2", shards, null,
+                2, null, true, MAX_ATTEMPTS, 30, 100.0));
+    }
+
+    static int calls(String shard) {
+        return lambda.findAll(postRequestedFor(urlPathEqualTo(PATH)).withRequestBody(containing(shard))).size();
     }
 
     static ResponseDefinitionBuilder throttled() {
@@ -114,18 +129,11 @@ class RetryWiringTest {
             stub(shards.get(i), throttles[i]);
         }
 
-        CanopyBeans beans = new CanopyBeans();
-        CanopyConfig config = config();
-        InMemoryObjectStore store = new InMemoryObjectStore();
-        FunctionInvoker invoker = beans.functionInvoker(config, store, null, null, null, null);
-        BatchPredictService service = beans.batchPredictService(store, invoker, config);
-        BatchPredictResult r = service.run(new BatchPredictRequest("wiring", "rule:passenger_count>=2", shards, null,
-                2, null, true, MAX_ATTEMPTS, 30, 100.0));
+        BatchPredictResult r = run(config(Map.of()), shards);
 
         Map<String, Integer> calls = new LinkedHashMap<>();
         for (String s : shards) {
-            calls.put(s.substring(s.lastIndexOf('/') + 1),
-                    lambda.findAll(postRequestedFor(urlPathEqualTo(PATH)).withRequestBody(containing(s))).size());
+            calls.put(s.substring(s.lastIndexOf('/') + 1), calls(s));
         }
         System.out.println("RetryWiringTest calls per shard (maxAttempts " + MAX_ATTEMPTS + "): " + calls);
         System.out.println("RetryWiringTest states: " + r.shards().stream()
@@ -141,5 +149,21 @@ class RetryWiringTest {
         assertEquals(List.of(3, 2, 1, 3, 1), r.shards().subList(1, 6).stream().map(ShardResult::attempts).toList(),
                 "the attempts a shard reports are the calls Lambda saw");
         assertEquals(50, r.rows());
+    }
+
+    /** A call with no answer may still be running; predict is idempotent, so the pool sends the shard again. */
+    @Test
+    void aShardWhoseCallGotNoAnswerIsSentAgainBecausePredictIsIdempotent() {
+        lambda.resetAll();
+        String slow = "s3://b/slow.parquet";
+        lambda.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(slow)).inScenario("slow")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(answer(slow).withFixedDelay(3_000)).willSetStateTo("fast"));
+        lambda.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(slow)).inScenario("slow")
+                .whenScenarioStateIs("fast").willReturn(answer(slow)));
+        BatchPredictResult r = run(config(Map.of("canopy.invoke.read-timeout", "PT0.5S")), List.of(slow));
+        System.out.println("RetryWiringTest no-response shard: calls " + calls(slow) + ", " + r.shards().getFirst().state());
+        assertEquals(CallState.SUCCEEDED, r.shards().getFirst().state(), r.shards().getFirst().error());
+        assertEquals(2, r.shards().getFirst().attempts());
+        assertEquals(2, calls(slow));
     }
 }
