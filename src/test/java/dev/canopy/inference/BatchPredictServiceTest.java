@@ -269,7 +269,7 @@ class BatchPredictServiceTest {
                     .httpClientBuilder(UrlConnectionHttpClient.builder())
                     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
             // the invoker makes one call per attempt here; the pool owns the retries
-            FunctionInvoker lambda = new LambdaFunctionInvoker(client, Map.of("predict", "canopy-predict"), 1, FAST);
+            FunctionInvoker lambda = new LambdaFunctionInvoker(client, Map.of("predict", "canopy-predict"));
             BatchPredictService s = new BatchPredictService(new InMemoryObjectStore(), lambda, LIMITS, FAST);
             List<String> four = List.of("s3://b/s0.parquet", "s3://b/s1.parquet", "s3://b/s2.parquet", "s3://b/s3.parquet");
             BatchPredictResult r = s.run(new BatchPredictRequest("w", RULE, four, null, 2, null, true, 3, 30, 50.0));
