@@ -5,7 +5,6 @@ import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
-import dev.canopy.pool.Backoff;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -89,8 +88,8 @@ public class InvokeCommand implements Callable<Integer> {
             answer = invoker.invoke(logicalName(), request);
         } else {
             try (LambdaClient lambda = lambdaClient()) {
-                // one attempt: a throttled or failed call is reported, as aws lambda invoke would after its own
-                answer = new LambdaFunctionInvoker(lambda, Map.of(function, function), 1, Backoff.DEFAULT)
+                // the transport makes one attempt (pool/RetryPolicy): a throttled or failed call is reported as it came
+                answer = new LambdaFunctionInvoker(lambda, Map.of(function, function))
                         .invoke(function, request);
             }
         }
