@@ -474,7 +474,7 @@ public class CanopyMain implements QuarkusApplication {
             throw new InvalidInputException("--repeat", repeat, "must be between 1 and 10000");
         }
         String modelUri = args.get("model");
-        dev.canopy.inference.Model model = dev.canopy.inference.ModelLoader.load(store, modelUri,
+        dev.canopy.model.Model model = dev.canopy.inference.ModelLoader.load(store, modelUri,
                 dev.canopy.inference.ModelLoader.version(store, modelUri));
         dev.canopy.data.Table table = dev.canopy.data.TableReader.read("data", args.get("data"), store.read(args.get("data")));
         double[][] columns = model.columns().stream().map(c -> table.numeric("data", c)).toArray(double[][]::new);
