@@ -38,7 +38,7 @@ public final class NativeImageRegistration {
 
     /**
      * Every class a saved Smile model is made of, registered for Java serialization. The list is the
-     * deserialization allow-list of {@link dev.canopy.inference.ModelCodec} made concrete.
+     * deserialization allow-list of {@link dev.canopy.model.ModelCodec} made concrete.
      */
     @RegisterForReflection(serialization = true, targets = {
             smile.regression.RandomForest.class, smile.regression.RandomForest.Model.class,

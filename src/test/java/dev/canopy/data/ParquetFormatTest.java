@@ -1,5 +1,6 @@
 package dev.canopy.data;
 
+import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestParquet;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.FileMetaData;
@@ -34,11 +35,8 @@ class ParquetFormatTest {
     @Test
     void footersAndPageHeadersMatchParquetFormat() throws Exception {
         List<Path> files = new ArrayList<>();
-        Path sample = Path.of("../shared/data/nyc-taxi-sample");
-        if (Files.isDirectory(sample)) {
-            try (Stream<Path> s = Files.list(sample)) {
-                s.filter(p -> p.toString().endsWith(".parquet")).sorted().limit(3).forEach(files::add);
-            }
+        try (Stream<Path> s = Files.list(SharedData.require("data/nyc-taxi-sample"))) {
+            s.filter(p -> p.toString().endsWith(".parquet")).sorted().limit(3).forEach(files::add);
         }
         TaxiShards.write(dir, new int[]{TaxiShards.ROW_GROUP + 77}, 3);
         files.add(dir.resolve(String.format(TaxiShards.NAME, 0)));

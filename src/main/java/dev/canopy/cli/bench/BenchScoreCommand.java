@@ -3,7 +3,7 @@ package dev.canopy.cli.bench;
 import dev.canopy.cli.Options;
 import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
-import dev.canopy.inference.Model;
+import dev.canopy.model.Model;
 import dev.canopy.inference.ModelLoader;
 import dev.canopy.json.Json;
 import dev.canopy.storage.ObjectStore;

@@ -1,4 +1,4 @@
-package dev.canopy.inference;
+package dev.canopy.model;
 
 /**
  * A tree ensemble flattened into parallel arrays: Canopy's own inference path over trained trees.

@@ -1,4 +1,4 @@
-package dev.canopy.inference;
+package dev.canopy.model;
 
 import dev.canopy.error.InvalidInputException;
 import org.junit.jupiter.api.Test;

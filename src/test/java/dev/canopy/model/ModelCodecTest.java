@@ -1,4 +1,4 @@
-package dev.canopy.inference;
+package dev.canopy.model;
 
 import dev.canopy.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class ModelCodecTest {
         }
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ModelCodec.read("s3://shared/evil.model", bytes.toByteArray()));
-        assertTrue(e.getMessage().contains("model rejected: class dev.canopy.inference.ModelCodecTest$Gadget is not allowed"),
+        assertTrue(e.getMessage().contains("model rejected: class dev.canopy.model.ModelCodecTest$Gadget is not allowed"),
                 e.getMessage());
     }
 

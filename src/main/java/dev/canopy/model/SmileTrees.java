@@ -1,4 +1,4 @@
-package dev.canopy.inference;
+package dev.canopy.model;
 
 import smile.model.cart.CART;
 import smile.model.cart.InternalNode;
