@@ -34,7 +34,7 @@ final class PageDecoder {
             if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
                 throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
             }
-            dictionary = plain(le(d.data()), type, d.size());
+            dictionary = plain(le(d.data()), c, d.size());
         }
         int at = 0;
         for (ParquetFile.Page page : chunk.pages()) {
@@ -108,9 +108,9 @@ final class PageDecoder {
                 }
                 spread(dictionary, id, defined, out, at, n);
             } else if (encoding == Encoding.PLAIN && defined == null && type != Type.BOOLEAN) {
-                plain(values, type, n, out, at); // no nulls to place: decode straight into the output
+                plain(values, c, n, out, at); // no nulls to place: decode straight into the output
             } else {
-                spread(values(values, encoding, type, present, c), null, defined, out, at, n);
+                spread(values(values, encoding, present, c), null, defined, out, at, n);
             }
             at += n;
         }
@@ -124,12 +124,25 @@ final class PageDecoder {
     }
 
     /** {@code count} present values in a non-dictionary encoding, as doubles. */
-    private static double[] values(ByteBuffer b, Encoding encoding, Type type, int count, ParquetFile.Column c)
+    private static double[] values(ByteBuffer b, Encoding encoding, int count, ParquetFile.Column c)
             throws IOException {
+        Type type = c.type();
         return switch (encoding) {
-            case PLAIN -> plain(b, type, count);
-            case DELTA_BINARY_PACKED -> delta(b, type, count, c);
-            case BYTE_STREAM_SPLIT -> byteStreamSplit(b, type, count, c);
+            case PLAIN -> plain(b, c, count);
+            case DELTA_BINARY_PACKED -> {
+                if (type != Type.INT32 && type != Type.INT64) {
+                    throw new IOException("DELTA_BINARY_PACKED in a " + type + " column " + c.path());
+                }
+                long[] raw = delta(b, count, c);
+                Meaning m = Meaning.of(c);
+                double[] v = new double[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = m.integer(type == Type.INT32 ? (int) raw[i] : raw[i]);
+                }
+                yield v;
+            }
+            case BYTE_STREAM_SPLIT -> byteStreamSplit(b, count, c);
+            case DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY -> binaries(b, encoding, count, c);
             case RLE -> {
                 if (type != Type.BOOLEAN) {
                     throw new IOException("RLE values in non-boolean column " + c.path());
@@ -147,26 +160,150 @@ final class PageDecoder {
         };
     }
 
-    /** DELTA_BINARY_PACKED: a header, then blocks of miniblocks of bit-packed deltas above each block's minimum. */
-    private static double[] delta(ByteBuffer b, Type type, int count, ParquetFile.Column c) throws IOException {
-        if (type != Type.INT32 && type != Type.INT64) {
-            throw new IOException("DELTA_BINARY_PACKED in a " + type + " column " + c.path());
+    /**
+     * How a column's stored values become doubles: integers signed or unsigned, decimals' unscaled values
+     * divided by 10^scale, INT96 timestamps as microseconds since the epoch, float16 widened. Computed once
+     * per page, so the loops below test a field, not the schema.
+     */
+    record Meaning(boolean unsigned, int scale, double divisor, boolean float16, int width) {
+        private static final double[] POWERS = new double[23]; // 10^0..10^22, each exact in a double
+
+        static {
+            double p = 1;
+            for (int i = 0; i < POWERS.length; i++) {
+                POWERS[i] = p;
+                p *= 10;
+            }
         }
+
+        static Meaning of(ParquetFile.Column c) {
+            ParquetFormat.Logical l = c.logical();
+            ParquetFormat.Kind k = l == null ? null : l.kind();
+            boolean unsigned = k == ParquetFormat.Kind.INTEGER && !l.signed();
+            int scale = k == ParquetFormat.Kind.DECIMAL ? l.scale() : 0;
+            double divisor = scale >= 0 && scale < POWERS.length ? POWERS[scale] : Double.NaN;
+            return new Meaning(unsigned, scale, divisor, k == ParquetFormat.Kind.FLOAT16, c.type() == Type.INT32 ? 32 : 64);
+        }
+
+        boolean plainInteger() {
+            return !unsigned && scale == 0;
+        }
+
+        /** An INT32 (sign-extended) or INT64 value. */
+        double integer(long v) {
+            if (unsigned) {
+                if (width == 32) {
+                    return v & 0xffffffffL;
+                }
+                // unsigned 64-bit: halve keeping the lowest bit sticky, so the one rounding is correct, then double
+                return v >= 0 ? v : (double) ((v >>> 1) | (v & 1)) * 2.0;
+            }
+            return scale == 0 ? v : decimal(v);
+        }
+
+        /**
+         * An unscaled decimal: {@code v / 10^scale} is one correctly rounded division while both are exact in a
+         * double (|v| < 2^53, scale <= 22), which is the decimal's nearest double; beyond that BigDecimal rounds.
+         */
+        double decimal(long v) {
+            if (Math.abs(v) < (1L << 53) && !Double.isNaN(divisor)) {
+                return v / divisor;
+            }
+            return java.math.BigDecimal.valueOf(v, scale).doubleValue();
+        }
+
+        /** A decimal or float16 stored as bytes: a big-endian two's complement unscaled value, or a little-endian half float. */
+        double bytes(ByteBuffer b, int at, int length) throws IOException {
+            if (float16) {
+                return Float.float16ToFloat((short) ((b.get(at) & 0xff) | (b.get(at + 1) << 8)));
+            }
+            if (length == 0) {
+                throw new IOException("a decimal of 0 bytes");
+            }
+            if (length <= 8) {
+                long v = b.get(at); // sign-extends the first byte
+                for (int i = 1; i < length; i++) {
+                    v = (v << 8) | (b.get(at + i) & 0xff);
+                }
+                return decimal(v);
+            }
+            byte[] big = new byte[length];
+            b.get(at, big);
+            return new java.math.BigDecimal(new java.math.BigInteger(big), scale).doubleValue();
+        }
+    }
+
+    /** INT96 (Impala's and Spark's timestamps): nanoseconds of the day, then the Julian day, both little-endian. */
+    private static double int96(ByteBuffer b) {
+        long nanos = b.getLong();
+        long julianDay = b.getInt() & 0xffffffffL;
+        return (julianDay - JULIAN_EPOCH_DAY) * MICROS_PER_DAY + Math.floorDiv(nanos, 1000L);
+    }
+
+    private static final long JULIAN_EPOCH_DAY = 2_440_588L; // 1970-01-01
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    /** DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY: binary decimals from their lengths (and shared prefixes). */
+    private static double[] binaries(ByteBuffer b, Encoding encoding, int count, ParquetFile.Column c) throws IOException {
+        if (c.type() != Type.BYTE_ARRAY && c.type() != Type.FIXED_LEN_BYTE_ARRAY) {
+            throw new IOException(encoding + " in a " + c.type() + " column " + c.path());
+        }
+        Meaning m = Meaning.of(c);
+        double[] v = new double[count];
+        if (encoding == Encoding.DELTA_LENGTH_BYTE_ARRAY) {
+            long[] lengths = delta(b, count, c);
+            for (int i = 0; i < count; i++) {
+                int len = checkedLength(lengths[i], b, c);
+                v[i] = m.bytes(b, b.position(), len);
+                b.position(b.position() + len);
+            }
+            return v;
+        }
+        long[] prefixes = delta(b, count, c);
+        long[] suffixes = delta(b, count, c);
+        byte[] previous = new byte[0];
+        for (int i = 0; i < count; i++) {
+            int suffix = checkedLength(suffixes[i], b, c);
+            if (prefixes[i] < 0 || prefixes[i] > previous.length) {
+                throw new IOException("DELTA_BYTE_ARRAY prefix of " + prefixes[i] + " bytes after a value of "
+                        + previous.length + " in " + c.path());
+            }
+            int prefix = (int) prefixes[i];
+            byte[] value = Arrays.copyOf(previous, prefix + suffix);
+            b.get(value, prefix, suffix);
+            v[i] = m.bytes(ByteBuffer.wrap(value), 0, value.length);
+            previous = value;
+        }
+        return v;
+    }
+
+    private static int checkedLength(long length, ByteBuffer b, ParquetFile.Column c) throws IOException {
+        if (length < 0 || length > b.remaining()) {
+            throw new IOException("a value of " + length + " bytes in a page with " + b.remaining() + " left in " + c.path());
+        }
+        return (int) length;
+    }
+
+    /** DELTA_BINARY_PACKED: a header, then blocks of miniblocks of bit-packed deltas above each block's minimum. */
+    private static long[] delta(ByteBuffer b, int count, ParquetFile.Column c) throws IOException {
         int blockSize = varint(b);
         int miniblocks = varint(b);
         int total = varint(b);
         long value = zigzag(varlong(b));
         if (miniblocks <= 0 || blockSize <= 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0
-                || total < count) {
+                || total < count || miniblocks > blockSize) {
             throw new IOException("malformed DELTA_BINARY_PACKED header in " + c.path());
         }
         int perMini = blockSize / miniblocks;
-        double[] v = new double[count];
+        long[] v = new long[count];
         int i = 0;
         if (count > 0) {
-            v[i++] = type == Type.INT32 ? (int) value : value;
+            v[i++] = value;
         }
-        int[] widths = new int[miniblocks];
+        int[] widths = new int[Math.min(miniblocks, b.remaining())];
+        if (i < count && widths.length < miniblocks) {
+            throw new IOException("DELTA_BINARY_PACKED block of " + miniblocks + " miniblocks in a short page of " + c.path());
+        }
         while (i < count) {
             long minDelta = zigzag(varlong(b));
             for (int m = 0; m < miniblocks; m++) {
@@ -198,7 +335,7 @@ final class PageDecoder {
                     }
                     if (i < count) {
                         value += minDelta + d;
-                        v[i++] = type == Type.INT32 ? (int) value : value;
+                        v[i++] = value;
                     }
                 }
             }
@@ -207,18 +344,21 @@ final class PageDecoder {
     }
 
     /** BYTE_STREAM_SPLIT: byte k of every value, then byte k + 1 of every value, and so on. */
-    private static double[] byteStreamSplit(ByteBuffer b, Type type, int count, ParquetFile.Column c) throws IOException {
+    private static double[] byteStreamSplit(ByteBuffer b, int count, ParquetFile.Column c) throws IOException {
+        Type type = c.type();
         int width = switch (type) {
             case FLOAT, INT32 -> 4;
             case DOUBLE, INT64 -> 8;
+            case FIXED_LEN_BYTE_ARRAY -> c.typeLength();
             default -> throw new IOException("BYTE_STREAM_SPLIT in a " + type + " column " + c.path());
         };
-        if (b.remaining() < width * count) {
+        if ((long) b.remaining() < (long) width * count) {
             throw new IOException("BYTE_STREAM_SPLIT page of " + c.path() + " is short");
         }
         int base = b.position();
         byte[] one = new byte[width];
         ByteBuffer value = ByteBuffer.wrap(one).order(ByteOrder.LITTLE_ENDIAN);
+        Meaning m = Meaning.of(c);
         double[] v = new double[count];
         for (int i = 0; i < count; i++) {
             for (int k = 0; k < width; k++) {
@@ -226,9 +366,10 @@ final class PageDecoder {
             }
             v[i] = switch (type) {
                 case FLOAT -> value.getFloat(0);
-                case INT32 -> value.getInt(0);
+                case INT32 -> m.integer(value.getInt(0));
                 case DOUBLE -> value.getDouble(0);
-                default -> value.getLong(0);
+                case INT64 -> m.integer(value.getLong(0));
+                default -> m.bytes(value, 0, width);
             };
         }
         return v;
@@ -291,9 +432,12 @@ final class PageDecoder {
         return value == level;
     }
 
-    private static double[] plain(ByteBuffer b, Type type, int count) {
+    private static double[] plain(ByteBuffer b, ParquetFile.Column c, int count) throws IOException {
         double[] v = new double[count];
-        if (type == Type.BOOLEAN) {
+        if (c.type() == Type.BOOLEAN) {
+            if ((long) b.remaining() * 8 < count) {
+                throw new IOException("a page of " + count + " booleans in " + b.remaining() + " bytes in " + c.path());
+            }
             int start = b.position();
             for (int i = 0; i < count; i++) {
                 v[i] = (b.get(start + (i >>> 3)) >>> (i & 7)) & 1; // one bit per value, least significant first
@@ -301,21 +445,35 @@ final class PageDecoder {
             b.position(start + (count + 7) / 8);
             return v;
         }
-        plain(b, type, count, v, 0);
+        plain(b, c, count, v, 0);
         return v;
     }
 
-    /** PLAIN numbers (not booleans) into {@code out[at..at+count)}; a short page underflows the buffer. */
-    private static void plain(ByteBuffer b, Type type, int count, double[] out, int at) {
-        switch (type) {
+    /** PLAIN values (not booleans) into {@code out[at..at+count)}; a short page underflows the buffer. */
+    private static void plain(ByteBuffer b, ParquetFile.Column c, int count, double[] out, int at) throws IOException {
+        switch (c.type()) {
             case INT32 -> {
-                for (int i = 0; i < count; i++) {
-                    out[at + i] = b.getInt();
+                Meaning m = Meaning.of(c);
+                if (m.plainInteger()) {
+                    for (int i = 0; i < count; i++) {
+                        out[at + i] = b.getInt();
+                    }
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        out[at + i] = m.integer(b.getInt());
+                    }
                 }
             }
             case INT64 -> {
-                for (int i = 0; i < count; i++) {
-                    out[at + i] = b.getLong();
+                Meaning m = Meaning.of(c);
+                if (m.plainInteger()) {
+                    for (int i = 0; i < count; i++) {
+                        out[at + i] = b.getLong();
+                    }
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        out[at + i] = m.integer(b.getLong());
+                    }
                 }
             }
             case FLOAT -> {
@@ -328,7 +486,32 @@ final class PageDecoder {
                     out[at + i] = b.getDouble();
                 }
             }
-            default -> throw new IllegalStateException("not numeric: " + type);
+            case INT96 -> {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = int96(b);
+                }
+            }
+            case FIXED_LEN_BYTE_ARRAY -> {
+                Meaning m = Meaning.of(c);
+                int width = c.typeLength();
+                if ((long) width * count > b.remaining()) {
+                    throw new IOException(count + " values of " + width + " bytes in a page with " + b.remaining()
+                            + " in " + c.path());
+                }
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = m.bytes(b, b.position(), width);
+                    b.position(b.position() + width);
+                }
+            }
+            case BYTE_ARRAY -> {
+                Meaning m = Meaning.of(c);
+                for (int i = 0; i < count; i++) {
+                    int len = checkedLength(b.getInt() & 0xffffffffL, b, c);
+                    out[at + i] = m.bytes(b, b.position(), len);
+                    b.position(b.position() + len);
+                }
+            }
+            default -> throw new IllegalStateException("not numeric: " + c.type());
         }
     }
 

@@ -4,6 +4,8 @@ import dev.canopy.data.ParquetFormat.ColumnMeta;
 import dev.canopy.data.ParquetFormat.Element;
 import dev.canopy.data.ParquetFormat.Encoding;
 import dev.canopy.data.ParquetFormat.FileMeta;
+import dev.canopy.data.ParquetFormat.Kind;
+import dev.canopy.data.ParquetFormat.Logical;
 import dev.canopy.data.ParquetFormat.PageHeader;
 import dev.canopy.data.ParquetFormat.Repetition;
 import dev.canopy.data.ParquetFormat.Type;
@@ -41,17 +43,34 @@ final class ParquetFile implements AutoCloseable {
      * repetition levels the schema gives it, and its logical type as text (for messages), or null.
      */
     record Column(String path, List<String> pathList, Type type, int typeLength, int maxDefinition, int maxRepetition,
-                  String logical) {
+                  Logical logical) {
+        /**
+         * Whether {@link PageDecoder} reads the column as numbers: integers (signed or not), decimals in each
+         * of their four physical forms, dates, times and timestamps (INT96 included), floats of 16, 32 and 64
+         * bits, booleans, and columns of nulls.
+         */
         boolean numeric() {
+            Kind k = logical == null ? null : logical.kind();
             return switch (type) {
-                case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> true;
-                default -> false;
+                case BOOLEAN, FLOAT, DOUBLE, INT96 -> true;
+                case INT32, INT64 -> k == null || k == Kind.INTEGER || k == Kind.DECIMAL || k == Kind.DATE
+                        || k == Kind.TIME || k == Kind.TIMESTAMP || k == Kind.NULL;
+                case FIXED_LEN_BYTE_ARRAY -> (k == Kind.DECIMAL && typeLength > 0) || (k == Kind.FLOAT16 && typeLength == 2);
+                case BYTE_ARRAY -> k == Kind.DECIMAL;
             };
         }
 
         /** The column's type as people name it: the logical type, else the physical one. */
         String describe() {
-            return logical != null ? logical : type == Type.BYTE_ARRAY ? "binary" : type.name().toLowerCase(Locale.ROOT);
+            if (logical != null) {
+                return logical.text();
+            }
+            return switch (type) {
+                case BYTE_ARRAY -> "binary";
+                case FIXED_LEN_BYTE_ARRAY -> "fixed_size_binary[" + typeLength + "]";
+                case INT96 -> "int96 timestamp";
+                default -> type.name().toLowerCase(Locale.ROOT);
+            };
         }
     }
 

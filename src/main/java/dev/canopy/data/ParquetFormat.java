@@ -71,11 +71,37 @@ final class ParquetFormat {
     static final int DICTIONARY_PAGE = 2;
     static final int DATA_PAGE_V2 = 3;
 
+    /** What a column's values mean beyond their physical type: the logical type, else the legacy converted one. */
+    enum Kind {
+        STRING, MAP, LIST, ENUM, DECIMAL, DATE, TIME, TIMESTAMP, INTEGER, NULL, JSON, BSON, UUID, FLOAT16, VARIANT,
+        GEOMETRY, GEOGRAPHY, INTERVAL, OTHER
+    }
+
     /**
-     * One element of the flattened schema. {@code type} is null for a group; {@code logical} is the logical
-     * (or else converted) type as text for messages, or null.
+     * A logical type. {@code bitWidth} and {@code signed} are an integer's; {@code scale} and {@code precision}
+     * a decimal's; {@code unit} (ms, us or ns) a time's or a timestamp's; {@code id} the union's field for
+     * types this reader does not know.
      */
-    record Element(String name, Type type, int typeLength, Repetition repetition, int children, String logical) {
+    record Logical(Kind kind, int bitWidth, boolean signed, int scale, int precision, String unit, int id) {
+        static Logical of(Kind kind) {
+            return new Logical(kind, 0, true, 0, 0, null, 0);
+        }
+
+        /** The type as pyarrow and DuckDB users name it: {@code uint32}, {@code decimal(10,2)}, {@code timestamp[us]}. */
+        String text() {
+            return switch (kind) {
+                case INTEGER -> (signed ? "int" : "uint") + bitWidth;
+                case DECIMAL -> "decimal(" + precision + "," + scale + ")";
+                case TIME, TIMESTAMP -> kind.name().toLowerCase(java.util.Locale.ROOT) + "[" + unit + "]";
+                case NULL -> "null";
+                case OTHER -> "an unknown logical type (" + id + ")";
+                default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+    }
+
+    /** One element of the flattened schema. {@code type} is null for a group; {@code logical} is null when absent. */
+    record Element(String name, Type type, int typeLength, Repetition repetition, int children, Logical logical) {
     }
 
     /** A column chunk's metadata; {@code codec} is the codec's name; {@code dictionaryOffset} is -1 when absent. */
@@ -86,7 +112,8 @@ final class ParquetFormat {
     record RowGroup(long rows, List<ColumnMeta> columns) {
     }
 
-    record FileMeta(List<Element> schema, long rows, List<RowGroup> rowGroups) {
+    /** The footer: schema, rows, row groups and the writer's key-value metadata (pandas keeps its schema there). */
+    record FileMeta(List<Element> schema, long rows, List<RowGroup> rowGroups, java.util.Map<String, String> keyValues) {
     }
 
     /**
@@ -103,19 +130,33 @@ final class ParquetFormat {
         Reader in = new Reader(bytes, offset, length);
         List<Element> schema = new ArrayList<>();
         List<RowGroup> groups = new ArrayList<>();
+        java.util.Map<String, String> keyValues = new java.util.LinkedHashMap<>();
         long[] rows = {-1};
         in.struct((id, type) -> {
             switch (id) {
                 case 2 -> in.list(type, t -> schema.add(element(in, t)));
                 case 3 -> rows[0] = in.i64(type);
                 case 4 -> in.list(type, t -> groups.add(rowGroup(in, t)));
+                case 5 -> in.list(type, t -> { // KeyValue: key, value
+                    String[] kv = {null, null};
+                    in.struct(t, (i, u) -> {
+                        switch (i) {
+                            case 1 -> kv[0] = in.string(u);
+                            case 2 -> kv[1] = in.string(u);
+                            default -> in.skip(u);
+                        }
+                    });
+                    if (kv[0] != null && kv[1] != null) {
+                        keyValues.put(kv[0], kv[1]);
+                    }
+                });
                 default -> in.skip(type);
             }
         });
         if (rows[0] < 0) {
             throw new IOException("the footer has no row count");
         }
-        return new FileMeta(schema, rows[0], groups);
+        return new FileMeta(schema, rows[0], groups, keyValues);
     }
 
     /** Reads one page header from {@code in} at its position, and moves past it. */
@@ -164,8 +205,8 @@ final class ParquetFormat {
     private static Element element(Reader in, int listType) throws IOException {
         String[] name = {null};
         Type[] type = {null};
-        int[] ints = {0, -1, 0, -1}; // type length, repetition, children, converted type
-        String[] logical = {null};
+        int[] ints = {0, -1, 0, -1, 0, 0}; // type length, repetition, children, converted type, scale, precision
+        Logical[] logical = {null};
         in.expect(listType, Reader.STRUCT);
         in.struct((id, t) -> {
             switch (id) {
@@ -175,6 +216,8 @@ final class ParquetFormat {
                 case 4 -> name[0] = in.string(t);
                 case 5 -> ints[2] = in.i32(t);
                 case 6 -> ints[3] = in.i32(t);
+                case 7 -> ints[4] = in.i32(t);
+                case 8 -> ints[5] = in.i32(t);
                 case 10 -> logical[0] = logical(in, t);
                 default -> in.skip(t);
             }
@@ -185,24 +228,36 @@ final class ParquetFormat {
         if (ints[1] > 2 || ints[2] < 0) {
             throw new IOException("schema element " + name[0] + " has repetition " + ints[1] + ", " + ints[2] + " children");
         }
-        String text = logical[0] != null ? logical[0]
-                : ints[3] >= 0 && ints[3] < CONVERTED.size() ? CONVERTED.get(ints[3]).replace("utf8", "string") : null;
-        return new Element(name[0], type[0], ints[0], ints[1] < 0 ? null : Repetition.values()[ints[1]], ints[2], text);
+        Logical meaning = logical[0] != null ? logical[0] : converted(ints[3], ints[4], ints[5]);
+        return new Element(name[0], type[0], ints[0], ints[1] < 0 ? null : Repetition.values()[ints[1]], ints[2], meaning);
     }
 
-    /** The LogicalType union as text, e.g. {@code integer(8,true)} or {@code timestamp(micros,false)}. */
-    private static String logical(Reader in, int type) throws IOException {
-        String[] out = {null};
+    /** The legacy converted type (older writers write only this; newer ones both) as a logical type, or null. */
+    private static Logical converted(int converted, int scale, int precision) {
+        if (converted < 0 || converted >= CONVERTED.size()) {
+            return null;
+        }
+        String name = CONVERTED.get(converted);
+        if (name.startsWith("uint_") || name.startsWith("int_")) {
+            return new Logical(Kind.INTEGER, Integer.parseInt(name.substring(name.indexOf('_') + 1)), name.startsWith("int"),
+                    0, 0, null, 0);
+        }
+        return switch (name) {
+            case "utf8" -> Logical.of(Kind.STRING);
+            case "map", "map_key_value" -> Logical.of(Kind.MAP);
+            case "decimal" -> new Logical(Kind.DECIMAL, 0, true, scale, precision, null, 0);
+            case "time_millis", "time_micros", "timestamp_millis", "timestamp_micros" -> new Logical(
+                    name.startsWith("time_") ? Kind.TIME : Kind.TIMESTAMP, 0, true, 0, 0,
+                    name.endsWith("millis") ? "ms" : "us", 0);
+            default -> Logical.of(Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
+        };
+    }
+
+    /** The LogicalType union, numbered as in {@code parquet.thrift}. */
+    private static Logical logical(Reader in, int type) throws IOException {
+        Logical[] out = {null};
         in.struct(type, (id, t) -> {
             switch (id) {
-                case 1 -> {
-                    in.skip(t);
-                    out[0] = "string";
-                }
-                case 4 -> {
-                    in.skip(t);
-                    out[0] = "enum";
-                }
                 case 5 -> { // DecimalType: scale, precision
                     int[] sp = {0, 0};
                     in.struct(t, (i, u) -> {
@@ -212,26 +267,21 @@ final class ParquetFormat {
                             default -> in.skip(u);
                         }
                     });
-                    out[0] = "decimal(" + sp[1] + "," + sp[0] + ")";
+                    out[0] = new Logical(Kind.DECIMAL, 0, true, sp[0], sp[1], null, id);
                 }
-                case 6 -> {
-                    in.skip(t);
-                    out[0] = "date";
-                }
-                case 8 -> { // TimestampType: isAdjustedToUTC, unit (a union: 1 millis, 2 micros, 3 nanos)
-                    boolean[] utc = {false};
-                    String[] unit = {"millis"};
+                case 7, 8 -> { // TimeType, TimestampType: isAdjustedToUTC, unit (a union: 1 millis, 2 micros, 3 nanos)
+                    String[] unit = {"ms"};
                     in.struct(t, (i, u) -> {
-                        switch (i) {
-                            case 1 -> utc[0] = in.bool(u);
-                            case 2 -> in.struct(u, (k, v) -> {
-                                unit[0] = k == 3 ? "nanos" : k == 2 ? "micros" : "millis";
+                        if (i == 2) {
+                            in.struct(u, (k, v) -> {
+                                unit[0] = k == 3 ? "ns" : k == 2 ? "us" : "ms";
                                 in.skip(v);
                             });
-                            default -> in.skip(u);
+                        } else {
+                            in.skip(u);
                         }
                     });
-                    out[0] = "timestamp(" + unit[0] + "," + utc[0] + ")";
+                    out[0] = new Logical(id == 7 ? Kind.TIME : Kind.TIMESTAMP, 0, true, 0, 0, unit[0], id);
                 }
                 case 10 -> { // IntType: bitWidth (i8), isSigned
                     int[] width = {0};
@@ -243,15 +293,27 @@ final class ParquetFormat {
                             default -> in.skip(u);
                         }
                     });
-                    out[0] = "integer(" + width[0] + "," + signed[0] + ")";
-                }
-                case 12 -> {
-                    in.skip(t);
-                    out[0] = "json";
+                    out[0] = new Logical(Kind.INTEGER, width[0], signed[0], 0, 0, null, id);
                 }
                 default -> {
                     in.skip(t);
-                    out[0] = "logical type " + id;
+                    Kind kind = switch (id) {
+                        case 1 -> Kind.STRING;
+                        case 2 -> Kind.MAP;
+                        case 3 -> Kind.LIST;
+                        case 4 -> Kind.ENUM;
+                        case 6 -> Kind.DATE;
+                        case 11 -> Kind.NULL;
+                        case 12 -> Kind.JSON;
+                        case 13 -> Kind.BSON;
+                        case 14 -> Kind.UUID;
+                        case 15 -> Kind.FLOAT16;
+                        case 16 -> Kind.VARIANT;
+                        case 17 -> Kind.GEOMETRY;
+                        case 18 -> Kind.GEOGRAPHY;
+                        default -> Kind.OTHER;
+                    };
+                    out[0] = new Logical(kind, 0, true, 0, 0, null, id);
                 }
             }
         });

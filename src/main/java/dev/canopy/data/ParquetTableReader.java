@@ -29,8 +29,7 @@ public final class ParquetTableReader {
             for (ParquetFile.Column c : reader.columns()) {
                 names.add(c.path());
                 boolean numeric = c.pathList().size() == 1 && c.maxRepetition() == 0 && c.numeric();
-                types.add(numeric ? null : c.type() == ParquetFormat.Type.BYTE_ARRAY ? "binary"
-                        : c.type().name().toLowerCase(java.util.Locale.ROOT));
+                types.add(numeric ? null : c.describe());
             }
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(field, file.toString(), "unreadable Parquet file: " + e.getMessage());
