@@ -23,28 +23,95 @@ final class PageDecoder {
     private int[] levels = new int[0];
     private int[] ids = new int[0];
 
-    /** Fills {@code out[0..rows)} from the chunk's pages; nulls become NaN. */
-    void read(ParquetFile.Chunk chunk, ParquetFile.Column c, double[] out, int rows) throws IOException {
+    /**
+     * A column chunk read in batches of the caller's size: pages are decompressed and decoded one at a time,
+     * straight into the caller's array when the whole page fits there, else into a page buffer handed out
+     * in pieces. Nulls become NaN.
+     */
+    final class Cursor {
+        private final ParquetFile.Chunk chunk;
+        private final ParquetFile.Column column;
+        private final long rows;
+        private final double[] dictionary;
+        private int page;
+        private double[] buffer = new double[0];
+        private int have;
+        private int used;
+        private long decoded;
+
+        Cursor(ParquetFile.Chunk chunk, long rows) throws IOException {
+            this.chunk = chunk;
+            this.column = chunk.column();
+            this.rows = rows;
+            this.dictionary = dictionary(chunk, column);
+        }
+
+        /** The next {@code count} values into {@code out[0..count)}. */
+        void fill(double[] out, int count) throws IOException {
+            int at = 0;
+            while (at < count) {
+                if (used == have) {
+                    if (page == chunk.pages()) {
+                        throw new IOException("column " + column.path() + " ends after " + decoded + " of " + rows + " rows");
+                    }
+                    ParquetFile.Page p = chunk.page(page++);
+                    int n = p.valueCount();
+                    if (decoded + n > rows) {
+                        throw new IOException("column " + column.path() + " holds more values than the row group's "
+                                + rows + " rows");
+                    }
+                    decoded += n;
+                    if (n <= count - at) {
+                        decode(p, column, dictionary, out, at); // the usual case: no copy
+                        at += n;
+                        continue;
+                    }
+                    if (buffer.length < n) {
+                        buffer = new double[n];
+                    }
+                    decode(p, column, dictionary, buffer, 0);
+                    have = n;
+                    used = 0;
+                }
+                int k = Math.min(count - at, have - used);
+                System.arraycopy(buffer, used, out, at, k);
+                used += k;
+                at += k;
+            }
+        }
+    }
+
+    /** The chunk's dictionary, each entry converted to a double once; null without one. */
+    private static double[] dictionary(ParquetFile.Chunk chunk, ParquetFile.Column c) throws IOException {
+        ParquetFile.Dictionary d = chunk.dictionary();
+        if (d == null) {
+            return null;
+        }
+        if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
+            throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
+        }
+        // every entry takes at least this many bytes: a count beyond what the page holds is a lie
+        int least = switch (c.type()) {
+            case INT64, DOUBLE -> 8;
+            case INT96 -> 12;
+            case FIXED_LEN_BYTE_ARRAY -> Math.max(1, c.typeLength());
+            case BOOLEAN -> 1;
+            default -> 4;
+        };
+        if (d.size() < 0 || (long) d.size() * least > d.data().length) {
+            throw new IOException("a dictionary of " + d.size() + " entries in " + d.data().length + " bytes in " + c.path());
+        }
+        return plain(le(d.data()), c, d.size());
+    }
+
+    /** Decodes one page into {@code out[at..at + page.valueCount())}. */
+    private void decode(ParquetFile.Page page, ParquetFile.Column c, double[] dictionary, double[] out, int at)
+            throws IOException {
         Type type = c.type();
         int maxDef = c.maxDefinition();
         int levelWidth = 32 - Integer.numberOfLeadingZeros(maxDef);
-        double[] dictionary = null;
-        if (chunk.dictionary() != null) {
-            ParquetFile.Dictionary d = chunk.dictionary();
-            if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
-                throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
-            }
-            dictionary = plain(le(d.data()), c, d.size());
-        }
-        int at = 0;
-        for (ParquetFile.Page page : chunk.pages()) {
-            if (at >= rows) {
-                break;
-            }
+        {
             int n = page.valueCount();
-            if (at + n > rows) {
-                throw new IOException("column " + c.path() + " holds more values than the row group's " + rows + " rows");
-            }
             ByteBuffer values;
             ByteBuffer levelBytes = null;
             if (!page.v2()) {
@@ -93,8 +160,7 @@ final class PageDecoder {
                         throw new IOException("dictionary id width " + width + " in " + c.path());
                     }
                     decodeThrough(values, width, n, dictionary, out, at, c);
-                    at += n;
-                    continue;
+                    return;
                 }
                 int[] id = ids(present);
                 if (present > 0) {
@@ -112,10 +178,6 @@ final class PageDecoder {
             } else {
                 spread(values(values, encoding, present, c), null, defined, out, at, n);
             }
-            at += n;
-        }
-        if (at < rows) {
-            throw new IOException("column " + c.path() + " ends after " + at + " of " + rows + " rows");
         }
     }
 

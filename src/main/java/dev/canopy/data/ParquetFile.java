@@ -30,6 +30,13 @@ final class ParquetFile implements AutoCloseable {
     private static final byte[] ENCRYPTED_MAGIC = {'P', 'A', 'R', 'E'};
     /** A footer larger than this is not a file Canopy should read (real ones are kilobytes). */
     private static final int MAX_FOOTER = 64 << 20;
+    /** The largest decompressed page read (writers' defaults are 1 MiB). */
+    static final int MAX_PAGE = 64 << 20;
+    /**
+     * The most values one page may hold. Pages are decoded whole, with up to 16 bytes of work space per value,
+     * so this bounds a column's decoding memory (64 MiB) whatever a file claims.
+     */
+    static final int MAX_PAGE_VALUES = 1 << 22;
     /** Bytes read from the end of a file at first: the footers of typical shards are a few kilobytes. */
     private static final int TAIL = 16 << 10;
 
@@ -83,8 +90,37 @@ final class ParquetFile implements AutoCloseable {
     record Dictionary(int size, Encoding encoding, byte[] data) {
     }
 
-    /** One column chunk's pages, in order. */
-    record Chunk(Dictionary dictionary, List<Page> pages) {
+    /**
+     * One column chunk: its compressed bytes and the places of its data pages, which {@link #page} decompresses
+     * one at a time, so a chunk never holds more than one decompressed data page.
+     */
+    record Chunk(Dictionary dictionary, List<PageHeader> headers, int[] offsets, byte[] bytes,
+                 PureJavaCodecs.ArrayDecompressor codec, Column column) {
+        int pages() {
+            return headers.size();
+        }
+
+        Page page(int i) throws IOException {
+            PageHeader h = headers.get(i);
+            int at = offsets[i];
+            int compressed = h.compressedSize();
+            if (h.type() == ParquetFormat.DATA_PAGE) {
+                return new Page(false, h.values(), h.encoding(), h.definitionEncoding(), null,
+                        codec.decompress(bytes, at, compressed, h.uncompressedSize()));
+            }
+            int rl = h.repetitionLength();
+            int dl = h.definitionLength();
+            if (rl > 0) {
+                throw new IOException("column " + column.path() + " has repetition levels; only flat columns are read");
+            }
+            int bodyAt = at + rl + dl;
+            int bodyLength = compressed - rl - dl;
+            // levels are never compressed in v2 pages; the values are unless is_compressed is false
+            byte[] body = h.compressed()
+                    ? codec.decompress(bytes, bodyAt, bodyLength, h.uncompressedSize() - rl - dl)
+                    : Arrays.copyOfRange(bytes, bodyAt, bodyAt + bodyLength);
+            return new Page(true, h.values(), h.encoding(), Encoding.RLE, Arrays.copyOfRange(bytes, at + rl, at + rl + dl), body);
+        }
     }
 
     private ParquetFile(InputFile file, SeekableInputStream in, FileMeta meta, List<Column> columns) {
@@ -145,7 +181,12 @@ final class ParquetFile implements AutoCloseable {
         return meta.rowGroups().get(rowGroup).rows();
     }
 
-    /** Reads one column's chunk in one row group: one ranged read. */
+    /** The writer's key-value metadata (pandas' schema under "pandas", Arrow's under "ARROW:schema"). */
+    java.util.Map<String, String> keyValues() {
+        return meta.keyValues();
+    }
+
+    /** Reads one column's chunk in one row group: one ranged read; its pages are decompressed as they are decoded. */
     Chunk read(int rowGroup, Column column) throws IOException {
         return chunk(chunk(rowGroup, column), column);
     }
@@ -164,9 +205,13 @@ final class ParquetFile implements AutoCloseable {
         if (cm.filePath() != null) {
             throw new IOException("column chunks in other files are not supported");
         }
+        // The chunk starts at its dictionary page when it has one. Writers mark "no dictionary" by leaving the
+        // offset out, or by 0 (parquet-cpp before 2.0), and a chunk of a 0-row row group may hold a
+        // dictionary page and no data page, with a data page offset of 0 (pyarrow's empty table).
         long start = cm.dataOffset();
-        if (cm.dictionaryOffset() > 0 && cm.dictionaryOffset() < start) {
-            start = cm.dictionaryOffset();
+        long dictionaryAt = cm.dictionaryOffset();
+        if (dictionaryAt >= 4 && (dictionaryAt < start || start < 4)) {
+            start = dictionaryAt;
         }
         long size = cm.compressedSize();
         if (start < 4 || size <= 0 || size > Integer.MAX_VALUE - 16 || start + size > file.getLength()) {
@@ -178,7 +223,8 @@ final class ParquetFile implements AutoCloseable {
         PureJavaCodecs.ArrayDecompressor codec = PureJavaCodecs.INSTANCE.decompressor(cm.codec());
         ParquetFormat.Reader stream = new ParquetFormat.Reader(bytes, 0, bytes.length);
         Dictionary dictionary = null;
-        List<Page> data = new ArrayList<>();
+        List<PageHeader> headers = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
         long values = 0;
         while (values < cm.values() && stream.position() < bytes.length) {
             PageHeader h = ParquetFormat.readPageHeader(stream);
@@ -188,32 +234,23 @@ final class ParquetFile implements AutoCloseable {
                 throw new IOException("a page of " + compressed + " bytes runs past its column chunk");
             }
             stream.skipBytes(compressed);
-            // pages are decompressed from their place in the chunk's bytes, without copying them out first
             switch (h.type()) {
-                case ParquetFormat.DICTIONARY_PAGE -> dictionary = new Dictionary(h.values(), h.encoding(),
-                        codec.decompress(bytes, at, compressed, h.uncompressedSize()));
-                case ParquetFormat.DATA_PAGE -> {
-                    data.add(new Page(false, h.values(), h.encoding(), h.definitionEncoding(), null,
-                            codec.decompress(bytes, at, compressed, h.uncompressedSize())));
-                    values += h.values();
+                case ParquetFormat.DICTIONARY_PAGE -> {
+                    checkSizes(h, cm.codec(), column);
+                    dictionary = new Dictionary(h.values(), h.encoding(), codec.decompress(bytes, at, compressed,
+                            h.uncompressedSize()));
                 }
-                case ParquetFormat.DATA_PAGE_V2 -> {
-                    int rl = h.repetitionLength();
-                    int dl = h.definitionLength();
-                    if (rl < 0 || dl < 0 || (long) rl + dl > compressed) {
-                        throw new IOException("a v2 page's level lengths exceed the page");
+                case ParquetFormat.DATA_PAGE, ParquetFormat.DATA_PAGE_V2 -> {
+                    checkSizes(h, cm.codec(), column);
+                    if (h.type() == ParquetFormat.DATA_PAGE_V2) {
+                        int rl = h.repetitionLength();
+                        int dl = h.definitionLength();
+                        if (rl < 0 || dl < 0 || (long) rl + dl > compressed || (long) rl + dl > h.uncompressedSize()) {
+                            throw new IOException("a v2 page's level lengths exceed the page");
+                        }
                     }
-                    int bodyAt = at + rl + dl;
-                    int bodyLength = compressed - rl - dl;
-                    // levels are never compressed in v2 pages; the values are unless is_compressed is false
-                    byte[] body = h.compressed()
-                            ? codec.decompress(bytes, bodyAt, bodyLength, h.uncompressedSize() - rl - dl)
-                            : Arrays.copyOfRange(bytes, bodyAt, bodyAt + bodyLength);
-                    if (rl > 0) {
-                        throw new IOException("column " + column.path() + " has repetition levels; only flat columns are read");
-                    }
-                    data.add(new Page(true, h.values(), h.encoding(), Encoding.RLE,
-                            Arrays.copyOfRange(bytes, at + rl, at + rl + dl), body));
+                    headers.add(h);
+                    offsets.add(at);
                     values += h.values();
                 }
                 default -> {
@@ -224,7 +261,33 @@ final class ParquetFile implements AutoCloseable {
         if (values < cm.values()) {
             throw new IOException("column chunk " + cm.path() + " holds " + values + " of its " + cm.values() + " values");
         }
-        return new Chunk(dictionary, data);
+        return new Chunk(dictionary, List.copyOf(headers), offsets.stream().mapToInt(Integer::intValue).toArray(), bytes,
+                codec, column);
+    }
+
+    /**
+     * The sizes a page header declares, checked before anything is allocated by them: the decompressed size
+     * against {@link #MAX_PAGE} and against the most its codec can expand the page's compressed bytes, the
+     * value count against {@link #MAX_PAGE_VALUES}.
+     */
+    private static void checkSizes(PageHeader h, String codec, Column column) throws IOException {
+        long compressed = h.compressedSize();
+        long most = switch (codec) {
+            case "UNCOMPRESSED" -> compressed;
+            case "SNAPPY" -> 32 * compressed + 64; // a 3-byte copy emits at most 64 bytes
+            case "LZ4", "LZ4_RAW" -> 256 * compressed + 64; // each further length byte adds at most 255
+            case "GZIP" -> 1040 * compressed + 64; // DEFLATE's greatest expansion is 1032:1
+            default -> MAX_PAGE; // ZSTD and BROTLI: only the absolute bound
+        };
+        if (h.uncompressedSize() > Math.min(most, MAX_PAGE) || h.uncompressedSize() < 0) {
+            throw new IOException("column " + column.path() + ": a " + codec + " page of " + compressed
+                    + " bytes claims " + h.uncompressedSize() + " bytes decompressed; at most "
+                    + Math.min(most, MAX_PAGE) + " are possible or accepted");
+        }
+        if (h.values() < 0 || h.values() > MAX_PAGE_VALUES) {
+            throw new IOException("column " + column.path() + ": a page claims " + h.values() + " values; pages of up to "
+                    + MAX_PAGE_VALUES + " values are read (writers' defaults are 20,000)");
+        }
     }
 
     @Override

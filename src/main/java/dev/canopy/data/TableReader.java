@@ -13,7 +13,7 @@ public final class TableReader {
         }
         boolean parquet = bytes.length >= 8 && bytes[0] == 'P' && bytes[1] == 'A' && bytes[2] == 'R' && bytes[3] == '1';
         if (parquet || uri.endsWith(".parquet")) {
-            return ParquetTableReader.read(field, new ByteArrayInputFile(bytes));
+            return ParquetTableReader.read(field, new ByteArrayInputFile(bytes, uri));
         }
         return CsvTableReader.read(field, bytes);
     }

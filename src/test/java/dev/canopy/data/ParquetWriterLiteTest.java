@@ -143,7 +143,7 @@ class ParquetWriterLiteTest {
                 }
             }
             double[] mine = new double[n];
-            long rows = ParquetColumns.scan("shard", new ByteArrayInputFile(bytes.toByteArray()), List.of("i"),
+            long rows = ParquetColumns.scan("shard", new ByteArrayInputFile(bytes.toByteArray(), "written.parquet"), List.of("i"),
                     (columns, count) -> System.arraycopy(columns[0], 0, mine, 0, count));
             assertEquals(n, rows);
             for (int i = 0; i < n; i++) {
