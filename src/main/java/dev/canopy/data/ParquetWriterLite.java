@@ -2,7 +2,6 @@ package dev.canopy.data;
 
 import dev.canopy.data.ParquetFormat.Encoding;
 import dev.canopy.data.ParquetFormat.Type;
-import org.apache.parquet.bytes.BytesInput;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -185,7 +184,7 @@ public final class ParquetWriterLite {
     }
 
     private static byte[] snappy(byte[] page) throws IOException {
-        return PureJavaCodecs.INSTANCE.compressor("SNAPPY").compress(BytesInput.from(page)).toByteArray();
+        return PureJavaCodecs.INSTANCE.snappy(page);
     }
 
     /**

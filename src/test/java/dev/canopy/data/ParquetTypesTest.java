@@ -93,7 +93,8 @@ class ParquetTypesTest {
     }
 
     @ParameterizedTest(name = "{0} pages {1}, row groups of {2}")
-    @CsvSource({"uncompressed, V1, 100000", "snappy, V2, 1000", "zstd, V1, 2048", "gzip, V2, 100000", "lz4_raw, V1, 100000"})
+    @CsvSource({"uncompressed, V1, 100000", "snappy, V2, 1000", "zstd, V1, 2048", "gzip, V2, 100000", "lz4_raw, V1, 100000",
+            "brotli, V1, 1000", "brotli, V2, 100000", "lz4, V2, 100000"})
     void everyTypeReadsAsDuckDbReadsIt(String codec, String version, int rowGroupSize) throws Exception {
         Path file = dir.resolve(codec + "-" + version + ".parquet");
         StringBuilder select = new StringBuilder("SELECT ");
@@ -141,7 +142,7 @@ class ParquetTypesTest {
         List<Binary> halves = new ArrayList<>();
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                .withConf(new PlainParquetConfiguration()).withCodecFactory(PureJavaCodecs.INSTANCE)
+                .withConf(new PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE)
                 .withCompressionCodec(codec).withType(schema).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withWriterVersion(version).withPageSize(4096).build()) {
             for (int k = 0; k < ROWS; k++) {

@@ -29,7 +29,7 @@ class ParquetWriterLiteTest {
 
     private static ParquetFileReader open(Path file) throws Exception {
         return ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(PureJavaCodecs.INSTANCE).build());
+                .withCodecFactory(TestCodecs.INSTANCE).build());
     }
 
     /** Every record, assembled by parquet-java from its own page reading. */
