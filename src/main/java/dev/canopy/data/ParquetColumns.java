@@ -79,9 +79,10 @@ public final class ParquetColumns {
                 if (rows == 0) {
                     continue; // nothing to decode; such a row group's chunks may hold a dictionary page only
                 }
+                // Project: only the wanted column chunks are read (ranged reads on object storage).
+                List<ParquetFile.Chunk> chunks = reader.read(g, cols);
                 for (int j = 0; j < cols.size(); j++) {
-                    // Project: only the wanted column chunks are read (one ranged read each on object storage).
-                    cursors[j] = decoder.new Cursor(reader.read(g, cols.get(j)), rows);
+                    cursors[j] = decoder.new Cursor(chunks.get(j), rows);
                 }
                 // Batches of at most BATCH rows, whatever a row group claims: memory follows the batch size and
                 // the pages, not the footer's row count.

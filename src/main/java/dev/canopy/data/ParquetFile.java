@@ -37,6 +37,8 @@ final class ParquetFile implements AutoCloseable {
      * so this bounds a column's decoding memory (64 MiB) whatever a file claims.
      */
     static final int MAX_PAGE_VALUES = 1 << 22;
+    /** Column chunks this close are fetched in one read: a request costs more than a few kilobytes more. */
+    static final int MAX_GAP = 8 << 10;
     /** Bytes read from the end of a file at first: the footers of typical shards are a few kilobytes. */
     private static final int TAIL = 16 << 10;
 
@@ -44,6 +46,9 @@ final class ParquetFile implements AutoCloseable {
     private final SeekableInputStream in;
     private final FileMeta meta;
     private final List<Column> columns;
+    /** The bytes read first, from the end of the file: the footer and often the last column chunks. */
+    private final byte[] tail;
+    private final long tailStart;
 
     /**
      * A leaf column: its dotted path, physical type (with its fixed length), the maximum definition and
@@ -123,11 +128,14 @@ final class ParquetFile implements AutoCloseable {
         }
     }
 
-    private ParquetFile(InputFile file, SeekableInputStream in, FileMeta meta, List<Column> columns) {
+    private ParquetFile(InputFile file, SeekableInputStream in, FileMeta meta, List<Column> columns, byte[] tail,
+                        long tailStart) {
         this.file = file;
         this.in = in;
         this.meta = meta;
         this.columns = columns;
+        this.tail = tail;
+        this.tailStart = tailStart;
     }
 
     static ParquetFile open(InputFile file) throws IOException {
@@ -154,15 +162,19 @@ final class ParquetFile implements AutoCloseable {
                 throw new IOException("footer length " + footerLength + " does not fit a " + length + "-byte file");
             }
             FileMeta meta;
-            if (footerLength + 8 <= tailLength) {
-                meta = ParquetFormat.readFileMeta(tail, tailLength - 8 - footerLength, footerLength);
-            } else {
-                byte[] bytes = new byte[footerLength];
+            long tailStart = length - tailLength;
+            if (footerLength + 8 > tailLength) {
+                // a footer longer than the tail: fetch only what the tail lacks, then read from the joined bytes
+                byte[] bytes = new byte[footerLength + 8];
                 in.seek(length - 8 - footerLength);
-                in.readFully(bytes);
-                meta = ParquetFormat.readFileMeta(bytes, 0, footerLength);
+                in.readFully(bytes, 0, bytes.length - tailLength);
+                System.arraycopy(tail, 0, bytes, bytes.length - tailLength, tailLength);
+                tail = bytes;
+                tailLength = bytes.length;
+                tailStart = length - tailLength;
             }
-            return new ParquetFile(file, in, meta, columns(meta.schema()));
+            meta = ParquetFormat.readFileMeta(tail, tailLength - 8 - footerLength, footerLength);
+            return new ParquetFile(file, in, meta, columns(meta.schema()), tail, tailStart);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -186,9 +198,79 @@ final class ParquetFile implements AutoCloseable {
         return meta.keyValues();
     }
 
-    /** Reads one column's chunk in one row group: one ranged read; its pages are decompressed as they are decoded. */
-    Chunk read(int rowGroup, Column column) throws IOException {
-        return chunk(chunk(rowGroup, column), column);
+    /**
+     * Reads the chunks of {@code wanted} in one row group, in the order given. Their byte ranges are read in
+     * order of place, neighbours joined into one read when at most {@link #MAX_GAP} bytes lie between them, and
+     * bytes already in the tail are not read again: on object storage each read is one ranged GET. Pages are
+     * decompressed as they are decoded.
+     */
+    List<Chunk> read(int rowGroup, List<Column> wanted) throws IOException {
+        int n = wanted.size();
+        ColumnMeta[] metas = new ColumnMeta[n];
+        long[] starts = new long[n];
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) {
+            metas[j] = chunk(rowGroup, wanted.get(j));
+            starts[j] = start(metas[j]);
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(starts[a], starts[b]));
+        Chunk[] out = new Chunk[n];
+        for (int i = 0; i < n; ) {
+            long from = starts[order[i]];
+            long to = from + metas[order[i]].compressedSize();
+            int k = i + 1;
+            while (k < n && starts[order[k]] - to <= MAX_GAP) {
+                to = Math.max(to, starts[order[k]] + metas[order[k]].compressedSize());
+                k++;
+            }
+            if (to - from > Integer.MAX_VALUE - 16) {
+                throw new IOException("column chunks of " + (to - from) + " bytes in one row group");
+            }
+            byte[] bytes = range(from, (int) (to - from));
+            for (int m = i; m < k; m++) {
+                int j = order[m];
+                out[j] = chunk(metas[j], wanted.get(j), bytes, (int) (starts[j] - from));
+            }
+            i = k;
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Bytes {@code [from, from + size)} of the file: from the tail when it holds them, else read (only what it lacks). */
+    private byte[] range(long from, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        long end = from + size;
+        int fetched = (int) Math.max(0, Math.min(end, tailStart) - from);
+        if (fetched > 0) {
+            in.seek(from);
+            in.readFully(bytes, 0, fetched);
+        }
+        if (fetched < size) {
+            System.arraycopy(tail, (int) (from + fetched - tailStart), bytes, fetched, size - fetched);
+        }
+        return bytes;
+    }
+
+    /**
+     * Where a chunk starts: at its dictionary page when it has one. Writers mark "no dictionary" by leaving the
+     * offset out, or by 0 (parquet-cpp before 2.0), and a chunk of a 0-row row group may hold a dictionary page
+     * and no data page, with a data page offset of 0 (pyarrow's empty table). Checked against the file.
+     */
+    private long start(ColumnMeta cm) throws IOException {
+        if (cm.filePath() != null) {
+            throw new IOException("column chunks in other files are not supported");
+        }
+        long start = cm.dataOffset();
+        long dictionaryAt = cm.dictionaryOffset();
+        if (dictionaryAt >= 4 && (dictionaryAt < start || start < 4)) {
+            start = dictionaryAt;
+        }
+        long size = cm.compressedSize();
+        if (start < 4 || size <= 0 || size > Integer.MAX_VALUE - 16 || start + size > file.getLength()) {
+            throw new IOException("column chunk at " + start + " of " + size + " bytes lies outside the file");
+        }
+        return start;
     }
 
     private ColumnMeta chunk(int rowGroup, Column column) {
@@ -201,36 +283,20 @@ final class ParquetFile implements AutoCloseable {
         throw new IllegalStateException("row group " + rowGroup + " has no chunk for column " + path);
     }
 
-    private Chunk chunk(ColumnMeta cm, Column column) throws IOException {
-        if (cm.filePath() != null) {
-            throw new IOException("column chunks in other files are not supported");
-        }
-        // The chunk starts at its dictionary page when it has one. Writers mark "no dictionary" by leaving the
-        // offset out, or by 0 (parquet-cpp before 2.0), and a chunk of a 0-row row group may hold a
-        // dictionary page and no data page, with a data page offset of 0 (pyarrow's empty table).
-        long start = cm.dataOffset();
-        long dictionaryAt = cm.dictionaryOffset();
-        if (dictionaryAt >= 4 && (dictionaryAt < start || start < 4)) {
-            start = dictionaryAt;
-        }
-        long size = cm.compressedSize();
-        if (start < 4 || size <= 0 || size > Integer.MAX_VALUE - 16 || start + size > file.getLength()) {
-            throw new IOException("column chunk at " + start + " of " + size + " bytes lies outside the file");
-        }
-        byte[] bytes = new byte[(int) size];
-        in.seek(start);
-        in.readFully(bytes);
+    /** Parses a chunk's page headers; its bytes are {@code bytes[base, base + compressed size)}. */
+    private Chunk chunk(ColumnMeta cm, Column column, byte[] bytes, int base) throws IOException {
+        int end = base + (int) cm.compressedSize();
         PureJavaCodecs.ArrayDecompressor codec = PureJavaCodecs.INSTANCE.decompressor(cm.codec());
-        ParquetFormat.Reader stream = new ParquetFormat.Reader(bytes, 0, bytes.length);
+        ParquetFormat.Reader stream = new ParquetFormat.Reader(bytes, base, end - base);
         Dictionary dictionary = null;
         List<PageHeader> headers = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
         long values = 0;
-        while (values < cm.values() && stream.position() < bytes.length) {
+        while (values < cm.values() && stream.position() < end) {
             PageHeader h = ParquetFormat.readPageHeader(stream);
             int at = stream.position();
             int compressed = h.compressedSize();
-            if (compressed > bytes.length - at) {
+            if (compressed > end - at) {
                 throw new IOException("a page of " + compressed + " bytes runs past its column chunk");
             }
             stream.skipBytes(compressed);
