@@ -287,19 +287,19 @@ final class ParquetFile implements AutoCloseable {
     private Chunk chunk(ColumnMeta cm, Column column, byte[] bytes, int base) throws IOException {
         int end = base + (int) cm.compressedSize();
         PureJavaCodecs.ArrayDecompressor codec = PureJavaCodecs.INSTANCE.decompressor(cm.codec());
-        ParquetFormat.Reader stream = new ParquetFormat.Reader(bytes, base, end - base);
+        int[] position = {base};
         Dictionary dictionary = null;
         List<PageHeader> headers = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
         long values = 0;
-        while (values < cm.values() && stream.position() < end) {
-            PageHeader h = ParquetFormat.readPageHeader(stream);
-            int at = stream.position();
+        while (values < cm.values() && position[0] < end) {
+            PageHeader h = ParquetFormat.readPageHeader(bytes, position, end);
+            int at = position[0];
             int compressed = h.compressedSize();
             if (compressed > end - at) {
                 throw new IOException("a page of " + compressed + " bytes runs past its column chunk");
             }
-            stream.skipBytes(compressed);
+            position[0] += compressed;
             switch (h.type()) {
                 case ParquetFormat.DICTIONARY_PAGE -> {
                     checkSizes(h, cm.codec(), column);

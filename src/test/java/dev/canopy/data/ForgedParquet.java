@@ -1,6 +1,25 @@
 package dev.canopy.data;
 
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -21,8 +40,8 @@ final class ForgedParquet {
     /** A dictionary page of {@code entries} PLAIN values. */
     ForgedParquet dictionaryPage(int entries, int uncompressed, byte[] data) {
         dictionaryOffset = body.size();
-        body.writeBytes(new ParquetFormat.Writer().open().i32(1, ParquetFormat.DICTIONARY_PAGE).i32(2, uncompressed)
-                .i32(3, data.length).begin(7).i32(1, entries).i32(2, 0).end().end().toByteArray());
+        body.writeBytes(header(new PageHeader(PageType.DICTIONARY_PAGE, uncompressed, data.length)
+                .setDictionary_page_header(new DictionaryPageHeader(entries, Encoding.PLAIN))));
         body.writeBytes(data);
         return this;
     }
@@ -32,9 +51,8 @@ final class ForgedParquet {
         if (dataOffset < 0) {
             dataOffset = body.size();
         }
-        body.writeBytes(new ParquetFormat.Writer().open().i32(1, ParquetFormat.DATA_PAGE).i32(2, uncompressed)
-                .i32(3, data.length).begin(5).i32(1, values).i32(2, encoding).i32(3, 3).i32(4, 3).end().end()
-                .toByteArray());
+        body.writeBytes(header(new PageHeader(PageType.DATA_PAGE, uncompressed, data.length).setData_page_header(
+                new DataPageHeader(values, Encoding.findByValue(encoding), Encoding.RLE, Encoding.RLE))));
         body.writeBytes(data);
         return this;
     }
@@ -54,33 +72,44 @@ final class ForgedParquet {
                 String pandasMetadata) {
         long chunkStart = dictionaryOffset >= 4 ? Math.min(dictionaryOffset, Math.max(dataOffset, 4)) : Math.max(dataOffset, 4);
         long size = body.size() - chunkStart;
-        ParquetFormat.Writer w = new ParquetFormat.Writer().open().i32(1, 1);
-        w.list(2, ParquetFormat.Reader.STRUCT, 2);
-        w.open().string(4, "schema").i32(5, 1).end();
-        w.open().i32(1, type.ordinal()).i32(3, optional ? 1 : 0).string(4, "x").end();
-        w.i64(3, rows * rowGroups);
-        w.list(4, ParquetFormat.Reader.STRUCT, rowGroups);
+        org.apache.parquet.format.Type physical = org.apache.parquet.format.Type.findByValue(type.ordinal());
+        List<SchemaElement> schema = List.of(new SchemaElement("schema").setNum_children(1), new SchemaElement("x")
+                .setType(physical).setRepetition_type(optional ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED));
+        List<RowGroup> groups = new ArrayList<>();
         for (int g = 0; g < rowGroups; g++) {
-            w.open().list(1, ParquetFormat.Reader.STRUCT, 1);
-            w.open().i64(2, chunkStart).begin(3).i32(1, type.ordinal()).list(2, ParquetFormat.Reader.I32, 1).element(0)
-                    .list(3, ParquetFormat.Reader.BINARY, 1).element("x").i32(4, codec).i64(5, values).i64(6, size)
-                    .i64(7, size).i64(9, Math.max(dataOffset, 0));
+            ColumnMetaData m = new ColumnMetaData(physical, List.of(Encoding.PLAIN), List.of("x"),
+                    CompressionCodec.findByValue(codec), values, size, size, Math.max(dataOffset, 0));
             if (dictionaryOffset >= 0) {
-                w.i64(11, dictionaryOffset);
+                m.setDictionary_page_offset(dictionaryOffset);
             }
-            w.end().end();
-            w.i64(2, size).i64(3, rows).end();
+            groups.add(new RowGroup(List.of(new ColumnChunk(chunkStart).setMeta_data(m)), size, rows));
         }
+        FileMetaData meta = new FileMetaData(1, schema, rows * rowGroups, groups);
         if (pandasMetadata != null) {
-            w.list(5, ParquetFormat.Reader.STRUCT, 1);
-            w.open().string(1, "pandas").string(2, pandasMetadata).end();
+            meta.setKey_value_metadata(List.of(new KeyValue("pandas").setValue(pandasMetadata)));
         }
-        byte[] footer = w.end().toByteArray();
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        try {
+            Util.writeFileMetaData(meta, f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] footer = f.toByteArray();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(body.toByteArray());
         out.writeBytes(footer);
         out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footer.length).array());
         out.writeBytes(new byte[]{'P', 'A', 'R', '1'});
+        return out.toByteArray();
+    }
+
+    private static byte[] header(PageHeader h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            Util.writePageHeader(h, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out.toByteArray();
     }
 
