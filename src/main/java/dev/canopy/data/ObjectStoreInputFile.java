@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+
 import dev.canopy.storage.ObjectStore;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;

@@ -1,5 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.read.PageDecoder;
+
 import dev.canopy.error.InvalidInputException;
 import org.apache.parquet.io.InputFile;
 

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canopy.error.InvalidInputException;

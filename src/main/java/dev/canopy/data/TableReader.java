@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ByteArrayInputFile;
+
 import dev.canopy.error.InvalidInputException;
 
 /** Picks the format from the bytes (Parquet's PAR1 magic) and the name, then reads a {@link Table}. */

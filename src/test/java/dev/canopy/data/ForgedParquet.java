@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.format.ParquetFormat;
+
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;

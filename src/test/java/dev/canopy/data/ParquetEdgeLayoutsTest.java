@@ -1,5 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ByteArrayInputFile;
+import dev.canopy.parquet.format.ParquetFormat;
+
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;

@@ -1,5 +1,9 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.read.ByteArrayInputFile;
+import dev.canopy.parquet.format.ParquetFormat;
+
 import dev.canopy.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ByteArrayInputFile;
+import dev.canopy.parquet.write.ParquetWriterLite;
+
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
 import dev.canopy.error.InvalidInputException;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
 import io.airlift.compress.Compressor;
 import io.airlift.compress.lz4.Lz4Compressor;
 import io.airlift.compress.snappy.SnappyCompressor;

@@ -1,4 +1,4 @@
-package dev.canopy.data;
+package dev.canopy.parquet.read;
 
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;

@@ -1,7 +1,10 @@
-package dev.canopy.data;
+package dev.canopy.parquet.write;
 
-import dev.canopy.data.ParquetFormat.Encoding;
-import dev.canopy.data.ParquetFormat.Type;
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
+import dev.canopy.parquet.format.ParquetFormat.Encoding;
+import dev.canopy.parquet.format.ParquetFormat.Type;
 
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;

@@ -1,4 +1,6 @@
-package dev.canopy.data;
+package dev.canopy.parquet.codec;
+
+import dev.canopy.parquet.ParquetException;
 
 import io.airlift.compress.Decompressor;
 import io.airlift.compress.MalformedInputException;
@@ -33,7 +35,7 @@ public final class PureJavaCodecs {
     }
 
     /** Snappy-compresses a page, as {@link ParquetWriterLite} writes them. */
-    byte[] snappy(byte[] page) {
+    public byte[] snappy(byte[] page) {
         SnappyCompressor c = new SnappyCompressor();
         byte[] out = new byte[c.maxCompressedLength(page.length)];
         int n = c.compress(page, 0, page.length, out, 0, out.length);
@@ -41,7 +43,7 @@ public final class PureJavaCodecs {
     }
 
     /** A decompressor for a codec by its Parquet name (as in {@code CompressionCodecName}). */
-    ArrayDecompressor decompressor(String codec) {
+    public ArrayDecompressor decompressor(String codec) {
         return switch (codec) {
             case "UNCOMPRESSED" -> new Inflate(null);
             case "SNAPPY" -> new Inflate(SnappyDecompressor::new);
@@ -64,9 +66,9 @@ public final class PureJavaCodecs {
 
     /** Decompresses byte arrays: Canopy's reader calls it on a page's place in its column chunk, with no copy. */
     @FunctionalInterface
-    interface ArrayDecompressor {
+    public interface ArrayDecompressor {
         /** Decompresses {@code in[off, off + len)}, which the page header says holds {@code size} bytes. */
-        byte[] decompress(byte[] in, int off, int len, int size) throws IOException;
+        public byte[] decompress(byte[] in, int off, int len, int size) throws IOException;
     }
 
     private record Inflate(Supplier<Decompressor> decompressor) implements ArrayDecompressor {
@@ -74,7 +76,7 @@ public final class PureJavaCodecs {
         public byte[] decompress(byte[] in, int off, int len, int size) throws IOException {
             if (decompressor == null) {
                 if (len != size) {
-                    throw new IOException("an uncompressed page of " + len + " bytes, the header says " + size);
+                    throw new ParquetException("an uncompressed page of " + len + " bytes, the header says " + size);
                 }
                 return Arrays.copyOfRange(in, off, off + len);
             }
@@ -83,10 +85,10 @@ public final class PureJavaCodecs {
             try {
                 n = decompressor.get().decompress(in, off, len, out, 0, out.length);
             } catch (MalformedInputException | IndexOutOfBoundsException e) {
-                throw new IOException("corrupt compressed page: " + e.getMessage(), e);
+                throw new ParquetException("corrupt compressed page: " + e.getMessage(), e);
             }
             if (n != size) {
-                throw new IOException("corrupt compressed page: " + n + " bytes decompressed, the header says " + size);
+                throw new ParquetException("corrupt compressed page: " + n + " bytes decompressed, the header says " + size);
             }
             return out;
         }
@@ -97,12 +99,12 @@ public final class PureJavaCodecs {
         try (in) {
             byte[] out = in.readNBytes(size);
             if (out.length != size || in.read() >= 0) {
-                throw new IOException("corrupt compressed page: its bytes do not decompress to the " + size
+                throw new ParquetException("corrupt compressed page: its bytes do not decompress to the " + size
                         + " the header says");
             }
             return out;
         } catch (RuntimeException e) { // the libraries signal some corrupt input by unchecked exceptions
-            throw new IOException("corrupt compressed page: " + e.getMessage(), e);
+            throw new ParquetException("corrupt compressed page: " + e.getMessage(), e);
         }
     }
 

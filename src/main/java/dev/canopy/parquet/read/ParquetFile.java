@@ -1,14 +1,18 @@
-package dev.canopy.data;
+package dev.canopy.parquet.read;
 
-import dev.canopy.data.ParquetFormat.ColumnMeta;
-import dev.canopy.data.ParquetFormat.Element;
-import dev.canopy.data.ParquetFormat.Encoding;
-import dev.canopy.data.ParquetFormat.FileMeta;
-import dev.canopy.data.ParquetFormat.Kind;
-import dev.canopy.data.ParquetFormat.Logical;
-import dev.canopy.data.ParquetFormat.PageHeader;
-import dev.canopy.data.ParquetFormat.Repetition;
-import dev.canopy.data.ParquetFormat.Type;
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.codec.PureJavaCodecs;
+import dev.canopy.parquet.ParquetException;
+
+import dev.canopy.parquet.format.ParquetFormat.ColumnMeta;
+import dev.canopy.parquet.format.ParquetFormat.Element;
+import dev.canopy.parquet.format.ParquetFormat.Encoding;
+import dev.canopy.parquet.format.ParquetFormat.FileMeta;
+import dev.canopy.parquet.format.ParquetFormat.Kind;
+import dev.canopy.parquet.format.ParquetFormat.Logical;
+import dev.canopy.parquet.format.ParquetFormat.PageHeader;
+import dev.canopy.parquet.format.ParquetFormat.Repetition;
+import dev.canopy.parquet.format.ParquetFormat.Type;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -25,20 +29,20 @@ import java.util.Locale;
  * {@link PageDecoder}. It needs neither parquet-hadoop (and Hadoop) nor parquet-column. Encrypted files are
  * refused; nested and repeated columns are listed, and refused by the callers that score columns.
  */
-final class ParquetFile implements AutoCloseable {
+public final class ParquetFile implements AutoCloseable {
     private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
     private static final byte[] ENCRYPTED_MAGIC = {'P', 'A', 'R', 'E'};
     /** A footer larger than this is not a file Canopy should read (real ones are kilobytes). */
     private static final int MAX_FOOTER = 64 << 20;
     /** The largest decompressed page read (writers' defaults are 1 MiB). */
-    static final int MAX_PAGE = 64 << 20;
+    public static final int MAX_PAGE = 64 << 20;
     /**
      * The most values one page may hold. Pages are decoded whole, with up to 16 bytes of work space per value,
      * so this bounds a column's decoding memory (64 MiB) whatever a file claims.
      */
-    static final int MAX_PAGE_VALUES = 1 << 22;
+    public static final int MAX_PAGE_VALUES = 1 << 22;
     /** Column chunks this close are fetched in one read: a request costs more than a few kilobytes more. */
-    static final int MAX_GAP = 8 << 10;
+    public static final int MAX_GAP = 8 << 10;
     /** Bytes read from the end of a file at first: the footers of typical shards are a few kilobytes. */
     private static final int TAIL = 16 << 10;
 
@@ -54,14 +58,14 @@ final class ParquetFile implements AutoCloseable {
      * A leaf column: its dotted path, physical type (with its fixed length), the maximum definition and
      * repetition levels the schema gives it, and its logical type as text (for messages), or null.
      */
-    record Column(String path, List<String> pathList, Type type, int typeLength, int maxDefinition, int maxRepetition,
+    public record Column(String path, List<String> pathList, Type type, int typeLength, int maxDefinition, int maxRepetition,
                   Logical logical) {
         /**
          * Whether {@link PageDecoder} reads the column as numbers: integers (signed or not), decimals in each
          * of their four physical forms, dates, times and timestamps (INT96 included), floats of 16, 32 and 64
          * bits, booleans, and columns of nulls.
          */
-        boolean numeric() {
+        public boolean numeric() {
             Kind k = logical == null ? null : logical.kind();
             return switch (type) {
                 case BOOLEAN, FLOAT, DOUBLE, INT96 -> true;
@@ -73,7 +77,7 @@ final class ParquetFile implements AutoCloseable {
         }
 
         /** The column's type as people name it: the logical type, else the physical one. */
-        String describe() {
+        public String describe() {
             if (logical != null) {
                 return logical.text();
             }
@@ -87,25 +91,25 @@ final class ParquetFile implements AutoCloseable {
     }
 
     /** One data page, decompressed: v1 pages hold their levels in {@code data}, v2 pages apart. */
-    record Page(boolean v2, int valueCount, Encoding valueEncoding, Encoding definitionEncoding,
+    public record Page(boolean v2, int valueCount, Encoding valueEncoding, Encoding definitionEncoding,
                 byte[] definitionLevels, byte[] data) {
     }
 
     /** A dictionary page, decompressed. */
-    record Dictionary(int size, Encoding encoding, byte[] data) {
+    public record Dictionary(int size, Encoding encoding, byte[] data) {
     }
 
     /**
      * One column chunk: its compressed bytes and the places of its data pages, which {@link #page} decompresses
      * one at a time, so a chunk never holds more than one decompressed data page.
      */
-    record Chunk(Dictionary dictionary, List<PageHeader> headers, int[] offsets, byte[] bytes,
+    public record Chunk(Dictionary dictionary, List<PageHeader> headers, int[] offsets, byte[] bytes,
                  PureJavaCodecs.ArrayDecompressor codec, Column column) {
-        int pages() {
+        public int pages() {
             return headers.size();
         }
 
-        Page page(int i) throws IOException {
+        public Page page(int i) throws IOException {
             PageHeader h = headers.get(i);
             int at = offsets[i];
             int compressed = h.compressedSize();
@@ -116,7 +120,7 @@ final class ParquetFile implements AutoCloseable {
             int rl = h.repetitionLength();
             int dl = h.definitionLength();
             if (rl > 0) {
-                throw new IOException("column " + column.path() + " has repetition levels; only flat columns are read");
+                throw new ParquetException("column " + column.path() + " has repetition levels; only flat columns are read");
             }
             int bodyAt = at + rl + dl;
             int bodyLength = compressed - rl - dl;
@@ -138,10 +142,10 @@ final class ParquetFile implements AutoCloseable {
         this.tailStart = tailStart;
     }
 
-    static ParquetFile open(InputFile file) throws IOException {
+    public static ParquetFile open(InputFile file) throws IOException {
         long length = file.getLength();
         if (length < 12) {
-            throw new IOException(length + " bytes is too small for a Parquet file");
+            throw new ParquetException(length + " bytes is too small for a Parquet file");
         }
         SeekableInputStream in = file.newStream();
         try {
@@ -152,14 +156,14 @@ final class ParquetFile implements AutoCloseable {
             in.seek(length - tailLength);
             in.readFully(tail);
             if (Arrays.equals(Arrays.copyOfRange(tail, tailLength - 4, tailLength), ENCRYPTED_MAGIC)) {
-                throw new IOException("encrypted Parquet files are not supported");
+                throw new ParquetException("encrypted Parquet files are not supported");
             }
             if (!Arrays.equals(Arrays.copyOfRange(tail, tailLength - 4, tailLength), MAGIC)) {
-                throw new IOException("no Parquet magic number at the end of the file");
+                throw new ParquetException("no Parquet magic number at the end of the file");
             }
             int footerLength = ByteBuffer.wrap(tail, tailLength - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (footerLength <= 0 || footerLength > MAX_FOOTER || footerLength > length - 12) {
-                throw new IOException("footer length " + footerLength + " does not fit a " + length + "-byte file");
+                throw new ParquetException("footer length " + footerLength + " does not fit a " + length + "-byte file");
             }
             FileMeta meta;
             long tailStart = length - tailLength;
@@ -181,20 +185,20 @@ final class ParquetFile implements AutoCloseable {
         }
     }
 
-    List<Column> columns() {
+    public List<Column> columns() {
         return columns;
     }
 
-    int rowGroups() {
+    public int rowGroups() {
         return meta.rowGroups().size();
     }
 
-    long rows(int rowGroup) {
+    public long rows(int rowGroup) {
         return meta.rowGroups().get(rowGroup).rows();
     }
 
     /** The writer's key-value metadata (pandas' schema under "pandas", Arrow's under "ARROW:schema"). */
-    java.util.Map<String, String> keyValues() {
+    public java.util.Map<String, String> keyValues() {
         return meta.keyValues();
     }
 
@@ -204,7 +208,7 @@ final class ParquetFile implements AutoCloseable {
      * bytes already in the tail are not read again: on object storage each read is one ranged GET. Pages are
      * decompressed as they are decoded.
      */
-    List<Chunk> read(int rowGroup, List<Column> wanted) throws IOException {
+    public List<Chunk> read(int rowGroup, List<Column> wanted) throws IOException {
         int n = wanted.size();
         ColumnMeta[] metas = new ColumnMeta[n];
         long[] starts = new long[n];
@@ -225,7 +229,7 @@ final class ParquetFile implements AutoCloseable {
                 k++;
             }
             if (to - from > Integer.MAX_VALUE - 16) {
-                throw new IOException("column chunks of " + (to - from) + " bytes in one row group");
+                throw new ParquetException("column chunks of " + (to - from) + " bytes in one row group");
             }
             byte[] bytes = range(from, (int) (to - from));
             for (int m = i; m < k; m++) {
@@ -259,7 +263,7 @@ final class ParquetFile implements AutoCloseable {
      */
     private long start(ColumnMeta cm) throws IOException {
         if (cm.filePath() != null) {
-            throw new IOException("column chunks in other files are not supported");
+            throw new ParquetException("column chunks in other files are not supported");
         }
         long start = cm.dataOffset();
         long dictionaryAt = cm.dictionaryOffset();
@@ -268,7 +272,7 @@ final class ParquetFile implements AutoCloseable {
         }
         long size = cm.compressedSize();
         if (start < 4 || size <= 0 || size > Integer.MAX_VALUE - 16 || start + size > file.getLength()) {
-            throw new IOException("column chunk at " + start + " of " + size + " bytes lies outside the file");
+            throw new ParquetException("column chunk at " + start + " of " + size + " bytes lies outside the file");
         }
         return start;
     }
@@ -297,7 +301,7 @@ final class ParquetFile implements AutoCloseable {
             int at = position[0];
             int compressed = h.compressedSize();
             if (compressed > end - at) {
-                throw new IOException("a page of " + compressed + " bytes runs past its column chunk");
+                throw new ParquetException("a page of " + compressed + " bytes runs past its column chunk");
             }
             position[0] += compressed;
             switch (h.type()) {
@@ -312,7 +316,7 @@ final class ParquetFile implements AutoCloseable {
                         int rl = h.repetitionLength();
                         int dl = h.definitionLength();
                         if (rl < 0 || dl < 0 || (long) rl + dl > compressed || (long) rl + dl > h.uncompressedSize()) {
-                            throw new IOException("a v2 page's level lengths exceed the page");
+                            throw new ParquetException("a v2 page's level lengths exceed the page");
                         }
                     }
                     headers.add(h);
@@ -325,7 +329,7 @@ final class ParquetFile implements AutoCloseable {
             }
         }
         if (values < cm.values()) {
-            throw new IOException("column chunk " + cm.path() + " holds " + values + " of its " + cm.values() + " values");
+            throw new ParquetException("column chunk " + cm.path() + " holds " + values + " of its " + cm.values() + " values");
         }
         return new Chunk(dictionary, List.copyOf(headers), offsets.stream().mapToInt(Integer::intValue).toArray(), bytes,
                 codec, column);
@@ -346,12 +350,12 @@ final class ParquetFile implements AutoCloseable {
             default -> MAX_PAGE; // ZSTD and BROTLI: only the absolute bound
         };
         if (h.uncompressedSize() > Math.min(most, MAX_PAGE) || h.uncompressedSize() < 0) {
-            throw new IOException("column " + column.path() + ": a " + codec + " page of " + compressed
+            throw new ParquetException("column " + column.path() + ": a " + codec + " page of " + compressed
                     + " bytes claims " + h.uncompressedSize() + " bytes decompressed; at most "
                     + Math.min(most, MAX_PAGE) + " are possible or accepted");
         }
         if (h.values() < 0 || h.values() > MAX_PAGE_VALUES) {
-            throw new IOException("column " + column.path() + ": a page claims " + h.values() + " values; pages of up to "
+            throw new ParquetException("column " + column.path() + ": a page claims " + h.values() + " values; pages of up to "
                     + MAX_PAGE_VALUES + " values are read (writers' defaults are 20,000)");
         }
     }
@@ -369,7 +373,7 @@ final class ParquetFile implements AutoCloseable {
      */
     static List<Column> columns(List<Element> elements) throws IOException {
         if (elements == null || elements.isEmpty()) {
-            throw new IOException("the footer has no schema");
+            throw new ParquetException("the footer has no schema");
         }
         List<Column> out = new ArrayList<>();
         int[] next = {1};
@@ -382,10 +386,10 @@ final class ParquetFile implements AutoCloseable {
     private static void walk(List<Element> elements, int[] next, List<String> path, int def, int rep,
                              List<Column> out) throws IOException {
         if (next[0] >= elements.size()) {
-            throw new IOException("the footer's schema lists fewer elements than its child counts promise");
+            throw new ParquetException("the footer's schema lists fewer elements than its child counts promise");
         }
         if (path.size() > 64) {
-            throw new IOException("the footer's schema nests deeper than 64 levels");
+            throw new ParquetException("the footer's schema nests deeper than 64 levels");
         }
         Element e = elements.get(next[0]++);
         List<String> here = new ArrayList<>(path);

@@ -1,4 +1,6 @@
-package dev.canopy.data;
+package dev.canopy.parquet.format;
+
+import dev.canopy.parquet.ParquetException;
 
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
@@ -25,35 +27,35 @@ import java.util.List;
  * The Thrift protocol is given the bytes present as its limit for every string, list and message, so a forged
  * length is an {@link IOException}, never an allocation sized by the file.
  */
-final class ParquetFormat {
+public final class ParquetFormat {
     private ParquetFormat() {
     }
 
     /** Physical types, numbered as in the format. */
-    enum Type {
+    public enum Type {
         BOOLEAN, INT32, INT64, INT96, FLOAT, DOUBLE, BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY;
 
-        static Type of(int v) throws IOException {
+        public static Type of(int v) throws IOException {
             if (v < 0 || v >= values().length) {
-                throw new IOException("unknown physical type " + v);
+                throw new ParquetException("unknown physical type " + v);
             }
             return values()[v];
         }
     }
 
     /** Encodings, numbered as in the format (1 was GROUP_VAR_INT, never used). */
-    enum Encoding {
+    public enum Encoding {
         PLAIN(0), PLAIN_DICTIONARY(2), RLE(3), BIT_PACKED(4), DELTA_BINARY_PACKED(5), DELTA_LENGTH_BYTE_ARRAY(6),
         DELTA_BYTE_ARRAY(7), RLE_DICTIONARY(8), BYTE_STREAM_SPLIT(9), UNKNOWN(-1);
 
-        final int value;
+        public final int value;
 
         Encoding(int value) {
             this.value = value;
         }
 
         /** An encoding this reader does not know becomes UNKNOWN, refused only if a page really uses it. */
-        static Encoding of(int v) {
+        public static Encoding of(int v) {
             for (Encoding e : values()) {
                 if (e.value == v) {
                     return e;
@@ -64,10 +66,10 @@ final class ParquetFormat {
     }
 
     /** Compression codecs, numbered as in the format; the names match parquet's {@code CompressionCodecName}. */
-    static final List<String> CODECS = List.of("UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW");
+    public static final List<String> CODECS = List.of("UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW");
 
     /** Repetition of a schema element. */
-    enum Repetition {
+    public enum Repetition {
         REQUIRED, OPTIONAL, REPEATED
     }
 
@@ -76,12 +78,12 @@ final class ParquetFormat {
             "date", "time_millis", "time_micros", "timestamp_millis", "timestamp_micros", "uint_8", "uint_16", "uint_32",
             "uint_64", "int_8", "int_16", "int_32", "int_64", "json", "bson", "interval");
 
-    static final int DATA_PAGE = 0;
-    static final int DICTIONARY_PAGE = 2;
-    static final int DATA_PAGE_V2 = 3;
+    public static final int DATA_PAGE = 0;
+    public static final int DICTIONARY_PAGE = 2;
+    public static final int DATA_PAGE_V2 = 3;
 
     /** What a column's values mean beyond their physical type: the logical type, else the legacy converted one. */
-    enum Kind {
+    public enum Kind {
         STRING, MAP, LIST, ENUM, DECIMAL, DATE, TIME, TIMESTAMP, INTEGER, NULL, JSON, BSON, UUID, FLOAT16, VARIANT,
         GEOMETRY, GEOGRAPHY, INTERVAL, OTHER
     }
@@ -91,13 +93,13 @@ final class ParquetFormat {
      * a decimal's; {@code unit} (ms, us or ns) a time's or a timestamp's; {@code id} the union's field for
      * types this reader does not know.
      */
-    record Logical(Kind kind, int bitWidth, boolean signed, int scale, int precision, String unit, int id) {
-        static Logical of(Kind kind) {
+    public record Logical(Kind kind, int bitWidth, boolean signed, int scale, int precision, String unit, int id) {
+        public static Logical of(Kind kind) {
             return new Logical(kind, 0, true, 0, 0, null, 0);
         }
 
         /** The type as pyarrow and DuckDB users name it: {@code uint32}, {@code decimal(10,2)}, {@code timestamp[us]}. */
-        String text() {
+        public String text() {
             return switch (kind) {
                 case INTEGER -> (signed ? "int" : "uint") + bitWidth;
                 case DECIMAL -> "decimal(" + precision + "," + scale + ")";
@@ -110,26 +112,26 @@ final class ParquetFormat {
     }
 
     /** One element of the flattened schema. {@code type} is null for a group; {@code logical} is null when absent. */
-    record Element(String name, Type type, int typeLength, Repetition repetition, int children, Logical logical) {
+    public record Element(String name, Type type, int typeLength, Repetition repetition, int children, Logical logical) {
     }
 
     /** A column chunk's metadata; {@code codec} is the codec's name; {@code dictionaryOffset} is -1 when absent. */
-    record ColumnMeta(String filePath, Type type, List<String> path, String codec, long values, long compressedSize,
+    public record ColumnMeta(String filePath, Type type, List<String> path, String codec, long values, long compressedSize,
                       long dataOffset, long dictionaryOffset) {
     }
 
-    record RowGroup(long rows, List<ColumnMeta> columns) {
+    public record RowGroup(long rows, List<ColumnMeta> columns) {
     }
 
     /** The footer: schema, rows, row groups and the writer's key-value metadata (pandas keeps its schema there). */
-    record FileMeta(List<Element> schema, long rows, List<RowGroup> rowGroups, java.util.Map<String, String> keyValues) {
+    public record FileMeta(List<Element> schema, long rows, List<RowGroup> rowGroups, java.util.Map<String, String> keyValues) {
     }
 
     /**
      * A page header. {@code values} and {@code encoding} come from whichever page header the type carries;
      * {@code definitionEncoding} is v1's; the level lengths and {@code compressed} are v2's.
      */
-    record PageHeader(int type, int uncompressedSize, int compressedSize, int values, Encoding encoding,
+    public record PageHeader(int type, int uncompressedSize, int compressedSize, int values, Encoding encoding,
                       Encoding definitionEncoding, int definitionLength, int repetitionLength, boolean compressed) {
     }
 
@@ -146,19 +148,19 @@ final class ParquetFormat {
             return new TCompactProtocol(new TIOStreamTransport(config, new ByteArrayInputStream(bytes, offset, length)),
                     length, length);
         } catch (TException e) {
-            throw new IOException(e.getMessage(), e);
+            throw new ParquetException(e.getMessage(), e);
         }
     }
 
     /** Deeper nesting than any Parquet footer has; a file that claims more is refused, not recursed into. */
     static final int MAX_DEPTH = 32;
 
-    static FileMeta readFileMeta(byte[] bytes, int offset, int length) throws IOException {
+    public static FileMeta readFileMeta(byte[] bytes, int offset, int length) throws IOException {
         FileMetaData f = new FileMetaData();
         try {
             f.read(protocol(bytes, offset, length));
         } catch (TException | RuntimeException e) {
-            throw new IOException("unreadable footer: " + e.getMessage(), e);
+            throw new ParquetException("unreadable footer: " + e.getMessage(), e);
         }
         List<Element> schema = new ArrayList<>();
         for (SchemaElement e : f.getSchema()) {
@@ -169,7 +171,7 @@ final class ParquetFormat {
             List<ColumnMeta> columns = new ArrayList<>();
             for (ColumnChunk c : g.getColumns()) {
                 if (!c.isSetMeta_data()) {
-                    throw new IOException("a column chunk has no (plaintext) metadata");
+                    throw new ParquetException("a column chunk has no (plaintext) metadata");
                 }
                 ColumnMetaData m = c.getMeta_data();
                 int codec = m.getCodec().getValue();
@@ -193,7 +195,7 @@ final class ParquetFormat {
 
     private static Type type(org.apache.parquet.format.Type t) throws IOException {
         if (t == null) {
-            throw new IOException("unknown physical type");
+            throw new ParquetException("unknown physical type");
         }
         return Type.of(t.getValue());
     }
@@ -206,7 +208,7 @@ final class ParquetFormat {
      * Reads the page header at {@code at[0]} in {@code bytes[.., end)} and moves {@code at[0]} past it (not
      * past the page).
      */
-    static PageHeader readPageHeader(byte[] bytes, int[] at, int end) throws IOException {
+    public static PageHeader readPageHeader(byte[] bytes, int[] at, int end) throws IOException {
         int length = end - at[0];
         ByteArrayInputStream in = new ByteArrayInputStream(bytes, at[0], length);
         org.apache.parquet.format.PageHeader h = new org.apache.parquet.format.PageHeader();
@@ -215,7 +217,7 @@ final class ParquetFormat {
                     .setRecursionLimit(MAX_DEPTH).build();
             h.read(new TCompactProtocol(new TIOStreamTransport(config, in), length, length));
         } catch (TException | RuntimeException e) {
-            throw new IOException("unreadable page header: " + e.getMessage(), e);
+            throw new ParquetException("unreadable page header: " + e.getMessage(), e);
         }
         at[0] = end - in.available();
         if (h.getType() == null) {
@@ -224,7 +226,7 @@ final class ParquetFormat {
         }
         int type = h.getType().getValue();
         if (h.getUncompressed_page_size() < 0 || h.getCompressed_page_size() < 0) {
-            throw new IOException("a page header with negative sizes");
+            throw new ParquetException("a page header with negative sizes");
         }
         if (type == DATA_PAGE && h.isSetData_page_header()) {
             DataPageHeader d = h.getData_page_header();
@@ -243,7 +245,7 @@ final class ParquetFormat {
                     d.getRepetition_levels_byte_length(), !d.isSetIs_compressed() || d.isIs_compressed());
         }
         if (type == DATA_PAGE || type == DICTIONARY_PAGE || type == DATA_PAGE_V2) {
-            throw new IOException("a page header of type " + type + " lacks its type's header");
+            throw new ParquetException("a page header of type " + type + " lacks its type's header");
         }
         return new PageHeader(type, h.getUncompressed_page_size(), h.getCompressed_page_size(), 0, Encoding.UNKNOWN,
                 Encoding.RLE, 0, 0, true); // index pages: skipped by the reader
@@ -251,10 +253,10 @@ final class ParquetFormat {
 
     private static Element element(SchemaElement e) throws IOException {
         if (e.getName() == null) {
-            throw new IOException("a schema element has no name");
+            throw new ParquetException("a schema element has no name");
         }
         if (e.getNum_children() < 0) {
-            throw new IOException("schema element " + e.getName() + " has " + e.getNum_children() + " children");
+            throw new ParquetException("schema element " + e.getName() + " has " + e.getNum_children() + " children");
         }
         Logical meaning = e.isSetLogicalType() ? logical(e.getLogicalType())
                 : e.isSetConverted_type() ? converted(e.getConverted_type().getValue(), e.getScale(), e.getPrecision()) : null;

@@ -1,7 +1,10 @@
-package dev.canopy.data;
+package dev.canopy.parquet.read;
 
-import dev.canopy.data.ParquetFormat.Encoding;
-import dev.canopy.data.ParquetFormat.Type;
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.ParquetException;
+
+import dev.canopy.parquet.format.ParquetFormat.Encoding;
+import dev.canopy.parquet.format.ParquetFormat.Type;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +20,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one decoder per scan.
  */
-final class PageDecoder {
+public final class PageDecoder {
     private static final java.lang.invoke.VarHandle LONG_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private int[] levels = new int[0];
@@ -28,7 +31,7 @@ final class PageDecoder {
      * straight into the caller's array when the whole page fits there, else into a page buffer handed out
      * in pieces. Nulls become NaN.
      */
-    final class Cursor {
+    public final class Cursor {
         private final ParquetFile.Chunk chunk;
         private final ParquetFile.Column column;
         private final long rows;
@@ -39,7 +42,7 @@ final class PageDecoder {
         private int used;
         private long decoded;
 
-        Cursor(ParquetFile.Chunk chunk, long rows) throws IOException {
+        public Cursor(ParquetFile.Chunk chunk, long rows) throws IOException {
             this.chunk = chunk;
             this.column = chunk.column();
             this.rows = rows;
@@ -47,17 +50,17 @@ final class PageDecoder {
         }
 
         /** The next {@code count} values into {@code out[0..count)}. */
-        void fill(double[] out, int count) throws IOException {
+        public void fill(double[] out, int count) throws IOException {
             int at = 0;
             while (at < count) {
                 if (used == have) {
                     if (page == chunk.pages()) {
-                        throw new IOException("column " + column.path() + " ends after " + decoded + " of " + rows + " rows");
+                        throw new ParquetException("column " + column.path() + " ends after " + decoded + " of " + rows + " rows");
                     }
                     ParquetFile.Page p = chunk.page(page++);
                     int n = p.valueCount();
                     if (decoded + n > rows) {
-                        throw new IOException("column " + column.path() + " holds more values than the row group's "
+                        throw new ParquetException("column " + column.path() + " holds more values than the row group's "
                                 + rows + " rows");
                     }
                     decoded += n;
@@ -88,7 +91,7 @@ final class PageDecoder {
             return null;
         }
         if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
-            throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
+            throw new ParquetException("dictionary of " + c.path() + " encoded as " + d.encoding());
         }
         // every entry takes at least this many bytes: a count beyond what the page holds is a lie
         int least = switch (c.type()) {
@@ -99,7 +102,7 @@ final class PageDecoder {
             default -> 4;
         };
         if (d.size() < 0 || (long) d.size() * least > d.data().length) {
-            throw new IOException("a dictionary of " + d.size() + " entries in " + d.data().length + " bytes in " + c.path());
+            throw new ParquetException("a dictionary of " + d.size() + " entries in " + d.data().length + " bytes in " + c.path());
         }
         return plain(le(d.data()), c, d.size());
     }
@@ -118,7 +121,7 @@ final class PageDecoder {
                 ByteBuffer all = le(page.data());
                 if (maxDef > 0) {
                     if (page.definitionEncoding() != Encoding.RLE) {
-                        throw new IOException("definition levels encoded as " + page.definitionEncoding() + " in " + c.path());
+                        throw new ParquetException("definition levels encoded as " + page.definitionEncoding() + " in " + c.path());
                     }
                     int len = all.getInt();
                     levelBytes = all.slice(all.position(), len).order(ByteOrder.LITTLE_ENDIAN);
@@ -151,13 +154,13 @@ final class PageDecoder {
             Encoding encoding = page.valueEncoding();
             if (encoding == Encoding.PLAIN_DICTIONARY || encoding == Encoding.RLE_DICTIONARY) {
                 if (dictionary == null) {
-                    throw new IOException("dictionary-encoded page without a dictionary in " + c.path());
+                    throw new ParquetException("dictionary-encoded page without a dictionary in " + c.path());
                 }
                 if (defined == null && present > 0) {
                     // no nulls: ids go straight through the dictionary into the output, in one pass
                     int width = values.get() & 0xff;
                     if (width > 32) {
-                        throw new IOException("dictionary id width " + width + " in " + c.path());
+                        throw new ParquetException("dictionary id width " + width + " in " + c.path());
                     }
                     decodeThrough(values, width, n, dictionary, out, at, c);
                     return;
@@ -168,7 +171,7 @@ final class PageDecoder {
                     decodeHybrid(values, width, present, id);
                     for (int i = 0; i < present; i++) {
                         if (id[i] < 0 || id[i] >= dictionary.length) {
-                            throw new IOException("dictionary id " + id[i] + " of " + dictionary.length + " in " + c.path());
+                            throw new ParquetException("dictionary id " + id[i] + " of " + dictionary.length + " in " + c.path());
                         }
                     }
                 }
@@ -193,7 +196,7 @@ final class PageDecoder {
             case PLAIN -> plain(b, c, count);
             case DELTA_BINARY_PACKED -> {
                 if (type != Type.INT32 && type != Type.INT64) {
-                    throw new IOException("DELTA_BINARY_PACKED in a " + type + " column " + c.path());
+                    throw new ParquetException("DELTA_BINARY_PACKED in a " + type + " column " + c.path());
                 }
                 long[] raw = delta(b, count, c);
                 Meaning m = Meaning.of(c);
@@ -207,7 +210,7 @@ final class PageDecoder {
             case DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY -> binaries(b, encoding, count, c);
             case RLE -> {
                 if (type != Type.BOOLEAN) {
-                    throw new IOException("RLE values in non-boolean column " + c.path());
+                    throw new ParquetException("RLE values in non-boolean column " + c.path());
                 }
                 int len = b.getInt(); // booleans in RLE carry a length prefix
                 int[] bits = new int[count];
@@ -218,7 +221,7 @@ final class PageDecoder {
                 }
                 yield v;
             }
-            default -> throw new IOException("unsupported encoding " + encoding + " in " + c.path());
+            default -> throw new ParquetException("unsupported encoding " + encoding + " in " + c.path());
         };
     }
 
@@ -280,7 +283,7 @@ final class PageDecoder {
                 return Float.float16ToFloat((short) ((b.get(at) & 0xff) | (b.get(at + 1) << 8)));
             }
             if (length == 0) {
-                throw new IOException("a decimal of 0 bytes");
+                throw new ParquetException("a decimal of 0 bytes");
             }
             if (length <= 8) {
                 long v = b.get(at); // sign-extends the first byte
@@ -308,7 +311,7 @@ final class PageDecoder {
     /** DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY: binary decimals from their lengths (and shared prefixes). */
     private static double[] binaries(ByteBuffer b, Encoding encoding, int count, ParquetFile.Column c) throws IOException {
         if (c.type() != Type.BYTE_ARRAY && c.type() != Type.FIXED_LEN_BYTE_ARRAY) {
-            throw new IOException(encoding + " in a " + c.type() + " column " + c.path());
+            throw new ParquetException(encoding + " in a " + c.type() + " column " + c.path());
         }
         Meaning m = Meaning.of(c);
         double[] v = new double[count];
@@ -327,7 +330,7 @@ final class PageDecoder {
         for (int i = 0; i < count; i++) {
             int suffix = checkedLength(suffixes[i], b, c);
             if (prefixes[i] < 0 || prefixes[i] > previous.length) {
-                throw new IOException("DELTA_BYTE_ARRAY prefix of " + prefixes[i] + " bytes after a value of "
+                throw new ParquetException("DELTA_BYTE_ARRAY prefix of " + prefixes[i] + " bytes after a value of "
                         + previous.length + " in " + c.path());
             }
             int prefix = (int) prefixes[i];
@@ -341,7 +344,7 @@ final class PageDecoder {
 
     private static int checkedLength(long length, ByteBuffer b, ParquetFile.Column c) throws IOException {
         if (length < 0 || length > b.remaining()) {
-            throw new IOException("a value of " + length + " bytes in a page with " + b.remaining() + " left in " + c.path());
+            throw new ParquetException("a value of " + length + " bytes in a page with " + b.remaining() + " left in " + c.path());
         }
         return (int) length;
     }
@@ -354,7 +357,7 @@ final class PageDecoder {
         long value = zigzag(varlong(b));
         if (miniblocks <= 0 || blockSize <= 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0
                 || total < count || miniblocks > blockSize) {
-            throw new IOException("malformed DELTA_BINARY_PACKED header in " + c.path());
+            throw new ParquetException("malformed DELTA_BINARY_PACKED header in " + c.path());
         }
         int perMini = blockSize / miniblocks;
         long[] v = new long[count];
@@ -364,14 +367,14 @@ final class PageDecoder {
         }
         int[] widths = new int[Math.min(miniblocks, b.remaining())];
         if (i < count && widths.length < miniblocks) {
-            throw new IOException("DELTA_BINARY_PACKED block of " + miniblocks + " miniblocks in a short page of " + c.path());
+            throw new ParquetException("DELTA_BINARY_PACKED block of " + miniblocks + " miniblocks in a short page of " + c.path());
         }
         while (i < count) {
             long minDelta = zigzag(varlong(b));
             for (int m = 0; m < miniblocks; m++) {
                 widths[m] = b.get() & 0xff;
                 if (widths[m] > 64) {
-                    throw new IOException("bit width " + widths[m] + " in " + c.path());
+                    throw new ParquetException("bit width " + widths[m] + " in " + c.path());
                 }
             }
             for (int m = 0; m < miniblocks && i < count; m++) {
@@ -412,10 +415,10 @@ final class PageDecoder {
             case FLOAT, INT32 -> 4;
             case DOUBLE, INT64 -> 8;
             case FIXED_LEN_BYTE_ARRAY -> c.typeLength();
-            default -> throw new IOException("BYTE_STREAM_SPLIT in a " + type + " column " + c.path());
+            default -> throw new ParquetException("BYTE_STREAM_SPLIT in a " + type + " column " + c.path());
         };
         if ((long) b.remaining() < (long) width * count) {
-            throw new IOException("BYTE_STREAM_SPLIT page of " + c.path() + " is short");
+            throw new ParquetException("BYTE_STREAM_SPLIT page of " + c.path() + " is short");
         }
         int base = b.position();
         byte[] one = new byte[width];
@@ -498,7 +501,7 @@ final class PageDecoder {
         double[] v = new double[count];
         if (c.type() == Type.BOOLEAN) {
             if ((long) b.remaining() * 8 < count) {
-                throw new IOException("a page of " + count + " booleans in " + b.remaining() + " bytes in " + c.path());
+                throw new ParquetException("a page of " + count + " booleans in " + b.remaining() + " bytes in " + c.path());
             }
             int start = b.position();
             for (int i = 0; i < count; i++) {
@@ -557,7 +560,7 @@ final class PageDecoder {
                 Meaning m = Meaning.of(c);
                 int width = c.typeLength();
                 if ((long) width * count > b.remaining()) {
-                    throw new IOException(count + " values of " + width + " bytes in a page with " + b.remaining()
+                    throw new ParquetException(count + " values of " + width + " bytes in a page with " + b.remaining()
                             + " in " + c.path());
                 }
                 for (int i = 0; i < count; i++) {
@@ -581,7 +584,7 @@ final class PageDecoder {
      * {@link #decodeHybrid} of dictionary ids, writing {@code dictionary[id]} to {@code out[at..at+count)}
      * without materialising the ids. Every id is checked against the dictionary's size.
      */
-    static void decodeThrough(ByteBuffer in, int width, int count, double[] dictionary, double[] out, int at,
+    public static void decodeThrough(ByteBuffer in, int width, int count, double[] dictionary, double[] out, int at,
                                       ParquetFile.Column c) throws IOException {
         int i = 0;
         long mask = (1L << width) - 1;
@@ -592,7 +595,7 @@ final class PageDecoder {
             if ((header & 1) == 0) {
                 int id = runValue(in, byteWidth);
                 if (id < 0 || id >= size) {
-                    throw new IOException("dictionary id " + id + " of " + size + " in " + c.path());
+                    throw new ParquetException("dictionary id " + id + " of " + size + " in " + c.path());
                 }
                 int end = Math.min(count, i + (header >>> 1));
                 Arrays.fill(out, at + i, at + end, dictionary[id]);
@@ -601,7 +604,7 @@ final class PageDecoder {
                 int groups = header >>> 1;
                 int p = in.position();
                 if ((long) groups * width > in.remaining()) {
-                    throw new IOException("bit-packed run of " + groups + " groups overruns the page in " + c.path());
+                    throw new ParquetException("bit-packed run of " + groups + " groups overruns the page in " + c.path());
                 }
                 int end = Math.min(count, i + groups * 8);
                 // A bad id is remembered rather than thrown at once, so the loop has no exit to predict.
@@ -636,7 +639,7 @@ final class PageDecoder {
                     out[at + i++] = dictionary[Math.min(id, size - 1)];
                 }
                 if (bad < 0) {
-                    throw new IOException("dictionary id beyond the " + size + " entries in " + c.path());
+                    throw new ParquetException("dictionary id beyond the " + size + " entries in " + c.path());
                 }
                 in.position(in.position() + groups * width);
             }
@@ -658,7 +661,7 @@ final class PageDecoder {
         return value;
     }
 
-    static void decodeHybrid(ByteBuffer in, int width, int count, int[] out) {
+    public static void decodeHybrid(ByteBuffer in, int width, int count, int[] out) {
         int i = 0;
         long mask = (1L << width) - 1;
         int byteWidth = (width + 7) / 8;
