@@ -48,6 +48,12 @@ class ParquetMemoryBoundTest {
         byte[] gzip = new ForgedParquet().dataPage(1, PLAIN, 20_000, new byte[10])
                 .file(ParquetFormat.Type.DOUBLE, false, 2, 1, 1, 1, null);
         refusedWithinBound(gzip, "claims 20000 bytes decompressed");
+        // ZSTD can expand almost without limit, so a claim under the page limit is checked against the frame's own
+        // content size before anything is allocated: here a frame of 1 byte claimed as 60 MB
+        byte[] frame = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x20, 0x01, 0x09, 0x00, 0x00, 0x7a};
+        byte[] zstd = new ForgedParquet().dataPage(1, PLAIN, 60_000_000, frame)
+                .file(ParquetFormat.Type.DOUBLE, false, 6, 1, 1, 1, null);
+        refusedWithinBound(zstd, "ZSTD frame holds 1 bytes, the header says 60000000");
     }
 
     @Test

@@ -47,7 +47,20 @@ public final class PureJavaCodecs {
         return switch (codec) {
             case "UNCOMPRESSED" -> new Inflate(null);
             case "SNAPPY" -> new Inflate(SnappyDecompressor::new);
-            case "ZSTD" -> new Inflate(ZstdDecompressor::new);
+            case "ZSTD" -> (in, off, len, size) -> {
+                // a frame states its content size: a page header that claims another is refused before allocating
+                long declared;
+                try {
+                    declared = ZstdDecompressor.getDecompressedSize(in, off, len);
+                } catch (RuntimeException e) {
+                    throw new IOException("corrupt compressed page: " + e.getMessage(), e);
+                }
+                if (declared >= 0 && declared != size) {
+                    throw new IOException("corrupt compressed page: its ZSTD frame holds " + declared
+                            + " bytes, the header says " + size);
+                }
+                return new Inflate(ZstdDecompressor::new).decompress(in, off, len, size);
+            };
             case "LZ4_RAW" -> new Inflate(Lz4Decompressor::new);
             case "LZ4" -> PureJavaCodecs::hadoopLz4;
             case "GZIP" -> (in, off, len, size) -> stream(new GZIPInputStream(new ByteArrayInputStream(in, off, len)), size);
