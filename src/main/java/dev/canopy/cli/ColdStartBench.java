@@ -4,12 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
+import dev.canopy.json.Json;
+import dev.canopy.training.SuperviseResult;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,18 +22,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * JVM cold start as Lambda's Java runtime sees it: a fresh {@code java} process runs AWS's Runtime Interface
@@ -45,12 +49,11 @@ import java.util.zip.ZipInputStream;
  * build machine never collects during start-up but touches far more fresh pages), optionally the vCPU share
  * of that memory, and one of two {@link Layout}s of the code.
  */
-final class ColdStartBench {
+public final class ColdStartBench {
     static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
-    static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    static final String RIC_MAIN = dev.canopy.serve.JavaRuntime.RIC_MAIN;
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
-    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC");
+    static final List<String> LAMBDA_JVM_FLAGS = dev.canopy.serve.JavaRuntime.JVM_FLAGS;
     /**
      * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
      * equal). Lambda gives one full vCPU per 1,769 MB.
@@ -65,7 +68,7 @@ final class ColdStartBench {
             "CANOPY_INVOKE_MODE", "lambda", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true", "CANOPY_LOG_LEVEL", "INFO");
 
     /** Where the function's code lives and which class loader loads it. */
-    enum Layout {
+    public enum Layout {
         /**
          * As Lambda's managed Java runtime runs a zip package: function.zip unpacked into the task root (the
          * working directory), the runtime client alone on the JVM's class path, and the function loaded by
@@ -92,8 +95,17 @@ final class ColdStartBench {
     record Run(long millis, String response, boolean error) {
     }
 
-    /** A bench's checked options: which function, its memory, the layout, CPUs (null: all), runs. */
-    record Settings(String function, long memoryMb, Layout layout, Integer cpus, long repeat, long warmup) {
+    /**
+     * A bench's options, as {@code bench cold-start} takes them; {@link #bench} checks them.
+     *
+     * @param event           a file holding the event; null: score a generated shard (predict only)
+     * @param memoryMb        null: the template's memory for the function
+     * @param cpus            null: all of this machine's
+     * @param aotCache        a JDK AOT cache of the whole function (class-path layout), written by a training run if absent
+     * @param runtimeAotCache an AOT cache of the runtime client alone (zip layout), written if absent
+     */
+    public record Settings(String function, Path event, long repeat, long warmup, Path target, Layout layout,
+                           Integer memoryMb, Integer cpus, Path aotCache, Path runtimeAotCache, List<String> jvmFlags) {
     }
 
     /**
@@ -223,14 +235,30 @@ final class ColdStartBench {
                               String event, Path cache) throws IOException, InterruptedException {
         List<String> training = new ArrayList<>(jvmFlags);
         training.add("-XX:AOTCacheOutput=" + cache);
-        Run r = once(launch, training, main, env, event, 120_000);
-        if (r.error()) {
-            throw new IllegalStateException("the training run answered with an error: " + r.response());
-        }
+        Run r = answered("the AOT cache's training run", once(launch, training, main, env, event, 120_000));
         if (!Files.exists(cache)) {
             throw new IllegalStateException("the training run wrote no AOT cache at " + cache);
         }
         return r.millis();
+    }
+
+    /**
+     * {@code r} when the function answered with a result; otherwise its error as a failed command reports it:
+     * an error answer becomes the function's {@code errorType: errorMessage}, and a supervise answer without a
+     * model (every trainer FAILED) is an error too, not a time to report.
+     */
+    static Run answered(String function, Run r) {
+        if (r.error()) {
+            throw LambdaFunctionInvoker.functionError(function, "Unhandled", r.response());
+        }
+        if (function.equals("supervise")) {
+            String failure = Supervision.noModel(Json.read(r.response().getBytes(StandardCharsets.UTF_8),
+                    SuperviseResult.class, "supervise's answer"));
+            if (failure != null) {
+                throw new IllegalStateException("supervise answered without a model: " + failure);
+            }
+        }
+        return r;
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
@@ -292,39 +320,12 @@ final class ColdStartBench {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + root + ": " + e.getMessage(), e);
-        }
+        dev.canopy.serve.JavaRuntime.deleteTree(root);
     }
 
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
     static void unpack(Path zip, Path into) {
-        Path root = into.toAbsolutePath().normalize();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            Files.createDirectories(root);
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path to = root.resolve(e.getName()).normalize();
-                if (!to.startsWith(root)) {
-                    throw new InvalidInputException("--target", zip.toString(), "has an entry outside its root: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.createDirectories(to.getParent());
-                    Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-                    Files.setLastModifiedTime(to, FileTime.fromMillis(e.getTime()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack " + zip + ": " + e.getMessage(), e);
-        }
+        dev.canopy.serve.JavaRuntime.unpack(zip, into);
     }
 
     /**
@@ -354,5 +355,134 @@ final class ColdStartBench {
         m.put("minMillis", ms[0]);
         m.put("maxMillis", ms[ms.length - 1]);
         return m;
+    }
+
+    /**
+     * The bench: {@code warmup} unmeasured and {@code repeat} measured fresh processes of the packaged function,
+     * each answering one event. Returns the report ({@code kind}, settings, the {@link #summary} of the
+     * measured runs, the first response); progress lines go to {@code progress}.
+     */
+    public static Map<String, Object> bench(Settings s, PrintWriter progress) throws IOException, InterruptedException {
+        if (s.repeat() < 1 || s.repeat() > 100) {
+            throw new InvalidInputException("--repeat", s.repeat(), "must be between 1 and 100");
+        }
+        if (s.warmup() < 0 || s.warmup() > 10) {
+            throw new InvalidInputException("--warmup", s.warmup(), "must be between 0 and 10");
+        }
+        Integer defaultMemory = TEMPLATE_MEMORY_MB.get(s.function());
+        if (defaultMemory == null) {
+            throw new InvalidInputException("--function", s.function(), "must be one of " + new TreeSet<>(TEMPLATE_MEMORY_MB.keySet()));
+        }
+        int memory = s.memoryMb() == null ? defaultMemory : s.memoryMb();
+        if (memory < 128 || memory > 10_240) {
+            throw new InvalidInputException("--memory", memory, "must be between 128 and 10240 (MB, as Lambda allows)");
+        }
+        if (s.aotCache() != null && s.layout() != Layout.CLASSPATH) {
+            throw new InvalidInputException("--aot-cache", s.aotCache(),
+                    "needs --layout classpath: an AOT cache holds classes of the JVM's class path only");
+        }
+        if (s.runtimeAotCache() != null && (s.layout() != Layout.ZIP || s.aotCache() != null)) {
+            throw new InvalidInputException("--runtime-aot-cache", s.runtimeAotCache(),
+                    "is the runtime's own cache of the zip layout; the JVM takes one AOT cache, so not with --aot-cache");
+        }
+        Path work = Files.createTempDirectory("canopy-cold-start");
+        try {
+            return bench(s, memory, work, progress);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static Map<String, Object> bench(Settings s, int memory, Path work, PrintWriter progress)
+            throws IOException, InterruptedException {
+        String function = s.function();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Launch launch = launch(launcher(javaBin, s.cpus()), s.target(), s.layout(), work);
+        String event;
+        if (s.event() != null) {
+            event = Files.readString(s.event());
+        } else if (function.equals("predict")) {
+            TaxiShards.write(work, new int[]{1000}, 1);
+            event = Json.writeString(Map.of("modelUri", "rule:passenger_count>=2",
+                    "shard", work.resolve(String.format(TaxiShards.NAME, 0)).toString()));
+        } else {
+            throw new InvalidInputException("--event", null, "required for --function " + function
+                    + " (a JSON file with the request, e.g. infra/events/" + function + ".json)");
+        }
+        List<String> flags = new ArrayList<>(LAMBDA_JVM_FLAGS);
+        // Inside Lambda the JVM's machine is the function's memory: size the heap from that, not from this host.
+        flags.add("-XX:MaxRAM=" + memory + "m");
+        flags.addAll(s.jvmFlags());
+        Map<String, String> env = new LinkedHashMap<>(TEMPLATE_ENV);
+        env.put("QUARKUS_FUNQY_EXPORT", function);
+        env.put("CANOPY_OUTPUT_URI", work.resolve("out").toString());
+        if (s.event() == null) {
+            env.put("CANOPY_STORAGE_ALLOWED_LOCATIONS", work.toString()); // the generated shard and its output
+        }
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "canopy-" + function);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memory));
+        Long trainingMillis = null;
+        if (s.aotCache() != null) {
+            // JDK 25's AOT cache (JEP 483/514/515): one training run records the classes loaded and linked
+            // up to the first response; later runs map them instead of loading them. The cache is only
+            // valid for this JDK build and this class path.
+            Path cache = s.aotCache().toAbsolutePath();
+            boolean reused = Files.exists(cache);
+            if (!reused) {
+                trainingMillis = writeAotCache(launch, flags, List.of(RIC_MAIN, HANDLER), env, event, cache);
+                progress.printf(Locale.ROOT, "canopy: bench cold-start training run (writes %s): %d ms%n", cache,
+                        trainingMillis);
+            }
+            flags.add("-XX:AOTCache=" + cache);
+            // A cache written by another JVM or with other flags would be ignored in silence: refuse it instead.
+            flags.add("-XX:AOTMode=on");
+            if (reused) {
+                Run probe;
+                try {
+                    probe = once(launch, flags, env, event, 60_000);
+                } catch (RuntimeException e) {
+                    throw new InvalidInputException("--aot-cache", cache.toString(), "cannot be used with this JVM and "
+                            + "these flags (" + e.getMessage() + "); delete it to train a new one");
+                }
+                answered(function, probe);
+            }
+        }
+        if (s.runtimeAotCache() != null) {
+            // What Lambda's java25 runtime ships: an AOT cache of its runtime client, written here by the client
+            // running a handler that only echoes, so that it holds the client and the JDK, nothing of Canopy.
+            Path cache = s.runtimeAotCache().toAbsolutePath();
+            if (!Files.exists(cache)) {
+                Launch echo = new Launch(launch.launcher(), launch.classpath(), echoTaskRoot(work));
+                writeAotCache(echo, flags, List.of(RIC_MAIN, ECHO_HANDLER), env, "{\"echo\": 1}", cache);
+            }
+            flags.add("-XX:AOTCache=" + cache);
+            flags.add("-XX:AOTMode=on");
+        }
+        // Unmeasured runs first, so that every measured run finds the package's files in the OS page cache alike.
+        for (int i = 0; i < s.warmup(); i++) {
+            answered(function, once(launch, flags, env, event, 60_000));
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < s.repeat(); i++) {
+            Run r = answered(function, once(launch, flags, env, event, 60_000));
+            progress.printf(Locale.ROOT, "canopy: bench cold-start %s run %d: %d ms%n", function, i + 1, r.millis());
+            progress.flush();
+            runs.add(r);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("kind", "cold-start");
+        report.put("function", function);
+        report.put("layout", s.layout().name().toLowerCase(Locale.ROOT));
+        report.put("memoryMb", memory);
+        report.put("cpus", s.cpus() == null ? Runtime.getRuntime().availableProcessors() : s.cpus());
+        report.put("runtimeAotCache", s.runtimeAotCache() != null);
+        report.put("jvmFlags", flags);
+        if (trainingMillis != null) {
+            report.put("aotTrainingRunMillis", trainingMillis);
+        }
+        report.putAll(summary(runs));
+        report.put("firstResponse", Json.MAPPER.readTree(runs.getLast().response()));
+        return report;
     }
 }

@@ -104,7 +104,7 @@ public class ServeCommand implements Callable<Integer> {
     }
 
     /** {@code Name=Value}, several in one argument separated by spaces, or sam's long form. */
-    static Map<String, String> parameters(List<String> given) {
+    public static Map<String, String> parameters(List<String> given) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String arg : given) {
             for (String p : arg.trim().split("\\s+")) {

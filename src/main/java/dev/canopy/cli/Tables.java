@@ -8,11 +8,11 @@ import dev.canopy.training.TrainerStatus;
 import java.util.Locale;
 
 /** The readable (non-JSON) renderings of results. */
-final class Tables {
+public final class Tables {
     private Tables() {
     }
 
-    static String supervise(SuperviseResult r) {
+    public static String supervise(SuperviseResult r) {
         StringBuilder sb = new StringBuilder();
         var d = r.dataset();
         sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
@@ -33,7 +33,7 @@ final class Tables {
         return sb.toString();
     }
 
-    static String status(RunStatus s) {
+    public static String status(RunStatus s) {
         StringBuilder sb = new StringBuilder("run " + s.runId() + "\n");
         for (TrainerStatus t : s.trainers()) {
             sb.append(String.format(Locale.ROOT, "%-18s %-12s %5.0f%%  %-20s %s%s%n", t.algorithm(), t.state(),
@@ -42,7 +42,7 @@ final class Tables {
         return sb.toString();
     }
 
-    static String batch(dev.canopy.inference.BatchPredictResult r) {
+    public static String batch(dev.canopy.inference.BatchPredictResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run %s  model %s  pool %d  wall %.3f s%n", r.runId(), r.modelUri(),
                 r.poolSize(), r.wallMillis() / 1000.0));

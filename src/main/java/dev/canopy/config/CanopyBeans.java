@@ -6,6 +6,7 @@ import dev.canopy.inference.ModelCache;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictService;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
@@ -81,7 +82,9 @@ public class CanopyBeans {
     @Produces
     @Singleton
     SupervisorService supervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, CanopyConfig config) {
-        return new SupervisorService(store, invoker, clock, config.outputUri());
+        // the supervisor calls its trainers outside a pool: this is that call path's one retrying layer
+        return new SupervisorService(store, new RetryingInvoker(invoker, RetryingInvoker.notIdempotent()
+                .description("supervise: train").build()), clock, config.outputUri());
     }
 
     /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */
@@ -108,11 +111,11 @@ public class CanopyBeans {
                                     Instance<BatchPredictService> batch) {
         CanopyConfig.Invoke c = config.invoke();
         if (c.mode() == CanopyConfig.Mode.LAMBDA) {
+            // one attempt per call: the callers' RetryPolicy retries (the pool, or RetryingInvoker)
             return new LambdaFunctionInvoker(lambdaClient(c),
                     Map.of("supervise", c.functions().supervise(), "train", c.functions().train(),
                             "status", c.functions().status(), "predict", c.functions().predict(),
-                            "batch-predict", c.functions().batchPredict()),
-                    c.maxAttempts(), Backoff.DEFAULT);
+                            "batch-predict", c.functions().batchPredict()));
         }
         // One predictor per pool slot, each with its own model cache, as warm Lambda instances would be.
         Map<Integer, LocalFunction<?, ?>> predictors = new ConcurrentHashMap<>();
@@ -130,10 +133,16 @@ public class CanopyBeans {
     }
 
     /**
-     * The SDK's retries are off on purpose (see {@link LambdaFunctionInvoker}); the socket timeout is the
-     * configured read timeout, which outlasts the invoked function's own timeout.
+     * The SDK's retries are off on purpose: the transport makes one attempt (see
+     * {@link dev.canopy.pool.RetryPolicy}); the socket timeout is the configured read timeout, which
+     * outlasts the invoked function's own timeout.
      */
     static LambdaClient lambdaClient(CanopyConfig.Invoke c) {
+        return lambdaClientBuilder(c).build();
+    }
+
+    /** The production client's settings, for a caller that aims it elsewhere ({@code invoke --endpoint}). */
+    public static LambdaClientBuilder lambdaClientBuilder(CanopyConfig.Invoke c) {
         LambdaClientBuilder b = LambdaClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -142,6 +151,6 @@ public class CanopyBeans {
                         .apiCallAttemptTimeout(c.readTimeout().plusSeconds(10)));
         c.endpoint().ifPresent(b::endpointOverride);
         c.region().map(Region::of).ifPresent(b::region);
-        return b.build();
+        return b;
     }
 }

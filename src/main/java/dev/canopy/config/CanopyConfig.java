@@ -92,10 +92,6 @@ public interface CanopyConfig {
          */
         @WithDefault("PT15M30S")
         Duration readTimeout();
-
-        /** Calls in all for one invocation when Lambda throttles (429) or fails (5xx); never for timeouts. */
-        @WithDefault("3")
-        int maxAttempts();
     }
 
     interface Functions {

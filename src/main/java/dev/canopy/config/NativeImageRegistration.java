@@ -38,7 +38,7 @@ public final class NativeImageRegistration {
 
     /**
      * Every class a saved Smile model is made of, registered for Java serialization. The list is the
-     * deserialization allow-list of {@link dev.canopy.inference.ModelCodec} made concrete.
+     * deserialization allow-list of {@link dev.canopy.model.ModelCodec} made concrete.
      */
     @RegisterForReflection(serialization = true, targets = {
             smile.regression.RandomForest.class, smile.regression.RandomForest.Model.class,
@@ -60,6 +60,6 @@ public final class NativeImageRegistration {
     public static final class SmileInternals {
     }
 
-    // No Parquet codec is looked up by class name: pages go through dev.canopy.data.PureJavaCodecs, plain
+    // No Parquet codec is looked up by class name: pages go through dev.canopy.parquet.codec.PureJavaCodecs, plain
     // Java without JNI, so nothing of Hadoop's codec machinery or of snappy-java needs registering.
 }

@@ -5,17 +5,47 @@ package dev.canopy.error;
  * {@code X-Amz-Function-Error}), or the call never got an answer (throttling, 5xx, timeout).
  *
  * <p>{@link #errorType()} is the remote error type when the function failed (for example
- * {@code InvalidInputException}), so callers can tell a bad request from a crash.
+ * {@code InvalidInputException}), so callers can tell a bad request from a crash. {@link #outcome()} says
+ * what is known of the call, which decides whether the retrying layer may call again (see
+ * {@code dev.canopy.pool.RetryPolicy}).
  */
 public class FunctionInvocationException extends CanopyException {
+
+    /** What the transport knows about one call that did not return a result. */
+    public enum Outcome {
+        /** Refused before it ran (Lambda's 429): the function did not run; transient. */
+        THROTTLED,
+        /** The invocation service failed (HTTP 5xx): transient. */
+        SERVICE_ERROR,
+        /** The request was never sent (connection refused, unknown host): the function did not run; transient. */
+        UNREACHABLE,
+        /** The service refused the request itself (4xx other than 429: no such function, no permission): permanent. */
+        CLIENT_ERROR,
+        /** The function ran and failed; {@link #retryable()} and the error type say whether that is transient. */
+        FUNCTION_ERROR,
+        /**
+         * No answer: a read timeout, or the connection broke after the request was sent. The function may
+         * still be running, so only an idempotent call may be sent again.
+         */
+        NO_RESPONSE
+    }
+
     private final String function;
     private final String remoteErrorType;
     private final String remoteErrorMessage;
+    private final Outcome outcome;
 
+    /** A failure of the function itself ({@link Outcome#FUNCTION_ERROR}). */
     public FunctionInvocationException(String function, String errorType, String errorMessage, boolean retryable,
                                        Throwable cause) {
+        this(function, Outcome.FUNCTION_ERROR, errorType, errorMessage, retryable, cause);
+    }
+
+    public FunctionInvocationException(String function, Outcome outcome, String errorType, String errorMessage,
+                                       boolean retryable, Throwable cause) {
         super(function + " failed: " + errorType + ": " + errorMessage, retryable, cause);
         this.function = function;
+        this.outcome = outcome;
         this.remoteErrorType = errorType;
         this.remoteErrorMessage = errorMessage;
         with("function", function);
@@ -23,6 +53,10 @@ public class FunctionInvocationException extends CanopyException {
 
     public String function() {
         return function;
+    }
+
+    public Outcome outcome() {
+        return outcome;
     }
 
     @Override

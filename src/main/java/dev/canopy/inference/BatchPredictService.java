@@ -4,6 +4,7 @@ import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
@@ -28,6 +29,12 @@ import java.util.function.LongSupplier;
  * The batch inference orchestrator: Ray's ActorPool pattern over {@code predict} functions. At most
  * {@code poolSize} predictions run at once, one per warm predictor instance; every shard gets exactly one
  * row, whether it succeeded, failed, timed out or was never started.
+ *
+ * <p><b>Retries.</b> The pool is the one layer that retries a shard ({@link dev.canopy.pool.RetryPolicy}
+ * states the rule): the invoker under it makes one attempt per call, so a shard is sent at most
+ * {@code maxAttempts} times. {@code predict} is idempotent — its output name is deterministic in the shard,
+ * so a second run overwrites the same object with the same rows — and so a shard whose call timed out, and
+ * may still be running, is retried too.
  */
 public final class BatchPredictService {
     private static final Logger LOG = Logger.getLogger(BatchPredictService.class);
@@ -114,6 +121,9 @@ public final class BatchPredictService {
                 .maxAttempts(maxAttempts)
                 .backoff(backoff)
                 .retryable(BatchPredictService::transientFault)
+                // predict is idempotent (see the class comment): a timed-out shard may be sent again
+                .timeouts(RetryingInvoker::noResponse)
+                .retryTimeouts(true)
                 .build((i, slot, attempt) -> predict(req.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
@@ -143,7 +153,8 @@ public final class BatchPredictService {
                 return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(modelUri, shard, outputUri(outputPrefix, shard),
                         runId, attempt), PredictResult.class, slot);
             } catch (RuntimeException e) {
-                LOG.warnf("attempt %d failed, %s: %s", attempt, transientFault(e) ? "transient" : "permanent", describe(e));
+                LOG.warnf("attempt %d failed, %s: %s", attempt, RetryingInvoker.noResponse(e) ? "no response"
+                        : transientFault(e) ? "transient" : "permanent", describe(e));
                 throw e;
             }
         }
@@ -217,10 +228,17 @@ public final class BatchPredictService {
         return type + ": " + e.getMessage();
     }
 
-    /** Throttling, 5xx, I/O and crashes are worth another attempt; bad input and missing objects are not. */
+    /**
+     * Throttling, 5xx, I/O and crashes are worth another attempt; bad input, a refused request and missing
+     * objects are not. A call with no response is a timeout, which the pool decides on separately.
+     */
     static boolean transientFault(Throwable e) {
         if (e instanceof FunctionInvocationException f) {
-            return f.retryable() || !PERMANENT.contains(f.errorType());
+            return switch (f.outcome()) {
+                case THROTTLED, SERVICE_ERROR, UNREACHABLE -> true;
+                case CLIENT_ERROR, NO_RESPONSE -> false;
+                case FUNCTION_ERROR -> f.retryable() || !PERMANENT.contains(f.errorType());
+            };
         }
         if (e instanceof CanopyException c) {
             return c.retryable();

@@ -1,5 +1,7 @@
 package dev.canopy.inference;
 
+import dev.canopy.model.Model;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.json.Json;
+import dev.canopy.model.Model;
+import dev.canopy.model.ModelCodec;
+import dev.canopy.model.RuleModel;
+import dev.canopy.model.SmileTrees;
+import dev.canopy.model.TreeCodec;
+import dev.canopy.model.TreeEnsemble;
+import dev.canopy.model.TreeModel;
 import dev.canopy.storage.ObjectStore;
 
 import java.io.IOException;

@@ -5,6 +5,7 @@ import dev.canopy.data.ParquetColumns;
 import dev.canopy.data.ParquetPredictionsWriter;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.log.LogContext;
+import dev.canopy.model.Model;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;

@@ -11,7 +11,9 @@ import java.io.IOException;
  * {@link dev.canopy.invoke.local.LocalFunctionInvoker} (in-process, same JSON round trip).
  *
  * <p>A function that fails raises {@link dev.canopy.error.FunctionInvocationException} with the remote
- * error type and message. Implementations are thread-safe.
+ * error type and message, and an outcome that says what is known of the call. Adapters make exactly one
+ * attempt per call and never retry: the caller's {@link dev.canopy.pool.RetryPolicy} does (its Javadoc
+ * states which layer retries what). Implementations are thread-safe.
  */
 public interface FunctionInvoker {
 

@@ -13,9 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,14 +31,18 @@ import java.util.function.Predicate;
  *   <li><b>Nothing is lost.</b> Every submitted item yields exactly one {@link PoolResult}: SUCCEEDED,
  *       FAILED, TIMED_OUT or CANCELLED. A failing item never turns into an exception that loses the
  *       others.</li>
- *   <li><b>Retries.</b> Errors the {@code retryable} predicate accepts (throttling, 5xx, I/O), and
- *       timeouts, are retried in the same slot after exponential backoff with full jitter, up to
- *       {@code maxAttempts} calls; permanent errors are not retried.</li>
- *   <li><b>No zombie slots.</b> A call that exceeds {@code callTimeout} is interrupted, and its slot
- *       takes no new work until that call has really ended, so a slot is never handed out while it is
- *       still busy (Ray returns the actor to the pool on timeout even though it is still running).</li>
+ *   <li><b>Retries</b> follow the item's {@link RetryPolicy} (SmallRye Fault Tolerance), whose Javadoc is
+ *       the one statement of which layer retries what: errors the {@code retryable} predicate accepts
+ *       (throttling, 5xx, I/O) are retried in the same slot after exponential backoff with full jitter, up
+ *       to {@code maxAttempts} calls; permanent errors are not retried; timeouts only when
+ *       {@link Builder#retryTimeouts(boolean)} declares the call idempotent.</li>
+ *   <li><b>No zombie slots.</b> A call runs on its slot's own thread. One that exceeds
+ *       {@code callTimeout} is interrupted, and the slot takes no new work (and makes no new attempt)
+ *       until that call has really ended, so a slot is never handed out while it is still busy (Ray
+ *       returns the actor to the pool on timeout even though it is still running).</li>
  *   <li><b>Cancellation and progress.</b> {@link #cancel()} interrupts running calls and turns waiting
- *       items into CANCELLED results; a progress listener sees every result as it completes.</li>
+ *       items into CANCELLED results; a progress listener sees every result as it completes. A cancel
+ *       interrupts only a slot that is running an item, never one that has moved on to the next.</li>
  * </ul>
  *
  * <pre>{@code
@@ -49,6 +50,7 @@ import java.util.function.Predicate;
  *         .callTimeout(Duration.ofMinutes(2))
  *         .maxAttempts(3)
  *         .retryable(e -> e instanceof CanopyException c && c.retryable())
+ *         .retryTimeouts(true)   // only because predict is idempotent
  *         .build((shard, slot, attempt) -> predictor.predict(shard, slot))) {
  *     for (PoolResult<String, Summary> r : pool.map(shards)) {   // submission order
  *         report(r.input(), r.state(), r.value(), r.error());
@@ -65,7 +67,11 @@ import java.util.function.Predicate;
  */
 public final class FunctionPool<I, O> implements AutoCloseable {
 
-    /** Called on the worker's thread each time an item completes. */
+    /**
+     * Called each time an item completes, on the thread that completed it. Calls come one at a time, in
+     * completion order (the order {@link #getNextUnordered()} hands results out), so a listener needs no
+     * synchronisation of its own; it must not wait on the pool ({@code submit}, {@code getNext}...).
+     */
     @FunctionalInterface
     public interface ProgressListener<I, O> {
         void onResult(PoolResult<I, O> result, long completed, long submitted);
@@ -79,10 +85,7 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     public static final class Builder<I, O> {
         private final int size;
         private int queueCapacity;
-        private Duration callTimeout;
-        private int maxAttempts = 3;
-        private Backoff backoff = Backoff.DEFAULT;
-        private Predicate<Throwable> retryable = e -> false;
+        private final RetryPolicy.Builder retry = RetryPolicy.builder().description("function pool call");
         private ProgressListener<I, O> progress = (r, c, s) -> {
         };
 
@@ -103,29 +106,41 @@ public final class FunctionPool<I, O> implements AutoCloseable {
             return this;
         }
 
-        /** Timeout of one call; null (the default) waits for ever. */
+        /** Timeout of one call; null (the default) waits for ever. See {@link RetryPolicy.Builder#callTimeout}. */
         public Builder<I, O> callTimeout(Duration timeout) {
-            this.callTimeout = timeout;
+            retry.callTimeout(timeout);
             return this;
         }
 
         /** Calls in all for one item, first attempt included; default 3. */
         public Builder<I, O> maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1: " + attempts);
-            }
-            this.maxAttempts = attempts;
+            retry.maxAttempts(attempts);
             return this;
         }
 
         public Builder<I, O> backoff(Backoff backoff) {
-            this.backoff = Objects.requireNonNull(backoff);
+            retry.backoff(backoff);
             return this;
         }
 
         /** Which errors are transient and worth another attempt; default: none. */
         public Builder<I, O> retryable(Predicate<Throwable> retryable) {
-            this.retryable = Objects.requireNonNull(retryable);
+            retry.retryable(retryable);
+            return this;
+        }
+
+        /** Errors that leave the call possibly still running, as a timeout does; see {@link RetryPolicy.Builder#timeouts}. */
+        public Builder<I, O> timeouts(Predicate<Throwable> timeouts) {
+            retry.timeouts(timeouts);
+            return this;
+        }
+
+        /**
+         * Whether a timed-out item, whose call may still be running, is tried again; only for idempotent
+         * calls. Default false: the item ends TIMED_OUT.
+         */
+        public Builder<I, O> retryTimeouts(boolean retryTimeouts) {
+            retry.retryTimeouts(retryTimeouts);
             return this;
         }
 
@@ -145,19 +160,23 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     private static final Task<?> POISON = new Task<>(-1, null);
 
     private final int size;
-    private final Duration callTimeout;
-    private final int maxAttempts;
-    private final Backoff backoff;
-    private final Predicate<Throwable> retryable;
+    private final RetryPolicy policy;
     private final ProgressListener<I, O> progress;
     private final PoolCall<I, O> call;
 
     private final BlockingQueue<Task<I>> queue;
     private final Thread[] workers;
-    @SuppressWarnings("unchecked")
-    private final FutureTask<O>[] running;
+    /**
+     * Which slots are running an item (calls and backoff waits included); guarded by its own monitor. A
+     * slot checks {@link #cancelled} and marks itself busy in one step, and {@link #cancel()} interrupts only
+     * slots marked busy, under the same monitor: so a cancel either finds the slot busy and interrupts it,
+     * or the slot sees the cancel before its call starts; and a slot that has moved on is never interrupted.
+     */
+    private final boolean[] busy;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held through one completion: progress calls and the visibility of results follow one order. */
+    private final ReentrantLock completion = new ReentrantLock();
     private final Condition completedSignal = lock.newCondition();
     /** Submitted and not yet handed back to the caller. */
     private final TreeSet<Long> outstanding = new TreeSet<>();
@@ -176,17 +195,13 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     private volatile boolean cancelled;
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
     private FunctionPool(Builder<I, O> b, PoolCall<I, O> call) {
         this.size = b.size;
-        this.callTimeout = b.callTimeout;
-        this.maxAttempts = b.maxAttempts;
-        this.backoff = b.backoff;
-        this.retryable = b.retryable;
+        this.policy = b.retry.build();
         this.progress = b.progress;
         this.call = call;
         this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
-        this.running = new FutureTask[size];
+        this.busy = new boolean[size];
         this.idle = new AtomicInteger(size);
         this.workers = new Thread[size];
         for (int s = 0; s < size; s++) {
@@ -353,9 +368,11 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         for (int i = 0; i < poison; i++) {
             queue.offer(t(POISON)); // a close() in progress still needs its stop signals
         }
-        for (FutureTask<O> f : running) {
-            if (f != null) {
-                f.cancel(true);
+        synchronized (busy) {
+            for (int s = 0; s < size; s++) {
+                if (busy[s]) {
+                    workers[s].interrupt();
+                }
             }
         }
     }
@@ -426,72 +443,44 @@ public final class FunctionPool<I, O> implements AutoCloseable {
 
     private PoolResult<I, O> run(Task<I> task, int slot) {
         long start = System.nanoTime();
-        Throwable last = null;
-        for (int attempt = 1; ; attempt++) {
+        synchronized (busy) {
             if (cancelled) {
-                return result(task, CallState.CANCELLED, null, last, attempt - 1, start, slot);
+                return result(task, CallState.CANCELLED, null, null, 0, start, slot);
             }
-            int a = attempt;
-            FutureTask<O> f = new FutureTask<>(() -> call.call(task.input(), slot, a));
-            Thread t = Thread.ofVirtual().name("pool-call-" + slot + "-" + task.index()).unstarted(f);
-            running[slot] = f;
-            int now = inFlight.incrementAndGet();
-            peakInFlight.accumulateAndGet(now, Math::max);
-            calls.incrementAndGet();
-            t.start();
-            boolean timedOut = false;
-            try {
-                O value = callTimeout == null ? f.get() : f.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-                return result(task, CallState.SUCCEEDED, value, null, attempt, start, slot);
-            } catch (TimeoutException e) {
-                timedOut = true;
-                f.cancel(true);
-                last = new TimeoutException("call exceeded " + callTimeout + " (attempt " + attempt + ")");
-            } catch (CancellationException e) {
-                last = e;
-            } catch (ExecutionException e) {
-                last = e.getCause();
-            } catch (InterruptedException e) {
-                f.cancel(true);
-                last = e;
-            } finally {
-                // The slot is free only once the call has really ended: no zombie slot after a timeout.
-                joinUninterruptibly(t);
-                running[slot] = null;
-                inFlight.decrementAndGet();
+            busy[slot] = true;
+        }
+        int[] attempts = {0}; // written and read on this slot's thread only: SmallRye runs a synchronous call in place
+        try {
+            O value = policy.call(attempt -> {
+                if (cancelled) {
+                    throw new CancellationException("pool cancelled before attempt " + attempt);
+                }
+                attempts[0] = attempt;
+                peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                calls.incrementAndGet();
+                try {
+                    return call.call(task.input(), slot, attempt);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+            return result(task, CallState.SUCCEEDED, value, null, attempts[0], start, slot);
+        } catch (Throwable e) {
+            // every item ends as a result, whatever its call threw
+            CallState state = cancelled ? CallState.CANCELLED : policy.isTimeout(e) ? CallState.TIMED_OUT : CallState.FAILED;
+            return result(task, state, null, e, attempts[0], start, slot);
+        } finally {
+            synchronized (busy) {
+                busy[slot] = false;
             }
-            if (cancelled) {
-                return result(task, CallState.CANCELLED, null, last, attempt, start, slot);
-            }
-            boolean again = timedOut || retryable.test(last);
-            if (!again || attempt >= maxAttempts) {
-                return result(task, timedOut ? CallState.TIMED_OUT : CallState.FAILED, null, last, attempt, start, slot);
-            }
-            if (!backoff.sleep(attempt)) {
-                Thread.interrupted();
-                return result(task, CallState.CANCELLED, null, last, attempt, start, slot);
-            }
+            // no cancel() can interrupt this slot any more; clear one that came after the call ended
+            Thread.interrupted();
         }
     }
 
     @SuppressWarnings("unchecked")
     private static <I> Task<I> t(Task<?> task) {
         return (Task<I>) task;
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private PoolResult<I, O> result(Task<I> t, CallState state, O value, Throwable error, int attempts, long start,
@@ -501,31 +490,36 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     }
 
     private void complete(PoolResult<I, O> r) {
-        long done;
-        long submitted;
-        lock.lock();
+        completion.lock();
         try {
-            if (!outstanding.contains(r.index()) || !completing.add(r.index())) {
-                return; // each item completes once
-            }
-            done = ++completedCount;
-            submitted = nextIndex;
-        } finally {
-            lock.unlock();
-        }
-        // The listener runs before the result becomes visible, so a caller that has every result has
-        // also seen every progress call.
-        try {
-            progress.onResult(r, done, submitted);
-        } finally {
+            long done;
+            long submitted;
             lock.lock();
             try {
-                completed.put(r.index(), r);
-                completionOrder.addLast(r.index());
-                completedSignal.signalAll();
+                if (!outstanding.contains(r.index()) || !completing.add(r.index())) {
+                    return; // each item completes once
+                }
+                done = ++completedCount;
+                submitted = nextIndex;
             } finally {
                 lock.unlock();
             }
+            // The listener runs before the result becomes visible, so a caller that has every result has
+            // also seen every progress call.
+            try {
+                progress.onResult(r, done, submitted);
+            } finally {
+                lock.lock();
+                try {
+                    completed.put(r.index(), r);
+                    completionOrder.addLast(r.index());
+                    completedSignal.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            completion.unlock();
         }
     }
 }

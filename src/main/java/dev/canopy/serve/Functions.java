@@ -21,7 +21,7 @@ import java.util.function.Function;
 final class Functions implements AutoCloseable {
 
     /** How a function's instances are started. */
-    record Launch(Path taskRoot, String javaBin, String runtimeClassPath, Map<String, String> env) {
+    record Launch(Path taskRoot, String javaBin, List<String> jvmFlags, String runtimeClassPath, Map<String, String> env) {
     }
 
     final class Pool {
@@ -61,7 +61,7 @@ final class Functions implements AutoCloseable {
                 id = spec.name() + "-" + ++started;
             }
             try {
-                Instance i = new Instance(id, spec, launch.taskRoot(), launch.javaBin(), launch.runtimeClassPath(),
+                Instance i = new Instance(id, spec, launch.taskRoot(), launch.javaBin(), launch.jvmFlags(), launch.runtimeClassPath(),
                         launch.env(), echo);
                 synchronized (this) {
                     all.add(i);

@@ -57,10 +57,11 @@ final class Instance implements AutoCloseable {
     /**
      * Starts the function's JVM.
      *
+     * @param jvmFlags JVM flags besides Lambda's and the memory's
      * @param env the function's whole environment; the Runtime API and the handler are added here
      */
-    Instance(String id, FunctionSpec function, Path taskRoot, String javaBin, String runtimeClassPath,
-             Map<String, String> env, Consumer<String> echo) {
+    Instance(String id, FunctionSpec function, Path taskRoot, String javaBin, List<String> jvmFlags,
+             String runtimeClassPath, Map<String, String> env, Consumer<String> echo) {
         this.id = id;
         this.function = function;
         this.echo = echo;
@@ -74,6 +75,7 @@ final class Instance implements AutoCloseable {
         runtimeApi.start();
         List<String> command = new ArrayList<>(List.of(javaBin));
         command.addAll(JavaRuntime.jvmFlags(function.memoryMb()));
+        command.addAll(jvmFlags);
         command.addAll(List.of("-cp", runtimeClassPath, JavaRuntime.RIC_MAIN, function.handler()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
         pb.environment().clear();

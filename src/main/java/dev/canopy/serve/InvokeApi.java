@@ -268,6 +268,14 @@ final class InvokeApi {
         String text = "START RequestId: " + inv.requestId + " Version: " + target.version + "\n" + inv.log()
                 + "END RequestId: " + inv.requestId + "\n" + report + "\n";
         echo.accept("[" + instance.id + "] " + report);
+        if (outcome.kind() == Invocation.Kind.EXIT) {
+            // shown even with --quiet: the runtime's last words are the only clue to why it died
+            String[] lines = inv.log().split("\n");
+            echo.accept("canopy: serve: " + instance.id + " exited during " + inv.requestId + "; its last lines:");
+            for (int i = Math.max(0, lines.length - 40); i < lines.length; i++) {
+                echo.accept("  " + lines[i]);
+            }
+        }
 
         Map<String, Object> r = end(inv.requestId, spec.name(), payload, 200, switch (outcome.kind()) {
             case RESPONSE -> "Success";

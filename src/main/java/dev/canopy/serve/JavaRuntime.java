@@ -55,6 +55,41 @@ public final class JavaRuntime {
         }
     }
 
+    /**
+     * The runtime client's JNI library, extracted once into {@code dir}, and the JVM flag that makes the client
+     * load it from there. Without it every client JVM copies the library to the one fixed path
+     * /tmp/.libaws-lambda-jni.so as it starts and loads it from there: JVMs starting together overwrite the
+     * file while another maps it, and die of SIGBUS.
+     */
+    public static String jniFlag(String runtimeClassPath, Path dir) {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch_64";
+            default -> throw new IllegalStateException("no runtime client library for " + System.getProperty("os.arch"));
+        };
+        String entry = "jni/libaws-lambda-jni.linux-" + arch + ".so";
+        for (String jar : runtimeClassPath.split(File.pathSeparator)) {
+            if (!jar.contains("aws-lambda-java-runtime-interface-client")) {
+                continue;
+            }
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
+                ZipEntry e = zip.getEntry(entry);
+                if (e == null) {
+                    throw new IllegalStateException(jar + " has no " + entry);
+                }
+                Path to = dir.resolve("libaws-lambda-jni.so");
+                Files.createDirectories(dir);
+                try (var in = zip.getInputStream(e)) {
+                    Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + to.toAbsolutePath();
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot extract " + entry + " from " + jar, ex);
+            }
+        }
+        throw new IllegalStateException("no runtime interface client jar in " + runtimeClassPath);
+    }
+
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code into}. */
     public static void unpack(Path zip, Path into) {
         Path root = into.toAbsolutePath().normalize();

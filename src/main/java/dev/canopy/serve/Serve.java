@@ -102,6 +102,7 @@ public final class Serve implements AutoCloseable {
             String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
             Map<Path, Path> taskRoots = new HashMap<>();
             Map<Path, String> classPaths = new HashMap<>();
+            Map<String, String> jniFlags = new HashMap<>();
             for (FunctionSpec s : specs) {
                 taskRoots.computeIfAbsent(s.codeUri(), zip -> {
                     Path root = work.resolve("task-" + (taskRoots.size() + 1));
@@ -113,8 +114,12 @@ public final class Serve implements AutoCloseable {
                         : JavaRuntime.classPath("--runtime-client", zip.getParent().resolve("bench-lib")));
             }
             Consumer<String> functionLines = o.quiet() ? line -> { } : echo;
+            for (String cp : classPaths.values()) {
+                jniFlags.computeIfAbsent(cp, c -> JavaRuntime.jniFlag(c, work.resolve("jni-" + (jniFlags.size() + 1))));
+            }
             Functions functions = new Functions(specs, s -> new Functions.Launch(taskRoots.get(s.codeUri()), javaBin,
-                    classPaths.get(s.codeUri()), environment(s, o, endpoint)), functionLines);
+                    List.of(jniFlags.get(classPaths.get(s.codeUri()))), classPaths.get(s.codeUri()),
+                    environment(s, o, endpoint)), functionLines);
             InvokeApi api = new InvokeApi(functions, o.region(), o.initLimit(), log, echo);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", api::handle);

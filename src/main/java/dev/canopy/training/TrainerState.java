@@ -2,9 +2,5 @@ package dev.canopy.training;
 
 /** The states a trainer publishes, in order; DONE and FAILED are terminal. */
 public enum TrainerState {
-    INITIALIZED, LOADING_DATA, TRAINING, EVALUATING, DONE, FAILED;
-
-    public boolean terminal() {
-        return this == DONE || this == FAILED;
-    }
+    INITIALIZED, LOADING_DATA, TRAINING, EVALUATING, DONE, FAILED
 }

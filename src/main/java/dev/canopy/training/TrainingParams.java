@@ -42,10 +42,6 @@ public final class TrainingParams {
     private TrainingParams() {
     }
 
-    public static List<ParamSpec> specs(Algorithm algorithm) {
-        return SPECS.get(algorithm);
-    }
-
     /**
      * Applies user overrides to the defaults. Unknown names, non-numbers, fractions where an integer is
      * needed, and out-of-range values are rejected with the parameter's full name (e.g.

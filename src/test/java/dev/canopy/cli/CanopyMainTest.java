@@ -86,8 +86,8 @@ class CanopyMainTest {
         assertTrue(param.getErrorOutput().contains("params.random_forest.depth"), param.getErrorOutput());
 
         LaunchResult option = launcher.launch("train", "--data", data.toString(), "--colour", "red");
-        assertEquals(1, option.exitCode());
-        assertTrue(option.getErrorOutput().contains("--colour=\"red\": unknown option"), option.getErrorOutput());
+        assertEquals(2, option.exitCode());
+        assertTrue(option.getErrorOutput().contains("canopy: Unknown options: '--colour', 'red'"), option.getErrorOutput());
     }
 
     @Test
@@ -117,9 +117,32 @@ class CanopyMainTest {
     }
 
     @Test
-    void noArgumentsPrintsUsage(QuarkusMainLauncher launcher) {
+    void noArgumentsPrintsUsageAndHelpGoesToStdout(QuarkusMainLauncher launcher) {
         LaunchResult r = launcher.launch();
         assertEquals(2, r.exitCode());
-        assertTrue(r.getErrorOutput().contains("usage: java -jar target/canopy-runner.jar"), r.getErrorOutput());
+        assertTrue(r.getErrorOutput().contains("Usage: canopy [-hV] [COMMAND]"), r.getErrorOutput());
+
+        LaunchResult help = launcher.launch("bench", "cold-start", "--help");
+        assertEquals(0, help.exitCode(), help.getErrorOutput());
+        assertTrue(help.getOutput().contains("Usage: canopy bench cold-start "), help.getOutput());
+    }
+
+    /** invoke in-process, through the application's own invoker: by deployed name, and a function's error. */
+    @Test
+    void invokePrintsTheFunctionsAnswerOrItsError(QuarkusMainLauncher launcher) throws Exception {
+        Path taxi = DIR.resolve("invoke-taxi");
+        long twoPlus = dev.canopy.data.TaxiShards.write(taxi, new int[]{300}, 4).getFirst()[1];
+        String shard = taxi.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 0)).toString();
+        LaunchResult r = launcher.launch("invoke", "canopy-predict", "--payload",
+                Json.writeString(java.util.Map.of("modelUri", "rule:passenger_count>=2", "shard", shard)));
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        JsonNode answer = Json.MAPPER.readTree(r.getOutput());
+        assertEquals(300, answer.get("rows").asLong());
+        assertEquals(twoPlus, answer.get("scoreSum").asLong());
+
+        LaunchResult bad = launcher.launch("invoke", "status", "--payload", "{\"runId\": \"../../etc\"}");
+        assertEquals(1, bad.exitCode());
+        assertEquals("", bad.getOutput().trim());
+        assertTrue(bad.getErrorOutput().startsWith("canopy: InvalidInputException: runId=\"../../etc\""), bad.getErrorOutput());
     }
 }

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The command line's part of the bad-input table: every bad invocation exits non-zero with one line on
- * stderr naming the option or field, prints nothing on stdout and writes nothing but FAILED status.
+ * The command line's part of the bad-input table: every bad invocation exits non-zero (2 for a usage error,
+ * 1 for a failed command) with one {@code canopy:} line on stderr naming the option or field, prints nothing
+ * on stdout and writes nothing but FAILED status.
  */
 @QuarkusMainTest
 class CliBadInputTest {
@@ -38,11 +39,15 @@ class CliBadInputTest {
         Files.writeString(nanTarget, TestData.housingCsv(200, 8).replaceFirst("\n([^\n]*),[^,\n]*\n", "\n$1,NaN\n"));
         String d = data.toString();
         List<Case> cases = List.of(
-                new Case("unknown command", 1, "command=\"fly\": unknown command", "fly"),
-                new Case("unknown option", 1, "--colour=\"red\": unknown option", "train", "--data", d, "--colour", "red"),
-                new Case("option without its value", 1, "--data=null: option needs a value", "train", "--data"),
-                new Case("pool size not a number", 1, "--pool-size=\"six\"", "predict", "--model", "rule:passenger_count>=2",
-                        "--shards", DIR.toString(), "--pool-size", "six"),
+                new Case("unknown command", 2, "Unmatched argument at index 0: 'fly'", "fly"),
+                new Case("unknown option", 2, "Unknown options: '--colour', 'red'", "train", "--data", d, "--colour", "red"),
+                new Case("option without its value", 2, "Missing required parameter for option '--data'", "train", "--data"),
+                new Case("pool size not a number", 2, "Invalid value for option '--pool-size': 'six' is not an int", "predict",
+                        "--model", "rule:passenger_count>=2", "--shards", DIR.toString(), "--pool-size", "six"),
+                new Case("repeat on predict", 2, "Unknown options: '--repeat', '3'", "predict", "--model",
+                        "rule:passenger_count>=2", "--shards", DIR.toString(), "--repeat", "3"),
+                new Case("stray word", 2, "Unmatched argument at index 5: 'HouseAge'", "train", "--data", d, "--features",
+                        "MedInc", "HouseAge", "--out", "${OUT}"),
                 new Case("negative pool size", 1, "poolSize=\"-2\": must be between 1 and", "predict", "--model",
                         "rule:passenger_count>=2", "--shards", DIR.toString(), "--pool-size", "-2"),
                 new Case("unknown algorithm", 1, "algorithms[0]=\"svm\": unknown algorithm", "train", "--data", d,
@@ -62,7 +67,7 @@ class CliBadInputTest {
                         "--out", "${OUT}"),
                 new Case("cold start of an unknown function", 1, "--function=\"fly\": must be one of", "bench",
                         "cold-start", "--function", "fly"),
-                new Case("cold start in an unknown layout", 1, "--layout=\"jar\": must be zip or classpath", "bench",
+                new Case("cold start in an unknown layout", 2, "Invalid value for option '--layout'", "bench",
                         "cold-start", "--layout", "jar"),
                 new Case("cold start with too little memory", 1, "--memory=\"64\": must be between 128 and 10240", "bench",
                         "cold-start", "--memory", "64"),

@@ -1,6 +1,11 @@
 package dev.canopy.cli;
 
+import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.json.Json;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.TrainResult;
+import dev.canopy.training.TrainerState;
 import dev.canopy.infra.CloudFormationYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,13 +60,17 @@ class ColdStartBenchTest {
 
     @Test
     void timesTheFirstResponseOfAFreshProcess() throws Exception {
+        long before = System.nanoTime();
         ColdStartBench.Run r = ColdStartBench.once(LAUNCH, List.of("-Xshare:auto"),
                 List.of(EchoClient.class.getName()), Map.of("QUARKUS_FUNQY_EXPORT", "predict"), "{\"shard\": \"s\"}", 60_000);
         assertFalse(r.error());
         assertTrue(r.response().contains("\"event\": {\"shard\": \"s\"}"), r.response());
         assertTrue(r.response().contains("\"id\": \"cold-start-1\""), r.response());
         assertTrue(r.response().contains("\"export\": \"predict\""), r.response());
-        assertTrue(r.millis() > 0, "millis " + r.millis());
+        long wallMillis = (System.nanoTime() - before) / 1_000_000;
+        // milliseconds from the process's start to its response: within the time this call took, and never 0
+        // for a JVM that starts, polls over HTTP and answers
+        assertTrue(r.millis() > 0 && r.millis() <= wallMillis, "millis " + r.millis() + ", the call took " + wallMillis);
         assertEquals(r.millis(), (long) ColdStartBench.summary(List.of(r)).get("medianMillis"));
     }
 
@@ -134,5 +143,50 @@ class ColdStartBenchTest {
         }
         assertEquals(new java.util.TreeMap<>(ColdStartBench.TEMPLATE_MEMORY_MB), seen);
         ColdStartBench.TEMPLATE_ENV.forEach((k, v) -> assertEquals(v, String.valueOf(globalEnv.get(k)), k));
+    }
+
+    /** A runtime client that answers its one event with the body in CANOPY_TEST_ANSWER, as a response or an error. */
+    public static final class ScriptedClient {
+        public static void main(String[] args) throws Exception {
+            String api = "http://" + System.getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime/invocation/";
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> next = http.send(HttpRequest.newBuilder(URI.create(api + "next")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String id = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
+            http.send(HttpRequest.newBuilder(URI.create(api + id + "/" + args[0]))
+                    .POST(HttpRequest.BodyPublishers.ofString(System.getenv("CANOPY_TEST_ANSWER"))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    private static ColdStartBench.Run answer(String outcome, String body) throws Exception {
+        return ColdStartBench.once(LAUNCH, List.of(), List.of(ScriptedClient.class.getName(), outcome),
+                Map.of("CANOPY_TEST_ANSWER", body), "{}", 60_000);
+    }
+
+    @Test
+    void aFunctionErrorFailsTheBenchWithTheFunctionsTypeAndMessage() throws Exception {
+        ColdStartBench.Run r = answer("error", "{\"errorType\": \"dev.canopy.error.InvalidInputException\", "
+                + "\"errorMessage\": \"modelUri=\\\"x\\\": not a model\", \"stackTrace\": []}");
+        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
+                () -> ColdStartBench.answered("predict", r));
+        assertEquals("InvalidInputException", e.errorType());
+        assertEquals("modelUri=\"x\": not a model", e.errorMessage());
+    }
+
+    @Test
+    void aSuperviseAnswerWhoseEveryTrainerFailedFailsTheBench() throws Exception {
+        TrainResult failed = new TrainResult("random_forest", TrainerState.FAILED, null, null, null, null, null, null,
+                null, null, "InvalidInputException: target=\"Price\": no such column", null);
+        ColdStartBench.Run r = answer("response", Json.writeString(new SuperviseResult("run-1", 40, null,
+                List.of(failed, failed), null)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ColdStartBench.answered("supervise", r));
+        assertTrue(e.getMessage().contains("every trainer failed: InvalidInputException: target=\"Price\""), e.getMessage());
+
+        TrainResult done = new TrainResult("decision_tree", TrainerState.DONE, 0.3, 0.55, 0.4, 0.7, 10L, 100L,
+                "out/run-2/models/decision_tree.trees", null, null, null);
+        ColdStartBench.Run good = answer("response", Json.writeString(new SuperviseResult("run-2", 40, null,
+                List.of(done, failed), "decision_tree")));
+        assertEquals(good, ColdStartBench.answered("supervise", good));
     }
 }

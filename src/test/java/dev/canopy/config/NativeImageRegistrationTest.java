@@ -1,6 +1,6 @@
 package dev.canopy.config;
 
-import dev.canopy.inference.ModelCodec;
+import dev.canopy.model.ModelCodec;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.Algorithm;
 import dev.canopy.training.ProgressListener;

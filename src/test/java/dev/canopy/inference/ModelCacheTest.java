@@ -1,5 +1,6 @@
 package dev.canopy.inference;
 
+import dev.canopy.model.Model;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -9,13 +9,13 @@ import dev.canopy.storage.s3.S3ObjectStore;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.RecordingObjectStore;
 import dev.canopy.testing.S3ProxyServer;
+import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestData;
 import dev.canopy.testing.TestParquet;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PredictServiceTest {
     static final String RULE = "rule:passenger_count>=2";
-    static final Path SAMPLE = Path.of("../shared/data/nyc-taxi-sample");
 
     @TempDir
     static Path dir;
@@ -87,18 +86,19 @@ class PredictServiceTest {
         assertEquals(generated.get(2)[1], (long) r.scoreSum());
         assertEquals(0, rec.count("read", "big.parquet"), "no whole-object download");
         long rowGroups = (generated.get(2)[0] + dev.canopy.data.TaxiShards.ROW_GROUP - 1) / dev.canopy.data.TaxiShards.ROW_GROUP;
-        assertEquals(1 + rowGroups, rec.count("range", "big.parquet"),
+        // the tail with the footer, then one read per row group for the projected chunk, unless the tail holds it
+        assertTrue(rec.count("range", "big.parquet") <= 1 + rowGroups && rec.count("range", "big.parquet") >= rowGroups,
                 "one request for the footer, one per row group for the projected chunk: " + rec.calls);
         assertTrue(rec.bytesRead.get() < bytes.length / 4, "read " + rec.bytesRead.get() + " of " + bytes.length + " bytes");
     }
 
     @Test
     void pyarrowSampleShardsGiveTheDocumentedTotals() {
-        Assumptions.assumeTrue(Files.isDirectory(SAMPLE), "no sample shards at " + SAMPLE.toAbsolutePath());
+        Path sample = SharedData.require("data/nyc-taxi-sample");
         PredictService p = new PredictService(new LocalObjectStore(), new ModelCache(1 << 20), "x");
         long rows = 0;
         double sum = 0;
-        for (ObjectInfo o : new LocalObjectStore().list(SAMPLE.toAbsolutePath() + "/")) {
+        for (ObjectInfo o : new LocalObjectStore().list(sample.toAbsolutePath() + "/")) {
             PredictResult r = p.predict(new PredictRequest(RULE, o.uri(), null));
             rows += r.rows();
             sum += r.scoreSum();

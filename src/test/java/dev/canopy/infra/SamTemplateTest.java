@@ -4,8 +4,8 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.canopy.testing.SharedData;
 import io.quarkus.funqy.Funq;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code sam-template.yaml}: valid against AWS's SAM schema, and consistent with the code. */
 class SamTemplateTest {
     static final Path TEMPLATE = Path.of("sam-template.yaml");
-    static final Path SCHEMA = Path.of(System.getProperty("canopy.test.sam-schema", "../shared/schemas/sam.schema.json"));
+    static final String SCHEMA = "schemas/sam.schema.json";
     static Map<String, Object> template;
 
     @BeforeAll
@@ -38,11 +38,9 @@ class SamTemplateTest {
 
     @Test
     void validAgainstTheSamJsonSchema() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(SCHEMA), "SAM schema not found at " + SCHEMA.toAbsolutePath()
-                + "; skipping schema validation");
         JsonMapper mapper = JsonMapper.builder().build();
         Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
-                .getSchema(mapper.readTree(Files.readString(SCHEMA)));
+                .getSchema(mapper.readTree(Files.readString(SharedData.require(SCHEMA))));
         JsonNode instance = mapper.valueToTree(template);
         List<Error> errors = schema.validate(instance);
         assertTrue(errors.isEmpty(), "schema errors: " + errors);
@@ -50,10 +48,9 @@ class SamTemplateTest {
 
     @Test
     void theSchemaCheckRejectsABrokenTemplate() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(SCHEMA), "SAM schema not found");
         JsonMapper mapper = JsonMapper.builder().build();
         Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
-                .getSchema(mapper.readTree(Files.readString(SCHEMA)));
+                .getSchema(mapper.readTree(Files.readString(SharedData.require(SCHEMA))));
         var broken = (tools.jackson.databind.node.ObjectNode) mapper.valueToTree(template);
         ((tools.jackson.databind.node.ObjectNode) broken.get("Resources").get("TrainFunction").get("Properties"))
                 .put("MemorySizee", 128);

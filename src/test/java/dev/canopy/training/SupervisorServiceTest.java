@@ -11,12 +11,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,7 +84,7 @@ class SupervisorServiceTest {
         assertEquals(TrainerState.FAILED, failed.state());
         assertEquals("IllegalStateException: out of memory in trainer", failed.error());
         assertNull(failed.mse());
-        assertEquals(150, failed.params().get("trees").intValue() * 10);
+        assertEquals(15, failed.params().get("trees").intValue(), "the FAILED row keeps the parameters it was given");
         for (TrainResult ok : r.results().subList(0, 2)) {
             assertEquals(TrainerState.DONE, ok.state());
             assertNotNull(ok.mse());
@@ -91,34 +94,52 @@ class SupervisorServiceTest {
         TrainerStatus rf = status.status(new StatusRequest("r2", null)).trainers().stream()
                 .filter(t -> t.algorithm().equals("random_forest")).findFirst().orElseThrow();
         assertEquals(TrainerState.FAILED, rf.state());
+        assertEquals(failed.error(), rf.error(), "the supervisor publishes the trainer's error");
     }
 
     @Test
-    void statusShowsAnIntermediateStateWhileTraining() throws Exception {
-        CountDownLatch training = new CountDownLatch(1);
+    void publishesEveryTrainerAndInvokesThemAllAtOnceOnOnePinnedDataVersion() throws Exception {
+        int algorithms = Algorithm.values().length;
+        CountDownLatch invoked = new CountDownLatch(algorithms);
         CountDownLatch release = new CountDownLatch(1);
+        List<TrainRequest> requests = new CopyOnWriteArrayList<>();
+        // This trainer publishes nothing until it is released: what status shows before then is the supervisor's.
         SupervisorService s = supervisor(req -> {
-            if (req.algorithm().equals("gradient_boosting")) {
-                // a real trainer publishes this state when it starts fitting; hold it there
-                new StatusBoard(store, Clock.systemUTC()).publish(OUT, req.runId(), req.algorithm(),
-                        TrainerState.TRAINING, 0.4, "60/150 trees", null);
-                training.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            requests.add(req);
+            invoked.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             return trainer.train(req);
         });
         CompletableFuture<SuperviseResult> run = CompletableFuture.supplyAsync(() -> s.supervise(request("r3")));
-        assertTrue(training.await(30, TimeUnit.SECONDS));
-        TrainerStatus gb = status.status(new StatusRequest("r3", null)).trainers().stream()
-                .filter(t -> t.algorithm().equals("gradient_boosting")).findFirst().orElseThrow();
-        assertEquals(TrainerState.TRAINING, gb.state());
-        assertEquals("60/150 trees", gb.detail());
-        assertEquals(0.4, gb.progress());
-        release.countDown();
+        try {
+            // a supervisor that invoked one trainer after the other would leave this latch at algorithms - 1
+            assertTrue(invoked.await(30, TimeUnit.SECONDS), "all trainers must be running at once; invoked: "
+                    + requests.stream().map(TrainRequest::algorithm).toList());
+            List<TrainerStatus> waiting = status.status(new StatusRequest("r3", null)).trainers();
+            assertEquals(Arrays.stream(Algorithm.values()).map(Algorithm::id).collect(Collectors.toSet()),
+                    waiting.stream().map(TrainerStatus::algorithm).collect(Collectors.toSet()));
+            assertTrue(waiting.stream().allMatch(t -> t.state() == TrainerState.INITIALIZED
+                    && t.detail().equals("invoking trainer")), waiting.toString());
+            String version = store.head(DATA).version();
+            for (TrainRequest req : requests) {
+                assertEquals(version, req.dataVersion(), "every trainer reads the version pinned by the supervisor");
+                assertEquals("r3", req.runId());
+                assertEquals(OUT, req.out());
+                assertEquals(7L, req.seed());
+                assertEquals(0.2, req.testFraction());
+            }
+            // each trainer gets its own algorithm's parameters, not another's
+            TrainRequest forest = requests.stream().filter(r -> r.algorithm().equals("random_forest")).findFirst().orElseThrow();
+            assertEquals(SMALL.get("random_forest"), forest.params());
+            TrainRequest tree = requests.stream().filter(r -> r.algorithm().equals("decision_tree")).findFirst().orElseThrow();
+            assertNull(tree.params());
+        } finally {
+            release.countDown();
+        }
         SuperviseResult r = run.get(60, TimeUnit.SECONDS);
         assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.DONE), r.results().toString());
         assertTrue(status.status(new StatusRequest("r3", null)).trainers().stream()

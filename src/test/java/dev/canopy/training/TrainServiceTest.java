@@ -3,7 +3,7 @@ package dev.canopy.training;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
-import dev.canopy.inference.ModelCodec;
+import dev.canopy.model.ModelCodec;
 import dev.canopy.json.Json;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.TestData;
@@ -69,8 +69,8 @@ class TrainServiceTest {
         assertEquals(OUT + "/run-1/models/" + a.id() + ".trees", r.modelUri());
         byte[] model = store.read(RunLayout.model(OUT, "run-1", a.id()));
         // the predictor's numbers-only form holds exactly the trees of the Smile model
-        dev.canopy.inference.TreeEnsemble fromTrees = dev.canopy.inference.TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
-        dev.canopy.inference.TreeEnsemble fromSmile = dev.canopy.inference.SmileTrees.compile(ModelCodec.read("m", model));
+        dev.canopy.model.TreeEnsemble fromTrees = dev.canopy.model.TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
+        dev.canopy.model.TreeEnsemble fromSmile = dev.canopy.model.SmileTrees.compile(ModelCodec.read("m", model));
         assertEquals(fromSmile.trees(), fromTrees.trees());
         assertEquals(fromSmile.nodes(), fromTrees.nodes());
         assertEquals(model.length, r.modelBytes());

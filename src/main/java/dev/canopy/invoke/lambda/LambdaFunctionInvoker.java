@@ -2,10 +2,10 @@ package dev.canopy.invoke.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.error.FunctionInvocationException.Outcome;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
-import dev.canopy.pool.Backoff;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -13,39 +13,39 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The invocation port on the Lambda Invoke API (request-response). Also works against
  * {@code sam local start-lambda} through the client's endpoint override.
  *
- * <p><b>Retry policy.</b> The SDK's own retries must be off in the client this is given: its default
- * policy re-sends a request whose response is slow to come, so a 10-minute trainer would run up to four
- * times. This class retries only where the function certainly did not run to completion for us and a
- * second call is safe: throttling (429) and Lambda service errors (5xx), with full-jitter backoff, up to
- * {@code maxAttempts} calls in all. A read timeout or a broken connection after the request was sent is
- * not retried: the function may still be running. A function error ({@code X-Amz-Function-Error}) is the
- * function's own answer and is never retried here; it becomes a {@link FunctionInvocationException} with
- * the function's errorType and errorMessage.
+ * <p><b>One attempt, classified.</b> Each {@link #invoke} sends exactly one request and never retries: the
+ * caller's {@link dev.canopy.pool.RetryPolicy} does, and its Javadoc states which layer retries what. The
+ * SDK's own retries must be off in the client this is given (its default policy re-sends a request whose
+ * response is slow to come, so a 10-minute trainer would run up to four times). A failure becomes a
+ * {@link FunctionInvocationException} whose {@link Outcome} the retrying layer reads: 429 is
+ * {@link Outcome#THROTTLED}, other 4xx {@link Outcome#CLIENT_ERROR}, 5xx {@link Outcome#SERVICE_ERROR}, a
+ * request that could not be sent {@link Outcome#UNREACHABLE}, a read timeout or a connection broken after
+ * sending {@link Outcome#NO_RESPONSE} (the function may still be running), and a function error
+ * ({@code X-Amz-Function-Error}) {@link Outcome#FUNCTION_ERROR} with the function's errorType and
+ * errorMessage.
  */
 public final class LambdaFunctionInvoker implements FunctionInvoker {
-    private static final java.util.regex.Pattern FUNQY_WRAPPED =
-            java.util.regex.Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+): (.*)", java.util.regex.Pattern.DOTALL);
+    private static final Pattern FUNQY_WRAPPED =
+            Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+): (.*)", Pattern.DOTALL);
     private final LambdaClient lambda;
     private final Map<String, String> functionNames;
-    private final int maxAttempts;
-    private final Backoff backoff;
 
     /**
      * @param functionNames logical name ({@code train}) to the deployed function's name or ARN
      */
-    public LambdaFunctionInvoker(LambdaClient lambda, Map<String, String> functionNames, int maxAttempts,
-                                 Backoff backoff) {
+    public LambdaFunctionInvoker(LambdaClient lambda, Map<String, String> functionNames) {
         this.lambda = lambda;
         this.functionNames = Map.copyOf(functionNames);
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.backoff = backoff;
     }
 
     @Override
@@ -55,36 +55,43 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
             throw new InvalidInputException("canopy.invoke.functions." + function, name,
                     "no deployed function name configured for '" + function + "'");
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                InvokeResponse r = lambda.invoke(b -> b.functionName(name).invocationType(InvocationType.REQUEST_RESPONSE)
-                        .payload(SdkBytes.fromUtf8String(payloadJson)));
-                String body = r.payload() == null ? "" : r.payload().asString(StandardCharsets.UTF_8);
-                if (r.functionError() != null) {
-                    throw functionError(function, r.functionError(), body);
-                }
-                return body;
-            } catch (LambdaException e) {
-                int status = e.statusCode();
-                boolean retryable = status == 429 || status >= 500;
-                if (!retryable || attempt >= maxAttempts) {
-                    String code = e.awsErrorDetails() == null ? "HTTP " + status : e.awsErrorDetails().errorCode();
-                    throw new FunctionInvocationException(function, code == null ? "HTTP " + status : code,
-                            e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage(),
-                            retryable, e).with("attempts", attempt);
-                }
-            } catch (SdkClientException e) {
-                // Timeouts and broken connections: the function may be running; retrying would run it twice.
-                throw new FunctionInvocationException(function, "SdkClientException", e.getMessage(), true, e)
-                        .with("attempts", attempt);
-            }
-            if (!backoff.sleep(attempt)) {
-                throw new FunctionInvocationException(function, "Interrupted", "interrupted while backing off", true, null);
-            }
+        InvokeResponse r;
+        try {
+            r = lambda.invoke(b -> b.functionName(name).invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromUtf8String(payloadJson)));
+        } catch (LambdaException e) {
+            throw serviceError(function, e);
+        } catch (SdkClientException e) {
+            boolean notSent = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
+            throw new FunctionInvocationException(function, notSent ? Outcome.UNREACHABLE : Outcome.NO_RESPONSE,
+                    e.getClass().getSimpleName(), e.getMessage(), true, e);
         }
+        String body = r.payload() == null ? "" : r.payload().asString(StandardCharsets.UTF_8);
+        if (r.functionError() != null) {
+            throw functionError(function, r.functionError(), body);
+        }
+        return body;
     }
 
-    static FunctionInvocationException functionError(String function, String kind, String body) {
+    static FunctionInvocationException serviceError(String function, LambdaException e) {
+        int status = e.statusCode();
+        Outcome outcome = status == 429 ? Outcome.THROTTLED : status >= 500 ? Outcome.SERVICE_ERROR : Outcome.CLIENT_ERROR;
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        return new FunctionInvocationException(function, outcome, code == null ? "HTTP " + status : code, message,
+                outcome != Outcome.CLIENT_ERROR, e).with("status", status);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static FunctionInvocationException functionError(String function, String kind, String body) {
         String type = kind;
         String message = body;
         try {
@@ -108,6 +115,7 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
             type = inner.substring(inner.lastIndexOf('.') + 1);
             message = wrapped.group(2);
         }
-        return new FunctionInvocationException(function, type, message, false, null).with("functionError", kind);
+        return new FunctionInvocationException(function, Outcome.FUNCTION_ERROR, type, message, false, null)
+                .with("functionError", kind);
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  * In-process invocation: the one-machine mode's stand-in for Lambda. The payload is decoded from JSON
  * and the answer encoded to JSON exactly as on Lambda, so a request that would not survive the wire does
  * not survive here either. A failing function becomes a {@link FunctionInvocationException} with the
- * same errorType and errorMessage Lambda would report.
+ * same errorType and errorMessage Lambda would report (outcome FUNCTION_ERROR). One attempt per call, as
+ * on Lambda; see {@link dev.canopy.pool.RetryPolicy}.
  */
 public final class LocalFunctionInvoker implements FunctionInvoker {
 

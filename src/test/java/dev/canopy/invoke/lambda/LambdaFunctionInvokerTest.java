@@ -4,6 +4,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.error.FunctionInvocationException.Outcome;
+import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.pool.Backoff;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +18,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -33,14 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Lambda adapter against WireMock faking the Lambda Invoke API, with exact request counts. */
+/**
+ * The Lambda adapter against WireMock faking the Lambda Invoke API, with exact request counts: one request
+ * per call, whatever the answer, and the outcome classified for the retrying layer above it.
+ */
 class LambdaFunctionInvokerTest {
     static final String PATH = "/2015-03-31/functions/canopy-train-dev/invocations";
     static WireMockServer wiremock;
 
     @BeforeAll
     static void start() {
-        wiremock = new WireMockServer(options().dynamicPort());
+        wiremock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         wiremock.start();
     }
 
@@ -55,19 +62,26 @@ class LambdaFunctionInvokerTest {
     }
 
     static LambdaFunctionInvoker invoker(Duration readTimeout) {
+        return invoker(URI.create(wiremock.baseUrl()), readTimeout);
+    }
+
+    static LambdaFunctionInvoker invoker(URI endpoint, Duration readTimeout) {
         LambdaClient client = LambdaClient.builder()
-                .endpointOverride(URI.create(wiremock.baseUrl()))
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(readTimeout))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
-        return new LambdaFunctionInvoker(client, Map.of("train", "canopy-train-dev"), 3,
-                new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+        return new LambdaFunctionInvoker(client, Map.of("train", "canopy-train-dev"));
     }
 
     static MappingBuilder invoke() {
         return post(urlPathEqualTo(PATH));
+    }
+
+    static FunctionInvocationException failure(Duration readTimeout) {
+        return assertThrows(FunctionInvocationException.class, () -> invoker(readTimeout).invoke("train", "{}"));
     }
 
     @Test
@@ -80,11 +94,11 @@ class LambdaFunctionInvokerTest {
     }
 
     @Test
-    void functionErrorBecomesAnExceptionWithTypeAndMessageAndIsNotRetried() {
+    void functionErrorBecomesAnExceptionWithTypeAndMessage() {
         wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withHeader("X-Amz-Function-Error", "Unhandled")
                 .withBody("{\"errorType\":\"dev.canopy.error.InvalidInputException\",\"errorMessage\":\"target=\\\"Price\\\": no such column\",\"stackTrace\":[]}")));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
+        assertEquals(Outcome.FUNCTION_ERROR, e.outcome());
         assertEquals("InvalidInputException", e.errorType());
         assertEquals("target=\"Price\": no such column", e.errorMessage());
         assertEquals("train", e.function());
@@ -97,69 +111,106 @@ class LambdaFunctionInvokerTest {
     void funqysApplicationExceptionWrapperIsUnwrapped() {
         wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withHeader("X-Amz-Function-Error", "Unhandled")
                 .withBody("{\"errorType\":\"io.quarkus.funqy.runtime.ApplicationException\",\"errorMessage\":\"dev.canopy.error.ObjectNotFoundException: object not found: s3://b/k\"}")));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
         assertEquals("ObjectNotFoundException", e.errorType());
         assertEquals("object not found: s3://b/k", e.errorMessage());
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
-    void throttlingIsRetriedWithBackoffUntilItSucceeds() {
+    void throttlingIsReportedAfterOneRequestNotRetried() {
+        wiremock.stubFor(invoke().willReturn(throttled()));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
+        assertEquals(Outcome.THROTTLED, e.outcome());
+        assertEquals("TooManyRequestsException", e.errorType());
+        assertEquals("Rate Exceeded.", e.errorMessage());
+        assertTrue(e.retryable());
+        assertTrue(RetryingInvoker.invocationFault(e));
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void serviceErrorsAreReportedAfterOneRequest() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(500)
+                .withHeader("x-amzn-ErrorType", "ServiceException")
+                .withBody("{\"Type\":\"Service\",\"message\":\"internal failure\"}")));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
+        assertEquals(Outcome.SERVICE_ERROR, e.outcome());
+        assertEquals("ServiceException", e.errorType());
+        assertTrue(e.retryable());
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void aSlowResponseIsNeverSentTwiceAndSaysTheFunctionMayStillRun() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withFixedDelay(2_000).withBody("{}")));
+        FunctionInvocationException e = failure(Duration.ofMillis(300));
+        assertEquals(Outcome.NO_RESPONSE, e.outcome());
+        assertTrue(RetryingInvoker.noResponse(e));
+        assertFalse(RetryingInvoker.invocationFault(e));
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void clientErrorsArePermanent() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(404)
+                .withHeader("x-amzn-ErrorType", "ResourceNotFoundException")
+                .withBody("{\"Type\":\"User\",\"message\":\"Function not found\"}")));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
+        assertEquals(Outcome.CLIENT_ERROR, e.outcome());
+        assertEquals("ResourceNotFoundException", e.errorType());
+        assertFalse(e.retryable());
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    @Test
+    void aRefusedConnectionIsUnreachable() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
+                () -> invoker(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(5)).invoke("train", "{}"));
+        assertEquals(Outcome.UNREACHABLE, e.outcome(), e.getMessage());
+        assertTrue(RetryingInvoker.invocationFault(e));
+    }
+
+    @Test
+    void theRetryingLayerAboveRetriesThrottlingUntilItSucceeds() {
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(throttled()).willSetStateTo("once"));
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs("once")
                 .willReturn(throttled()).willSetStateTo("twice"));
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs("twice")
                 .willReturn(aResponse().withStatus(200).withBody("{\"ok\":true}")));
-        assertEquals("{\"ok\":true}", invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
+        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofSeconds(5)),
+                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
+        assertEquals("{\"ok\":true}", retrying.invoke("train", "{}"));
         wiremock.verify(exactly(3), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
-    void throttlingThatLastsGivesUpAfterMaxAttempts() {
+    void theRetryingLayerAboveSendsAThrottledCallAtMostMaxAttemptsTimes() {
         wiremock.stubFor(invoke().willReturn(throttled()));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
-        assertEquals("TooManyRequestsException", e.errorType());
-        assertTrue(e.retryable());
-        assertEquals("3", e.context().get("attempts"));
+        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofSeconds(5)),
+                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
+        FunctionInvocationException e = assertThrows(FunctionInvocationException.class, () -> retrying.invoke("train", "{}"));
+        assertEquals(Outcome.THROTTLED, e.outcome());
         wiremock.verify(exactly(3), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
-    void serviceErrorsAreRetriedUpToMaxAttempts() {
-        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(500)
-                .withHeader("x-amzn-ErrorType", "ServiceException")
-                .withBody("{\"Type\":\"Service\",\"message\":\"internal failure\"}")));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
-        assertEquals("ServiceException", e.errorType());
-        wiremock.verify(exactly(3), postRequestedFor(urlPathEqualTo(PATH)));
-    }
-
-    @Test
-    void aSlowResponseIsNeverSentTwice() {
-        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withFixedDelay(2_000).withBody("{}")));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofMillis(300)).invoke("train", "{}"));
-        assertEquals("SdkClientException", e.errorType());
-        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
-    }
-
-    @Test
-    void clientErrorsAreNotRetried() {
-        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(404)
-                .withHeader("x-amzn-ErrorType", "ResourceNotFoundException")
-                .withBody("{\"Type\":\"User\",\"message\":\"Function not found\"}")));
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
-                () -> invoker(Duration.ofSeconds(5)).invoke("train", "{}"));
-        assertEquals("ResourceNotFoundException", e.errorType());
+    void theRetryingLayerAboveNeverResendsACallThatMayStillRun() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withFixedDelay(1_000).withBody("{}")));
+        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofMillis(200)),
+                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
+        assertEquals(Outcome.NO_RESPONSE,
+                assertThrows(FunctionInvocationException.class, () -> retrying.invoke("train", "{}")).outcome());
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder throttled() {
         return aResponse().withStatus(429).withHeader("x-amzn-ErrorType", "TooManyRequestsException")
-                .withBody("{\"Type\":\"User\",\"message\":\"Rate Exceeded.\",\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\"}");
+                .withBody("{\"message\":\"Rate Exceeded.\",\"Type\":\"User\",\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\"}");
     }
 }

@@ -1,0 +1,57 @@
+package dev.canopy.cli;
+
+import dev.canopy.error.CanopyException;
+import dev.canopy.error.FunctionInvocationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+
+/**
+ * How the command line fails. A command that fails prints one line, {@code canopy: <ErrorType>: <message>},
+ * on stderr and exits 1; a usage error (what picocli refuses while parsing) prints {@code canopy: <problem>},
+ * picocli's suggestions when it has some, and a pointer to {@code --help}, and exits 2.
+ */
+public final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println("canopy: " + describe(e));
+        return CanopyCommand.FAILED;
+    }
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("canopy: " + oneLine(e.getMessage()));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return CanopyCommand.USAGE;
+    }
+
+    /** A command that only groups others ({@code canopy}, {@code bench}, {@code generate}), run alone. */
+    public static int missingSubcommand(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("canopy: '" + spec.qualifiedName() + "' needs a command");
+        spec.commandLine().usage(err);
+        return CanopyCommand.USAGE;
+    }
+
+    /** {@code <ErrorType>: <message>} on one line; for a failed function, its own error type and message. */
+    static String describe(Throwable e) {
+        if (e instanceof FunctionInvocationException f) {
+            return f.errorType() + ": " + oneLine(f.errorMessage());
+        }
+        if (e instanceof CanopyException c) {
+            return c.errorType() + ": " + oneLine(c.getMessage());
+        }
+        return e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

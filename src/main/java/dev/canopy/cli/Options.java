@@ -1,0 +1,180 @@
+package dev.canopy.cli;
+
+import dev.canopy.config.CanopyConfig;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.training.SuperviseRequest;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The options several commands share, each defined once, as picocli mixins. */
+public final class Options {
+    private Options() {
+    }
+
+    public static final class Json {
+        @Option(names = "--json", description = "Print exactly the function's JSON answer on stdout and nothing else.")
+        public boolean json;
+    }
+
+    /** Where training runs are written (train, status, demo, bench tree). */
+    public static final class Out {
+        @Option(names = "--out", paramLabel = "<dir|s3 uri>",
+                description = "Where runs are written (default: canopy.output-uri, canopy-out).")
+        String out;
+
+        public String or(CanopyConfig config) {
+            return out != null ? out : config.outputUri();
+        }
+    }
+
+    public static final class RunId {
+        @Option(names = "--run-id", paramLabel = "<id>", description = "The run's id (default: a new one).")
+        String runId;
+
+        public String orNew() {
+            return runId != null ? runId : "run-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+
+    /** The data a command reads, required. */
+    public static final class Data {
+        @Option(names = "--data", required = true, paramLabel = "<uri>",
+                description = "The data: a path, file:, s3:// or https:// URI of a CSV or Parquet file.")
+        public String data;
+    }
+
+    /** A trained model or a rule, required. */
+    public static final class Model {
+        @Option(names = "--model", required = true, paramLabel = "<uri|rule:EXPR>",
+                description = "A model (…/models/<algorithm>.trees or .model) or a rule, e.g. rule:passenger_count>=2.")
+        public String model;
+    }
+
+    /** What a training run is asked for, beside its data, id and output (train, demo, bench tree). */
+    public static final class Training {
+        @Option(names = "--target", paramLabel = "<column>", description = "The column to predict (default: MedHouseVal).")
+        String target;
+
+        @Option(names = "--features", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
+                description = "The feature columns, comma-separated (default: every other numeric column).")
+        List<String> features;
+
+        @Option(names = "--algorithms", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<algorithm>",
+                description = "Comma-separated: random_forest, decision_tree, gradient_boosting (alias xgboost); default all three.")
+        List<String> algorithms;
+
+        @Option(names = "--test-fraction", paramLabel = "<fraction>",
+                description = "The share of rows held out for testing (default: 0.2).")
+        Double testFraction;
+
+        @Option(names = "--seed", paramLabel = "<n>", description = "The split's random seed (default: 42).")
+        Long seed;
+
+        @Option(names = "--test-data", paramLabel = "<uri>",
+                description = "Test on this data instead of a split of --data.")
+        String testData;
+
+        @Option(names = "--param", paramLabel = "<algorithm.name=value>",
+                description = "A training parameter, e.g. random_forest.trees=300; repeat for more.")
+        List<String> params;
+
+        public SuperviseRequest request(String runId, String data, String out) {
+            return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
+                    params(params), out);
+        }
+
+        /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
+        static Map<String, Map<String, Object>> params(List<String> given) {
+            if (given == null || given.isEmpty()) {
+                return null;
+            }
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            for (String p : given) {
+                int dot = p.indexOf('.');
+                int eq = p.indexOf('=');
+                if (dot <= 0 || eq < dot + 2 || eq == p.length() - 1) {
+                    throw new InvalidInputException("--param", p, "expected algorithm.name=value, e.g. random_forest.trees=300");
+                }
+                out.computeIfAbsent(p.substring(0, dot), k -> new LinkedHashMap<>()).put(p.substring(dot + 1, eq), p.substring(eq + 1));
+            }
+            return out;
+        }
+    }
+
+    /** Which shards a batch scores, and how many at once (predict, bench predict, demo). */
+    public static final class Shards {
+        @Option(names = "--shards", paramLabel = "<dir|s3 prefix>",
+                description = "Score every .parquet object under this directory or prefix.")
+        String prefix;
+
+        @Option(names = "--shard", paramLabel = "<uri>", description = "Score this shard; repeat for more (instead of --shards).")
+        List<String> shards;
+
+        @Option(names = "--pool-size", paramLabel = "<n>",
+                description = "Predictor invocations in flight at once (default: 6).")
+        Integer poolSize;
+
+        public boolean given() {
+            return prefix != null || shards != null;
+        }
+
+        /** The prefix, a local directory given with its trailing slash so that it lists the directory's files. */
+        String prefix() {
+            if (prefix != null && !prefix.startsWith("s3://") && !prefix.endsWith("/") && Files.isDirectory(Path.of(prefix))) {
+                return prefix + "/";
+            }
+            return prefix;
+        }
+
+        /** A batch over these shards with the function's defaults for everything else. */
+        public BatchPredictRequest request(String model) {
+            return new BatchPredictRequest(null, model, shards, prefix(), poolSize, null, true, null, null, null);
+        }
+    }
+
+    /** A batch-predict request (predict, bench predict). */
+    public static final class Batch {
+        @Mixin
+        Model model;
+
+        @Mixin
+        Shards shards;
+
+        @Mixin
+        RunId runId;
+
+        @Option(names = "--out", paramLabel = "<dir|s3 prefix>",
+                description = "Write each shard's predictions as Parquet under this prefix, with a manifest.")
+        String out;
+
+        @Option(names = "--unordered", description = "Start shards in any order (default: in the order given).")
+        boolean unordered;
+
+        @Option(names = "--max-attempts", paramLabel = "<n>", description = "Calls in all for one shard (default: 3).")
+        Integer maxAttempts;
+
+        @Option(names = "--shard-timeout", paramLabel = "<seconds>", description = "One shard's time limit (default: 300).")
+        Integer shardTimeout;
+
+        @Option(names = "--tolerated-failure-percentage", paramLabel = "<percent>",
+                description = "Shards that may fail before the batch fails (default: 0).")
+        Double toleratedFailurePercentage;
+
+        public BatchPredictRequest request() {
+            return new BatchPredictRequest(runId.runId, model.model, shards.shards, shards.prefix(), shards.poolSize, out,
+                    !unordered, maxAttempts, shardTimeout, toleratedFailurePercentage);
+        }
+
+        public String model() {
+            return model.model;
+        }
+    }
+}

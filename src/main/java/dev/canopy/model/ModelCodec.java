@@ -1,0 +1,68 @@
+package dev.canopy.model;
+
+import dev.canopy.error.InvalidInputException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+
+/**
+ * Writes Smile models with Java serialization and reads them back through an {@link ObjectInputFilter}
+ * allow-list. Models come from buckets other people can write to, and deserializing an arbitrary class
+ * is a remote-code-execution risk: only Smile's model packages, the JDK value types and arrays they are
+ * made of are accepted, with limits on depth, references and bytes.
+ */
+public final class ModelCodec {
+
+    /** The allow-list, in {@link ObjectInputFilter.Config#createFilter} syntax; everything else is rejected. */
+    public static final String ALLOWED = String.join(";",
+            "maxdepth=64", "maxrefs=20000000", "maxbytes=1073741824", "maxarray=200000000",
+            "smile.regression.*", "smile.model.cart.*", "smile.data.formula.*", "smile.data.type.*",
+            "smile.data.measure.*", "smile.validation.metric.*", "smile.validation.*",
+            "java.lang.Object", "java.util.Map$Entry", "java.lang.Enum", "java.lang.Number", "java.lang.Integer", "java.lang.Long", "java.lang.Double",
+            "java.lang.Float", "java.lang.Boolean", "java.lang.String", "java.lang.Record",
+            "java.util.ArrayList", "java.util.Arrays$ArrayList", "java.util.HashMap", "java.util.LinkedHashMap",
+            "java.util.ImmutableCollections$*", "java.util.CollSer", "java.util.Collections$*",
+            "java.util.BitSet", "java.util.Optional",
+            "!*");
+
+    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(ALLOWED);
+
+    private ModelCodec() {
+    }
+
+    public static byte[] write(Object model) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize model " + model.getClass().getName(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static Object read(String uri, byte[] data) {
+        String[] rejected = new String[1];
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
+            in.setObjectInputFilter(info -> {
+                ObjectInputFilter.Status s = FILTER.checkInput(info);
+                if (s == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
+                    rejected[0] = info.serialClass() != null ? "class " + info.serialClass().getName()
+                            : "a limit (depth " + info.depth() + ", references " + info.references()
+                            + ", bytes " + info.streamBytes() + ", array " + info.arrayLength() + ")";
+                }
+                return s;
+            });
+            return in.readObject();
+        } catch (InvalidClassException e) {
+            throw new InvalidInputException("modelUri", uri, "model rejected: " + rejected[0]
+                    + " is not allowed (only Smile regression models are accepted)");
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            throw new InvalidInputException("modelUri", uri, "not a readable model: " + e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.canopy.model;
+
+import dev.canopy.error.InvalidInputException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The predictor's model format: a {@link TreeEnsemble}'s arrays, and nothing that can run code. Models are
+ * read from buckets other people can write to; Java deserialization of a Smile model, even through an
+ * allow-list ({@link ModelCodec}), still runs the constructors and {@code readObject} methods of whatever
+ * allowed classes a file names. This format is numbers only, read with every length bounded by the bytes
+ * present and every node checked, so a hostile file can only be refused. The training tree writes it
+ * beside the Smile model ({@code x.trees} next to {@code x.model}) and hands it out as the model URI.
+ *
+ * <p>Layout, big-endian: the magic {@code CANOPY-TREES}, version 1, features, base, scale, the tree count
+ * and roots, the node count, then per node array: feature, threshold, left, right, value.
+ */
+public final class TreeCodec {
+    private static final byte[] MAGIC = "CANOPY-TREES".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    /** Bytes one node takes: feature, left and right ints, threshold and value doubles. */
+    private static final int NODE_BYTES = 3 * Integer.BYTES + 2 * Double.BYTES;
+
+    private TreeCodec() {
+    }
+
+    public static byte[] write(TreeEnsemble e) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * NODE_BYTES + e.trees() * 4);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(e.features());
+            out.writeDouble(e.base());
+            out.writeDouble(e.scale());
+            out.writeInt(e.trees());
+            for (int r : e.roots()) {
+                out.writeInt(r);
+            }
+            out.writeInt(e.nodes());
+            for (int v : e.feature()) {
+                out.writeInt(v);
+            }
+            for (double v : e.threshold()) {
+                out.writeDouble(v);
+            }
+            for (int v : e.left()) {
+                out.writeInt(v);
+            }
+            for (int v : e.right()) {
+                out.writeInt(v);
+            }
+            for (double v : e.value()) {
+                out.writeDouble(v);
+            }
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads and checks a tree file; anything malformed is an {@link InvalidInputException} on {@code modelUri}. */
+    public static TreeEnsemble read(String uri, byte[] data) {
+        ByteBuffer in = ByteBuffer.wrap(data);
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.get(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw bad(uri, "not a Canopy tree file (no CANOPY-TREES header)");
+            }
+            int version = in.getInt();
+            if (version != VERSION) {
+                throw bad(uri, "tree file version " + version + " is not supported (this reader knows " + VERSION + ")");
+            }
+            int features = in.getInt();
+            double base = in.getDouble();
+            double scale = in.getDouble();
+            if (features < 1 || features > 100_000 || !Double.isFinite(base) || !Double.isFinite(scale)) {
+                throw bad(uri, "implausible header: features " + features + ", base " + base + ", scale " + scale);
+            }
+            int trees = count(uri, in, "trees", Integer.BYTES);
+            int[] roots = new int[trees];
+            for (int i = 0; i < trees; i++) {
+                roots[i] = in.getInt();
+            }
+            int nodes = count(uri, in, "nodes", NODE_BYTES);
+            int[] feature = new int[nodes];
+            double[] threshold = new double[nodes];
+            int[] left = new int[nodes];
+            int[] right = new int[nodes];
+            double[] value = new double[nodes];
+            for (int i = 0; i < nodes; i++) {
+                feature[i] = in.getInt();
+            }
+            for (int i = 0; i < nodes; i++) {
+                threshold[i] = in.getDouble();
+            }
+            for (int i = 0; i < nodes; i++) {
+                left[i] = in.getInt();
+            }
+            for (int i = 0; i < nodes; i++) {
+                right[i] = in.getInt();
+            }
+            for (int i = 0; i < nodes; i++) {
+                value[i] = in.getDouble();
+            }
+            if (in.hasRemaining()) {
+                throw bad(uri, in.remaining() + " bytes after the last node");
+            }
+            for (int r : roots) {
+                if (r < 0 || r >= nodes) {
+                    throw bad(uri, "a tree root points at node " + r + " of " + nodes);
+                }
+            }
+            // Children always come after their parent (the trees are laid out depth first), so every walk
+            // ends: a file with a cycle or a dangling child is refused here rather than hanging a predictor.
+            for (int i = 0; i < nodes; i++) {
+                if (feature[i] >= features) {
+                    throw bad(uri, "node " + i + " splits on feature " + feature[i] + " of " + features);
+                }
+                if (feature[i] >= 0 && (left[i] <= i || left[i] >= nodes || right[i] <= i || right[i] >= nodes)) {
+                    throw bad(uri, "node " + i + " has children " + left[i] + " and " + right[i] + "; they must follow it");
+                }
+                if (feature[i] < 0 && !Double.isFinite(value[i])) {
+                    throw bad(uri, "leaf " + i + " holds " + value[i]);
+                }
+            }
+            return new TreeEnsemble(roots, feature, threshold, left, right, value, base, scale, features);
+        } catch (BufferUnderflowException e) {
+            throw bad(uri, "truncated tree file (" + data.length + " bytes)");
+        }
+    }
+
+    /** A count read from the file, no larger than the bytes that are left could hold. */
+    private static int count(String uri, ByteBuffer in, String what, int bytesEach) {
+        int n = in.getInt();
+        if (n < 0 || (long) n * bytesEach > in.remaining()) {
+            throw bad(uri, "declares " + n + " " + what + " but holds " + in.remaining() + " more bytes");
+        }
+        return n;
+    }
+
+    private static InvalidInputException bad(String uri, String why) {
+        return new InvalidInputException("modelUri", uri, why);
+    }
+}

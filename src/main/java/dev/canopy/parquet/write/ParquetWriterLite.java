@@ -1,0 +1,389 @@
+package dev.canopy.parquet.write;
+
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
+import dev.canopy.parquet.format.ParquetFormat.Encoding;
+import dev.canopy.parquet.format.ParquetFormat.Type;
+
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.IntType;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.Util;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes flat Parquet files straight in the format: one data page (v1, RLE definition levels) per column
+ * chunk, its values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
+ * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by
+ * {@link PureJavaCodecs}, with the footer and page headers in Thrift's compact protocol
+ * (parquet-format's generated classes). It covers what Canopy writes (predictions, generated taxi shards) without
+ * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
+ * ({@code ParquetWriterLiteTest} checks the latter).
+ */
+public final class ParquetWriterLite {
+    /** One column: its name and physical type, an optional logical type, and whether it may hold nulls. */
+    public record Field(String name, Kind kind, boolean optional) {
+    }
+
+    /** The physical and logical types Canopy writes. */
+    public enum Kind {
+        DOUBLE(Type.DOUBLE), FLOAT(Type.FLOAT), INT32(Type.INT32), INT8(Type.INT32), INT64(Type.INT64),
+        TIMESTAMP_MICROS(Type.INT64), STRING(Type.BYTE_ARRAY);
+
+        final Type physical;
+
+        Kind(Type physical) {
+            this.physical = physical;
+        }
+    }
+
+    /**
+     * One column's values in a row group: an array of the field's Java type ({@code double[]},
+     * {@code float[]}, {@code int[]}, {@code long[]} or {@code String[]}), with nulls marked in
+     * {@code nulls} (or null for none; strings may also be null themselves).
+     */
+    public record Values(Object array, boolean[] nulls) {
+        boolean isNull(int i) {
+            return (nulls != null && nulls[i]) || (array instanceof String[] s && s[i] == null);
+        }
+    }
+
+    private ParquetWriterLite() {
+    }
+
+    /**
+     * @param rowGroups per row group, one {@link Values} per field, each holding that row group's rows
+     * @param rows      rows of each row group
+     */
+    public static void write(OutputStream out, List<Field> fields, List<List<Values>> rowGroups, List<Integer> rows)
+            throws IOException {
+        Counting file = new Counting(out);
+        file.write(new byte[]{'P', 'A', 'R', '1'});
+        List<GroupMeta> groups = new ArrayList<>();
+        long totalRows = 0;
+        for (int g = 0; g < rowGroups.size(); g++) {
+            int n = rows.get(g);
+            long groupStart = file.count;
+            long uncompressedTotal = 0;
+            List<ChunkMeta> chunks = new ArrayList<>();
+            for (int f = 0; f < fields.size(); f++) {
+                Field field = fields.get(f);
+                Values values = rowGroups.get(g).get(f);
+                List<Object> dictionary = dictionary(field, values, n);
+                long chunkStart = file.count;
+                long uncompressed = 0;
+                long dictionaryOffset = -1;
+                if (dictionary != null) {
+                    byte[] plain = plainDictionary(field, dictionary);
+                    byte[] compressed = snappy(plain);
+                    dictionaryOffset = file.count;
+                    uncompressed += writePage(file, pageHeader(ParquetFormat.DICTIONARY_PAGE, plain.length,
+                            compressed.length, 7, dictionary.size(), Encoding.PLAIN), compressed) + plain.length;
+                }
+                byte[] page = dictionary != null ? dictionaryPage(field, values, n, dictionary) : page(field, values, n);
+                byte[] compressed = snappy(page);
+                long pageOffset = file.count;
+                uncompressed += writePage(file, pageHeader(ParquetFormat.DATA_PAGE, page.length, compressed.length, 5, n,
+                        dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN), compressed) + page.length;
+                uncompressedTotal += uncompressed;
+                List<Encoding> encodings = new ArrayList<>(List.of(Encoding.PLAIN));
+                if (field.optional() || dictionary != null) {
+                    encodings.add(Encoding.RLE);
+                }
+                if (dictionary != null) {
+                    encodings.add(Encoding.RLE_DICTIONARY);
+                }
+                chunks.add(new ChunkMeta(field, encodings, n, uncompressed, file.count - chunkStart, chunkStart, pageOffset,
+                        dictionaryOffset));
+            }
+            groups.add(new GroupMeta(chunks, uncompressedTotal, n, groupStart, file.count - groupStart));
+            totalRows += n;
+        }
+        long footerStart = file.count;
+        file.write(footer(fields, groups, totalRows));
+        int footerLength = (int) (file.count - footerStart);
+        file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footerLength).array());
+        file.write(new byte[]{'P', 'A', 'R', '1'});
+        file.flush();
+    }
+
+    /** Writes a page header and its (compressed) body; returns the header's size. */
+    private static long writePage(Counting file, byte[] header, byte[] body) throws IOException {
+        file.write(header);
+        file.write(body);
+        return header.length;
+    }
+
+    private record ChunkMeta(Field field, List<Encoding> encodings, long values, long uncompressed, long compressed,
+                             long start, long dataOffset, long dictionaryOffset) {
+    }
+
+    private record GroupMeta(List<ChunkMeta> chunks, long uncompressed, long rows, long start, long compressed) {
+    }
+
+    /**
+     * A PageHeader: type, sizes, then at {@code headerField} (5 for a data page, 7 for a dictionary page) its
+     * own header: the value count and encoding, and for a data page RLE definition and repetition levels.
+     */
+    private static byte[] pageHeader(int type, int uncompressed, int compressed, int headerField, int values,
+                                     Encoding encoding) throws IOException {
+        PageHeader h = new PageHeader(PageType.findByValue(type), uncompressed, compressed);
+        org.apache.parquet.format.Encoding e = org.apache.parquet.format.Encoding.findByValue(encoding.value);
+        if (headerField == 5) {
+            h.setData_page_header(new DataPageHeader(values, e, org.apache.parquet.format.Encoding.RLE,
+                    org.apache.parquet.format.Encoding.RLE));
+        } else {
+            h.setDictionary_page_header(new DictionaryPageHeader(values, e));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Util.writePageHeader(h, out);
+        return out.toByteArray();
+    }
+
+    /** FileMetaData: version 1, the schema, the row count, the row groups and who wrote the file. */
+    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows) throws IOException {
+        List<SchemaElement> schema = new ArrayList<>();
+        schema.add(new SchemaElement("schema").setNum_children(fields.size()));
+        for (Field f : fields) {
+            SchemaElement e = new SchemaElement(f.name())
+                    .setType(org.apache.parquet.format.Type.findByValue(f.kind().physical.ordinal()))
+                    .setRepetition_type(f.optional() ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
+            switch (f.kind()) {
+                case STRING -> e.setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
+                case INT8 -> e.setConverted_type(ConvertedType.INT_8)
+                        .setLogicalType(LogicalType.INTEGER(new IntType((byte) 8, true)));
+                // not adjusted to UTC, as pandas writes naive timestamps; no legacy converted type exists for it
+                case TIMESTAMP_MICROS -> e.setLogicalType(LogicalType.TIMESTAMP(
+                        new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
+                default -> {
+                }
+            }
+            schema.add(e);
+        }
+        List<RowGroup> rowGroups = new ArrayList<>();
+        for (GroupMeta g : groups) {
+            List<ColumnChunk> chunks = new ArrayList<>();
+            for (ChunkMeta c : g.chunks()) {
+                List<org.apache.parquet.format.Encoding> encodings = new ArrayList<>();
+                for (Encoding e : c.encodings()) {
+                    encodings.add(org.apache.parquet.format.Encoding.findByValue(e.value));
+                }
+                ColumnMetaData m = new ColumnMetaData(org.apache.parquet.format.Type.findByValue(
+                        c.field().kind().physical.ordinal()), encodings, List.of(c.field().name()), CompressionCodec.SNAPPY,
+                        c.values(), c.uncompressed(), c.compressed(), c.dataOffset());
+                if (c.dictionaryOffset() >= 0) {
+                    m.setDictionary_page_offset(c.dictionaryOffset());
+                }
+                chunks.add(new ColumnChunk(c.start()).setMeta_data(m));
+            }
+            rowGroups.add(new RowGroup(chunks, g.uncompressed(), g.rows()).setFile_offset(g.start())
+                    .setTotal_compressed_size(g.compressed()));
+        }
+        FileMetaData meta = new FileMetaData(1, schema, rows, rowGroups).setCreated_by("canopy (ParquetWriterLite)");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Util.writeFileMetaData(meta, out);
+        return out.toByteArray();
+    }
+
+    private static byte[] snappy(byte[] page) throws IOException {
+        return PureJavaCodecs.INSTANCE.snappy(page);
+    }
+
+    /**
+     * The distinct values of an integer or string column in first-seen order, when there are few enough for
+     * dictionary encoding to pay (as pyarrow and parquet-java do by default); otherwise null.
+     */
+    private static List<Object> dictionary(Field field, Values v, int n) {
+        if (field.kind() != Kind.INT8 && field.kind() != Kind.INT32 && field.kind() != Kind.STRING) {
+            return null;
+        }
+        java.util.LinkedHashSet<Object> distinct = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (!v.isNull(i)) {
+                distinct.add(field.kind() == Kind.STRING ? ((String[]) v.array())[i] : (Object) ((int[]) v.array())[i]);
+                if (distinct.size() > MAX_DICTIONARY) {
+                    return null;
+                }
+            }
+        }
+        return distinct.isEmpty() ? null : new ArrayList<>(distinct);
+    }
+
+    /** Dictionary encoding pays only for columns with few distinct values. */
+    private static final int MAX_DICTIONARY = 1024;
+
+    /** The dictionary page: its entries, PLAIN. */
+    private static byte[] plainDictionary(Field field, List<Object> dictionary) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer four = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        for (Object o : dictionary) {
+            if (o instanceof String str) {
+                byte[] bytes = str.getBytes(StandardCharsets.UTF_8);
+                out.writeBytes(four.putInt(0, bytes.length).array());
+                out.writeBytes(bytes);
+            } else {
+                out.writeBytes(four.putInt(0, (Integer) o).array());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A v1 data page of dictionary ids: definition levels (optional fields), the ids' bit width in one byte,
+     * then the ids of the non-null values as one bit-packed run of the RLE/bit-packing hybrid (groups of 8,
+     * least significant bit first, the last group padded with zeros).
+     */
+    private static byte[] dictionaryPage(Field field, Values v, int n, List<Object> dictionary) {
+        java.util.Map<Object, Integer> id = new java.util.HashMap<>();
+        for (Object o : dictionary) {
+            id.put(o, id.size());
+        }
+        ByteArrayOutputStream page = new ByteArrayOutputStream(n + 64);
+        writeLevels(page, field, v, n);
+        int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(dictionary.size() - 1));
+        int[] ids = new int[n];
+        int present = 0;
+        for (int i = 0; i < n; i++) {
+            if (v.isNull(i)) {
+                if (!field.optional()) {
+                    throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
+                }
+                continue;
+            }
+            ids[present++] = id.get(field.kind() == Kind.STRING ? ((String[]) v.array())[i] : (Object) ((int[]) v.array())[i]);
+        }
+        page.write(width);
+        int groups = (present + 7) / 8;
+        long header = ((long) groups << 1) | 1;
+        while ((header & ~0x7FL) != 0) {
+            page.write((int) ((header & 0x7F) | 0x80));
+            header >>>= 7;
+        }
+        page.write((int) header);
+        long buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < groups * 8; i++) {
+            buffer |= (long) (i < present ? ids[i] : 0) << bits;
+            bits += width;
+            while (bits >= 8) {
+                page.write((int) (buffer & 0xff));
+                buffer >>>= 8;
+                bits -= 8;
+            }
+        }
+        return page.toByteArray();
+    }
+
+    /** An uncompressed v1 data page: definition levels (optional fields), then the non-null values, PLAIN. */
+    private static byte[] page(Field field, Values v, int n) {
+        ByteArrayOutputStream page = new ByteArrayOutputStream(n * 8 + 64);
+        writeLevels(page, field, v, n);
+        ByteBuffer buf = ByteBuffer.allocate(field.kind() == Kind.STRING ? 0 : n * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            if (v.isNull(i)) {
+                if (!field.optional()) {
+                    throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
+                }
+                continue;
+            }
+            switch (field.kind()) {
+                case DOUBLE -> buf.putDouble(((double[]) v.array())[i]);
+                case FLOAT -> buf.putFloat(((float[]) v.array())[i]);
+                case INT32, INT8 -> buf.putInt(((int[]) v.array())[i]);
+                case INT64, TIMESTAMP_MICROS -> buf.putLong(((long[]) v.array())[i]);
+                case STRING -> {
+                    byte[] s = ((String[]) v.array())[i].getBytes(StandardCharsets.UTF_8);
+                    page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(s.length).array());
+                    page.writeBytes(s);
+                }
+            }
+        }
+        page.write(buf.array(), 0, buf.position());
+        return page.toByteArray();
+    }
+
+    /** A v1 page's definition levels, for optional fields: their length (4 bytes, little-endian), then the levels. */
+    private static void writeLevels(ByteArrayOutputStream page, Field field, Values v, int n) {
+        if (field.optional()) {
+            byte[] levels = definitionLevels(v, n);
+            page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
+            page.writeBytes(levels);
+        }
+    }
+
+    /**
+     * Definition levels (bit width 1) in the RLE/bit-packing hybrid, as RLE runs only: a ULEB128 header
+     * {@code run << 1}, then the level in one byte.
+     */
+    private static byte[] definitionLevels(Values v, int n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < n) {
+            int level = v.isNull(i) ? 0 : 1;
+            int j = i + 1;
+            while (j < n && (v.isNull(j) ? 0 : 1) == level) {
+                j++;
+            }
+            long header = (long) (j - i) << 1;
+            while ((header & ~0x7FL) != 0) {
+                out.write((int) ((header & 0x7F) | 0x80));
+                header >>>= 7;
+            }
+            out.write((int) header);
+            out.write(level);
+            i = j;
+        }
+        return out.toByteArray();
+    }
+
+    /** Counts the bytes written, for the offsets the footer records. */
+    private static final class Counting extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        Counting(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+}

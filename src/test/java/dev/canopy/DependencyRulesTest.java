@@ -1,0 +1,133 @@
+package dev.canopy;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+/**
+ * The project's dependency rules on the main classes. Domain packages are plain Java; {@code function} calls
+ * services, services reach the outside world only through ports ({@code storage}, {@code invoke}), and the
+ * adapters behind the ports are chosen by the CDI wiring ({@code config}) or a command-line launcher.
+ */
+class DependencyRulesTest {
+    /** Runtime frameworks and cloud SDKs: none of them may reach the domain. JBoss Logging is a facade and allowed. */
+    static final String[] FRAMEWORKS = {"io.quarkus..", "jakarta.enterprise..", "jakarta.inject..",
+            "software.amazon..", "com.amazonaws..", "io.vertx..", "org.eclipse.microprofile..", "io.smallrye.."};
+
+    static final DescribedPredicate<JavaClass> FRAMEWORK = resideInAnyPackage(FRAMEWORKS);
+
+    static final ArchRule servicesAndModelArePlainJava = noClasses()
+            .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.model..")
+            .should().dependOnClassesThat(FRAMEWORK)
+            .because("domain code runs the same in Lambda, on a command line and in a unit test");
+
+    // The pool's retry and timeout policy is built on SmallRye Fault Tolerance's programmatic API (Guard,
+    // TypedGuard, CustomBackoffStrategy), the library the design names for it: that API, and nothing else of
+    // SmallRye, Quarkus, CDI or AWS, is allowed in pool.
+    static final ArchRule poolIsPlainJavaPlusFaultToleranceApi = noClasses()
+            .that().resideInAPackage("dev.canopy.pool..")
+            .should().dependOnClassesThat(FRAMEWORK.and(not(resideInAPackage("io.smallrye.faulttolerance.api.."))))
+            .because("the pool is domain code; only SmallRye Fault Tolerance's API is allowed in it");
+
+    static final ArchRule trainingDoesNotUseInference = noClasses()
+            .that().resideInAPackage("dev.canopy.training..")
+            .should().dependOnClassesThat().resideInAPackage("dev.canopy.inference..")
+            .because("what training and inference share lives in dev.canopy.model");
+
+    static final ArchRule inferenceDoesNotUseTraining = noClasses()
+            .that().resideInAPackage("dev.canopy.inference..")
+            .should().dependOnClassesThat().resideInAPackage("dev.canopy.training..")
+            .because("what training and inference share lives in dev.canopy.model");
+
+    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Functions").definedBy("dev.canopy.function..")
+            .layer("Services").definedBy("dev.canopy.training..", "dev.canopy.inference..")
+            .layer("Model").definedBy("dev.canopy.model..")
+            .layer("Pool").definedBy("dev.canopy.pool..")
+            // the port packages themselves, without their adapter subpackages
+            .layer("Ports").definedBy("dev.canopy.storage", "dev.canopy.invoke")
+            .layer("Adapters").definedBy("dev.canopy.storage.s3..", "dev.canopy.storage.local..",
+                    "dev.canopy.storage.http..", "dev.canopy.invoke.lambda..", "dev.canopy.invoke.local..")
+            .layer("Wiring").definedBy("dev.canopy.config..")
+            .layer("Launchers").definedBy("dev.canopy.cli..", "dev.canopy.serve..")
+
+            .whereLayer("Functions").mayOnlyBeAccessedByLayers("Launchers")
+            // Functions read their @ConfigMapping (CanopyConfig) from Wiring, and call services
+            .whereLayer("Functions").mayOnlyAccessLayers("Services", "Wiring")
+            .whereLayer("Services").mayOnlyBeAccessedByLayers("Functions", "Wiring", "Launchers")
+            .whereLayer("Services").mayOnlyAccessLayers("Model", "Ports", "Pool")
+            .whereLayer("Model").mayOnlyBeAccessedByLayers("Services", "Wiring", "Launchers")
+            .whereLayer("Model").mayNotAccessAnyLayer()
+            .whereLayer("Pool").mayNotAccessAnyLayer()
+            .whereLayer("Ports").mayOnlyAccessLayers("Pool")
+            .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Wiring", "Launchers")
+            .whereLayer("Adapters").mayOnlyAccessLayers("Ports", "Pool")
+            .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Functions", "Launchers");
+
+    /** Libraries every layer may use (errors, JSON, log context, table readers) depend on no layer but the storage port. */
+    static final ArchRule sharedLibrariesAreLeaves = noClasses()
+            .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..",
+                    "dev.canopy.parquet..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.function..", "dev.canopy.training..",
+                    "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..",
+                    "dev.canopy.storage.s3..", "dev.canopy.storage.local..", "dev.canopy.storage.http..",
+                    "dev.canopy.config..", "dev.canopy.cli..", "dev.canopy.serve..");
+
+    /** The Parquet library stands alone: it could leave Canopy as its own artifact. */
+    static final ArchRule parquetIsSelfContained = noClasses()
+            .that().resideInAPackage("dev.canopy.parquet..")
+            .should().dependOnClassesThat(resideInAPackage("dev.canopy..").and(not(resideInAPackage("dev.canopy.parquet.."))))
+            .because("dev.canopy.parquet is a self-contained library; Canopy's adapters (dev.canopy.data) map its errors");
+
+    static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("dev.canopy");
+    }
+
+    @Test
+    void servicesAndModelImportNoFrameworkOrSdk() {
+        servicesAndModelArePlainJava.check(main);
+    }
+
+    @Test
+    void poolImportsOnlyTheFaultToleranceApi() {
+        poolIsPlainJavaPlusFaultToleranceApi.check(main);
+    }
+
+    @Test
+    void trainingAndInferenceShareOnlyTheModelPackage() {
+        trainingDoesNotUseInference.check(main);
+        inferenceDoesNotUseTraining.check(main);
+    }
+
+    @Test
+    void functionsCallServicesWhichUsePortsAndOnlyTheWiringPicksAdapters() {
+        layers.check(main);
+    }
+
+    @Test
+    void parquetUsesNothingElseOfCanopy() {
+        parquetIsSelfContained.check(main);
+    }
+
+    @Test
+    void sharedLibrariesDependOnNoLayer() {
+        sharedLibrariesAreLeaves.check(main);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.canopy.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The lock-step batch walk must give exactly what a plain recursive walk gives: bit for bit, on lopsided trees
+ * of different heights, batches longer than a chunk and not a multiple of the lane count, and the values where
+ * a comparison can go wrong (NaN, infinities, signed zeros, values equal to a threshold).
+ */
+class TreeEnsembleTest {
+    private static final double[] EDGES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0,
+            Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE};
+
+    @Test
+    void batchWalkMatchesARecursiveWalkBitForBit() {
+        matches(5, 8192 + 300, 42); // more than one chunk, not a multiple of the lanes
+    }
+
+    @Test
+    void wideModelsUseSmallerChunksAndStillMatch() {
+        matches(3000, 1000, 7); // about 350 rows per chunk
+    }
+
+    private static void matches(int features, int rows, long seed) {
+        Random random = new Random(seed);
+        List<Integer> feature = new ArrayList<>();
+        List<Double> threshold = new ArrayList<>();
+        List<Integer> left = new ArrayList<>();
+        List<Integer> right = new ArrayList<>();
+        List<Double> value = new ArrayList<>();
+        int[] roots = new int[40];
+        for (int t = 0; t < roots.length; t++) {
+            roots[t] = grow(random, features, 1 + random.nextInt(14), feature, threshold, left, right, value);
+        }
+        TreeEnsemble e = new TreeEnsemble(roots, ints(feature), doubles(threshold), ints(left), ints(right),
+                doubles(value), 0.25, 0.1, features);
+
+        double[][] columns = new double[features][rows];
+        for (int f = 0; f < features; f++) {
+            for (int r = 0; r < rows; r++) {
+                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)]
+                        : random.nextInt(4) == 0 ? random.nextInt(5) // lands on thresholds
+                        : random.nextGaussian() * 3;
+            }
+        }
+        double[] out = new double[rows];
+        e.predict(columns, rows, out);
+        for (int r = 0; r < rows; r++) {
+            double sum = 0;
+            for (int root : roots) {
+                sum += walk(root, columns, r, feature, threshold, left, right, value);
+            }
+            double expected = 0.25 + 0.1 * sum;
+            assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(out[r]), "row " + r);
+        }
+    }
+
+    @Test
+    void constructorRefusesTreesThatCouldLoop() {
+        // node 1 sends rows back to node 0: a walk would never end
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TreeEnsemble(new int[]{0},
+                new int[]{0, 0, -1}, new double[]{1, 1, 0}, new int[]{1, 0, 0}, new int[]{2, 2, 0},
+                new double[]{0, 0, 1}, 0, 1, 1));
+        assertEquals("node 1 has children 0 and 2; they must follow it", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TreeEnsemble(new int[]{3},
+                new int[]{-1}, new double[]{0}, new int[]{0}, new int[]{0}, new double[]{1}, 0, 1, 1));
+    }
+
+    /** A random tree of at most {@code depth} split levels, laid out depth first; returns its root. */
+    private static int grow(Random random, int features, int depth, List<Integer> feature, List<Double> threshold,
+                            List<Integer> left, List<Integer> right, List<Double> value) {
+        int id = feature.size();
+        feature.add(-1);
+        threshold.add(0.0);
+        left.add(0);
+        right.add(0);
+        value.add(0.0);
+        if (depth == 0 || random.nextInt(5) == 0) {
+            value.set(id, (double) random.nextInt(1000) / 7);
+            return id;
+        }
+        feature.set(id, random.nextInt(features));
+        threshold.set(id, random.nextInt(6) == 0 ? EDGES[random.nextInt(EDGES.length)] : (double) random.nextInt(5));
+        int l = grow(random, features, depth - 1, feature, threshold, left, right, value);
+        left.set(id, l);
+        int r = grow(random, features, depth - 1, feature, threshold, left, right, value);
+        right.set(id, r);
+        return id;
+    }
+
+    /** Smile's rule, written out plainly: {@code x <= threshold} goes left, anything else (NaN too) right. */
+    private static double walk(int n, double[][] columns, int row, List<Integer> feature, List<Double> threshold,
+                               List<Integer> left, List<Integer> right, List<Double> value) {
+        if (feature.get(n) < 0) {
+            return value.get(n);
+        }
+        double x = columns[feature.get(n)][row];
+        return walk(x <= threshold.get(n) ? left.get(n) : right.get(n), columns, row, feature, threshold, left, right, value);
+    }
+
+    private static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[] doubles(List<Double> list) {
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
