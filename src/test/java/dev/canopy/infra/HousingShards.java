@@ -1,9 +1,9 @@
 package dev.canopy.infra;
 
-import dev.canopy.data.ParquetWriterLite;
-import dev.canopy.data.ParquetWriterLite.Field;
-import dev.canopy.data.ParquetWriterLite.Kind;
-import dev.canopy.data.ParquetWriterLite.Values;
+import dev.canopy.parquet.write.ParquetWriterLite;
+import dev.canopy.parquet.write.ParquetWriterLite.Field;
+import dev.canopy.parquet.write.ParquetWriterLite.Kind;
+import dev.canopy.parquet.write.ParquetWriterLite.Values;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

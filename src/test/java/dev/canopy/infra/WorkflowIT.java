@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.inference.ShardOutputs;
 import dev.canopy.json.Json;
 import dev.canopy.testing.S3ProxyServer;
+import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +24,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Both Step Functions workflows, executed by aws-local-stepfunctions (an ASL interpreter Canopy's authors did
@@ -39,13 +39,11 @@ class WorkflowIT {
     static final String BUCKET = "canopy-it";
     static final Path TRAIN_THEN_PREDICT = Path.of("infra/statemachine/train-then-predict.asl.json").toAbsolutePath();
     static final Path DISTRIBUTED = Path.of("infra/statemachine/predict-shards-distributed.asl.json").toAbsolutePath();
-    static final Path HOUSING = Path.of(System.getProperty("canopy.test.housing", "../shared/data/california_housing.csv"));
     /** The Distributed Map's Retry: MaxAttempts retries after the first call. */
     static final int PREDICT_CALLS_AT_MOST = 1 + 5;
     static final Map<String, Object> SMALL_MODELS = Map.of("random_forest", Map.of("trees", 20),
             "gradient_boosting", Map.of("trees", 30));
 
-    static NodeHarness node;
     static Path work;
     static S3ProxyServer s3;
     static S3Client client;
@@ -55,7 +53,6 @@ class WorkflowIT {
 
     @BeforeAll
     static void start() throws Exception {
-        node = NodeHarness.require();
         work = Files.createTempDirectory("canopy-workflow-it");
         s3 = new S3ProxyServer();
         s3.createBucket(BUCKET);
@@ -70,15 +67,6 @@ class WorkflowIT {
         put("shards/gen/_manifest.json", "{\"shards\": []}".getBytes(StandardCharsets.UTF_8));
         put("shards/bad/part-00000.parquet", shards.get(0));
         put("shards/bad/part-00001.parquet", "not a parquet file".getBytes(StandardCharsets.UTF_8));
-        if (Files.isRegularFile(HOUSING)) {
-            // uploaded before serve starts: S3Proxy is idle, and its connections fresh
-            String real = Files.readString(HOUSING);
-            put("real/california_housing.csv", real.getBytes(StandardCharsets.UTF_8));
-            List<byte[]> realShards = HousingShards.fromCsv(real, "MedHouseVal", 4);
-            for (int i = 0; i < realShards.size(); i++) {
-                put("real/shards/housing-%05d.parquet".formatted(i), realShards.get(i));
-            }
-        }
         credentials = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
                 "AWS_REGION", "us-east-1");
         invocationLog = work.resolve("invocations.jsonl");
@@ -112,12 +100,11 @@ class WorkflowIT {
     /** The real California housing data (20,640 rows), and housing-feature shards made from it. */
     @Test
     void trainPickTheBestAndPredictOnCaliforniaHousing() throws Exception {
-        if (!Files.isRegularFile(HOUSING)) {
-            String missing = "California housing not found at " + HOUSING.toAbsolutePath();
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true but " + missing);
-            }
-            org.junit.jupiter.api.Assumptions.abort(missing);
+        String csv = Files.readString(SharedData.require("data/california_housing.csv"));
+        put("real/california_housing.csv", csv.getBytes(StandardCharsets.UTF_8));
+        List<byte[]> shards = HousingShards.fromCsv(csv, "MedHouseVal", 4);
+        for (int i = 0; i < shards.size(); i++) {
+            put("real/shards/housing-%05d.parquet".formatted(i), shards.get(i));
         }
         JsonNode r = trainThenPredict("california", "s3://" + BUCKET + "/real/california_housing.csv", null,
                 "real/shards/", "real/predictions/", 0);
@@ -261,7 +248,7 @@ class WorkflowIT {
         training.put("params", SMALL_MODELS);
         training.put("seed", 42);
         String base = "s3://" + BUCKET + "/";
-        return node.run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
+        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
                 "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated))),
                 credentials, 600);
     }
@@ -284,7 +271,7 @@ class WorkflowIT {
         in.put("resultPrefix", outputPrefix + "_map/");
         in.put("poolSize", poolSize);
         in.put("toleratedFailurePercentage", tolerated);
-        return node.run("run-workflow.mjs", List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
+        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
                 "--s3-endpoint", s3.endpoint(), "--items", items.toString(), "--name", name, "--input", Json.writeString(in)),
                 credentials, 300);
     }
