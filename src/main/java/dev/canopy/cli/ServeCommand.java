@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
                 + "that runs target/function.zip as Lambda's java25 runtime does (no Docker).",
                 "Invoke them with any AWS SDK or the AWS CLI (--endpoint-url http://127.0.0.1:3001), or with the "
                         + "command line in lambda mode (-Dcanopy.invoke.mode=lambda -Dcanopy.invoke.endpoint=...).",
+                "A caller's SDK needs a region and credentials of any value (AWS_REGION, AWS_ACCESS_KEY_ID, "
+                        + "AWS_SECRET_ACCESS_KEY); serve checks no signature.",
+                "Each function runs in its task root, as on Lambda: give paths in requests as absolute paths.",
                 "Prints one line on stderr when it listens; stops on Ctrl-C (SIGINT) or SIGTERM."})
 @Dependent
 @Unremovable
