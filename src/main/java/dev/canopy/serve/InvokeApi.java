@@ -88,6 +88,9 @@ final class InvokeApi {
                 Target target = resolve(m.group(1), queryParameter(exchange.getRequestURI().getRawQuery(), "Qualifier"));
                 function = target.pool.spec.name();
                 payload = readPayload(exchange.getRequestBody());
+                if (payload.length == 0) {
+                    payload = "{}".getBytes(StandardCharsets.UTF_8); // Lambda hands a function {} for an empty body
+                }
                 String type = header(exchange, "X-Amz-Invocation-Type", "RequestResponse");
                 checkJson(payload);
                 switch (type) {
@@ -224,7 +227,12 @@ final class InvokeApi {
     private Run run(Target target, byte[] payload, boolean tail) {
         Functions.Pool pool = target.pool;
         FunctionSpec spec = pool.spec;
-        Instance instance = pool.acquire();
+        Instance instance;
+        try {
+            instance = pool.acquire();
+        } catch (IllegalStateException stopping) {
+            throw new ServiceError(500, "ServiceException", "serve is stopping", null);
+        }
         Invocation inv = new Invocation(target.arn(region), payload);
         if (instance == null) {
             throw new ServiceError(429, "TooManyRequestsException", "Rate Exceeded.",
