@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of that memory, and one of two {@link Layout}s of the code.
  */
 public final class ColdStartBench {
-    static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    static final String HANDLER = "dev.canopy.function.LambdaHandler::handleRequest";
     static final String RIC_MAIN = dev.canopy.serve.JavaRuntime.RIC_MAIN;
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
     static final List<String> LAMBDA_JVM_FLAGS = dev.canopy.serve.JavaRuntime.JVM_FLAGS;

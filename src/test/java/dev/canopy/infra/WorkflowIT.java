@@ -160,12 +160,13 @@ class WorkflowIT {
         Map<String, List<JsonNode>> results = resultFiles(lenient);
         assertEquals(1, results.get("SUCCEEDED").size(), results.toString());
         assertEquals(1, results.get("FAILED").size(), results.toString());
-        // Step Functions names a function error by the errorType Lambda reports: on Lambda, Funqy wraps what a
-        // function throws in its ApplicationException, with the function's own exception in the message
+        // Step Functions names a function error by the errorType Lambda reports, which the template's handler
+        // (dev.canopy.function.LambdaHandler) makes the function's own exception class, not Funqy's wrapper
         JsonNode failed = results.get("FAILED").get(0);
         JsonNode cause = Json.MAPPER.readTree(failed.get("Cause").asText());
-        assertEquals(cause.get("errorType").asText(), failed.get("Error").asText(), failed.toString());
-        assertTrue(cause.get("errorMessage").asText().startsWith("dev.canopy.error.InvalidInputException: shard="), failed.toString());
+        assertEquals("dev.canopy.error.InvalidInputException", failed.get("Error").asText(), failed.toString());
+        assertEquals("dev.canopy.error.InvalidInputException", cause.get("errorType").asText(), failed.toString());
+        assertTrue(cause.get("errorMessage").asText().startsWith("shard="), failed.toString());
     }
 
     /**

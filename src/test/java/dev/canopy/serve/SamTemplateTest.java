@@ -34,7 +34,7 @@ class SamTemplateTest {
         assertEquals(300, predict.timeoutSeconds());
         assertEquals(4, predict.reservedConcurrency(), "PoolSize's override");
         assertEquals("live", predict.alias());
-        assertEquals("io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest", predict.handler());
+        assertEquals("dev.canopy.function.LambdaHandler::handleRequest", predict.handler());
         assertEquals(Path.of("target/function.zip").toAbsolutePath(), predict.codeUri());
         assertEquals("predict", predict.environment().get("QUARKUS_FUNQY_EXPORT"));
         assertEquals("lambda", predict.environment().get("CANOPY_INVOKE_MODE"), "Globals are merged in");

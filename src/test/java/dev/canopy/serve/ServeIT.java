@@ -129,8 +129,16 @@ class ServeIT {
         assertEquals(200, r.statusCode());
         assertEquals("Unhandled", r.functionError());
         JsonNode e = body(r);
-        assertTrue(e.hasNonNull("errorType"), e.toString());
+        // the template's handler, dev.canopy.function.LambdaHandler, reports the function's own exception, not
+        // Funqy's ApplicationException wrapper; the runtime client names it by its fully qualified class name
+        assertEquals("dev.canopy.error.ObjectNotFoundException", e.get("errorType").asText(), e.toString());
         assertTrue(e.get("errorMessage").asText().contains(missing), e.toString());
+
+        InvokeResponse bad = invoke("canopy-predict", Map.of("modelUri", "rule:passenger_count>=2"));
+        assertEquals("Unhandled", bad.functionError());
+        JsonNode b = body(bad);
+        assertEquals("dev.canopy.error.InvalidInputException", b.get("errorType").asText(), b.toString());
+        assertTrue(b.get("errorMessage").asText().startsWith("shard=null: required"), b.toString());
     }
 
     @Test

@@ -107,8 +107,9 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
         } catch (Exception notJson) {
             // keep the raw body as the message
         }
-        // Funqy wraps what a function throws in ApplicationException("<exception class>: <message>");
-        // unwrap it so callers see the function's own error type.
+        // dev.canopy.function.LambdaHandler reports a function's own exception (errorType = its class name);
+        // a deployment on Funqy's handler (or a native one) wraps it in ApplicationException("<class>: <message>"):
+        // unwrap that so callers see the function's own error type either way.
         var wrapped = FUNQY_WRAPPED.matcher(message == null ? "" : message);
         if (type.equals("ApplicationException") && wrapped.matches()) {
             String inner = wrapped.group(1);

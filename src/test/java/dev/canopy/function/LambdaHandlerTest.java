@@ -1,0 +1,64 @@
+package dev.canopy.function;
+
+import dev.canopy.error.InvalidInputException;
+import io.quarkus.funqy.runtime.ApplicationException;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class LambdaHandlerTest {
+
+    private static void call(LambdaHandler handler) throws IOException {
+        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+    }
+
+    @Test
+    void aFunctionsOwnExceptionSurfacesInsteadOfFunqysWrapper() {
+        var own = new InvalidInputException("shard", "s3://b/k", "not a readable Parquet file");
+        var handler = new LambdaHandler((in, out, ctx) -> {
+            throw new ApplicationException(own);
+        });
+        var thrown = assertThrows(InvalidInputException.class, () -> call(handler));
+        assertSame(own, thrown);
+        assertEquals("shard=\"s3://b/k\": not a readable Parquet file", thrown.getMessage());
+    }
+
+    @Test
+    void anyUncheckedCauseIsRethrownAsIs() {
+        var own = new IllegalStateException("boom");
+        var handler = new LambdaHandler((in, out, ctx) -> {
+            throw new ApplicationException(own);
+        });
+        assertSame(own, assertThrows(IllegalStateException.class, () -> call(handler)));
+    }
+
+    @Test
+    void aCheckedCauseStaysWrapped() {
+        var wrapper = new ApplicationException(new Exception("checked"));
+        var handler = new LambdaHandler((in, out, ctx) -> {
+            throw wrapper;
+        });
+        assertSame(wrapper, assertThrows(ApplicationException.class, () -> call(handler)));
+    }
+
+    @Test
+    void successAndOtherFailuresPassThrough() throws IOException {
+        var out = new ByteArrayOutputStream();
+        new LambdaHandler((in, o, ctx) -> o.write(in.readAllBytes()))
+                .handleRequest(new ByteArrayInputStream("{\"a\":1}".getBytes(StandardCharsets.UTF_8)), out, null);
+        assertEquals("{\"a\":1}", out.toString(StandardCharsets.UTF_8));
+
+        var io = new IOException("socket closed");
+        var handler = new LambdaHandler((in, o, ctx) -> {
+            throw io;
+        });
+        assertSame(io, assertThrows(IOException.class, () -> call(handler)));
+    }
+}
