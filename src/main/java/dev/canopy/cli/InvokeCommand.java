@@ -89,7 +89,9 @@ public class InvokeCommand implements Callable<Integer> {
         } else {
             try (LambdaClient lambda = lambdaClient()) {
                 // the transport makes one attempt (pool/RetryPolicy): a throttled or failed call is reported as it came
-                answer = new LambdaFunctionInvoker(lambda, Map.of(function, function))
+                // a logical name (predict) goes to its configured deployed name (canopy-predict), as Canopy's own
+                // callers address functions; any other name (logical id, ARN, qualifier) goes as given
+                answer = new LambdaFunctionInvoker(lambda, Map.of(function, deployedName()))
                         .invoke(function, request);
             }
         }
@@ -126,6 +128,19 @@ public class InvokeCommand implements Callable<Integer> {
                     + " or a deployed name " + deployed.keySet() + ", or --endpoint to call another");
         }
         return logical;
+    }
+
+    /** The deployed name configured for a logical name ({@code canopy.invoke.functions.*}); other names unchanged. */
+    private String deployedName() {
+        CanopyConfig.Functions f = config.invoke().functions();
+        return switch (function) {
+            case "train" -> f.train();
+            case "supervise" -> f.supervise();
+            case "status" -> f.status();
+            case "predict" -> f.predict();
+            case "batch-predict" -> f.batchPredict();
+            default -> function;
+        };
     }
 
     /**

@@ -148,6 +148,12 @@ class InvokeCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("{\"echo\":{\"shard\":\"s\"}}", r.out().strip());
         assertEquals(List.of("POST canopy-predict:live {\"shard\":\"s\"}"), List.copyOf(calls));
+
+        // a logical name is sent as the deployed name configured for it, as Canopy's own callers send it
+        calls.clear();
+        Result logical = run("invoke", "status", "--payload", "{\"runId\":\"r\"}", "--endpoint", endpoint());
+        assertEquals(0, logical.exit(), logical.err());
+        assertEquals(List.of("POST deployed-status {\"runId\":\"r\"}"), List.copyOf(calls));
     }
 
     @Test
