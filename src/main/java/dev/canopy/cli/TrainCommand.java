@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", description = {"Train every algorithm on the same data and split (supervise), best first.",
+        "With --grid/--random/--range/--folds, search their parameters and refit each algorithm's best.",
         "Progress goes to stderr; exits 1 when every trainer failed."})
 @Dependent
 @Unremovable
@@ -22,6 +23,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     Options.Training training;
+
+    @Mixin
+    Options.Search search;
 
     @Mixin
     Options.RunId runId;
@@ -43,7 +47,7 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var req = training.request(runId.orNew(), data.data, out.or(config));
+        var req = search.apply(training.request(runId.orNew(), data.data, out.or(config)));
         var result = Supervision.runWithProgress(invoker, req, spec.commandLine().getErr());
         return Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -67,30 +67,50 @@ public final class TrainService {
 
     private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params) {
         String alg = algorithm.id();
+        Folds.check("folds", req.folds());
+        if (req.folds() == null ? req.fold() != null : req.fold() == null || req.fold() < 0 || req.fold() >= req.folds()) {
+            throw new InvalidInputException("fold", req.fold(), req.folds() == null ? "needs folds"
+                    : "must be between 0 and folds - 1 (" + (req.folds() - 1) + ")");
+        }
+        // a search's trials save nothing and publish nothing: the supervisor reports them
+        StatusBoard board = req.isTrial() ? null : this.board;
         try {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
-            board.publish(out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
-            board.publish(out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
+            publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
+            publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
             Prepared data = prepare(req);
-
-            board.publish(out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
+            double[][] trainRows = data.trainRows;
+            double[][] validation = null;
+            if (req.folds() != null) {
+                Folds folds = Folds.of(trainRows.length, req.folds(), seed);
+                validation = gatherRows(trainRows, folds.heldOut(req.fold()));
+                trainRows = gatherRows(trainRows, folds.kept(req.fold()));
+            }
+
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
             long t0 = System.nanoTime();
-            Progress progress = new Progress(out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
+            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
             try {
-                model = SmileTrainer.fit(algorithm, params, data.trainRows, data.names(), seed, progress);
+                model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
             } finally {
                 progress.close();
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
-            LOG.infof("fitted on %d rows in %d ms", data.trainRows.length, trainMillis);
+            LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
 
-            board.publish(out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
+            publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
             double[] predicted = new double[data.testY.length];
             ensemble.predict(data.testColumns, data.testY.length, predicted);
             Metrics m = Metrics.of(data.testY, predicted);
+            Double validationMse = validation == null ? null : validationMse(ensemble, validation);
+            if (req.isTrial()) {
+                LOG.infof("trial done: validation mse %s, test mse %.4f", validationMse, m.mse());
+                return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
+                        null, null, params, null, data.summary, validationMse);
+            }
 
             byte[] bytes = ModelCodec.write(model);
             store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
@@ -102,16 +122,18 @@ public final class TrainService {
                     req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
                     Instant.now(clock).toString());
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
+            store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
+                    model, data.testY, predicted)), "application/json");
 
-            board.publish(out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                    (long) bytes.length, modelUri, params, null, data.summary);
+                    (long) bytes.length, modelUri, params, null, data.summary, validationMse);
         } catch (RuntimeException e) {
             String error = describe(e);
             LOG.warnf("failed: %s", error);
             try {
-                board.publish(out, runId, alg, TrainerState.FAILED, 0, "failed", error);
+                publish(board, out, runId, alg, TrainerState.FAILED, 0, "failed", error);
             } catch (RuntimeException statusFailure) {
                 e.addSuppressed(statusFailure);
             }
@@ -120,6 +142,37 @@ public final class TrainService {
             }
             throw e;
         }
+    }
+
+    private static void publish(StatusBoard board, String out, String runId, String alg, TrainerState state,
+                                double progress, String detail, String error) {
+        if (board != null) {
+            board.publish(out, runId, alg, state, progress, detail, error);
+        }
+    }
+
+    private static double[][] gatherRows(double[][] rows, int[] idx) {
+        double[][] out = new double[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
+    }
+
+    /** MSE on rows laid out as the training rows are (features, then the target). */
+    private static double validationMse(TreeEnsemble ensemble, double[][] rows) {
+        int p = rows[0].length - 1;
+        double[][] columns = new double[p][rows.length];
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < p; j++) {
+                columns[j][i] = rows[i][j];
+            }
+            y[i] = rows[i][p];
+        }
+        double[] predicted = new double[rows.length];
+        ensemble.predict(columns, rows.length, predicted);
+        return Metrics.of(y, predicted).mse();
     }
 
     static String describe(Throwable e) {
@@ -133,7 +186,8 @@ public final class TrainService {
      * publishes nothing, and close waits for a publish in flight, so a late TRAINING can never overwrite
      * EVALUATING or DONE.
      */
-    private final class Progress implements ProgressListener {
+    private static final class Progress implements ProgressListener {
+        private final StatusBoard board;
         private final String out;
         private final String runId;
         private final String alg;
@@ -141,7 +195,8 @@ public final class TrainService {
         private long last;
         private boolean closed;
 
-        Progress(String out, String runId, String alg, String unit) {
+        Progress(StatusBoard board, String out, String runId, String alg, String unit) {
+            this.board = board;
             this.out = out;
             this.runId = runId;
             this.alg = alg;
@@ -151,7 +206,7 @@ public final class TrainService {
         @Override
         public synchronized void onProgress(int done, int total) {
             long now = System.currentTimeMillis();
-            if (closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
+            if (board == null || closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
                 return;
             }
             last = now;
