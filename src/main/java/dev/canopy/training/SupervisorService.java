@@ -52,8 +52,6 @@ public final class SupervisorService {
     public static final String TRAIN_FUNCTION = "train";
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    /** A search's status costs a storage write; more often than this is noise. */
-    private static final long SEARCH_STATUS_INTERVAL_MILLIS = 500;
 
     /** Bounds on searches: {@code canopy.search.max-trials} and {@code canopy.search.max-concurrency}. */
     public record Limits(int maxTrials, int maxConcurrency) {
@@ -287,7 +285,7 @@ public final class SupervisorService {
         LOG.infof("searching %d configurations × %d folds = %d trials, %d at once", search.configs().size(), k,
                 jobs.size(), search.maxConcurrency());
         Progress progress = new Progress(run, search, jobs.size());
-        progress.publish("SEARCHING", true);
+        progress.publish("SEARCHING");
         List<Invocation> invocations = new ArrayList<>();
         List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
                 invocations, (r, done, submitted) -> progress.completed(r));
@@ -298,7 +296,7 @@ public final class SupervisorService {
         }
         ranking.sort(RANKING);
         int failedTrials = (int) trials.stream().filter(r -> !r.succeeded()).count();
-        progress.publish("REFITTING", true);
+        progress.publish("REFITTING");
 
         // the best configuration of each algorithm, refitted on the whole training split and saved
         Map<Algorithm, Trial> best = new LinkedHashMap<>();
@@ -331,7 +329,7 @@ public final class SupervisorService {
         String bestAlgorithm = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
                 .findFirst().orElse(null);
         Trial winner = bestAlgorithm == null ? null : best.get(Algorithm.parse("algorithm", bestAlgorithm));
-        progress.publish("DONE", true);
+        progress.publish("DONE");
         LOG.infof("searched %d trials (%d failed) in %d ms; best: %s %s", jobs.size(), failedTrials, run.millis(),
                 bestAlgorithm, winner == null ? "" : winner.params());
         List<TrainResult> all = new ArrayList<>(results);
@@ -389,7 +387,6 @@ public final class SupervisorService {
         private int done;
         private int failed;
         private Trial bestSoFar;
-        private long lastWrite;
 
         Progress(Run run, Search search, int total) {
             this.run = run;
@@ -417,15 +414,14 @@ public final class SupervisorService {
                     }
                 }
             }
-            publish("SEARCHING", done == total);
+            publish("SEARCHING");
         }
 
-        synchronized void publish(String phase, boolean force) {
-            long now = System.nanoTime() / 1_000_000;
-            if (!force && now - lastWrite < SEARCH_STATUS_INTERVAL_MILLIS) {
-                return;
-            }
-            lastWrite = now;
+        /**
+         * One small write per finished trial: trials take seconds each, and a throttled write could leave
+         * status showing an old count for as long as the slowest trial runs.
+         */
+        synchronized void publish(String phase) {
             try {
                 store.write(RunLayout.searchStatus(run.out(), run.runId()), Json.write(new SearchStatus(phase, total, done,
                         failed, bestSoFar, Instant.now(clock).toString())), "application/json");

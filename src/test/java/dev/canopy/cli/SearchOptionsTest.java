@@ -50,6 +50,19 @@ class SearchOptionsTest {
     }
 
     @Test
+    void statusTablesShowASearchsProgress() {
+        var best = new dev.canopy.training.Trial(3, "random_forest", Map.of("trees", 100), dev.canopy.training.TrainerState.DONE,
+                0.25, null, null, List.of(0.2, 0.3), 0, null, 0);
+        var s = new dev.canopy.training.RunStatus("r1", List.of(new dev.canopy.training.TrainerStatus("random_forest",
+                dev.canopy.training.TrainerState.INITIALIZED, 0, "searching 4 configurations", "t", null)),
+                new dev.canopy.training.SearchStatus("SEARCHING", 12, 6, 2, best, "t"));
+        String table = Tables.status(s);
+        assertTrue(table.contains("search SEARCHING  trials 6/12  failed 2  best so far: random_forest {trees=100} cv mse 0.2500"),
+                table);
+        assertTrue(Tables.status(new dev.canopy.training.RunStatus("r1", s.trainers())).lines().noneMatch(l -> l.startsWith("search")));
+    }
+
+    @Test
     void badSearchOptionsNameTheOptionAndTheValue() {
         Map<String[], String> cases = new java.util.LinkedHashMap<>();
         cases.put(new String[]{"--grid", "random_forest.trees"}, "--grid=\"random_forest.trees\": expected algorithm.name=v1,v2");

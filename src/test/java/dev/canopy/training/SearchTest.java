@@ -253,6 +253,57 @@ class SearchTest {
     }
 
     @Test
+    void statusShowsTrialsDoneFailuresAndTheBestSoFarWhileTheSearchRuns() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SupervisorService s = supervisor(req -> {
+            if (req.isTrial() && req.algorithm().equals("gradient_boosting")) {
+                if (Integer.valueOf(4).equals(req.params().get("max_depth")) && req.fold() == 0) {
+                    throw new IllegalStateException("boom");
+                }
+                try {
+                    // the boosting trials wait, so the forest's are done and status is read mid-search
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return trainer.train(req);
+        });
+        java.util.concurrent.CompletableFuture<SuperviseResult> run = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> s.supervise(request("s5", 7L, grid(2, 8))));
+        try {
+            SearchStatus mid = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    mid = status.status(new StatusRequest("s5", null)).search();
+                } catch (dev.canopy.error.ObjectNotFoundException notYet) {
+                    mid = null;
+                }
+                // 2 forest configurations × 2 folds, and the two failed boosting trials
+                if (mid != null && mid.done() == 6) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // a pause between polls, not a wait for an event
+            }
+            assertNotNull(mid);
+            assertEquals("SEARCHING", mid.phase());
+            assertEquals(12, mid.total());
+            assertEquals(6, mid.done(), mid.toString());
+            assertEquals(2, mid.failed());
+            assertEquals("random_forest", mid.bestSoFar().algorithm(), "only the forest's configurations are complete");
+        } finally {
+            release.countDown();
+        }
+        SuperviseResult r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        SearchStatus end = status.status(new StatusRequest("s5", null)).search();
+        assertEquals("DONE", end.phase());
+        assertEquals(12, end.done());
+        assertEquals(2, end.failed());
+        assertEquals(r.search().failedTrials(), end.failed());
+    }
+
+    @Test
     void aSearchArrivesAsJsonAndUnknownFieldsAreNamed() {
         SuperviseRequest req = Json.request("""
                 {"data": "mem://data/housing.csv", "algorithms": ["random_forest", "gradient_boosting"],
