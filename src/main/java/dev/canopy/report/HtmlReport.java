@@ -371,7 +371,7 @@ public final class HtmlReport {
             figure{margin:10px 0}figcaption{color:#4a5568;font-size:13px}
             """;
 
-    /** Sorts a table by the clicked column (numbers as numbers); the page works without it. */
+    /** Sorts a table by the clicked column (numbers as numbers, non-numbers last); the page works without it. */
     private static final String SCRIPT = """
             (function () {
               document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -383,7 +383,8 @@ public final class HtmlReport {
                     rows.sort(function (a, b) {
                       var x = a.cells[col].textContent, y = b.cells[col].textContent;
                       var nx = parseFloat(x), ny = parseFloat(y);
-                      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+                      if (isNaN(nx) !== isNaN(ny)) { return isNaN(nx) ? 1 : -1; } // dashes and blanks last, either way
+                      var c = isNaN(nx) ? x.localeCompare(y) : nx - ny;
                       return asc ? c : -c;
                     });
                     asc = !asc;
