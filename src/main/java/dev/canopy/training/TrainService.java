@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One trainer: loads the data at the pinned version, splits it, fits one algorithm, evaluates it on the
@@ -33,8 +35,18 @@ public final class TrainService {
     /** Progress writes cost a storage call each; more often than this is noise. */
     private static final long PROGRESS_INTERVAL_MILLIS = 300;
 
+    /** Tables kept by {@link #table}; two: a run's data and its test data. */
+    static final int CACHED_TABLES = 2;
+
     private final ObjectStore store;
     private final StatusBoard board;
+    /** Guarded by itself; access order, so the least recently used table is evicted. */
+    private final Map<String, CompletableFuture<Table>> tables = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Table>> eldest) {
+            return size() > CACHED_TABLES;
+        }
+    };
     private final Clock clock;
     private final String defaultOut;
 
@@ -250,7 +262,7 @@ public final class TrainService {
             }
         }
         String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
-        Table table = TableReader.read("data", req.data(), store.read(req.data(), version));
+        Table table = table("data", req.data(), version);
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
@@ -292,7 +304,7 @@ public final class TrainService {
                 trainIdx[i] = i;
             }
             String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
-            Table test = TableReader.read("testData", req.testData(), store.read(req.testData(), tv));
+            Table test = table("testData", req.testData(), tv);
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
@@ -319,6 +331,50 @@ public final class TrainService {
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
                 List.copyOf(features));
         return new Prepared(trainRows, testColumns, testY, summary);
+    }
+
+    /**
+     * The table at {@code uri} and {@code version}, parsed once per trainer instance: a search sends one
+     * instance trial after trial on the same pinned data, and parsing it again each time was the trials'
+     * largest cost after the fit itself. A pinned version names the bytes, so a hit is the same table. Keeps
+     * the {@value #CACHED_TABLES} most recently used (data and test data). Cached tables are shared between
+     * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
+     * asking for the same table wait for one parse. A key must hold everything the parse depends on.
+     */
+    Table table(String field, String uri, String version) {
+        if (version == null) {
+            return TableReader.read(field, uri, store.read(uri));
+        }
+        String key = uri + '\n' + version;
+        CompletableFuture<Table> table;
+        boolean parse = false;
+        synchronized (tables) {
+            table = tables.get(key);
+            if (table == null) {
+                table = new CompletableFuture<>();
+                tables.put(key, table);
+                parse = true;
+            }
+        }
+        if (parse) {
+            try {
+                table.complete(TableReader.read(field, uri, store.read(uri, version)));
+            } catch (RuntimeException e) {
+                synchronized (tables) {
+                    tables.remove(key, table);
+                }
+                table.completeExceptionally(e);
+                throw e;
+            }
+        }
+        try {
+            return table.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     private static double[] gather(double[] v, int[] idx) {

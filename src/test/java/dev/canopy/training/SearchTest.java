@@ -304,6 +304,27 @@ class SearchTest {
     }
 
     @Test
+    void oneTrainerInstanceParsesThePinnedDataOnceAndAgainWhenItChanges() {
+        dev.canopy.testing.RecordingObjectStore recording = new dev.canopy.testing.RecordingObjectStore(store);
+        TrainService instance = new TrainService(recording, Clock.systemUTC(), OUT);
+        String v1 = store.head(DATA).version();
+        for (int fold = 0; fold < 3; fold++) {
+            instance.train(new TrainRequest("c1", DATA, v1, null, null, "decision_tree", 0.2, 3L, null, null, null, null,
+                    3, fold, true));
+        }
+        assertEquals(1, recording.count("read", DATA), recording.calls.toString());
+        store.put(DATA, TestData.housingCsvBytes(300, 99));
+        String v2 = store.head(DATA).version();
+        TrainResult changed = instance.train(new TrainRequest("c1", DATA, v2, null, null, "decision_tree", 0.2, 3L, null,
+                null, null, null, 3, 0, true));
+        assertEquals(2, recording.count("read", DATA), "a new version is read and parsed again");
+        assertEquals(300, changed.dataset().rows());
+        // a trainer that still asks for the old version gets the conflict, not the cached table
+        assertThrows(dev.canopy.error.ConflictException.class, () -> new TrainService(store, Clock.systemUTC(), OUT)
+                .train(new TrainRequest("c1", DATA, v1, null, null, "decision_tree", 0.2, 3L, null, null, null, null)));
+    }
+
+    @Test
     void aSearchArrivesAsJsonAndUnknownFieldsAreNamed() {
         SuperviseRequest req = Json.request("""
                 {"data": "mem://data/housing.csv", "algorithms": ["random_forest", "gradient_boosting"],
