@@ -19,10 +19,20 @@ public final class Table {
 
     private final List<Column> columns;
     private final int rows;
+    private final java.util.Set<String> indexColumns;
 
     public Table(List<Column> columns, int rows) {
+        this(columns, rows, java.util.Set.of());
+    }
+
+    /**
+     * {@code indexColumns}: columns that hold a row index (pandas stores its index as a column) rather than
+     * data: not in the default feature set, though a request may still name them.
+     */
+    public Table(List<Column> columns, int rows, java.util.Set<String> indexColumns) {
         this.columns = List.copyOf(columns);
         this.rows = rows;
+        this.indexColumns = java.util.Set.copyOf(indexColumns);
     }
 
     public int rows() {
@@ -56,11 +66,11 @@ public final class Table {
         return c.values();
     }
 
-    /** Every numeric column except {@code exclude}, in file order: the default feature set. */
+    /** Every numeric column except {@code exclude} and index columns, in file order: the default feature set. */
     public List<String> numericColumnsExcept(String exclude) {
         List<String> out = new ArrayList<>();
         for (Column c : columns) {
-            if (c.numeric() && !c.name().equals(exclude)) {
+            if (c.numeric() && !c.name().equals(exclude) && !indexColumns.contains(c.name())) {
                 out.add(c.name());
             }
         }

@@ -35,7 +35,7 @@ class ParquetTableReaderTest {
         assertTrue(t.column("f", "pickup_at").numeric());
         assertFalse(t.column("f", "vendor_id").numeric());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> t.numeric("features", "vendor_id"));
-        assertTrue(e.getMessage().contains("<binary column>"), e.getMessage());
+        assertTrue(e.getMessage().contains("<string column>"), e.getMessage());
         assertTrue(assertThrows(InvalidInputException.class, () -> TableReader.read("data", "y.parquet",
                 "PAR1garbagePAR1".getBytes())).getMessage().contains("unreadable Parquet file"));
     }
