@@ -214,6 +214,29 @@ class SearchTest {
     }
 
     @Test
+    void withoutASearchEachAlgorithmIsOneCallInThePoolUnderTheSameRetryRules() {
+        Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        SuperviseResult r = supervisor(req -> {
+            int n = attempts.computeIfAbsent(req.algorithm(), k -> new AtomicInteger()).incrementAndGet();
+            if (req.algorithm().equals("random_forest") && n == 1) {
+                throw new FunctionInvocationException("train", Outcome.SERVICE_ERROR, "ServiceException", "Lambda 500", true, null);
+            }
+            if (req.algorithm().equals("gradient_boosting")) {
+                throw new FunctionInvocationException("train", Outcome.NO_RESPONSE, "SdkClientException", "read timed out", true, null);
+            }
+            return trainer.train(req);
+        }).supervise(request("plain", 7L, null));
+        assertNull(r.search());
+        assertEquals(2, attempts.get("random_forest").get(), "a 5xx of the service is retried");
+        assertEquals(1, attempts.get("gradient_boosting").get(), "no answer: the trainer may still run, not sent again");
+        assertEquals(List.of("random_forest", "gradient_boosting"), r.results().stream().map(TrainResult::algorithm).toList());
+        assertEquals("SdkClientException: read timed out", r.results().getLast().error());
+        assertEquals(2, r.invocations().size());
+        assertTrue(r.invocations().stream().allMatch(i -> i.kind().equals("train") && i.config() == null), r.invocations().toString());
+        assertTrue(calls.stream().noneMatch(TrainRequest::isTrial));
+    }
+
+    @Test
     void aSearchLargerThanTheLimitIsRefusedWithItsCountBeforeAnyTrainerRuns() {
         SupervisorService s = supervisor(new SupervisorService.Limits(20, 8), req -> {
             throw new AssertionError("no trainer may run");
