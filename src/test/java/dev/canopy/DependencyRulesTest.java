@@ -28,7 +28,8 @@ class DependencyRulesTest {
     static final DescribedPredicate<JavaClass> FRAMEWORK = resideInAnyPackage(FRAMEWORKS);
 
     static final ArchRule servicesAndModelArePlainJava = noClasses()
-            .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.model..")
+            .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.model..",
+                    "dev.canopy.report..")
             .should().dependOnClassesThat(FRAMEWORK)
             .because("domain code runs the same in Lambda, on a command line and in a unit test");
 
@@ -45,6 +46,11 @@ class DependencyRulesTest {
             .should().dependOnClassesThat().resideInAPackage("dev.canopy.inference..")
             .because("what training and inference share lives in dev.canopy.model");
 
+    static final ArchRule trainingAndInferenceDoNotUseReport = noClasses()
+            .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..")
+            .should().dependOnClassesThat().resideInAPackage("dev.canopy.report..")
+            .because("a report is a view of a finished run; training never waits on one");
+
     static final ArchRule inferenceDoesNotUseTraining = noClasses()
             .that().resideInAPackage("dev.canopy.inference..")
             .should().dependOnClassesThat().resideInAPackage("dev.canopy.training..")
@@ -52,7 +58,8 @@ class DependencyRulesTest {
 
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Functions").definedBy("dev.canopy.function..")
-            .layer("Services").definedBy("dev.canopy.training..", "dev.canopy.inference..")
+            // report reads a training run's records and renders them: a service beside training
+            .layer("Services").definedBy("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.report..")
             .layer("Model").definedBy("dev.canopy.model..")
             .layer("Pool").definedBy("dev.canopy.pool..")
             // the port packages themselves, without their adapter subpackages
@@ -80,7 +87,7 @@ class DependencyRulesTest {
             .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..",
                     "dev.canopy.parquet..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.function..", "dev.canopy.training..",
-                    "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..",
+                    "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..", "dev.canopy.report..",
                     "dev.canopy.storage.s3..", "dev.canopy.storage.local..", "dev.canopy.storage.http..",
                     "dev.canopy.config..", "dev.canopy.cli..", "dev.canopy.serve..");
 
@@ -114,6 +121,7 @@ class DependencyRulesTest {
     void trainingAndInferenceShareOnlyTheModelPackage() {
         trainingDoesNotUseInference.check(main);
         inferenceDoesNotUseTraining.check(main);
+        trainingAndInferenceDoNotUseReport.check(main);
     }
 
     @Test

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         // -h, --help and --version on every subcommand too
         scope = ScopeType.INHERIT,
         description = "Ray's tree of actors as functions: train, compare and batch-predict, in-process or on AWS Lambda.",
-        subcommands = {TrainCommand.class, StatusCommand.class, DemoCommand.class, PredictCommand.class,
+        subcommands = {TrainCommand.class, StatusCommand.class, ReportCommand.class, DemoCommand.class, PredictCommand.class,
                 InvokeCommand.class, ServeCommand.class, BenchCommand.class, GenerateCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done",

@@ -3,6 +3,7 @@ package dev.canopy.cli;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.training.SearchSpace;
 import dev.canopy.training.SuperviseRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,6 +107,115 @@ public final class Options {
                 out.computeIfAbsent(p.substring(0, dot), k -> new LinkedHashMap<>()).put(p.substring(dot + 1, eq), p.substring(eq + 1));
             }
             return out;
+        }
+    }
+
+    /**
+     * A search instead of one model per algorithm (train): grids, random samples from ranges, k-fold
+     * cross-validation. Syntax errors name the option and the value; the supervisor checks the parameters.
+     */
+    public static final class Search {
+        @Option(names = "--grid", paramLabel = "<algorithm.name=v1,v2,...>",
+                description = "Try each of these values, e.g. random_forest.trees=100,300; repeat for more parameters "
+                        + "(the cartesian product is tried).")
+        List<String> grid;
+
+        @Option(names = "--random", paramLabel = "<n>",
+                description = "Draw n configurations at random for each algorithm that has a --range (seeded by --seed).")
+        Integer random;
+
+        @Option(names = "--range", paramLabel = "<algorithm.name=min:max[:log]>",
+                description = "A range to draw from with --random, linear or log, e.g. gradient_boosting.learning_rate=0.01:0.3:log.")
+        List<String> ranges;
+
+        @Option(names = "--folds", paramLabel = "<k>",
+                description = "Rank configurations by k-fold cross-validation on the training split (2..20).")
+        Integer folds;
+
+        @Option(names = "--max-concurrency", paramLabel = "<n>",
+                description = "Trainers in flight at once during a search (default: 32).")
+        Integer maxConcurrency;
+
+        public boolean given() {
+            return grid != null || random != null || ranges != null || folds != null || maxConcurrency != null;
+        }
+
+        /** {@code req} as a search, or unchanged when no search option was given. */
+        public SuperviseRequest apply(SuperviseRequest req) {
+            if (!given()) {
+                return req;
+            }
+            dev.canopy.training.Folds.check("--folds", folds);
+            if (random != null && random < 1) {
+                throw new InvalidInputException("--random", random, "must be at least 1");
+            }
+            if (maxConcurrency != null && maxConcurrency < 1) {
+                throw new InvalidInputException("--max-concurrency", maxConcurrency, "must be at least 1");
+            }
+            SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
+            return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
+                    req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space);
+        }
+
+        static Map<String, Map<String, List<Object>>> grid(List<String> given) {
+            if (given == null) {
+                return null;
+            }
+            Map<String, Map<String, List<Object>>> out = new LinkedHashMap<>();
+            for (String g : given) {
+                String[] p = split("--grid", g, "algorithm.name=v1,v2,..., e.g. random_forest.trees=100,300");
+                List<Object> values = new java.util.ArrayList<>();
+                for (String v : p[2].split(",", -1)) {
+                    if (v.isBlank()) {
+                        throw new InvalidInputException("--grid", g, "an empty value in the list");
+                    }
+                    values.add(v.trim());
+                }
+                if (out.computeIfAbsent(p[0], k -> new LinkedHashMap<>()).put(p[1], values) != null) {
+                    throw new InvalidInputException("--grid", g, p[0] + "." + p[1] + " given twice");
+                }
+            }
+            return out;
+        }
+
+        static Map<String, Map<String, SearchSpace.Range>> ranges(List<String> given) {
+            if (given == null) {
+                return null;
+            }
+            Map<String, Map<String, SearchSpace.Range>> out = new LinkedHashMap<>();
+            for (String r : given) {
+                String[] p = split("--range", r, "algorithm.name=min:max[:log], e.g. gradient_boosting.learning_rate=0.01:0.3:log");
+                String[] bounds = p[2].split(":", -1);
+                if (bounds.length < 2 || bounds.length > 3) {
+                    throw new InvalidInputException("--range", r, "expected min:max or min:max:log");
+                }
+                double min;
+                double max;
+                try {
+                    min = Double.parseDouble(bounds[0].trim());
+                    max = Double.parseDouble(bounds[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException("--range", r, "min and max must be numbers");
+                }
+                String scale = bounds.length == 3 ? bounds[2].trim() : "linear";
+                if (!scale.equals("log") && !scale.equals("linear")) {
+                    throw new InvalidInputException("--range", r, "the scale must be log or linear");
+                }
+                if (out.computeIfAbsent(p[0], k -> new LinkedHashMap<>()).put(p[1], new SearchSpace.Range(min, max, scale)) != null) {
+                    throw new InvalidInputException("--range", r, p[0] + "." + p[1] + " given twice");
+                }
+            }
+            return out;
+        }
+
+        /** {@code algorithm.name=rest} as its three parts. */
+        private static String[] split(String option, String given, String expected) {
+            int dot = given.indexOf('.');
+            int eq = given.indexOf('=');
+            if (dot <= 0 || eq < dot + 2 || eq == given.length() - 1) {
+                throw new InvalidInputException(option, given, "expected " + expected);
+            }
+            return new String[]{given.substring(0, dot).trim(), given.substring(dot + 1, eq).trim(), given.substring(eq + 1)};
         }
     }
 

@@ -54,6 +54,12 @@ public final class Supervision {
                     err.println(line);
                 }
             }
+            if (s.search() != null) {
+                String line = "  " + Tables.searchProgress(s.search());
+                if (!line.equals(shown.put(" search", line))) {
+                    err.println(line);
+                }
+            }
             err.flush();
         } catch (RuntimeException notYet) {
             // no status written yet; the next poll will show it

@@ -1,6 +1,10 @@
 package dev.canopy.cli;
 
 import dev.canopy.training.RunStatus;
+import dev.canopy.training.SearchResult;
+import dev.canopy.training.SearchStatus;
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.Trial;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerStatus;
@@ -29,7 +33,40 @@ public final class Tables {
                 sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
             }
         }
-        sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best()).append('\n');
+        if (r.search() != null) {
+            sb.append(search(r.search()));
+        }
+        sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best());
+        if (r.search() != null && r.search().best() != null) {
+            sb.append(' ').append(r.search().best().params());
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    /** The most configurations a search table lists; the JSON answer has them all. */
+    static final int SEARCH_ROWS = 15;
+
+    static String search(SearchResult s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "search: %d configurations, %s, %d trials (%d failed), %d at once%n",
+                s.configurations(), s.folds() == null ? "ranked on the test rows" : s.folds() + "-fold cross-validation",
+                s.trials(), s.failedTrials(), s.maxConcurrency()));
+        sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %10s %9s %9s  %s%n", "rank", "algorithm", "state",
+                s.folds() == null ? "test mse" : "cv mse", "± std", "test mse", "parameters"));
+        int rank = 1;
+        for (Trial t : s.ranking().subList(0, Math.min(SEARCH_ROWS, s.ranking().size()))) {
+            if (t.state() == TrainerState.DONE) {
+                sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %10.4f %9.4f %9.4f  %s%n", rank++, t.algorithm(),
+                        t.state(), t.cvMse(), t.cvStd(), t.testMse(), t.params()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s  %s%n", "-", t.algorithm(), t.state(),
+                        t.params(), t.error()));
+            }
+        }
+        if (s.ranking().size() > SEARCH_ROWS) {
+            sb.append("  … ").append(s.ranking().size() - SEARCH_ROWS).append(" more in the run's result.json\n");
+        }
         return sb.toString();
     }
 
@@ -39,7 +76,18 @@ public final class Tables {
             sb.append(String.format(Locale.ROOT, "%-18s %-12s %5.0f%%  %-20s %s%s%n", t.algorithm(), t.state(),
                     t.progress() * 100, t.detail(), t.updatedAt(), t.error() == null ? "" : "  " + t.error()));
         }
+        if (s.search() != null) {
+            sb.append(searchProgress(s.search())).append('\n');
+        }
         return sb.toString();
+    }
+
+    /** One line: a search's phase, trials done of all, failures, and the best configuration so far. */
+    public static String searchProgress(SearchStatus s) {
+        Trial b = s.bestSoFar();
+        return String.format(Locale.ROOT, "search %-10s trials %d/%d  failed %d  best so far: %s", s.phase(), s.done(),
+                s.total(), s.failed(), b == null ? "-" : String.format(Locale.ROOT, "%s %s cv mse %.4f", b.algorithm(),
+                        b.params(), b.cvMse()));
     }
 
     public static String batch(dev.canopy.inference.BatchPredictResult r) {

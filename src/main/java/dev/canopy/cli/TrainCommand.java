@@ -2,6 +2,8 @@ package dev.canopy.cli;
 
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.report.ReportService;
+import dev.canopy.storage.ObjectStore;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", description = {"Train every algorithm on the same data and split (supervise), best first.",
+        "With --grid/--random/--range/--folds, search their parameters and refit each algorithm's best.",
         "Progress goes to stderr; exits 1 when every trainer failed."})
 @Dependent
 @Unremovable
@@ -22,6 +25,9 @@ public class TrainCommand implements Callable<Integer> {
 
     @Mixin
     Options.Training training;
+
+    @Mixin
+    Options.Search search;
 
     @Mixin
     Options.RunId runId;
@@ -41,10 +47,25 @@ public class TrainCommand implements Callable<Integer> {
     @Inject
     CanopyConfig config;
 
+    @Inject
+    ObjectStore store;
+
     @Override
     public Integer call() {
-        var req = training.request(runId.orNew(), data.data, out.or(config));
+        var req = search.apply(training.request(runId.orNew(), data.data, out.or(config)));
         var result = Supervision.runWithProgress(invoker, req, spec.commandLine().getErr());
-        return Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        int exit = Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (exit != 0) {
+            return exit; // no model, nothing to look at (canopy report still renders the failed run)
+        }
+        // the report is a view of the run: a run without one is still a run, so a failure here only warns
+        var say = json.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        try {
+            say.println("report: " + new ReportService(store).write(req.out(), result.runId()));
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("canopy: warning: no report: " + ErrorReporter.oneLine(e.getMessage()));
+        }
+        say.flush();
+        return exit;
     }
 }

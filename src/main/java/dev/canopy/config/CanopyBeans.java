@@ -6,7 +6,6 @@ import dev.canopy.inference.ModelCache;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictService;
 import dev.canopy.invoke.FunctionInvoker;
-import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
@@ -82,9 +81,9 @@ public class CanopyBeans {
     @Produces
     @Singleton
     SupervisorService supervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, CanopyConfig config) {
-        // the supervisor calls its trainers outside a pool: this is that call path's one retrying layer
-        return new SupervisorService(store, new RetryingInvoker(invoker, RetryingInvoker.notIdempotent()
-                .description("supervise: train").build()), clock, config.outputUri());
+        // the supervisor's pools are the one layer that retries its train calls: it gets the one-attempt transport
+        return new SupervisorService(store, invoker, clock, config.outputUri(),
+                new SupervisorService.Limits(config.search().maxTrials(), config.search().maxConcurrency()), Backoff.DEFAULT);
     }
 
     /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */

@@ -49,6 +49,22 @@ public interface CanopyConfig {
 
     Data data();
 
+    Search search();
+
+    interface Search {
+        /**
+         * The most {@code train} invocations one search may make (configurations × folds); a larger search is
+         * refused with its count before anything runs. 500 trials of a few seconds each stay well inside a
+         * supervisor Lambda's 15 minutes at the default concurrency of 32.
+         */
+        @WithDefault("500")
+        int maxTrials();
+
+        /** The most trainers a search request may ask to run at once ({@code search.maxConcurrency}). */
+        @WithDefault("256")
+        int maxConcurrency();
+    }
+
     Batch batch();
 
     interface Batch {

@@ -32,7 +32,10 @@ public final class NativeImageRegistration {
             TrainRequest.class, TrainResult.class, DatasetSummary.class, SuperviseRequest.class, SuperviseResult.class,
             StatusRequest.class, RunStatus.class, TrainerStatus.class, ModelMetadata.class, Metrics.class,
             PredictRequest.class, PredictResult.class, BatchPredictRequest.class, BatchPredictResult.class,
-            ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class})
+            ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class,
+            dev.canopy.training.SearchSpace.class, dev.canopy.training.SearchSpace.Range.class,
+            dev.canopy.training.SearchResult.class, dev.canopy.training.Trial.class, dev.canopy.training.Invocation.class,
+            dev.canopy.training.SearchStatus.class, dev.canopy.training.ModelInsights.class})
     public static final class Payloads {
     }
 

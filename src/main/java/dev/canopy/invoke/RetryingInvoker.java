@@ -6,7 +6,7 @@ import dev.canopy.pool.RetryPolicy;
 
 /**
  * Calls through a {@link RetryPolicy}, for callers that invoke a function outside a
- * {@link dev.canopy.pool.FunctionPool} (the supervisor's trainers): the retrying layer of that call path,
+ * {@link dev.canopy.pool.FunctionPool}: the retrying layer of that call path,
  * over a transport that makes one attempt. See {@link RetryPolicy} for which layer retries what; a pool's
  * calls must never go through this class as well, or the retries would nest.
  */

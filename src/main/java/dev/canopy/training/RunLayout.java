@@ -9,7 +9,10 @@ import dev.canopy.storage.StorageUri;
  * {out}/{runId}/status/{algorithm}.json     trainer states, read by the status function
  * {out}/{runId}/models/{algorithm}.model    the Smile model
  * {out}/{runId}/models/{algorithm}.json     its metadata
+ * {out}/{runId}/models/{algorithm}.insights.json  feature importance, test predictions (bounded)
+ * {out}/{runId}/search.json                 a search's progress, written by the supervisor
  * {out}/{runId}/result.json                 the supervisor's answer
+ * {out}/{runId}/report.html                 the report ({@code canopy report})
  * </pre>
  */
 public final class RunLayout {
@@ -49,5 +52,18 @@ public final class RunLayout {
 
     public static String result(String out, String runId) {
         return runDir(out, runId) + "/result.json";
+    }
+
+    public static String insights(String out, String runId, String algorithm) {
+        return runDir(out, runId) + "/models/" + algorithm + ".insights.json";
+    }
+
+    /** Outside {@code status/}: the status board reads every object there as a trainer's state. */
+    public static String searchStatus(String out, String runId) {
+        return runDir(out, runId) + "/search.json";
+    }
+
+    public static String report(String out, String runId) {
+        return runDir(out, runId) + "/report.html";
     }
 }

@@ -1,8 +1,19 @@
 package dev.canopy.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
-/** The supervisor's answer: every trainer's row, best first and FAILED last, and the best one's name. */
+/**
+ * The supervisor's answer: every trainer's row, best first and FAILED last, and the best one's name. For a
+ * search the rows are the refitted best configuration of each algorithm, in the search's ranking, and
+ * {@code search} holds the ranking itself. {@code invocations} is every {@code train} call, for a timeline.
+ */
 public record SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results,
-                              String best) {
+                              String best, @JsonInclude(JsonInclude.Include.NON_NULL) SearchResult search,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) List<Invocation> invocations) {
+
+    public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best) {
+        this(runId, wallMillis, dataset, results, best, null, null);
+    }
 }

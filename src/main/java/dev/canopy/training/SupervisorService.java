@@ -1,35 +1,51 @@
 package dev.canopy.training;
 
 import dev.canopy.error.CanopyException;
+import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
+import dev.canopy.pool.Backoff;
+import dev.canopy.pool.CallState;
+import dev.canopy.pool.FunctionPool;
+import dev.canopy.pool.PoolResult;
+import dev.canopy.pool.RetryPolicy;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The root of the training tree: invokes one {@code train} function per algorithm, all at once and all on
  * the same pinned data version and split, then ranks the answers. A trainer that fails becomes a FAILED
  * row carrying its error; it never takes the other rows down with it.
+ *
+ * <p>A request with a {@link SearchSpace} is a search: one {@code train} invocation per (configuration,
+ * fold), at most {@code maxConcurrency} in flight, ranked by mean cross-validated MSE; then the best
+ * configuration of each algorithm is refitted on the whole training split and saved as that algorithm's
+ * model. Trials save nothing (see {@link TrainRequest}).
+ *
+ * <p><b>Retries.</b> Every {@code train} call runs in a {@link FunctionPool}, the one layer that retries it
+ * ({@link RetryPolicy} states the rule), over an invoker that makes one attempt: a call is made again only
+ * when the invocation failed around the function (throttled, unreachable, a 5xx of the service), at most
+ * {@value RetryPolicy#DEFAULT_MAX_ATTEMPTS} times. A trainer is not idempotent (it writes its status and
+ * model), so a call that timed out or got no answer is never made again; nor is one the trainer failed.
  */
 public final class SupervisorService {
     private static final Logger LOG = Logger.getLogger(SupervisorService.class);
@@ -37,16 +53,34 @@ public final class SupervisorService {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    /** Bounds on searches: {@code canopy.search.max-trials} and {@code canopy.search.max-concurrency}. */
+    public record Limits(int maxTrials, int maxConcurrency) {
+        public static final Limits DEFAULT = new Limits(500, 256);
+    }
+
     private final ObjectStore store;
     private final FunctionInvoker invoker;
     private final Clock clock;
     private final String defaultOut;
+    private final Limits limits;
+    private final Backoff backoff;
 
     public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut) {
+        this(store, invoker, clock, defaultOut, Limits.DEFAULT, Backoff.DEFAULT);
+    }
+
+    /** @param invoker a transport that makes one attempt per call: the supervisor's pools retry */
+    public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut, Limits limits,
+                             Backoff backoff) {
+        if (invoker instanceof RetryingInvoker) {
+            throw new IllegalArgumentException("retries must not nest: the supervisor's pools retry train calls");
+        }
         this.store = store;
         this.invoker = invoker;
         this.clock = clock;
         this.defaultOut = defaultOut;
+        this.limits = limits;
+        this.backoff = backoff;
     }
 
     public SuperviseResult supervise(SuperviseRequest req) {
@@ -60,6 +94,8 @@ public final class SupervisorService {
                 && !(req.testFraction() > 0 && req.testFraction() < 1)) {
             throw new InvalidInputException("testFraction", req.testFraction(), "must be greater than 0 and less than 1");
         }
+        long seed = req.seed() == null ? TrainService.DEFAULT_SEED : req.seed();
+        Search search = req.search() == null ? null : plan(req.search(), algorithms, params, seed);
         String runId = req.runId() == null || req.runId().isBlank() ? newRunId() : RunLayout.checkRunId(req.runId());
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID, runId,
@@ -68,74 +104,334 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock));
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
-            StatusBoard board = new StatusBoard(store, clock);
-            for (Algorithm a : algorithms) {
-                board.publish(out, runId, a.id(), TrainerState.INITIALIZED, 0, "invoking trainer", null);
-            }
-
-            List<TrainResult> results = new ArrayList<>();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                Map<Algorithm, Future<TrainResult>> futures = new HashMap<>();
-                for (Algorithm a : algorithms) {
-                    TrainRequest tr = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(),
-                            a.id(), req.testFraction(), req.seed(), req.testData(), testVersion,
-                            req.params() == null ? null : req.params().get(key(req.params(), a)), out);
-                    futures.put(a, pool.submit(() -> {
-                        // the call runs on a virtual thread of its own: the context is pushed there
-                        try (LogContext trainer = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID,
-                                runId, LogContext.ALGORITHM, a.id(), LogContext.ATTEMPT, 1)) {
-                            return invoker.invoke(TRAIN_FUNCTION, tr, TrainResult.class);
-                        }
-                    }));
-                }
-                for (Algorithm a : algorithms) {
-                    results.add(collect(a, futures.get(a), params.get(a), out, runId, board));
-                }
-            }
-            results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE)
-                    .thenComparing(r -> r.mse() == null ? Double.MAX_VALUE : r.mse()));
-            DatasetSummary dataset = results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
-                    .findFirst().orElse(new DatasetSummary(req.data(), data.version(), 0, 0, 0,
-                            req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
-                            req.features() == null ? List.of() : req.features()));
-            String best = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
-                    .findFirst().orElse(null);
-            LOG.infof("ranked %d trainers in %d ms; best: %s", results.size(), (System.nanoTime() - t0) / 1_000_000, best);
-            SuperviseResult result = new SuperviseResult(runId, (System.nanoTime() - t0) / 1_000_000, dataset,
-                    results.stream().map(TrainResult::withoutDataset).toList(), best);
+            SuperviseResult result = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
             store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
             return result;
         }
     }
 
-    private static TrainResult collect(Algorithm a, Future<TrainResult> f, Map<String, Number> params, String out,
-                                       String runId, StatusBoard board) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return TrainResult.failed(a.id(), params, "interrupted while waiting for the trainer");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String error = TrainService.describe(cause);
-            if (cause instanceof dev.canopy.error.FunctionInvocationException fie) {
-                error = fie.errorType() + ": " + fie.errorMessage();
-            }
-            try (LogContext trainer = LogContext.push(LogContext.ALGORITHM, a.id())) {
-                LOG.warnf("trainer failed: %s", error);
-            }
-            // The trainer may have died before it could publish FAILED (a crash, a timeout on Lambda):
-            // publish it here so status never shows a dead trainer as still running.
-            try {
-                board.publish(out, runId, a.id(), TrainerState.FAILED, 0, "failed", error);
-            } catch (CanopyException ignored) {
-                // the row below still carries the error
-            }
-            return TrainResult.failed(a.id(), params, error);
+    /** The run's fixed facts, shared by its calls. */
+    private record Run(SuperviseRequest req, String runId, String out, String dataVersion, String testVersion, long t0,
+                       StatusBoard board) {
+        long millis() {
+            return (System.nanoTime() - t0) / 1_000_000;
+        }
+
+        TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
+            return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
+                    req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial);
         }
     }
+
+    /** One train call of a run: its place in the run's list of calls, and what it is for. */
+    private record Job(int index, String kind, Algorithm algorithm, Integer config, Integer fold, TrainRequest request) {
+    }
+
+    // ---- one trainer per algorithm ------------------------------------------------------------
+
+    private SuperviseResult train(Run run, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params) {
+        SuperviseRequest req = run.req();
+        for (Algorithm a : algorithms) {
+            run.board().publish(run.out(), run.runId(), a.id(), TrainerState.INITIALIZED, 0, "invoking trainer", null);
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (Algorithm a : algorithms) {
+            jobs.add(new Job(jobs.size(), "train", a, null, null, run.request(a,
+                    req.params() == null ? null : req.params().get(key(req.params(), a)), null, null, null)));
+        }
+        List<Invocation> invocations = new ArrayList<>();
+        List<TrainResult> results = new ArrayList<>();
+        for (PoolResult<Job, TrainResult> r : call(run, jobs, jobs.size(), invocations, null)) {
+            results.add(row(run, r, params.get(r.input().algorithm())));
+        }
+        results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE)
+                .thenComparing(r -> r.mse() == null ? Double.MAX_VALUE : r.mse()));
+        String best = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
+                .findFirst().orElse(null);
+        LOG.infof("ranked %d trainers in %d ms; best: %s", results.size(), run.millis(), best);
+        return new SuperviseResult(run.runId(), run.millis(), dataset(run, results),
+                results.stream().map(TrainResult::withoutDataset).toList(), best, null, invocations);
+    }
+
+    /** A finished train call as a result row; a failure is published, as the trainer may have died before it could. */
+    private static TrainResult row(Run run, PoolResult<Job, TrainResult> r, Map<String, Number> params) {
+        String alg = r.input().algorithm().id();
+        if (r.succeeded()) {
+            return r.value();
+        }
+        String error = error(r);
+        try (LogContext trainer = LogContext.push(LogContext.ALGORITHM, alg)) {
+            LOG.warnf("trainer failed: %s", error);
+        }
+        // The trainer may have died before it could publish FAILED (a crash, a timeout on Lambda):
+        // publish it here so status never shows a dead trainer as still running.
+        try {
+            run.board().publish(run.out(), run.runId(), alg, TrainerState.FAILED, 0, "failed", error);
+        } catch (CanopyException ignored) {
+            // the row below still carries the error
+        }
+        return TrainResult.failed(alg, params, error);
+    }
+
+    private static String error(PoolResult<?, ?> r) {
+        Throwable e = r.error();
+        if (e == null) {
+            return r.state() == CallState.CANCELLED ? "cancelled before it ran" : String.valueOf(r.state());
+        }
+        if (e instanceof FunctionInvocationException f) {
+            return f.errorType() + ": " + f.errorMessage();
+        }
+        return TrainService.describe(e);
+    }
+
+    /**
+     * Runs {@code jobs} in a pool of {@code size} slots and returns their results in job order; appends one
+     * {@link Invocation} per job to {@code invocations}.
+     */
+    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<Invocation> invocations,
+                                                    FunctionPool.ProgressListener<Job, TrainResult> progress) {
+        long[] start = new long[jobs.size()];
+        long[] end = new long[jobs.size()];
+        List<PoolResult<Job, TrainResult>> results = new ArrayList<>(jobs.size());
+        // written by the slots, read after close(), which joins them
+        try (FunctionPool<Job, TrainResult> pool = FunctionPool.<Job, TrainResult>builder(Math.max(1, size))
+                .backoff(backoff)
+                .retryable(RetryingInvoker::invocationFault)
+                // a trainer writes its status and model: not idempotent, so a call without an answer is not repeated
+                .timeouts(RetryingInvoker::noResponse)
+                .retryTimeouts(false)
+                .progress(progress == null ? (r, c, s) -> { } : progress)
+                .build((job, slot, attempt) -> {
+                    if (attempt == 1) {
+                        start[job.index()] = run.millis();
+                    }
+                    try (LogContext trainer = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID,
+                            run.runId(), LogContext.ALGORITHM, job.algorithm().id(), LogContext.ATTEMPT, attempt)) {
+                        return invoker.invoke(TRAIN_FUNCTION, job.request(), TrainResult.class, slot);
+                    } finally {
+                        end[job.index()] = run.millis();
+                    }
+                })) {
+            for (Job j : jobs) {
+                pool.submit(j);
+            }
+            while (pool.hasNext()) {
+                results.add(pool.getNext());
+            }
+        }
+        for (PoolResult<Job, TrainResult> r : results) {
+            Job j = r.input();
+            invocations.add(new Invocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
+                    start[j.index()], Math.max(start[j.index()], end[j.index()]), r.attempts(),
+                    r.succeeded() ? TrainerState.DONE.name() : r.state() == CallState.FAILED ? TrainerState.FAILED.name()
+                            : r.state().name()));
+        }
+        return results;
+    }
+
+    private static DatasetSummary dataset(Run run, List<TrainResult> results) {
+        SuperviseRequest req = run.req();
+        return results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
+                .findFirst().orElse(new DatasetSummary(req.data(), run.dataVersion(), 0, 0, 0,
+                        req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
+                        req.features() == null ? List.of() : req.features()));
+    }
+
+    // ---- search ------------------------------------------------------------------------------
+
+    private record Search(List<SearchPlan.Config> configs, Integer folds, int maxConcurrency, long seed) {
+        int trials() {
+            return configs.size() * (folds == null ? 1 : folds);
+        }
+    }
+
+    private Search plan(SearchSpace space, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params, long seed) {
+        if (space.folds() != null) {
+            Folds.check("search.folds", space.folds());
+        }
+        int concurrency = space.maxConcurrency() == null ? SearchSpace.DEFAULT_CONCURRENCY : space.maxConcurrency();
+        if (concurrency < 1 || concurrency > limits.maxConcurrency()) {
+            throw new InvalidInputException("search.maxConcurrency", space.maxConcurrency(),
+                    "must be between 1 and " + limits.maxConcurrency() + " (canopy.search.max-concurrency)");
+        }
+        Search s = new Search(SearchPlan.expand(space, algorithms, params, seed), space.folds(), concurrency, seed);
+        if (s.trials() > limits.maxTrials()) {
+            throw new InvalidInputException("search", s.trials() + " trials", s.configs().size() + " configurations × "
+                    + (s.folds() == null ? 1 : s.folds()) + " folds = " + s.trials() + " train invocations, more than "
+                    + "canopy.search.max-trials=" + limits.maxTrials() + "; narrow the grid, draw fewer samples or use fewer folds");
+        }
+        return s;
+    }
+
+    private SuperviseResult search(Run run, Search search, List<Algorithm> algorithms,
+                                   Map<Algorithm, Map<String, Number>> params) {
+        int k = search.folds() == null ? 1 : search.folds();
+        for (Algorithm a : algorithms) {
+            long n = search.configs().stream().filter(c -> c.algorithm() == a).count();
+            run.board().publish(run.out(), run.runId(), a.id(), TrainerState.INITIALIZED, 0,
+                    "searching " + n + " configurations", null);
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (SearchPlan.Config c : search.configs()) {
+            for (int f = 0; f < k; f++) {
+                jobs.add(new Job(jobs.size(), "trial", c.algorithm(), c.id(), search.folds() == null ? null : f,
+                        run.request(c.algorithm(), new LinkedHashMap<>(c.params()), search.folds(),
+                                search.folds() == null ? null : f, true)));
+            }
+        }
+        LOG.infof("searching %d configurations × %d folds = %d trials, %d at once", search.configs().size(), k,
+                jobs.size(), search.maxConcurrency());
+        Progress progress = new Progress(run, search, jobs.size());
+        progress.publish("SEARCHING");
+        List<Invocation> invocations = new ArrayList<>();
+        List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
+                invocations, (r, done, submitted) -> progress.completed(r));
+
+        List<Trial> ranking = new ArrayList<>();
+        for (SearchPlan.Config c : search.configs()) {
+            ranking.add(trial(c, trials.subList(c.id() * k, c.id() * k + k)));
+        }
+        ranking.sort(RANKING);
+        int failedTrials = (int) trials.stream().filter(r -> !r.succeeded()).count();
+        progress.publish("REFITTING");
+
+        // the best configuration of each algorithm, refitted on the whole training split and saved
+        Map<Algorithm, Trial> best = new LinkedHashMap<>();
+        for (Trial t : ranking) {
+            if (t.state() == TrainerState.DONE) {
+                best.putIfAbsent(Algorithm.parse("algorithm", t.algorithm()), t);
+            }
+        }
+        List<Job> refits = new ArrayList<>();
+        for (Map.Entry<Algorithm, Trial> e : best.entrySet()) {
+            run.board().publish(run.out(), run.runId(), e.getKey().id(), TrainerState.INITIALIZED, 0,
+                    "refitting configuration " + e.getValue().config(), null);
+            refits.add(new Job(refits.size(), "refit", e.getKey(), e.getValue().config(), null,
+                    run.request(e.getKey(), new LinkedHashMap<>(e.getValue().params()), null, null, null)));
+        }
+        List<TrainResult> results = new ArrayList<>();
+        for (PoolResult<Job, TrainResult> r : call(run, refits, refits.size(), invocations, null)) {
+            results.add(row(run, r, best.get(r.input().algorithm()).params()));
+        }
+        for (Algorithm a : algorithms) {
+            if (!best.containsKey(a)) {
+                String error = ranking.stream().filter(t -> t.algorithm().equals(a.id())).map(Trial::error)
+                        .findFirst().orElse("no configuration");
+                run.board().publish(run.out(), run.runId(), a.id(), TrainerState.FAILED, 0, "every configuration failed", error);
+                results.add(TrainResult.failed(a.id(), params.get(a), "every configuration failed; the first: " + error));
+            }
+        }
+        // results follow the search's ranking (by cross-validation), failures last
+        results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE));
+        String bestAlgorithm = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
+                .findFirst().orElse(null);
+        Trial winner = bestAlgorithm == null ? null : best.get(Algorithm.parse("algorithm", bestAlgorithm));
+        progress.publish("DONE");
+        LOG.infof("searched %d trials (%d failed) in %d ms; best: %s %s", jobs.size(), failedTrials, run.millis(),
+                bestAlgorithm, winner == null ? "" : winner.params());
+        List<TrainResult> all = new ArrayList<>(results);
+        trials.stream().filter(PoolResult::succeeded).map(PoolResult::value).forEach(all::add);
+        return new SuperviseResult(run.runId(), run.millis(), dataset(run, all),
+                results.stream().map(TrainResult::withoutDataset).toList(), bestAlgorithm,
+                new SearchResult(search.configs().size(), search.folds(), jobs.size(), failedTrials,
+                        search.maxConcurrency(), search.seed(), winner, ranking), invocations);
+    }
+
+    /** DONE before FAILED, then by mean CV MSE, then by plan order: a total order, so ties rank the same every time. */
+    static final Comparator<Trial> RANKING = Comparator.comparing((Trial t) -> t.state() != TrainerState.DONE)
+            .thenComparingDouble(t -> t.cvMse() == null ? Double.MAX_VALUE : t.cvMse())
+            .thenComparingInt(Trial::config);
+
+    /** One configuration's row from its trials (one per fold, in fold order). */
+    private static Trial trial(SearchPlan.Config c, List<PoolResult<Job, TrainResult>> folds) {
+        List<Double> mses = new ArrayList<>();
+        double test = 0;
+        long millis = 0;
+        int failed = 0;
+        String error = null;
+        for (PoolResult<Job, TrainResult> r : folds) {
+            if (r.succeeded()) {
+                TrainResult v = r.value();
+                mses.add(v.validationMse() != null ? v.validationMse() : v.mse());
+                test += v.mse();
+                millis += v.trainMillis() == null ? 0 : v.trainMillis();
+            } else {
+                failed++;
+                if (error == null) {
+                    error = error(r);
+                }
+            }
+        }
+        if (failed > 0) {
+            return new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.FAILED, null, null, null, mses, failed,
+                    error, millis);
+        }
+        double mean = mses.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double var = mses.stream().mapToDouble(m -> (m - mean) * (m - mean)).sum() / mses.size();
+        return new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, mean, Math.sqrt(var),
+                test / folds.size(), mses, 0, null, millis);
+    }
+
+    /**
+     * The search's published progress. The pool calls {@link #completed} one result at a time (see its
+     * listener contract); {@link #publish} may also come from the supervisor's thread, hence the lock.
+     */
+    private final class Progress {
+        private final Run run;
+        private final Search search;
+        private final int total;
+        private final Map<Integer, List<Double>> foldMses = new HashMap<>();
+        private int done;
+        private int failed;
+        private Trial bestSoFar;
+
+        Progress(Run run, Search search, int total) {
+            this.run = run;
+            this.search = search;
+            this.total = total;
+        }
+
+        synchronized void completed(PoolResult<Job, TrainResult> r) {
+            done++;
+            Job job = r.input();
+            int k = search.folds() == null ? 1 : search.folds();
+            if (!r.succeeded()) {
+                failed++;
+                foldMses.put(job.config(), null); // a failed configuration is never best
+            } else if (!foldMses.containsKey(job.config()) || foldMses.get(job.config()) != null) {
+                List<Double> m = foldMses.computeIfAbsent(job.config(), c -> new ArrayList<>());
+                TrainResult v = r.value();
+                m.add(v.validationMse() != null ? v.validationMse() : v.mse());
+                if (m.size() == k) {
+                    double mean = m.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    if (bestSoFar == null || mean < bestSoFar.cvMse()) {
+                        SearchPlan.Config c = search.configs().get(job.config());
+                        bestSoFar = new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, mean, null,
+                                null, List.copyOf(m), 0, null, 0);
+                    }
+                }
+            }
+            publish("SEARCHING");
+        }
+
+        /**
+         * One small write per finished trial: trials take seconds each, and a throttled write could leave
+         * status showing an old count for as long as the slowest trial runs.
+         */
+        synchronized void publish(String phase) {
+            try {
+                store.write(RunLayout.searchStatus(run.out(), run.runId()), Json.write(new SearchStatus(phase, total, done,
+                        failed, bestSoFar, Instant.now(clock).toString())), "application/json");
+            } catch (CanopyException e) {
+                LOG.warnf("could not publish the search's progress: %s", e.getMessage());
+            }
+        }
+    }
+
+    // ---- requests ----------------------------------------------------------------------------
 
     private String newRunId() {
         return RUN_ID_TIME.format(clock.instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));

@@ -7,11 +7,19 @@ import java.util.Map;
 /**
  * One trainer's outcome: a row of the supervisor's results. A FAILED row has {@code error} set and no
  * metrics. {@code dataset} is filled by {@code train} and left out of the supervisor's rows, which
- * report it once at the top.
+ * report it once at the top. {@code validationMse} is set only for a cross-validation trial: the MSE on
+ * its held-out fold (the other metrics are always on the test rows).
  */
 public record TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
                           Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params,
-                          String error, @JsonInclude(JsonInclude.Include.NON_NULL) DatasetSummary dataset) {
+                          String error, @JsonInclude(JsonInclude.Include.NON_NULL) DatasetSummary dataset,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double validationMse) {
+
+    public TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
+                       Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params, String error,
+                       DatasetSummary dataset) {
+        this(algorithm, state, mse, rmse, mae, r2, trainMillis, modelBytes, modelUri, params, error, dataset, null);
+    }
 
     public static TrainResult failed(String algorithm, Map<String, Number> params, String error) {
         return new TrainResult(algorithm, TrainerState.FAILED, null, null, null, null, null, null, null, params,
@@ -20,6 +28,6 @@ public record TrainResult(String algorithm, TrainerState state, Double mse, Doub
 
     public TrainResult withoutDataset() {
         return new TrainResult(algorithm, state, mse, rmse, mae, r2, trainMillis, modelBytes, modelUri, params, error,
-                null);
+                null, validationMse);
     }
 }

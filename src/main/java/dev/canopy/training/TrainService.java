@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One trainer: loads the data at the pinned version, splits it, fits one algorithm, evaluates it on the
@@ -33,8 +35,18 @@ public final class TrainService {
     /** Progress writes cost a storage call each; more often than this is noise. */
     private static final long PROGRESS_INTERVAL_MILLIS = 300;
 
+    /** Tables kept by {@link #table}; two: a run's data and its test data. */
+    static final int CACHED_TABLES = 2;
+
     private final ObjectStore store;
     private final StatusBoard board;
+    /** Guarded by itself; access order, so the least recently used table is evicted. */
+    private final Map<String, CompletableFuture<Table>> tables = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Table>> eldest) {
+            return size() > CACHED_TABLES;
+        }
+    };
     private final Clock clock;
     private final String defaultOut;
 
@@ -67,30 +79,50 @@ public final class TrainService {
 
     private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params) {
         String alg = algorithm.id();
+        Folds.check("folds", req.folds());
+        if (req.folds() == null ? req.fold() != null : req.fold() == null || req.fold() < 0 || req.fold() >= req.folds()) {
+            throw new InvalidInputException("fold", req.fold(), req.folds() == null ? "needs folds"
+                    : "must be between 0 and folds - 1 (" + (req.folds() - 1) + ")");
+        }
+        // a search's trials save nothing and publish nothing: the supervisor reports them
+        StatusBoard board = req.isTrial() ? null : this.board;
         try {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
-            board.publish(out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
-            board.publish(out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
+            publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
+            publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
             Prepared data = prepare(req);
-
-            board.publish(out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
+            double[][] trainRows = data.trainRows;
+            double[][] validation = null;
+            if (req.folds() != null) {
+                Folds folds = Folds.of(trainRows.length, req.folds(), seed);
+                validation = gatherRows(trainRows, folds.heldOut(req.fold()));
+                trainRows = gatherRows(trainRows, folds.kept(req.fold()));
+            }
+
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
             long t0 = System.nanoTime();
-            Progress progress = new Progress(out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
+            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
             try {
-                model = SmileTrainer.fit(algorithm, params, data.trainRows, data.names(), seed, progress);
+                model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
             } finally {
                 progress.close();
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
-            LOG.infof("fitted on %d rows in %d ms", data.trainRows.length, trainMillis);
+            LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
 
-            board.publish(out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
+            publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
             double[] predicted = new double[data.testY.length];
             ensemble.predict(data.testColumns, data.testY.length, predicted);
             Metrics m = Metrics.of(data.testY, predicted);
+            Double validationMse = validation == null ? null : validationMse(ensemble, validation);
+            if (req.isTrial()) {
+                LOG.infof("trial done: validation mse %s, test mse %.4f", validationMse, m.mse());
+                return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
+                        null, null, params, null, data.summary, validationMse);
+            }
 
             byte[] bytes = ModelCodec.write(model);
             store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
@@ -102,16 +134,18 @@ public final class TrainService {
                     req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
                     Instant.now(clock).toString());
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
+            store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
+                    model, data.testY, predicted)), "application/json");
 
-            board.publish(out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                    (long) bytes.length, modelUri, params, null, data.summary);
+                    (long) bytes.length, modelUri, params, null, data.summary, validationMse);
         } catch (RuntimeException e) {
             String error = describe(e);
             LOG.warnf("failed: %s", error);
             try {
-                board.publish(out, runId, alg, TrainerState.FAILED, 0, "failed", error);
+                publish(board, out, runId, alg, TrainerState.FAILED, 0, "failed", error);
             } catch (RuntimeException statusFailure) {
                 e.addSuppressed(statusFailure);
             }
@@ -120,6 +154,37 @@ public final class TrainService {
             }
             throw e;
         }
+    }
+
+    private static void publish(StatusBoard board, String out, String runId, String alg, TrainerState state,
+                                double progress, String detail, String error) {
+        if (board != null) {
+            board.publish(out, runId, alg, state, progress, detail, error);
+        }
+    }
+
+    private static double[][] gatherRows(double[][] rows, int[] idx) {
+        double[][] out = new double[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
+    }
+
+    /** MSE on rows laid out as the training rows are (features, then the target). */
+    private static double validationMse(TreeEnsemble ensemble, double[][] rows) {
+        int p = rows[0].length - 1;
+        double[][] columns = new double[p][rows.length];
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < p; j++) {
+                columns[j][i] = rows[i][j];
+            }
+            y[i] = rows[i][p];
+        }
+        double[] predicted = new double[rows.length];
+        ensemble.predict(columns, rows.length, predicted);
+        return Metrics.of(y, predicted).mse();
     }
 
     static String describe(Throwable e) {
@@ -133,7 +198,8 @@ public final class TrainService {
      * publishes nothing, and close waits for a publish in flight, so a late TRAINING can never overwrite
      * EVALUATING or DONE.
      */
-    private final class Progress implements ProgressListener {
+    private static final class Progress implements ProgressListener {
+        private final StatusBoard board;
         private final String out;
         private final String runId;
         private final String alg;
@@ -141,7 +207,8 @@ public final class TrainService {
         private long last;
         private boolean closed;
 
-        Progress(String out, String runId, String alg, String unit) {
+        Progress(StatusBoard board, String out, String runId, String alg, String unit) {
+            this.board = board;
             this.out = out;
             this.runId = runId;
             this.alg = alg;
@@ -151,7 +218,7 @@ public final class TrainService {
         @Override
         public synchronized void onProgress(int done, int total) {
             long now = System.currentTimeMillis();
-            if (closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
+            if (board == null || closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
                 return;
             }
             last = now;
@@ -195,7 +262,7 @@ public final class TrainService {
             }
         }
         String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
-        Table table = TableReader.read("data", req.data(), store.read(req.data(), version));
+        Table table = table("data", req.data(), version);
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
@@ -237,7 +304,7 @@ public final class TrainService {
                 trainIdx[i] = i;
             }
             String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
-            Table test = TableReader.read("testData", req.testData(), store.read(req.testData(), tv));
+            Table test = table("testData", req.testData(), tv);
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
@@ -264,6 +331,50 @@ public final class TrainService {
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
                 List.copyOf(features));
         return new Prepared(trainRows, testColumns, testY, summary);
+    }
+
+    /**
+     * The table at {@code uri} and {@code version}, parsed once per trainer instance: a search sends one
+     * instance trial after trial on the same pinned data, and parsing it again each time was the trials'
+     * largest cost after the fit itself. A pinned version names the bytes, so a hit is the same table. Keeps
+     * the {@value #CACHED_TABLES} most recently used (data and test data). Cached tables are shared between
+     * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
+     * asking for the same table wait for one parse. A key must hold everything the parse depends on.
+     */
+    Table table(String field, String uri, String version) {
+        if (version == null) {
+            return TableReader.read(field, uri, store.read(uri));
+        }
+        String key = uri + '\n' + version;
+        CompletableFuture<Table> table;
+        boolean parse = false;
+        synchronized (tables) {
+            table = tables.get(key);
+            if (table == null) {
+                table = new CompletableFuture<>();
+                tables.put(key, table);
+                parse = true;
+            }
+        }
+        if (parse) {
+            try {
+                table.complete(TableReader.read(field, uri, store.read(uri, version)));
+            } catch (RuntimeException e) {
+                synchronized (tables) {
+                    tables.remove(key, table);
+                }
+                table.completeExceptionally(e);
+                throw e;
+            }
+        }
+        try {
+            return table.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     private static double[] gather(double[] v, int[] idx) {

@@ -57,25 +57,39 @@ public final class TrainingParams {
             return out;
         }
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
-            String field = "params." + algorithm.id() + "." + e.getKey();
-            ParamSpec spec = specs.stream().filter(s -> s.name().equals(e.getKey())).findFirst()
-                    .orElseThrow(() -> new InvalidInputException(field, e.getValue(), "unknown parameter; "
-                            + algorithm.id() + " takes " + specs.stream().map(ParamSpec::name).toList()));
-            double v = toDouble(field, e.getValue());
-            if (Double.isNaN(v) || v < spec.min() || v > spec.max()) {
-                throw new InvalidInputException(field, e.getValue(), "out of range; must be between "
-                        + fmt(spec.min()) + " and " + fmt(spec.max()) + " (" + spec.meaning() + ")");
-            }
-            if (spec.integer()) {
-                if (v != Math.rint(v)) {
-                    throw new InvalidInputException(field, e.getValue(), "must be a whole number (" + spec.meaning() + ")");
-                }
-                out.put(spec.name(), (int) v);
-            } else {
-                out.put(spec.name(), v);
-            }
+            out.put(e.getKey(), value(algorithm, e.getKey(), e.getValue(), "params." + algorithm.id() + "." + e.getKey()));
         }
         return out;
+    }
+
+    /** The names {@code algorithm} takes. */
+    public static List<String> names(Algorithm algorithm) {
+        return SPECS.get(algorithm).stream().map(ParamSpec::name).toList();
+    }
+
+    /** Whether {@code name} of {@code algorithm} is a whole number. */
+    static boolean isInteger(Algorithm algorithm, String name) {
+        return SPECS.get(algorithm).stream().anyMatch(s -> s.name().equals(name) && s.integer());
+    }
+
+    /** One checked value, as {@link #resolve} checks it; errors name {@code field}. */
+    static Number value(Algorithm algorithm, String name, Object value, String field) {
+        List<ParamSpec> specs = SPECS.get(algorithm);
+        ParamSpec spec = specs.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidInputException(field, value, "unknown parameter; "
+                        + algorithm.id() + " takes " + specs.stream().map(ParamSpec::name).toList()));
+        double v = toDouble(field, value);
+        if (Double.isNaN(v) || v < spec.min() || v > spec.max()) {
+            throw new InvalidInputException(field, value, "out of range; must be between "
+                    + fmt(spec.min()) + " and " + fmt(spec.max()) + " (" + spec.meaning() + ")");
+        }
+        if (spec.integer()) {
+            if (v != Math.rint(v)) {
+                throw new InvalidInputException(field, value, "must be a whole number (" + spec.meaning() + ")");
+            }
+            return (int) v;
+        }
+        return v;
     }
 
     private static double toDouble(String field, Object value) {

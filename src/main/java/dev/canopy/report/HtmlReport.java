@@ -1,0 +1,398 @@
+package dev.canopy.report;
+
+import dev.canopy.training.DatasetSummary;
+import dev.canopy.training.Invocation;
+import dev.canopy.training.ModelInsights;
+import dev.canopy.training.SearchResult;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.TrainResult;
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.Trial;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A run's report as one HTML page that loads nothing: styles, the one script and every chart (SVG) are
+ * inline, and its Content-Security-Policy forbids any other source, so it opens the same from a laptop,
+ * an e-mail attachment or an S3 download. Every mark of a chart has a class that names what it stands for
+ * ({@code bar}, {@code err}, {@code pt}, {@code imp}, {@code inv}), one element per bar or point, so the
+ * browser test can count them.
+ */
+public final class HtmlReport {
+    /** Bars in the MSE chart; the table below it lists every configuration. */
+    static final int MAX_BARS = 40;
+    /** Rows of the ranking table. */
+    static final int MAX_ROWS = 500;
+
+    private HtmlReport() {
+    }
+
+    /** One bar of the MSE chart: a label, a value and its spread (0 when there is none). */
+    record Bar(String label, String detail, double value, double spread) {
+    }
+
+    public static String render(SuperviseResult r, Map<String, ModelInsights> insights) {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8">
+                <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                """);
+        h.append("<title>Canopy run ").append(esc(r.runId())).append("</title>\n<style>").append(CSS).append("</style></head>\n<body>\n");
+        DatasetSummary d = r.dataset();
+        h.append("<header><h1>Canopy run <code>").append(esc(r.runId())).append("</code></h1>\n<p class=\"meta\">")
+                .append(esc(d.uri())).append(" · ").append(d.rows()).append(" rows (").append(d.trainRows()).append(" train / ")
+                .append(d.testRows()).append(" test) · target <b>").append(esc(d.target())).append("</b> · wall ")
+                .append(fmt("%.1f", r.wallMillis() / 1000.0)).append(" s · best: <b id=\"best\">")
+                .append(esc(r.best() == null ? "none (every trainer failed)" : r.best()));
+        if (r.search() != null && r.search().best() != null) {
+            h.append(' ').append(esc(String.valueOf(r.search().best().params())));
+        }
+        h.append("</b></p></header>\n");
+
+        ranking(h, r);
+        String best = r.best();
+        ModelInsights bi = best == null ? null : insights.get(best);
+        predictions(h, best, bi);
+        importance(h, insights);
+        timeline(h, r.invocations());
+        h.append("<section id=\"cost\"><h2>Cost</h2><p class=\"note\">No cost report exists for this run, so there is "
+                + "no cost section yet: it appears here once Canopy writes one.</p></section>\n");
+        h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
+        return h.toString();
+    }
+
+    // ---- ranking --------------------------------------------------------------------------------
+
+    private static void ranking(StringBuilder h, SuperviseResult r) {
+        SearchResult s = r.search();
+        List<Bar> bars = new ArrayList<>();
+        h.append("<section id=\"ranking\"><h2>Ranking</h2>\n");
+        if (s != null) {
+            h.append("<p class=\"note\">").append(s.configurations()).append(" configurations, ")
+                    .append(s.folds() == null ? "compared on the test rows" : s.folds() + "-fold cross-validation on the training split")
+                    .append(", ").append(s.trials()).append(" trials (").append(s.failedTrials()).append(" failed), ")
+                    .append(s.maxConcurrency()).append(" at once. Bars: mean ").append(s.folds() == null ? "test" : "validation")
+                    .append(" MSE; whiskers: ± one standard deviation over the folds.</p>\n");
+            int rank = 1;
+            for (Trial t : s.ranking()) {
+                if (t.state() == TrainerState.DONE && bars.size() < MAX_BARS) {
+                    bars.add(new Bar("#" + rank + " " + t.algorithm(), String.valueOf(t.params()), t.cvMse(),
+                            t.cvStd() == null ? 0 : t.cvStd()));
+                }
+                rank++;
+            }
+        } else {
+            h.append("<p class=\"note\">One model per algorithm, ranked by test MSE (no cross-validation, so no spread).</p>\n");
+            for (TrainResult t : r.results()) {
+                if (t.state() == TrainerState.DONE) {
+                    bars.add(new Bar(t.algorithm(), String.valueOf(t.params()), t.mse(), 0));
+                }
+            }
+        }
+        barChart(h, bars);
+        h.append("<table id=\"ranking-table\" class=\"sortable\"><thead><tr><th>rank</th><th>algorithm</th><th>state</th>");
+        if (s != null) {
+            h.append("<th>").append(s.folds() == null ? "test MSE" : "CV MSE").append("</th><th>± std</th><th>test MSE</th><th>parameters</th>");
+            h.append("</tr></thead><tbody>\n");
+            int rank = 1;
+            for (Trial t : s.ranking().subList(0, Math.min(MAX_ROWS, s.ranking().size()))) {
+                boolean ok = t.state() == TrainerState.DONE;
+                h.append("<tr").append(ok ? "" : " class=\"failed\"").append("><td>").append(ok ? String.valueOf(rank++) : "-")
+                        .append("</td><td>").append(esc(t.algorithm())).append("</td><td>").append(t.state()).append("</td><td>")
+                        .append(ok ? fmt("%.4f", t.cvMse()) : "").append("</td><td>").append(ok ? fmt("%.4f", t.cvStd()) : "")
+                        .append("</td><td>").append(ok ? fmt("%.4f", t.testMse()) : "").append("</td><td>")
+                        .append(esc(String.valueOf(t.params()))).append(ok ? "" : "<br><span class=\"error\">" + esc(t.error()) + "</span>")
+                        .append("</td></tr>\n");
+            }
+            h.append("</tbody></table>\n");
+            h.append("<h3>Refitted on the whole training split</h3>\n");
+        }
+        h.append("<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>test MSE</th><th>RMSE</th>"
+                + "<th>MAE</th><th>R²</th><th>train s</th><th>model</th></tr></thead><tbody>\n");
+        for (TrainResult t : r.results()) {
+            boolean ok = t.state() == TrainerState.DONE;
+            h.append("<tr").append(ok ? "" : " class=\"failed\"").append("><td>").append(esc(t.algorithm())).append("</td><td>")
+                    .append(t.state()).append("</td>");
+            if (ok) {
+                h.append("<td>").append(fmt("%.4f", t.mse())).append("</td><td>").append(fmt("%.4f", t.rmse())).append("</td><td>")
+                        .append(fmt("%.4f", t.mae())).append("</td><td>").append(fmt("%.4f", t.r2())).append("</td><td>")
+                        .append(fmt("%.2f", t.trainMillis() / 1000.0)).append("</td><td><code>").append(esc(t.modelUri()))
+                        .append("</code></td>");
+            } else {
+                h.append("<td colspan=\"6\" class=\"error\">").append(esc(t.error())).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody></table></section>\n");
+    }
+
+    private static void barChart(StringBuilder h, List<Bar> bars) {
+        if (bars.isEmpty()) {
+            h.append("<p class=\"note\">No model finished: nothing to chart.</p>\n");
+            return;
+        }
+        int left = 300;
+        int width = 820;
+        int row = 20;
+        int top = 10;
+        int height = top + bars.size() * row + 30;
+        double max = bars.stream().mapToDouble(b -> b.value() + b.spread()).max().orElse(1) * 1.05;
+        double plot = width - left - 20;
+        h.append("<svg id=\"mse-chart\" class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"MSE by configuration\">\n");
+        for (int i = 0; i < bars.size(); i++) {
+            Bar b = bars.get(i);
+            double y = top + i * row;
+            double w = b.value() / max * plot;
+            h.append("<text class=\"label\" x=\"").append(left - 6).append("\" y=\"").append(fmt("%.1f", y + 13))
+                    .append("\" text-anchor=\"end\">").append(esc(b.label())).append("</text>");
+            h.append("<rect class=\"bar").append(i == 0 ? " best" : "").append("\" x=\"").append(left).append("\" y=\"")
+                    .append(fmt("%.1f", y + 3)).append("\" width=\"").append(fmt("%.1f", Math.max(1, w)))
+                    .append("\" height=\"").append(row - 6).append("\"><title>").append(esc(b.label() + " " + b.detail()))
+                    .append(": ").append(fmt("%.4f", b.value())).append(b.spread() > 0 ? fmt(" ± %.4f", b.spread()) : "")
+                    .append("</title></rect>");
+            if (b.spread() > 0) {
+                double x1 = left + Math.max(0, b.value() - b.spread()) / max * plot;
+                double x2 = left + (b.value() + b.spread()) / max * plot;
+                double cy = y + row / 2.0;
+                h.append("<path class=\"err\" d=\"M").append(fmt("%.1f", x1)).append(' ').append(fmt("%.1f", cy))
+                        .append("H").append(fmt("%.1f", x2)).append("M").append(fmt("%.1f", x1)).append(' ').append(fmt("%.1f", cy - 5))
+                        .append("V").append(fmt("%.1f", cy + 5)).append("M").append(fmt("%.1f", x2)).append(' ')
+                        .append(fmt("%.1f", cy - 5)).append("V").append(fmt("%.1f", cy + 5)).append("\"/>");
+            }
+            h.append('\n');
+        }
+        axis(h, left, top + bars.size() * row, plot, max, "MSE");
+        h.append("</svg>\n");
+    }
+
+    /** A horizontal axis with five ticks from 0 to {@code max}. */
+    private static void axis(StringBuilder h, double left, double y, double plot, double max, String unit) {
+        h.append("<g class=\"axis\"><line x1=\"").append(fmt("%.1f", left)).append("\" y1=\"").append(fmt("%.1f", y))
+                .append("\" x2=\"").append(fmt("%.1f", left + plot)).append("\" y2=\"").append(fmt("%.1f", y)).append("\"/>");
+        for (int t = 0; t <= 4; t++) {
+            double x = left + plot * t / 4;
+            h.append("<text x=\"").append(fmt("%.1f", x)).append("\" y=\"").append(fmt("%.1f", y + 16))
+                    .append("\" text-anchor=\"middle\">").append(fmt(max * t / 4 >= 10 ? "%.0f" : "%.3g", max * t / 4))
+                    .append("</text>");
+        }
+        h.append("<text x=\"").append(fmt("%.1f", left + plot)).append("\" y=\"").append(fmt("%.1f", y + 28))
+                .append("\" text-anchor=\"end\">").append(esc(unit)).append("</text></g>\n");
+    }
+
+    // ---- predictions ----------------------------------------------------------------------------
+
+    private static void predictions(StringBuilder h, String best, ModelInsights in) {
+        h.append("<section id=\"predictions\"><h2>Predicted against actual</h2>\n");
+        if (in == null) {
+            h.append("<p class=\"note\">No saved model with predictions in this run.</p></section>\n");
+            return;
+        }
+        int n = in.actual().length;
+        h.append("<p class=\"note\">").append(esc(best)).append(" on the test rows: ").append(n).append(" points")
+                .append(n < in.testRows() ? " of " + in.testRows() + ", taken at an even stride" : "")
+                .append(". On the diagonal, prediction equals truth.</p>\n");
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            lo = Math.min(lo, Math.min(in.actual()[i], in.predicted()[i]));
+            hi = Math.max(hi, Math.max(in.actual()[i], in.predicted()[i]));
+        }
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        int size = 440;
+        int pad = 44;
+        double span = size - 2 * pad;
+        double fLo = lo;
+        double fHi = hi;
+        java.util.function.DoubleUnaryOperator sx = v -> pad + (v - fLo) / (fHi - fLo) * span;
+        java.util.function.DoubleUnaryOperator sy = v -> size - pad - (v - fLo) / (fHi - fLo) * span;
+        h.append("<svg id=\"scatter\" class=\"chart\" viewBox=\"0 0 ").append(size).append(' ').append(size)
+                .append("\" width=\"").append(size).append("\" height=\"").append(size).append("\" role=\"img\" aria-label=\"predicted against actual\">\n");
+        h.append("<rect class=\"frame\" x=\"").append(pad).append("\" y=\"").append(pad).append("\" width=\"")
+                .append(fmt("%.0f", span)).append("\" height=\"").append(fmt("%.0f", span)).append("\"/>");
+        h.append("<line class=\"diag\" x1=\"").append(fmt("%.1f", sx.applyAsDouble(lo))).append("\" y1=\"")
+                .append(fmt("%.1f", sy.applyAsDouble(lo))).append("\" x2=\"").append(fmt("%.1f", sx.applyAsDouble(hi)))
+                .append("\" y2=\"").append(fmt("%.1f", sy.applyAsDouble(hi))).append("\"/>\n");
+        for (int i = 0; i < n; i++) {
+            h.append("<circle class=\"pt\" cx=\"").append(fmt("%.1f", sx.applyAsDouble(in.actual()[i]))).append("\" cy=\"")
+                    .append(fmt("%.1f", sy.applyAsDouble(in.predicted()[i]))).append("\" r=\"2\"/>");
+            if (i % 8 == 7) {
+                h.append('\n');
+            }
+        }
+        h.append("\n<text x=\"").append(size / 2).append("\" y=\"").append(size - 8).append("\" text-anchor=\"middle\">actual ")
+                .append(fmt("(%.2f … ", lo)).append(fmt("%.2f)", hi))
+                .append("</text><text x=\"14\" y=\"").append(size / 2).append("\" transform=\"rotate(-90 14 ").append(size / 2)
+                .append(")\" text-anchor=\"middle\">predicted</text>\n</svg></section>\n");
+    }
+
+    // ---- importance -----------------------------------------------------------------------------
+
+    private static void importance(StringBuilder h, Map<String, ModelInsights> insights) {
+        h.append("<section id=\"importance\"><h2>Feature importance</h2>\n");
+        boolean any = false;
+        for (ModelInsights in : insights.values()) {
+            if (in.importance() == null || in.features() == null || in.importance().length != in.features().size()) {
+                continue;
+            }
+            any = true;
+            double max = 0;
+            for (double v : in.importance()) {
+                max = Math.max(max, v);
+            }
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < in.importance().length; i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingDouble((Integer i) -> -in.importance()[i]));
+            int left = 160;
+            int row = 18;
+            int width = 520;
+            int height = order.size() * row + 8;
+            double plot = width - left - 10;
+            h.append("<figure><figcaption>").append(esc(in.algorithm()))
+                    .append(": total impurity decrease of each feature's splits, relative to the largest</figcaption>\n");
+            h.append("<svg class=\"chart importance\" data-algorithm=\"").append(esc(in.algorithm())).append("\" viewBox=\"0 0 ")
+                    .append(width).append(' ').append(height).append("\" width=\"").append(width).append("\" height=\"").append(height).append("\">\n");
+            for (int k = 0; k < order.size(); k++) {
+                int i = order.get(k);
+                double v = max > 0 ? in.importance()[i] / max : 0;
+                h.append("<text class=\"label\" x=\"").append(left - 6).append("\" y=\"").append(k * row + 13)
+                        .append("\" text-anchor=\"end\">").append(esc(in.features().get(i))).append("</text><rect class=\"imp\" x=\"")
+                        .append(left).append("\" y=\"").append(k * row + 3).append("\" width=\"").append(fmt("%.1f", Math.max(1, v * plot)))
+                        .append("\" height=\"").append(row - 5).append("\"><title>").append(esc(in.features().get(i)))
+                        .append(fmt(": %.3g", in.importance()[i])).append("</title></rect>\n");
+            }
+            h.append("</svg></figure>\n");
+        }
+        if (!any) {
+            h.append("<p class=\"note\">No saved model of this run reports feature importance.</p>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    // ---- timeline -------------------------------------------------------------------------------
+
+    private static void timeline(StringBuilder h, List<Invocation> invocations) {
+        h.append("<section id=\"timeline\"><h2>Timeline of the trainers</h2>\n");
+        List<Invocation> ran = invocations == null ? List.of() : invocations.stream().filter(i -> i.slot() >= 0).toList();
+        if (ran.isEmpty()) {
+            h.append("<p class=\"note\">This run's result records no invocations.</p></section>\n");
+            return;
+        }
+        TreeSet<Integer> slots = new TreeSet<>();
+        long end = 1;
+        for (Invocation i : ran) {
+            slots.add(i.slot());
+            end = Math.max(end, i.endMillis());
+        }
+        List<Integer> lanes = new ArrayList<>(slots);
+        int left = 70;
+        int row = Math.max(6, Math.min(18, 360 / lanes.size()));
+        int width = 900;
+        int height = 10 + lanes.size() * row + 36;
+        double plot = width - left - 20;
+        h.append("<p class=\"note\">One bar per <code>train</code> invocation, on the pool slot that ran it: ")
+                .append(ran.size()).append(" invocations on ").append(lanes.size()).append(" slots over ")
+                .append(fmt("%.1f", end / 1000.0)).append(" s. <span class=\"key trial\">trial</span> <span class=\"key refit\">refit</span> "
+                        + "<span class=\"key train\">train</span> <span class=\"key failed\">failed</span></p>\n");
+        h.append("<svg id=\"timeline-chart\" class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
+                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\">\n");
+        for (int k = 0; k < lanes.size(); k++) {
+            if (lanes.size() <= 24 || k % 4 == 0) {
+                h.append("<text class=\"label\" x=\"").append(left - 6).append("\" y=\"").append(10 + k * row + row - 3)
+                        .append("\" text-anchor=\"end\">slot ").append(lanes.get(k)).append("</text>");
+            }
+        }
+        for (Invocation i : ran) {
+            int k = lanes.indexOf(i.slot());
+            double x = left + i.startMillis() / (double) end * plot;
+            double w = Math.max(1.5, (i.endMillis() - i.startMillis()) / (double) end * plot);
+            String cls = "DONE".equals(i.state()) ? i.kind() : "failed";
+            h.append("<rect class=\"inv ").append(esc(cls)).append("\" x=\"").append(fmt("%.1f", x)).append("\" y=\"")
+                    .append(10 + k * row + 1).append("\" width=\"").append(fmt("%.1f", w)).append("\" height=\"").append(row - 2)
+                    .append("\"><title>").append(esc(i.kind() + " " + i.algorithm()
+                            + (i.config() == null ? "" : " config " + i.config()) + (i.fold() == null ? "" : " fold " + i.fold())
+                            + ": " + i.state() + ", " + i.attempts() + " attempt(s), "))
+                    .append(fmt("%.2f", i.startMillis() / 1000.0)).append("–").append(fmt("%.2f s", i.endMillis() / 1000.0))
+                    .append("</title></rect>\n");
+        }
+        axis(h, left, 10 + lanes.size() * row + 2, plot, end / 1000.0, "seconds since the run began");
+        h.append("</svg></section>\n");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    static String fmt(String pattern, double v) {
+        return String.format(Locale.ROOT, pattern, v);
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:960px;color:#1d2330;padding:0 12px}
+            h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px;border-bottom:1px solid #dde2ea;padding-bottom:4px}
+            h3{font-size:15px;margin:18px 0 6px}.meta,.note{color:#4a5568}code{font-size:12px}
+            table{border-collapse:collapse;width:100%;margin:10px 0;font-size:13px}th,td{padding:3px 8px;border-bottom:1px solid #edf0f4;text-align:left;vertical-align:top}
+            th{background:#f5f7fa;cursor:pointer;user-select:none}tr.failed td{color:#9b2c2c}.error{color:#9b2c2c}
+            #ranking-table{display:block;max-height:360px;overflow:auto}
+            .chart{display:block;max-width:100%;height:auto;margin:8px 0}.chart text{font-size:11px;fill:#2d3748}
+            .bar{fill:#5a8dd6}.bar.best{fill:#2f6fca}.err{stroke:#1a202c;stroke-width:1.4;fill:none}
+            .axis line{stroke:#718096}.frame{fill:none;stroke:#cbd5e0}.diag{stroke:#e53e3e;stroke-dasharray:4 3}
+            .pt{fill:#2f6fca;fill-opacity:.35}.imp{fill:#38a169}
+            .inv.trial{fill:#5a8dd6}.inv.refit{fill:#dd6b20}.inv.train{fill:#38a169}.inv.failed{fill:#e53e3e}
+            .key{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;font-size:12px}.key.trial{background:#5a8dd6}
+            .key.refit{background:#dd6b20}.key.train{background:#38a169}.key.failed{background:#e53e3e}
+            figure{margin:10px 0}figcaption{color:#4a5568;font-size:13px}
+            """;
+
+    /** Sorts a table by the clicked column (numbers as numbers, non-numbers last); the page works without it. */
+    private static final String SCRIPT = """
+            (function () {
+              document.querySelectorAll('table.sortable').forEach(function (table) {
+                table.querySelectorAll('th').forEach(function (th, col) {
+                  var asc = true;
+                  th.addEventListener('click', function () {
+                    var body = table.tBodies[0];
+                    var rows = Array.prototype.slice.call(body.rows);
+                    rows.sort(function (a, b) {
+                      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+                      var nx = parseFloat(x), ny = parseFloat(y);
+                      if (isNaN(nx) !== isNaN(ny)) { return isNaN(nx) ? 1 : -1; } // dashes and blanks last, either way
+                      var c = isNaN(nx) ? x.localeCompare(y) : nx - ny;
+                      return asc ? c : -c;
+                    });
+                    asc = !asc;
+                    rows.forEach(function (r) { body.appendChild(r); });
+                  });
+                });
+              });
+              document.body.setAttribute('data-ready', 'true');
+            })();
+            """;
+}

@@ -1,0 +1,10 @@
+package dev.canopy.training;
+
+/**
+ * One {@code train} invocation of a run, for its timeline: what it was ({@code kind} is {@code train},
+ * {@code trial} or {@code refit}; {@code config} and {@code fold} are null outside a search), the pool slot
+ * that ran it, and when it started and ended, in milliseconds since the run began.
+ */
+public record Invocation(String kind, String algorithm, Integer config, Integer fold, int slot, long startMillis,
+                         long endMillis, int attempts, String state) {
+}

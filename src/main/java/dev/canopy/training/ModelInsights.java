@@ -1,0 +1,40 @@
+package dev.canopy.training;
+
+import smile.model.cart.CART;
+import smile.regression.GradientTreeBoost;
+import smile.regression.RandomForest;
+
+import java.util.List;
+
+/**
+ * What a report shows of a saved model, written beside it ({@link RunLayout#insights}): Smile's feature
+ * importance (the total impurity decrease of each feature's splits) and the model's predictions for the
+ * test rows against the actual values, at most {@link #MAX_POINTS} of them, taken at an even stride so
+ * the file stays small whatever the test set's size.
+ */
+public record ModelInsights(String algorithm, List<String> features, double[] importance, int testRows,
+                            double[] actual, double[] predicted) {
+    public static final int MAX_POINTS = 2000;
+
+    static ModelInsights of(String algorithm, List<String> features, Object model, double[] actual, double[] predicted) {
+        int n = actual.length;
+        int m = Math.min(n, MAX_POINTS);
+        double[] a = new double[m];
+        double[] p = new double[m];
+        for (int i = 0; i < m; i++) {
+            int src = (int) ((long) i * n / m);
+            a[i] = actual[src];
+            p[i] = predicted[src];
+        }
+        return new ModelInsights(algorithm, features, importance(model), n, a, p);
+    }
+
+    private static double[] importance(Object model) {
+        return switch (model) {
+            case RandomForest f -> f.importance();
+            case GradientTreeBoost g -> g.importance();
+            case CART tree -> tree.importance();
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.canopy.report;
+
+import dev.canopy.json.Json;
+import dev.canopy.pool.Backoff;
+import dev.canopy.storage.ObjectStore;
+import dev.canopy.training.SearchSpace;
+import dev.canopy.training.SuperviseRequest;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.SupervisorService;
+import dev.canopy.training.TrainRequest;
+import dev.canopy.training.TrainService;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** A small search with one failing configuration, run in-process, whose report the tests look at. */
+final class ReportFixture {
+    private ReportFixture() {
+    }
+
+    static SuperviseResult search(ObjectStore store, String data, String out, String runId) {
+        TrainService trainer = new TrainService(store, Clock.systemUTC(), out);
+        SupervisorService supervisor = new SupervisorService(store, (function, payload) -> {
+            TrainRequest req = Json.request(payload, TrainRequest.class);
+            if (req.algorithm().equals("random_forest") && Integer.valueOf(2).equals(req.params().get("max_depth"))) {
+                throw new IllegalStateException("<b>trainer</b> crashed & burned");
+            }
+            return Json.writeString(trainer.train(req));
+        }, Clock.systemUTC(), out, SupervisorService.Limits.DEFAULT, Backoff.NONE);
+        SearchSpace space = new SearchSpace(Map.of(
+                "random_forest", Map.of("max_depth", List.of(2, 4, 8)),
+                "gradient_boosting", Map.of("max_depth", List.of(2, 3), "learning_rate", List.of(0.1, 0.3))),
+                null, null, 3, 4);
+        return supervisor.supervise(new SuperviseRequest(runId, data, null, null,
+                List.of("random_forest", "gradient_boosting", "decision_tree"), 0.25, 5L, null,
+                Map.of("random_forest", Map.of("trees", 10), "gradient_boosting", Map.of("trees", 10)), out, space));
+    }
+}
