@@ -1,11 +1,14 @@
 package dev.canopy.cli;
 
+import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerStatus;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The readable (non-JSON) renderings of results. */
 public final class Tables {
@@ -17,6 +20,7 @@ public final class Tables {
         var d = r.dataset();
         sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
                 r.runId(), d.uri(), d.rows(), d.trainRows(), d.testRows(), d.target(), r.wallMillis() / 1000.0));
+        sb.append(dataset(d));
         sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s %9s %10s%n",
                 "rank", "algorithm", "state", "mse", "rmse", "mae", "r2", "train s", "model KB"));
         int rank = 1;
@@ -30,6 +34,36 @@ public final class Tables {
             }
         }
         sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best()).append('\n');
+        return sb.toString();
+    }
+
+    /** The features, the columns left out and why, and the gaps per feature with the policy applied. */
+    static String dataset(DatasetSummary d) {
+        StringBuilder sb = new StringBuilder();
+        if (d.features() != null && !d.features().isEmpty()) {
+            List<String> cat = d.categorical() == null ? List.of() : d.categorical();
+            sb.append("features: ").append(String.join(", ", d.features().stream()
+                    .map(f -> cat.contains(f) ? f + " (categorical)" : f).toList())).append('\n');
+        }
+        if (d.leftOut() != null && !d.leftOut().isEmpty()) {
+            sb.append("left out: ");
+            String sep = "";
+            for (Map.Entry<String, String> e : d.leftOut().entrySet()) {
+                sb.append(sep).append(e.getKey()).append(" (").append(e.getValue()).append(')');
+                sep = "; ";
+            }
+            sb.append('\n');
+        }
+        if (d.missingCells() != null) {
+            List<String> gaps = d.missingCells().entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> e.getKey() + " " + e.getValue()).toList();
+            sb.append("missing values (policy ").append(d.missing()).append("): ")
+                    .append(gaps.isEmpty() ? "none" : String.join(", ", gaps));
+            if (d.droppedRows() != null && d.droppedRows() > 0) {
+                sb.append("; ").append(d.droppedRows()).append(" rows dropped");
+            }
+            sb.append('\n');
+        }
         return sb.toString();
     }
 

@@ -25,7 +25,19 @@ final class PageDecoder {
 
     /** Fills {@code out[0..rows)} from the chunk's pages; nulls become NaN. */
     void read(ParquetFile.Chunk chunk, ParquetFile.Column c, double[] out, int rows) throws IOException {
+        read(chunk, c, out, rows, null);
+    }
+
+    /**
+     * As {@link #read(ParquetFile.Chunk, ParquetFile.Column, double[], int)}; a text (BYTE_ARRAY) column is
+     * read as UTF-8 strings, each turned into a double by {@code text} (a dictionary entry once).
+     */
+    void read(ParquetFile.Chunk chunk, ParquetFile.Column c, double[] out, int rows,
+              java.util.function.ToDoubleFunction<String> text) throws IOException {
         Type type = c.type();
+        if (type == Type.BYTE_ARRAY && text == null) {
+            throw new IOException("column " + c.path() + " is text; only numeric columns are read here");
+        }
         int maxDef = c.maxDefinition();
         int levelWidth = 32 - Integer.numberOfLeadingZeros(maxDef);
         double[] dictionary = null;
@@ -34,7 +46,7 @@ final class PageDecoder {
             if (d.encoding() != Encoding.PLAIN && d.encoding() != Encoding.PLAIN_DICTIONARY) {
                 throw new IOException("dictionary of " + c.path() + " encoded as " + d.encoding());
             }
-            dictionary = plain(le(d.data()), type, d.size());
+            dictionary = type == Type.BYTE_ARRAY ? text(le(d.data()), d.size(), text, c) : plain(le(d.data()), type, d.size());
         }
         int at = 0;
         for (ParquetFile.Page page : chunk.pages()) {
@@ -107,6 +119,12 @@ final class PageDecoder {
                     }
                 }
                 spread(dictionary, id, defined, out, at, n);
+            } else if (type == Type.BYTE_ARRAY) {
+                if (encoding != Encoding.PLAIN) {
+                    throw new IOException("text column " + c.path() + " encoded as " + encoding
+                            + "; PLAIN and dictionary encodings are supported");
+                }
+                spread(text(values, present, text, c), null, defined, out, at, n);
             } else if (encoding == Encoding.PLAIN && defined == null && type != Type.BOOLEAN) {
                 plain(values, type, n, out, at); // no nulls to place: decode straight into the output
             } else {
@@ -117,6 +135,21 @@ final class PageDecoder {
         if (at < rows) {
             throw new IOException("column " + c.path() + " ends after " + at + " of " + rows + " rows");
         }
+    }
+
+    /** {@code count} PLAIN byte arrays (a 4-byte length, then the bytes), as UTF-8 text through {@code coder}. */
+    private static double[] text(ByteBuffer b, int count, java.util.function.ToDoubleFunction<String> coder,
+                                 ParquetFile.Column c) throws IOException {
+        double[] v = new double[count];
+        for (int i = 0; i < count; i++) {
+            int len = b.getInt();
+            if (len < 0 || len > b.remaining()) {
+                throw new IOException("text value of " + len + " bytes with " + b.remaining() + " left in " + c.path());
+            }
+            v[i] = coder.applyAsDouble(new String(b.array(), b.arrayOffset() + b.position(), len, java.nio.charset.StandardCharsets.UTF_8));
+            b.position(b.position() + len);
+        }
+        return v;
     }
 
     private static ByteBuffer le(byte[] b) {

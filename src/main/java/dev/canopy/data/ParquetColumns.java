@@ -40,6 +40,16 @@ public final class ParquetColumns {
     }
 
     public static long scan(String field, InputFile file, List<String> names, BatchConsumer consumer) {
+        return scan(field, file, names, Map.of(), consumer);
+    }
+
+    /**
+     * As {@link #scan(String, InputFile, List, BatchConsumer)}, and a text column named in {@code text} is
+     * read as UTF-8 strings, each turned into a double by its function (nulls are NaN): how a model's
+     * categorical features get their codes.
+     */
+    public static long scan(String field, InputFile file, List<String> names,
+                            Map<String, java.util.function.ToDoubleFunction<String>> text, BatchConsumer consumer) {
         try (ParquetFile reader = ParquetFile.open(file)) {
             List<ParquetFile.Column> cols = new ArrayList<>();
             Map<String, ParquetFile.Column> byName = new HashMap<>();
@@ -55,9 +65,10 @@ public final class ParquetColumns {
                 if (c.maxRepetition() > 0) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is repeated; only flat columns can be scored");
                 }
-                if (!c.numeric()) {
+                boolean asText = text.containsKey(n);
+                if (asText ? c.type() != ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is "
-                            + c.describe() + ", not numeric");
+                            + c.describe() + ", not " + (asText ? "text (the model takes it as categories)" : "numeric"));
                 }
                 cols.add(c);
             }
@@ -75,7 +86,7 @@ public final class ParquetColumns {
                         out[j] = new double[rows];
                     }
                     // Project: only the wanted column chunks are read (one ranged read each on object storage).
-                    decoder.read(reader.read(g, cols.get(j)), cols.get(j), out[j], rows);
+                    decoder.read(reader.read(g, cols.get(j)), cols.get(j), out[j], rows, text.get(names.get(j)));
                 }
                 consumer.accept(out, rows);
                 total += rows;

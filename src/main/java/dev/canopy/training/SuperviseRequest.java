@@ -5,9 +5,18 @@ import java.util.Map;
 
 /**
  * Input of the {@code supervise} function. Only {@code data} is required. {@code params} maps an
- * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}.
+ * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}. {@code delimiter},
+ * {@code missing}, {@code categorical} and {@code maxCategories} are passed to every trainer (see
+ * {@link TrainRequest}).
  */
 public record SuperviseRequest(String runId, String data, String target, List<String> features,
                                List<String> algorithms, Double testFraction, Long seed, String testData,
-                               Map<String, Map<String, Object>> params, String out) {
+                               Map<String, Map<String, Object>> params, String out, String delimiter,
+                               String missing, String categorical, Integer maxCategories) {
+
+    public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
+                            Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,
+                            String out) {
+        this(runId, data, target, features, algorithms, testFraction, seed, testData, params, out, null, null, null, null);
+    }
 }

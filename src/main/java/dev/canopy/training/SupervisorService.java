@@ -60,6 +60,7 @@ public final class SupervisorService {
                 && !(req.testFraction() > 0 && req.testFraction() < 1)) {
             throw new InvalidInputException("testFraction", req.testFraction(), "must be greater than 0 and less than 1");
         }
+        DataPreparation.options(req.delimiter(), req.missing(), req.categorical(), req.maxCategories()); // refused before any trainer runs
         String runId = req.runId() == null || req.runId().isBlank() ? newRunId() : RunLayout.checkRunId(req.runId());
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID, runId,
@@ -81,7 +82,8 @@ public final class SupervisorService {
                 for (Algorithm a : algorithms) {
                     TrainRequest tr = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(),
                             a.id(), req.testFraction(), req.seed(), req.testData(), testVersion,
-                            req.params() == null ? null : req.params().get(key(req.params(), a)), out);
+                            req.params() == null ? null : req.params().get(key(req.params(), a)), out,
+                            req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
                     futures.put(a, pool.submit(() -> {
                         // the call runs on a virtual thread of its own: the context is pushed there
                         try (LogContext trainer = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID,
