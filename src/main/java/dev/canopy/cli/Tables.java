@@ -2,6 +2,7 @@ package dev.canopy.cli;
 
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
+import dev.canopy.training.RunSummary;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerStatus;
@@ -33,7 +34,10 @@ public final class Tables {
                 sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
             }
         }
-        sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best()).append('\n');
+        sb.append("best: ").append(r.best() == null ? "none (every trainer failed)" : r.best());
+        r.results().stream().filter(t -> t.algorithm().equals(r.best()) && t.modelUri() != null).findFirst()
+                .ifPresent(t -> sb.append("  model ").append(t.modelUri()));
+        sb.append('\n');
         return sb.toString();
     }
 
@@ -63,6 +67,21 @@ public final class Tables {
                 sb.append("; ").append(d.droppedRows()).append(" rows dropped");
             }
             sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The runs under an output location, newest first, one line each. */
+    public static String runs(String out, List<RunSummary> runs) {
+        if (runs.isEmpty()) {
+            return "no runs under " + out + "\n";
+        }
+        StringBuilder sb = new StringBuilder("runs under " + out + ", newest first\n");
+        sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", "run", "updated", "best", "trainers"));
+        for (RunSummary r : runs) {
+            String trainers = String.join(", ", r.trainers().stream().map(t -> t.algorithm() + " " + t.state()).toList());
+            sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", r.runId(), r.updatedAt(),
+                    r.best() == null ? "-" : r.best(), trainers));
         }
         return sb.toString();
     }

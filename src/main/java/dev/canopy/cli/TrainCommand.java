@@ -2,6 +2,7 @@ package dev.canopy.cli;
 
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.training.RunLayout;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -45,6 +46,11 @@ public class TrainCommand implements Callable<Integer> {
     public Integer call() {
         var req = training.request(runId.orNew(), data.data, out.or(config));
         var result = Supervision.runWithProgress(invoker, req, spec.commandLine().getErr());
-        return Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        int exit = Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (!json.json) {
+            spec.commandLine().getOut().println("run written to " + RunLayout.runDir(req.out(), result.runId())
+                    + "  (canopy status --run " + result.runId() + " --out " + req.out() + ")");
+        }
+        return exit;
     }
 }
