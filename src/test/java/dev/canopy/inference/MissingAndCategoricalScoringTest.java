@@ -82,7 +82,17 @@ class MissingAndCategoricalScoringTest {
         mem.put("mem://d/h.csv", TestData.housingCsvBytes(600, 8));
         String model = train("mem://d/h.csv", null, null);
         mem.put("mem://s/gap.parquet", twoRows(Double.NaN, 15, null, null));
-        // Before missing-value policies, the NaN row scored exactly as MedInc=15 (NaN goes right at every split).
+        // Before missing-value policies, PredictService scored the bare ensemble, and the NaN row scored exactly as
+        // MedInc=15 (NaN goes right at every split):
+        dev.canopy.model.TreeEnsemble bare = dev.canopy.model.TreeCodec.read(model, mem.read(model));
+        double[][] cols = new double[8][];
+        for (int j = 0; j < 8; j++) {
+            cols[j] = j == 0 ? new double[]{Double.NaN, 15} : j == 6 ? new double[]{36, 36} : j == 7 ? new double[]{-120, -120}
+                    : new double[]{3, 3};
+        }
+        double[] old = new double[2];
+        bare.predict(cols, 2, old);
+        assertEquals(old[1], old[0], 0.0, "the behaviour the policy replaces");
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> predictor.predict(new PredictRequest(model, "mem://s/gap.parquet", null)));
         assertTrue(e.getMessage().startsWith("shard=\"mem://s/gap.parquet\":"), e.getMessage());

@@ -203,4 +203,32 @@ class UserDataTrainingTest {
                 () -> service.train(req("mem://d/region.csv", null, ",", null, null, null)));
         assertTrue(comma.getMessage().contains("no such column"), comma.getMessage());
     }
+
+    @Test
+    void aParquetStringColumnIsACategoryToo() throws Exception {
+        int n = 200;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        String[] group = new String[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 17;
+            group[i] = i % 2 == 0 ? "even" : i % 5 == 0 ? null : "odd";
+            y[i] = x[i] * 0.1 + (i % 2 == 0 ? 3 : 0);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        dev.canopy.data.ParquetWriterLite.write(bytes, List.of(
+                new dev.canopy.data.ParquetWriterLite.Field("x", dev.canopy.data.ParquetWriterLite.Kind.DOUBLE, false),
+                new dev.canopy.data.ParquetWriterLite.Field("group", dev.canopy.data.ParquetWriterLite.Kind.STRING, true),
+                new dev.canopy.data.ParquetWriterLite.Field("MedHouseVal", dev.canopy.data.ParquetWriterLite.Kind.DOUBLE, false)),
+                List.of(List.of(new dev.canopy.data.ParquetWriterLite.Values(x, null),
+                        new dev.canopy.data.ParquetWriterLite.Values(group, null),
+                        new dev.canopy.data.ParquetWriterLite.Values(y, null))), List.of(n));
+        store.put("mem://d/g.parquet", bytes.toByteArray());
+        DatasetSummary d = service.train(req("mem://d/g.parquet", null, null, "impute", "auto", null)).dataset();
+        assertEquals(List.of("x", "group"), d.features());
+        assertEquals(List.of("group"), d.categorical());
+        assertEquals(20, d.missingCells().get("group"), "rows 5, 15, 25, …: odd multiples of 5");
+        FeatureEncoding.Feature g = meta().encoding().features().get(1);
+        assertEquals(List.of("odd", "even"), g.categories(), "ordered by mean target");
+    }
 }
