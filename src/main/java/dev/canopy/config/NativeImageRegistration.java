@@ -32,7 +32,9 @@ public final class NativeImageRegistration {
             TrainRequest.class, TrainResult.class, DatasetSummary.class, SuperviseRequest.class, SuperviseResult.class,
             StatusRequest.class, RunStatus.class, TrainerStatus.class, ModelMetadata.class, Metrics.class,
             PredictRequest.class, PredictResult.class, BatchPredictRequest.class, BatchPredictResult.class,
-            ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class})
+            ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class,
+            dev.canopy.model.FeatureEncoding.class, dev.canopy.model.FeatureEncoding.Feature.class,
+            dev.canopy.training.RunSummary.class})
     public static final class Payloads {
     }
 
