@@ -77,11 +77,18 @@ class DependencyRulesTest {
 
     /** Libraries every layer may use (errors, JSON, log context, table readers) depend on no layer but the storage port. */
     static final ArchRule sharedLibrariesAreLeaves = noClasses()
-            .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..")
+            .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..",
+                    "dev.canopy.parquet..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.function..", "dev.canopy.training..",
                     "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..",
                     "dev.canopy.storage.s3..", "dev.canopy.storage.local..", "dev.canopy.storage.http..",
                     "dev.canopy.config..", "dev.canopy.cli..", "dev.canopy.serve..");
+
+    /** The Parquet library stands alone: it could leave Canopy as its own artifact. */
+    static final ArchRule parquetIsSelfContained = noClasses()
+            .that().resideInAPackage("dev.canopy.parquet..")
+            .should().dependOnClassesThat(resideInAPackage("dev.canopy..").and(not(resideInAPackage("dev.canopy.parquet.."))))
+            .because("dev.canopy.parquet is a self-contained library; Canopy's adapters (dev.canopy.data) map its errors");
 
     static JavaClasses main;
 
@@ -112,6 +119,11 @@ class DependencyRulesTest {
     @Test
     void functionsCallServicesWhichUsePortsAndOnlyTheWiringPicksAdapters() {
         layers.check(main);
+    }
+
+    @Test
+    void parquetUsesNothingElseOfCanopy() {
+        parquetIsSelfContained.check(main);
     }
 
     @Test

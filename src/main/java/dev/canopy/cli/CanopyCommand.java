@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         scope = ScopeType.INHERIT,
         description = "Ray's tree of actors as functions: train, compare and batch-predict, in-process or on AWS Lambda.",
         subcommands = {TrainCommand.class, StatusCommand.class, DemoCommand.class, PredictCommand.class,
-                InvokeCommand.class, BenchCommand.class, GenerateCommand.class, HelpCommand.class},
+                InvokeCommand.class, ServeCommand.class, BenchCommand.class, GenerateCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done",
                 "1:the command failed; one line on stderr: canopy: <ErrorType>: <message>",

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,8 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * JVM cold start as Lambda's Java runtime sees it: a fresh {@code java} process runs AWS's Runtime Interface
@@ -54,10 +51,9 @@ import java.util.zip.ZipInputStream;
  */
 public final class ColdStartBench {
     static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
-    static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    static final String RIC_MAIN = dev.canopy.serve.JavaRuntime.RIC_MAIN;
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
-    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC");
+    static final List<String> LAMBDA_JVM_FLAGS = dev.canopy.serve.JavaRuntime.JVM_FLAGS;
     /**
      * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
      * equal). Lambda gives one full vCPU per 1,769 MB.
@@ -324,39 +320,12 @@ public final class ColdStartBench {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + root + ": " + e.getMessage(), e);
-        }
+        dev.canopy.serve.JavaRuntime.deleteTree(root);
     }
 
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
     static void unpack(Path zip, Path into) {
-        Path root = into.toAbsolutePath().normalize();
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            Files.createDirectories(root);
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                Path to = root.resolve(e.getName()).normalize();
-                if (!to.startsWith(root)) {
-                    throw new InvalidInputException("--target", zip.toString(), "has an entry outside its root: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.createDirectories(to.getParent());
-                    Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-                    Files.setLastModifiedTime(to, FileTime.fromMillis(e.getTime()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack " + zip + ": " + e.getMessage(), e);
-        }
+        dev.canopy.serve.JavaRuntime.unpack(zip, into);
     }
 
     /**

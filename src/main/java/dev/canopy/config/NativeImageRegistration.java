@@ -62,6 +62,6 @@ public final class NativeImageRegistration {
     public static final class SmileInternals {
     }
 
-    // No Parquet codec is looked up by class name: pages go through dev.canopy.data.PureJavaCodecs, plain
+    // No Parquet codec is looked up by class name: pages go through dev.canopy.parquet.codec.PureJavaCodecs, plain
     // Java without JNI, so nothing of Hadoop's codec machinery or of snappy-java needs registering.
 }

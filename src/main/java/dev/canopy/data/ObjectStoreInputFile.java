@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+
 import dev.canopy.storage.ObjectStore;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -8,15 +10,28 @@ import java.io.EOFException;
 import java.nio.ByteBuffer;
 
 /**
- * A Parquet {@link InputFile} that reads through ranged reads of the storage port: on S3 each read is a
- * {@code GET} with a {@code Range} header, so a reader that projects two columns fetches the footer and
- * those two column chunks, never the whole object, and nothing is staged in /tmp.
+ * A Parquet {@link InputFile} that reads through ranged reads of the storage port: on S3 each read is one
+ * {@code GET} with a {@code Range} header for exactly the bytes asked for, so a reader that projects two
+ * columns fetches the footer and those two column chunks, never the whole object, and nothing is staged in
+ * /tmp. {@link ParquetFile} makes few, large reads (the tail, then the projected chunks of a row group) and
+ * never asks for a byte twice; this class therefore keeps no read-ahead buffer.
  *
- * <p>Small reads (Parquet reads the footer length, then the footer) are served from a read-ahead buffer
- * of {@link #MIN_FETCH} bytes so that they do not each cost a request.
+ * <p>Every ranged read is counted ({@link #totals()}), so benches can report requests and bytes per shard.
  */
 public final class ObjectStoreInputFile implements InputFile {
-    static final int MIN_FETCH = 64 * 1024;
+    private static final java.util.concurrent.atomic.LongAdder REQUESTS = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder BYTES = new java.util.concurrent.atomic.LongAdder();
+
+    /** Ranged reads made, and bytes they returned, by every instance in this JVM since it started. */
+    public record Totals(long requests, long bytes) {
+        public Totals minus(Totals earlier) {
+            return new Totals(requests - earlier.requests, bytes - earlier.bytes);
+        }
+    }
+
+    public static Totals totals() {
+        return new Totals(REQUESTS.sum(), BYTES.sum());
+    }
 
     private final ObjectStore store;
     private final String uri;
@@ -45,8 +60,6 @@ public final class ObjectStoreInputFile implements InputFile {
 
     private final class Stream extends SeekableInputStream {
         private long pos;
-        private byte[] buf = new byte[0];
-        private long bufStart;
 
         @Override
         public long getPos() {
@@ -110,19 +123,19 @@ public final class ObjectStoreInputFile implements InputFile {
             dst.put(tmp);
         }
 
-        /** Copies {@code n} bytes at {@link #pos}, from the buffer when it holds them, else by a ranged read. */
+        /** Copies {@code n} bytes at {@link #pos} by one ranged read. */
         private void fill(byte[] b, int off, int n) {
-            if (pos >= bufStart && pos + n <= bufStart + buf.length) {
-                System.arraycopy(buf, (int) (pos - bufStart), b, off, n);
-            } else if (n >= MIN_FETCH) {
-                byte[] data = store.readRange(uri, pos, n);
-                System.arraycopy(data, 0, b, off, n);
-            } else {
-                int fetch = (int) Math.min(MIN_FETCH, length - pos);
-                buf = store.readRange(uri, pos, fetch);
-                bufStart = pos;
-                System.arraycopy(buf, 0, b, off, n);
+            if (n == 0) {
+                return;
             }
+            byte[] data = store.readRange(uri, pos, n);
+            if (data.length != n) {
+                throw new IllegalStateException(uri + ": a ranged read of " + n + " bytes at " + pos + " returned "
+                        + data.length);
+            }
+            REQUESTS.increment();
+            BYTES.add(n);
+            System.arraycopy(data, 0, b, off, n);
             pos += n;
         }
     }

@@ -1,5 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.read.PageDecoder;
+
 import dev.canopy.error.InvalidInputException;
 import org.apache.parquet.io.InputFile;
 
@@ -17,11 +20,17 @@ import java.util.Map;
  */
 public final class ParquetColumns {
 
-    /** Receives one row group: {@code columns[j][0..rows)} in the order the columns were asked for. */
+    /**
+     * Receives one batch of rows (at most {@link #BATCH}, never across row groups): {@code columns[j][0..rows)}
+     * in the order the columns were asked for. The arrays are reused for the next batch.
+     */
     @FunctionalInterface
     public interface BatchConsumer {
         void accept(double[][] columns, int rows);
     }
+
+    /** Rows handed to the consumer at a time, at most. */
+    static final int BATCH = 1 << 16;
 
     private ParquetColumns() {
     }
@@ -66,7 +75,7 @@ public final class ParquetColumns {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is repeated; only flat columns can be scored");
                 }
                 boolean asText = text.containsKey(n);
-                if (asText ? c.type() != ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
+                if (asText ? c.type() != dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is "
                             + c.describe() + ", not " + (asText ? "text (the model takes it as categories)" : "numeric"));
                 }
@@ -75,21 +84,34 @@ public final class ParquetColumns {
             long total = 0;
             double[][] out = new double[cols.size()][];
             PageDecoder decoder = new PageDecoder();
+            PageDecoder.Cursor[] cursors = new PageDecoder.Cursor[cols.size()];
             for (int g = 0; g < reader.rowGroups(); g++) {
-                long count = reader.rows(g);
-                if (count < 0 || count > Integer.MAX_VALUE - 8) {
-                    throw new InvalidInputException(field, file.toString(), "row group " + g + " claims " + count + " rows");
+                long rows = reader.rows(g);
+                if (rows < 0) {
+                    throw new InvalidInputException(field, file.toString(), "row group " + g + " claims " + rows + " rows");
                 }
-                int rows = (int) count;
+                if (rows == 0) {
+                    continue; // nothing to decode; such a row group's chunks may hold a dictionary page only
+                }
+                // Project: only the wanted column chunks are read (ranged reads on object storage).
+                List<ParquetFile.Chunk> chunks = reader.read(g, cols);
                 for (int j = 0; j < cols.size(); j++) {
-                    if (out[j] == null || out[j].length < rows) {
-                        out[j] = new double[rows];
-                    }
-                    // Project: only the wanted column chunks are read (one ranged read each on object storage).
-                    decoder.read(reader.read(g, cols.get(j)), cols.get(j), out[j], rows, text.get(names.get(j)));
+                    cursors[j] = decoder.new Cursor(chunks.get(j), rows, text.get(names.get(j)));
                 }
-                consumer.accept(out, rows);
-                total += rows;
+                // Batches of at most BATCH rows, whatever a row group claims: memory follows the batch size and
+                // the pages, not the footer's row count.
+                for (long done = 0; done < rows; ) {
+                    int n = (int) Math.min(BATCH, rows - done);
+                    for (int j = 0; j < cols.size(); j++) {
+                        if (out[j] == null || out[j].length < n) {
+                            out[j] = new double[n];
+                        }
+                        cursors[j].fill(out[j], n);
+                    }
+                    consumer.accept(out, n);
+                    done += n;
+                    total += n;
+                }
             }
             return total;
         } catch (InvalidInputException e) {

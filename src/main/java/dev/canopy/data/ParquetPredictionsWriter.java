@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.write.ParquetWriterLite;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

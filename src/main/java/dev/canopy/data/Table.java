@@ -55,17 +55,31 @@ public final class Table {
     private final int rows;
     private final List<String> notices;
     private final String source;
+    private final java.util.Set<String> indexColumns;
 
     public Table(List<Column> columns, int rows) {
-        this(columns, rows, List.of(), null);
+        this(columns, rows, List.of(), null, java.util.Set.of());
     }
 
     /** @param source the file's URI, named in messages about its values; may be null */
     public Table(List<Column> columns, int rows, List<String> notices, String source) {
+        this(columns, rows, notices, source, java.util.Set.of());
+    }
+
+    /**
+     * {@code indexColumns}: columns that hold a row index (pandas stores its index as a column) rather than
+     * data: not in the default feature set, though a request may still name them.
+     */
+    public Table(List<Column> columns, int rows, java.util.Set<String> indexColumns) {
+        this(columns, rows, List.of(), null, indexColumns);
+    }
+
+    public Table(List<Column> columns, int rows, List<String> notices, String source, java.util.Set<String> indexColumns) {
         this.columns = List.copyOf(columns);
         this.rows = rows;
         this.notices = List.copyOf(notices);
         this.source = source;
+        this.indexColumns = java.util.Set.copyOf(indexColumns);
     }
 
     public int rows() {
@@ -104,11 +118,11 @@ public final class Table {
         return c.values();
     }
 
-    /** Every numeric column except {@code exclude}, in file order: the default feature set. */
+    /** Every numeric column except {@code exclude} and index columns, in file order: the default feature set. */
     public List<String> numericColumnsExcept(String exclude) {
         List<String> out = new ArrayList<>();
         for (Column c : columns) {
-            if (c.numeric() && !c.name().equals(exclude)) {
+            if (c.numeric() && !c.name().equals(exclude) && !indexColumns.contains(c.name())) {
                 out.add(c.name());
             }
         }

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ByteArrayInputFile;
+
 import dev.canopy.error.InvalidInputException;
 
 import java.io.ByteArrayInputStream;
@@ -39,7 +41,7 @@ public final class TableReader {
         }
         boolean parquet = bytes.length >= 8 && bytes[0] == 'P' && bytes[1] == 'A' && bytes[2] == 'R' && bytes[3] == '1';
         if (parquet || uri.endsWith(".parquet")) {
-            return ParquetTableReader.read(field, new ByteArrayInputFile(bytes));
+            return ParquetTableReader.read(field, new ByteArrayInputFile(bytes, uri));
         }
         return CsvTableReader.read(field, uri, bytes, delimiter);
     }

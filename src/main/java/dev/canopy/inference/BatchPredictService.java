@@ -17,12 +17,9 @@ import dev.canopy.storage.StorageUri;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -145,7 +142,7 @@ public final class BatchPredictService {
         if (ordered) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, t0);
+        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, Boolean.TRUE.equals(req.summaryOnly()), t0);
     }
 
     /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
@@ -164,7 +161,7 @@ public final class BatchPredictService {
     }
 
     private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,
-                                      double tolerated, String outputPrefix, long t0) {
+                                      double tolerated, String outputPrefix, boolean summaryOnly, long t0) {
         long total = 0;
         double sum = 0;
         int ok = 0;
@@ -189,11 +186,13 @@ public final class BatchPredictService {
         BatchPredictResult result = new BatchPredictResult(runId, modelUri, poolSize, rows, total, sum, ok, failed,
                 loads, instances.size(), (System.nanoTime() - t0) / 1_000_000, exceeded, null, null);
         if (outputPrefix != null) {
-            manifestUri = StorageUri.join(outputPrefix, "_manifest.json");
+            manifestUri = StorageUri.join(outputPrefix, ShardOutputs.MANIFEST);
             store.write(manifestUri, Json.write(result), "application/json");
             result = with(result, rows, manifestUri, null);
         }
-        if (Json.writeString(result).getBytes(StandardCharsets.UTF_8).length > MAX_RESPONSE_BYTES) {
+        if (summaryOnly && manifestUri != null) {
+            result = with(result, List.of(), manifestUri, null);
+        } else if (summaryOnly || Json.writeString(result).getBytes(StandardCharsets.UTF_8).length > MAX_RESPONSE_BYTES) {
             String where = outputPrefix != null ? outputPrefix : "canopy-out";
             String resultUri = StorageUri.join(where, "_result-" + runId + ".json");
             store.write(resultUri, Json.write(result), "application/json");
@@ -277,27 +276,8 @@ public final class BatchPredictService {
         return out;
     }
 
-    /**
-     * The output object for a shard: deterministic in the shard's URI, so a retried or repeated run
-     * overwrites its own earlier output and never adds a second copy.
-     */
+    /** The output object for a shard (see {@link ShardOutputs#outputUri}). */
     static String outputUri(String prefix, String shard) {
-        if (prefix == null) {
-            return null;
-        }
-        String name = shard.substring(shard.lastIndexOf('/') + 1);
-        if (name.endsWith(".parquet")) {
-            name = name.substring(0, name.length() - ".parquet".length());
-        }
-        return StorageUri.join(prefix, name + "-" + shortHash(shard) + ".predictions.parquet");
-    }
-
-    private static String shortHash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ShardOutputs.outputUri(prefix, shard);
     }
 }

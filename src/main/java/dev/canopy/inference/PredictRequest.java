@@ -1,14 +1,22 @@
 package dev.canopy.inference;
 
 /**
- * Input of the {@code predict} function: score one shard. {@code outputUri}, when set, is the exact object
- * the predictions are written to; the orchestrator derives it from the shard, so a retry overwrites the
- * same object instead of adding a second one. {@code runId} and {@code attempt} (from 1) are optional and
- * only label the predictor's log lines; the orchestrator and the Distributed Map workflow fill them.
+ * Input of the {@code predict} function: score one shard. Where the predictions go, if anywhere:
+ * {@code outputUri} is the exact object to write (the orchestrator derives it from the shard), or
+ * {@code outputPrefix} a folder under which the predictor derives the same name the orchestrator would
+ * ({@link ShardOutputs#outputUri}); the Distributed Map workflow passes the prefix. Either way the name is
+ * deterministic, so a retry overwrites the same object instead of adding a second one. {@code runId} and
+ * {@code attempt} (from 1) are optional and only label the predictor's log lines; the orchestrator and the
+ * Distributed Map workflow fill them.
  */
-public record PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt) {
+public record PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt,
+                             String outputPrefix) {
+
+    public PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt) {
+        this(modelUri, shard, outputUri, runId, attempt, null);
+    }
 
     public PredictRequest(String modelUri, String shard, String outputUri) {
-        this(modelUri, shard, outputUri, null, null);
+        this(modelUri, shard, outputUri, null, null, null);
     }
 }

@@ -74,6 +74,16 @@ public final class PredictService {
         }
     }
 
+    /** The object this request's predictions go to, or null when they are only summed. */
+    private static String output(PredictRequest req) {
+        boolean hasUri = req.outputUri() != null && !req.outputUri().isBlank();
+        boolean hasPrefix = req.outputPrefix() != null && !req.outputPrefix().isBlank();
+        if (hasUri && hasPrefix) {
+            throw new InvalidInputException("outputPrefix", req.outputPrefix(), "give outputUri or outputPrefix, not both");
+        }
+        return hasUri ? req.outputUri() : hasPrefix ? ShardOutputs.outputUri(req.outputPrefix(), req.shard()) : null;
+    }
+
     private PredictResult score(PredictRequest req) {
         long t0 = System.nanoTime();
         if (req.modelUri() == null || req.modelUri().isBlank()) {
@@ -82,6 +92,7 @@ public final class PredictService {
         if (req.shard() == null || req.shard().isBlank()) {
             throw new InvalidInputException("shard", req.shard(), "required: the Parquet shard to score");
         }
+        String output = output(req);
         String version = ModelLoader.version(store, req.modelUri());
         ModelCache.Lookup lookup = cache.get(req.modelUri(), version, () -> ModelLoader.load(store, req.modelUri(), version));
         Model model = lookup.model();
@@ -90,7 +101,7 @@ public final class PredictService {
         if (info.size() == 0) {
             throw new InvalidInputException("shard", req.shard(), "the shard is empty (0 bytes)");
         }
-        boolean keep = req.outputUri() != null && !req.outputUri().isBlank();
+        boolean keep = output != null;
         double[][] scratch = {new double[0]};
         double[][] kept = {new double[0]};
         double[] sum = {0};
@@ -140,8 +151,8 @@ public final class PredictService {
         }
         String written = null;
         if (keep) {
-            store.write(req.outputUri(), ParquetPredictionsWriter.write(kept[0], count[0]), "application/vnd.apache.parquet");
-            written = req.outputUri();
+            store.write(output, ParquetPredictionsWriter.write(kept[0], count[0]), "application/vnd.apache.parquet");
+            written = output;
         }
         return new PredictResult(req.shard(), rows, sum[0], instanceId, lookup.loaded(),
                 (System.nanoTime() - t0) / 1_000_000, written);

@@ -1,5 +1,9 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.read.PageDecoder;
+import dev.canopy.parquet.format.ParquetFormat;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

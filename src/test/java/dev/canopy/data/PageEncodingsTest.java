@@ -54,7 +54,7 @@ class PageEncodingsTest {
         Path file = dir.resolve("e.parquet");
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                .withConf(new PlainParquetConfiguration()).withCodecFactory(PureJavaCodecs.INSTANCE)
+                .withConf(new PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withType(SCHEMA)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withWriterVersion(version)
                 .withDictionaryEncoding(dictionary).withByteStreamSplitEncoding(byteStreamSplit)

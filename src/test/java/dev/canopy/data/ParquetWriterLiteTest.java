@@ -1,5 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ByteArrayInputFile;
+import dev.canopy.parquet.write.ParquetWriterLite;
+
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
@@ -29,7 +32,7 @@ class ParquetWriterLiteTest {
 
     private static ParquetFileReader open(Path file) throws Exception {
         return ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(PureJavaCodecs.INSTANCE).build());
+                .withCodecFactory(TestCodecs.INSTANCE).build());
     }
 
     /** Every record, assembled by parquet-java from its own page reading. */
@@ -143,7 +146,7 @@ class ParquetWriterLiteTest {
                 }
             }
             double[] mine = new double[n];
-            long rows = ParquetColumns.scan("shard", new ByteArrayInputFile(bytes.toByteArray()), List.of("i"),
+            long rows = ParquetColumns.scan("shard", new ByteArrayInputFile(bytes.toByteArray(), "written.parquet"), List.of("i"),
                     (columns, count) -> System.arraycopy(columns[0], 0, mine, 0, count));
             assertEquals(n, rows);
             for (int i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
 import dev.canopy.error.InvalidInputException;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
@@ -37,7 +39,7 @@ class PureJavaCodecsTest {
         Path file = dir.resolve(codec.name().toLowerCase() + ".parquet");
         SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file))
-                .withConf(new PlainParquetConfiguration()).withCodecFactory(PureJavaCodecs.INSTANCE)
+                .withConf(new PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE)
                 .withCompressionCodec(codec).withType(SCHEMA).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withPageSize(4096).build()) {
             for (int i = 0; i < rows; i++) {
@@ -52,7 +54,7 @@ class PureJavaCodecsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "LZ4_RAW"})
+    @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "LZ4_RAW", "LZ4"})
     void pagesCompressedWithEachSupportedCodecReadBackExactly(CompressionCodecName codec) throws Exception {
         int rows = 20_000;
         Path file = write(codec, rows);
@@ -75,11 +77,28 @@ class PureJavaCodecsTest {
         assertArrayEquals(expectN, n);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = CompressionCodecName.class, names = {"BROTLI", "LZO", "LZ4"})
-    void codecsWithoutAPureJavaReaderAreRefusedByName(CompressionCodecName codec) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PureJavaCodecs.INSTANCE.getDecompressor(codec));
-        assertTrue(e.getMessage().contains("Parquet compression " + codec + " is not supported"), e.getMessage());
+    @org.junit.jupiter.api.Test
+    void lzoIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PureJavaCodecs.INSTANCE.decompressor("LZO"));
+        assertTrue(e.getMessage().contains("Parquet compression LZO is not supported"), e.getMessage());
+    }
+
+    /** Parquet's LZ4 in Hadoop's framing (several blocks), and bare LZ4 blocks as parquet-cpp once wrote them. */
+    @org.junit.jupiter.api.Test
+    void lz4InHadoopFramingAndBare() throws Exception {
+        byte[] page = new byte[300_000];
+        new java.util.Random(5).nextBytes(page);
+        java.util.Arrays.fill(page, 1000, 200_000, (byte) 7);
+        // two Hadoop blocks one after the other, as a writer with a small buffer frames a large page
+        byte[] first = TestCodecs.hadoopLz4(java.util.Arrays.copyOf(page, 100_000));
+        byte[] second = TestCodecs.hadoopLz4(java.util.Arrays.copyOfRange(page, 100_000, page.length));
+        byte[] framed = java.nio.ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
+        assertArrayEquals(page, PureJavaCodecs.INSTANCE.decompressor("LZ4").decompress(framed, 0, framed.length, page.length));
+        io.airlift.compress.lz4.Lz4Compressor c = new io.airlift.compress.lz4.Lz4Compressor();
+        byte[] bare = new byte[c.maxCompressedLength(page.length)];
+        int n = c.compress(page, 0, page.length, bare, 0, bare.length);
+        assertArrayEquals(page, PureJavaCodecs.INSTANCE.decompressor("LZ4").decompress(bare, 0, n, page.length));
     }
 
     @org.junit.jupiter.api.Test

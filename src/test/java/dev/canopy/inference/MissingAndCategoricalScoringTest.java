@@ -1,6 +1,6 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.ParquetWriterLite;
+import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
 import dev.canopy.error.InvalidInputException;

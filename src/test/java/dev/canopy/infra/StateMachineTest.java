@@ -1,5 +1,6 @@
 package dev.canopy.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,8 @@ class StateMachineTest {
                 String ref = (String) ((Map<?, ?>) sub.getValue()).get("Ref");
                 assertTrue(ref != null && ref.endsWith(".Alias"), sub.getKey() + " must be !Ref <Function>.Alias: " + sub.getValue());
                 String function = ref.substring(0, ref.length() - ".Alias".length());
+                // infra/local/run-workflow.mjs substitutes ${<Function>Arn} with <Function>'s alias ARN
+                assertEquals(function + "Arn", sub.getKey(), "substitutions are named <logical id>Arn");
                 assertEquals("AWS::Serverless::Function", SamTemplateTest.map(resources, function).get("Type"),
                         sub.getKey() + " must name a function of the template");
                 boolean allowed = policies.stream().anyMatch(p -> p instanceof Map<?, ?> pm
@@ -68,6 +71,71 @@ class StateMachineTest {
             }
         }
         assertEquals(2, machines);
+    }
+
+    static JsonNode definition(String file) throws Exception {
+        return Json.MAPPER.readTree(Files.readString(Path.of("infra/statemachine", file)));
+    }
+
+    /** Every Lambda task waits at least as long as its function may run (the ASL default is 60 seconds). */
+    @Test
+    void everyLambdaTaskOutlastsItsFunction() throws Exception {
+        Map<String, Object> resources = SamTemplateTest.map(template, "Resources");
+        Map<String, Object> globals = SamTemplateTest.map(template, "Globals", "Function");
+        int tasks = 0;
+        for (String file : List.of("train-then-predict.asl.json", "predict-shards-distributed.asl.json")) {
+            for (JsonNode task : definition(file).findParents("Resource")) {
+                if (!"arn:aws:states:::lambda:invoke".equals(task.path("Resource").asText())) {
+                    continue;
+                }
+                tasks++;
+                String function = task.at("/Parameters/FunctionName").asText().replaceAll("^\\$\\{(.+)Arn}$", "$1");
+                Object timeout = SamTemplateTest.map(resources, function, "Properties").getOrDefault("Timeout", globals.get("Timeout"));
+                assertTrue(task.path("TimeoutSeconds").asInt() >= ((Number) timeout).intValue(),
+                        file + ": " + function + "'s task times out before the function (" + timeout + " s)");
+            }
+        }
+        assertEquals(3, tasks);
+    }
+
+    /** best is absent (not only null) when every trainer failed; a comparison on a missing field is States.Runtime. */
+    @Test
+    void pickBestTestsPresenceBeforeNull() throws Exception {
+        JsonNode choices = definition("train-then-predict.asl.json").at("/States/PickBest/Choices");
+        assertEquals("$.trained.result.best", choices.at("/0/Not/Variable").asText());
+        assertTrue(choices.at("/0/Not/IsPresent").asBoolean());
+        assertEquals("NoModel", choices.at("/0/Next").asText());
+        assertTrue(choices.at("/1/IsNull").asBoolean());
+    }
+
+    /** The batch answer passed between states is a summary: its rows stay in the manifest. */
+    @Test
+    void batchPredictPassesASummary() throws Exception {
+        JsonNode batch = definition("train-then-predict.asl.json").at("/States/BatchPredict");
+        assertTrue(batch.at("/Parameters/Payload/summaryOnly").asBoolean());
+        batch.get("ResultSelector").properties().forEach(e -> assertTrue(e.getValue().asText().matches("\\$\\.Payload\\.\\w+"),
+                "ResultSelector picks single fields: " + e));
+        assertFalse(batch.get("ResultSelector").toString().contains("shards"));
+    }
+
+    /**
+     * The Distributed Map: predictions named as batch-predict names them (outputPrefix), only .parquet objects
+     * scored, and only the tolerance verdict reported as Canopy.ToleranceExceeded.
+     */
+    @Test
+    void theDistributedMapScoresShardsOnlyAndKeepsErrorNames() throws Exception {
+        JsonNode map = definition("predict-shards-distributed.asl.json").at("/States/PredictShards");
+        JsonNode processor = map.get("ItemProcessor");
+        assertEquals("IsShard", processor.get("StartAt").asText());
+        assertEquals("*.parquet", processor.at("/States/IsShard/Choices/0/StringMatches").asText());
+        assertEquals("Predict", processor.at("/States/IsShard/Choices/0/Next").asText());
+        assertEquals("SKIPPED", processor.at("/States/Skip/Parameters/state").asText());
+        assertEquals("$.outputPrefix", processor.at("/States/Predict/Parameters/Payload/outputPrefix.$").asText());
+        assertTrue(map.has("ResultWriter"));
+        JsonNode catches = map.get("Catch");
+        assertEquals(1, catches.size());
+        assertEquals("[\"States.ExceedToleratedFailureThreshold\"]", catches.at("/0/ErrorEquals").toString());
+        assertEquals("ShardsFailed", catches.at("/0/Next").asText());
     }
 
     @Test

@@ -216,13 +216,13 @@ class UserDataTrainingTest {
             y[i] = x[i] * 0.1 + (i % 2 == 0 ? 3 : 0);
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        dev.canopy.data.ParquetWriterLite.write(bytes, List.of(
-                new dev.canopy.data.ParquetWriterLite.Field("x", dev.canopy.data.ParquetWriterLite.Kind.DOUBLE, false),
-                new dev.canopy.data.ParquetWriterLite.Field("group", dev.canopy.data.ParquetWriterLite.Kind.STRING, true),
-                new dev.canopy.data.ParquetWriterLite.Field("MedHouseVal", dev.canopy.data.ParquetWriterLite.Kind.DOUBLE, false)),
-                List.of(List.of(new dev.canopy.data.ParquetWriterLite.Values(x, null),
-                        new dev.canopy.data.ParquetWriterLite.Values(group, null),
-                        new dev.canopy.data.ParquetWriterLite.Values(y, null))), List.of(n));
+        dev.canopy.parquet.write.ParquetWriterLite.write(bytes, List.of(
+                new dev.canopy.parquet.write.ParquetWriterLite.Field("x", dev.canopy.parquet.write.ParquetWriterLite.Kind.DOUBLE, false),
+                new dev.canopy.parquet.write.ParquetWriterLite.Field("group", dev.canopy.parquet.write.ParquetWriterLite.Kind.STRING, true),
+                new dev.canopy.parquet.write.ParquetWriterLite.Field("MedHouseVal", dev.canopy.parquet.write.ParquetWriterLite.Kind.DOUBLE, false)),
+                List.of(List.of(new dev.canopy.parquet.write.ParquetWriterLite.Values(x, null),
+                        new dev.canopy.parquet.write.ParquetWriterLite.Values(group, null),
+                        new dev.canopy.parquet.write.ParquetWriterLite.Values(y, null))), List.of(n));
         store.put("mem://d/g.parquet", bytes.toByteArray());
         DatasetSummary d = service.train(req("mem://d/g.parquet", null, null, "impute", "auto", null)).dataset();
         assertEquals(List.of("x", "group"), d.features());

@@ -3,6 +3,7 @@ package dev.canopy.cli.bench;
 import dev.canopy.cli.Options;
 import dev.canopy.cli.Tables;
 import dev.canopy.config.CanopyConfig;
+import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.ModelCache;
@@ -94,8 +95,9 @@ public class BenchPredictCommand implements Callable<Integer> {
         } else {
             stdout.printf(Locale.ROOT, "bench predict: median %d ms over %d runs, %s rows/s%n", median, runs.size(),
                     report.get("rowsPerSecond"));
-            stdout.printf(Locale.ROOT, "one predictor, one thread: median %s ms for %s rows, %s rows/s%n",
-                    one.get("medianMillis"), one.get("rows"), one.get("rowsPerSecond"));
+            stdout.printf(Locale.ROOT, "one predictor, one thread: median %s ms for %s rows, %s rows/s; "
+                            + "%s requests and %s bytes read per shard%n", one.get("medianMillis"), one.get("rows"),
+                    one.get("rowsPerSecond"), one.get("requestsPerShard"), one.get("bytesPerShard"));
             stdout.print(Tables.batch(last));
         }
         return 0;
@@ -112,7 +114,11 @@ public class BenchPredictCommand implements Callable<Integer> {
         PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), "bench");
         long[] nanos = new long[repeat];
         long rows = 0;
+        ObjectStoreInputFile.Totals before = null;
         for (int i = 0; i <= repeat; i++) {
+            if (i == 1) {
+                before = ObjectStoreInputFile.totals(); // the warm-up pass's reads are not counted either
+            }
             long t0 = System.nanoTime();
             rows = 0;
             for (String shard : shards) {
@@ -123,12 +129,17 @@ public class BenchPredictCommand implements Callable<Integer> {
             }
         }
         long medianNanos = BenchCommand.median(nanos);
+        // Ranged reads of the shards' Parquet bytes (footer and projected column chunks; not the HEAD request)
+        ObjectStoreInputFile.Totals read = ObjectStoreInputFile.totals().minus(before);
+        double reads = (double) shards.size() * repeat;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("shards", shards.size());
         out.put("rows", rows);
         out.put("runMillis", Arrays.stream(nanos).mapToObj(n -> Math.round(n / 1e4) / 100.0).toList());
         out.put("medianMillis", Math.round(medianNanos / 1e4) / 100.0);
         out.put("rowsPerSecond", medianNanos == 0 ? null : Math.round(rows * 1e9 / medianNanos));
+        out.put("requestsPerShard", reads == 0 ? null : Math.round(read.requests() / reads * 100) / 100.0);
+        out.put("bytesPerShard", reads == 0 ? null : Math.round(read.bytes() / reads));
         return out;
     }
 }

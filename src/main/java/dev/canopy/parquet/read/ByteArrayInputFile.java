@@ -1,4 +1,4 @@
-package dev.canopy.data;
+package dev.canopy.parquet.read;
 
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -9,9 +9,17 @@ import java.io.ByteArrayInputStream;
 /** A Parquet {@link InputFile} over bytes already in memory; no Hadoop FileSystem involved. */
 public final class ByteArrayInputFile implements InputFile {
     private final byte[] data;
+    private final String name;
 
-    public ByteArrayInputFile(byte[] data) {
+    /** {@code name}: the object or file the bytes came from, for messages. */
+    public ByteArrayInputFile(byte[] data, String name) {
         this.data = data;
+        this.name = name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     @Override

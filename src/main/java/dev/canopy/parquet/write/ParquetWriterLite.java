@@ -1,8 +1,30 @@
-package dev.canopy.data;
+package dev.canopy.parquet.write;
 
-import dev.canopy.data.ParquetFormat.Encoding;
-import dev.canopy.data.ParquetFormat.Type;
-import org.apache.parquet.bytes.BytesInput;
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.codec.PureJavaCodecs;
+
+import dev.canopy.parquet.format.ParquetFormat.Encoding;
+import dev.canopy.parquet.format.ParquetFormat.Type;
+
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DictionaryPageHeader;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.IntType;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.PageType;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.Util;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +40,7 @@ import java.util.List;
  * chunk, its values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
  * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by
  * {@link PureJavaCodecs}, with the footer and page headers in Thrift's compact protocol
- * ({@link ParquetFormat.Writer}). It covers what Canopy writes (predictions, generated taxi shards) without
+ * (parquet-format's generated classes). It covers what Canopy writes (predictions, generated taxi shards) without
  * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
  * ({@code ParquetWriterLiteTest} checks the latter).
  */
@@ -128,64 +150,67 @@ public final class ParquetWriterLite {
      * own header: the value count and encoding, and for a data page RLE definition and repetition levels.
      */
     private static byte[] pageHeader(int type, int uncompressed, int compressed, int headerField, int values,
-                                     Encoding encoding) {
-        ParquetFormat.Writer w = new ParquetFormat.Writer().open()
-                .i32(1, type).i32(2, uncompressed).i32(3, compressed)
-                .begin(headerField).i32(1, values).i32(2, encoding.value);
+                                     Encoding encoding) throws IOException {
+        PageHeader h = new PageHeader(PageType.findByValue(type), uncompressed, compressed);
+        org.apache.parquet.format.Encoding e = org.apache.parquet.format.Encoding.findByValue(encoding.value);
         if (headerField == 5) {
-            w.i32(3, Encoding.RLE.value).i32(4, Encoding.RLE.value);
+            h.setData_page_header(new DataPageHeader(values, e, org.apache.parquet.format.Encoding.RLE,
+                    org.apache.parquet.format.Encoding.RLE));
+        } else {
+            h.setDictionary_page_header(new DictionaryPageHeader(values, e));
         }
-        return w.end().end().toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Util.writePageHeader(h, out);
+        return out.toByteArray();
     }
 
     /** FileMetaData: version 1, the schema, the row count, the row groups and who wrote the file. */
-    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows) {
-        ParquetFormat.Writer w = new ParquetFormat.Writer().open().i32(1, 1);
-        w.list(2, ParquetFormat.Reader.STRUCT, fields.size() + 1);
-        w.open().string(4, "schema").i32(5, fields.size()).end();
+    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows) throws IOException {
+        List<SchemaElement> schema = new ArrayList<>();
+        schema.add(new SchemaElement("schema").setNum_children(fields.size()));
         for (Field f : fields) {
-            w.open().i32(1, f.kind().physical.ordinal())
-                    .i32(3, (f.optional() ? ParquetFormat.Repetition.OPTIONAL : ParquetFormat.Repetition.REQUIRED).ordinal())
-                    .string(4, f.name());
+            SchemaElement e = new SchemaElement(f.name())
+                    .setType(org.apache.parquet.format.Type.findByValue(f.kind().physical.ordinal()))
+                    .setRepetition_type(f.optional() ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
             switch (f.kind()) {
-                // converted type UTF8 (0); logical type STRING (1, an empty struct)
-                case STRING -> w.i32(6, 0).begin(10).begin(1).end().end();
-                // converted type INT_8 (15); logical type INTEGER (10): bit width 8, signed
-                case INT8 -> w.i32(6, 15).begin(10).begin(10).i8(1, 8).bool(2, true).end().end();
-                // logical type TIMESTAMP (8), not adjusted to UTC as pandas writes naive timestamps, unit MICROS
-                // (2, an empty struct); no legacy converted type exists for it
-                case TIMESTAMP_MICROS -> w.begin(10).begin(8).bool(1, false).begin(2).begin(2).end().end().end().end();
+                case STRING -> e.setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
+                case INT8 -> e.setConverted_type(ConvertedType.INT_8)
+                        .setLogicalType(LogicalType.INTEGER(new IntType((byte) 8, true)));
+                // not adjusted to UTC, as pandas writes naive timestamps; no legacy converted type exists for it
+                case TIMESTAMP_MICROS -> e.setLogicalType(LogicalType.TIMESTAMP(
+                        new TimestampType(false, TimeUnit.MICROS(new MicroSeconds()))));
                 default -> {
                 }
             }
-            w.end();
+            schema.add(e);
         }
-        w.i64(3, rows);
-        w.list(4, ParquetFormat.Reader.STRUCT, groups.size());
+        List<RowGroup> rowGroups = new ArrayList<>();
         for (GroupMeta g : groups) {
-            w.open().list(1, ParquetFormat.Reader.STRUCT, g.chunks().size());
+            List<ColumnChunk> chunks = new ArrayList<>();
             for (ChunkMeta c : g.chunks()) {
-                w.open().i64(2, c.start()).begin(3)
-                        .i32(1, c.field().kind().physical.ordinal())
-                        .list(2, ParquetFormat.Reader.I32, c.encodings().size());
+                List<org.apache.parquet.format.Encoding> encodings = new ArrayList<>();
                 for (Encoding e : c.encodings()) {
-                    w.element(e.value);
+                    encodings.add(org.apache.parquet.format.Encoding.findByValue(e.value));
                 }
-                w.list(3, ParquetFormat.Reader.BINARY, 1).element(c.field().name())
-                        .i32(4, ParquetFormat.CODECS.indexOf("SNAPPY"))
-                        .i64(5, c.values()).i64(6, c.uncompressed()).i64(7, c.compressed()).i64(9, c.dataOffset());
+                ColumnMetaData m = new ColumnMetaData(org.apache.parquet.format.Type.findByValue(
+                        c.field().kind().physical.ordinal()), encodings, List.of(c.field().name()), CompressionCodec.SNAPPY,
+                        c.values(), c.uncompressed(), c.compressed(), c.dataOffset());
                 if (c.dictionaryOffset() >= 0) {
-                    w.i64(11, c.dictionaryOffset());
+                    m.setDictionary_page_offset(c.dictionaryOffset());
                 }
-                w.end().end();
+                chunks.add(new ColumnChunk(c.start()).setMeta_data(m));
             }
-            w.i64(2, g.uncompressed()).i64(3, g.rows()).i64(5, g.start()).i64(6, g.compressed()).end();
+            rowGroups.add(new RowGroup(chunks, g.uncompressed(), g.rows()).setFile_offset(g.start())
+                    .setTotal_compressed_size(g.compressed()));
         }
-        return w.string(6, "canopy (ParquetWriterLite)").end().toByteArray();
+        FileMetaData meta = new FileMetaData(1, schema, rows, rowGroups).setCreated_by("canopy (ParquetWriterLite)");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Util.writeFileMetaData(meta, out);
+        return out.toByteArray();
     }
 
     private static byte[] snappy(byte[] page) throws IOException {
-        return PureJavaCodecs.INSTANCE.compressor("SNAPPY").compress(BytesInput.from(page)).toByteArray();
+        return PureJavaCodecs.INSTANCE.snappy(page);
     }
 
     /**

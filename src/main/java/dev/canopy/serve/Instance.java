@@ -1,0 +1,328 @@
+package dev.canopy.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * One execution environment of a function: a JVM running the function's package as Lambda's managed Java
+ * runtime does (see {@link JavaRuntime}), with its own warm state, polling a Runtime API of its own (a
+ * loopback port per instance, so no request of one instance can reach another). It serves one invocation at
+ * a time; {@link Functions} hands it out only when it is free.
+ *
+ * <p>Its stdout and stderr are its log: the lines of an invocation go to that invocation's log (for the
+ * {@code Tail} log type) and, prefixed with the instance's id, to serve's stderr.
+ */
+final class Instance implements AutoCloseable {
+    private static final Object STOP = new Object();
+    private static final String RUNTIME = "/2018-06-01/runtime/";
+
+    final String id;
+    final FunctionSpec function;
+    private final HttpServer runtimeApi;
+    private final Process process;
+    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final long launchedNanos = System.nanoTime();
+    private final InputStream output;
+    private final Consumer<String> echo;
+    private volatile Invocation current;
+    private volatile boolean readerBusy;
+    private volatile long lastReadNanos;
+    private volatile long initNanos = -1;
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final List<String> unclaimed = new ArrayList<>();
+    private int served;
+
+    /**
+     * Starts the function's JVM.
+     *
+     * @param jvmFlags JVM flags besides Lambda's and the memory's
+     * @param env the function's whole environment; the Runtime API and the handler are added here
+     */
+    Instance(String id, FunctionSpec function, Path taskRoot, String javaBin, List<String> jvmFlags,
+             String runtimeClassPath, Map<String, String> env, Consumer<String> echo) {
+        this.id = id;
+        this.function = function;
+        this.echo = echo;
+        try {
+            runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a Runtime API port for " + id, e);
+        }
+        runtimeApi.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        runtimeApi.createContext(RUNTIME, this::runtime);
+        runtimeApi.start();
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        command.addAll(JavaRuntime.jvmFlags(function.memoryMb()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", runtimeClassPath, JavaRuntime.RIC_MAIN, function.handler()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
+        pb.environment().put("_HANDLER", function.handler());
+        pb.environment().put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        pb.environment().put("AWS_LAMBDA_LOG_STREAM_NAME", id);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            runtimeApi.stop(0);
+            throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
+        }
+        output = process.getInputStream();
+        Thread.ofPlatform().daemon().name("serve-log-" + id).start(this::readOutput);
+        process.onExit().thenRun(() -> {
+            Invocation inv = current;
+            if (inv != null) {
+                inv.outcome.complete(Invocation.Outcome.of(Invocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
+                        + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: Runtime exited with error: exit status "
+                        + process.exitValue() + "\"}"));
+            }
+        });
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Milliseconds from the JVM's start to its first poll for an event, once: the cold start's Init Duration. */
+    synchronized Double takeInitMillis() {
+        if (served++ > 0 || initNanos < 0) {
+            return null;
+        }
+        return (initNanos - launchedNanos) / 1e6;
+    }
+
+    /**
+     * Runs one invocation and waits for its end: the function's timeout counts from the moment the runtime
+     * takes the event; the initialisation before it may take {@code initLimit}. A timed-out instance is
+     * killed by the caller, as Lambda resets the environment.
+     *
+     * @param wholeLog wait until the invocation's last log lines are read (for a log tail)
+     */
+    Invocation.Outcome invoke(Invocation inv, Duration initLimit, boolean wholeLog) throws InterruptedException {
+        synchronized (this) {
+            unclaimed.forEach(inv::log);
+            unclaimed.clear();
+            current = inv;
+        }
+        try {
+            if (!process.isAlive()) {
+                return Invocation.Outcome.of(Invocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
+                        + "\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
+            }
+            events.add(inv);
+            try {
+                java.util.concurrent.CompletableFuture.anyOf(inv.delivered, inv.outcome)
+                        .get(initLimit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return Invocation.Outcome.of(Invocation.Kind.INIT_TIMEOUT, sandboxTimeout(inv, initLimit.toSeconds()));
+            }
+            if (!inv.outcome.isDone()) {
+                long deadline = inv.delivered.getNow(System.nanoTime()) + TimeUnit.SECONDS.toNanos(function.timeoutSeconds());
+                try {
+                    inv.outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    inv.log(java.time.Instant.now() + " " + inv.requestId + " Task timed out after "
+                            + String.format(java.util.Locale.ROOT, "%.2f", (double) function.timeoutSeconds()) + " seconds");
+                    return Invocation.Outcome.of(Invocation.Kind.TIMEOUT, sandboxTimeout(inv, function.timeoutSeconds()));
+                }
+            }
+            Invocation.Outcome o = inv.outcome.get();
+            if (wholeLog) {
+                drainOutput();
+            }
+            return o;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            current = null;
+        }
+    }
+
+    private static String sandboxTimeout(Invocation inv, long seconds) {
+        return "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"RequestId: " + inv.requestId
+                + " Error: Task timed out after " + String.format(java.util.Locale.ROOT, "%.2f", (double) seconds)
+                + " seconds\"}";
+    }
+
+    /** Peak resident memory of the instance's JVM (VmHWM), in MB; 0 where /proc is not available. */
+    long maxMemoryUsedMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or not Linux
+        }
+        return 0;
+    }
+
+    /**
+     * The lines an invocation wrote before answering are in the pipe when its answer arrives, but the reader
+     * may not have taken them yet: wait until it has been idle for a moment (bounded), so that the
+     * invocation's log holds them. (The pipe's {@code available()} cannot be asked: it shares a lock with the
+     * blocked read.)
+     */
+    private void drainOutput() {
+        long start = System.nanoTime();
+        long quiet = TimeUnit.MILLISECONDS.toNanos(15);
+        long until = start + TimeUnit.MILLISECONDS.toNanos(200);
+        while (System.nanoTime() < until) {
+            long now = System.nanoTime();
+            if (!readerBusy && now - Math.max(lastReadNanos, start) >= quiet) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private void readOutput() {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = output.read(buf)) > 0; ) {
+                readerBusy = true;
+                lastReadNanos = System.nanoTime();
+                synchronized (this) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            line(partial.toString(StandardCharsets.UTF_8));
+                            partial.reset();
+                        } else {
+                            partial.write(buf[i]);
+                        }
+                    }
+                }
+                readerBusy = false;
+            }
+        } catch (IOException e) {
+            // the process ended
+        } finally {
+            readerBusy = false;
+        }
+    }
+
+    /** Called with this instance's lock held. */
+    private void line(String line) {
+        Invocation inv = current;
+        if (inv != null) {
+            inv.log(line);
+        } else if (unclaimed.size() < 1000) {
+            unclaimed.add(line);
+        }
+        echo.accept("[" + id + "] " + line);
+    }
+
+    // ---- the Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) ----------------
+
+    private void runtime(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath().substring(RUNTIME.length());
+            if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
+                next(exchange);
+            } else if (path.startsWith("invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
+                String requestId = path.substring("invocation/".length(), path.lastIndexOf('/'));
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                Invocation inv = current;
+                if (inv == null || !inv.requestId.equals(requestId)) {
+                    send(exchange, 400, "{\"errorMessage\":\"unknown request id " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
+                    return;
+                }
+                inv.outcome.complete(new Invocation.Outcome(path.endsWith("/response") ? Invocation.Kind.RESPONSE
+                        : Invocation.Kind.ERROR, body, exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
+                send(exchange, 202, "{\"status\":\"OK\"}");
+            } else if (path.equals("init/error")) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                Invocation inv = current;
+                if (inv != null) {
+                    inv.outcome.complete(new Invocation.Outcome(Invocation.Kind.ERROR, body, "init"));
+                }
+                send(exchange, 202, "{\"status\":\"OK\"}");
+            } else {
+                send(exchange, 404, "{\"errorMessage\":\"unknown Runtime API path " + path + "\",\"errorType\":\"NotFound\"}");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void next(HttpExchange exchange) throws IOException, InterruptedException {
+        if (initNanos < 0) {
+            initNanos = System.nanoTime();
+        }
+        Object e = events.take(); // a frozen environment waits here until its next event
+        if (e == STOP) {
+            return;
+        }
+        Invocation inv = (Invocation) e;
+        long now = System.nanoTime();
+        inv.delivered.complete(now);
+        var h = exchange.getResponseHeaders();
+        h.add("Lambda-Runtime-Aws-Request-Id", inv.requestId);
+        h.add("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + function.timeoutSeconds() * 1000L));
+        h.add("Lambda-Runtime-Invoked-Function-Arn", inv.invokedArn);
+        h.add("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
+                + inv.requestId.replace("-", "").substring(0, 24) + ";Sampled=0");
+        h.add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, inv.payload.length == 0 ? -1 : inv.payload.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(inv.payload);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Kills the JVM at once (a timed-out or broken environment), or asks it to stop first. */
+    void stop(boolean kill) {
+        events.add(STOP);
+        if (kill) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        runtimeApi.stop(0);
+    }
+
+    @Override
+    public void close() {
+        stop(false);
+    }
+}

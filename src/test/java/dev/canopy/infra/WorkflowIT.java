@@ -1,0 +1,360 @@
+package dev.canopy.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.inference.ShardOutputs;
+import dev.canopy.json.Json;
+import dev.canopy.testing.S3ProxyServer;
+import dev.canopy.testing.SharedData;
+import dev.canopy.testing.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both Step Functions workflows, executed by aws-local-stepfunctions (an ASL interpreter Canopy's authors did
+ * not write) through the harness of {@code infra/local}, against the real functions: {@code serve} runs
+ * target/function.zip with the template's settings, the functions reading and writing S3 (an S3Proxy) and
+ * calling each other through serve in {@code lambda} mode. Predict's reserved concurrency is 1 in this
+ * serve, so concurrent shard calls are throttled as Lambda would throttle them.
+ *
+ * <p>Each scenario asserts the execution's final status and output, and prints a "scenario | expected | got"
+ * line.
+ */
+class WorkflowIT {
+    static final String BUCKET = "canopy-it";
+    static final Path TRAIN_THEN_PREDICT = Path.of("infra/statemachine/train-then-predict.asl.json").toAbsolutePath();
+    static final Path DISTRIBUTED = Path.of("infra/statemachine/predict-shards-distributed.asl.json").toAbsolutePath();
+    /** The Distributed Map's Retry: MaxAttempts retries after the first call. */
+    static final int PREDICT_CALLS_AT_MOST = 1 + 5;
+    static final Map<String, Object> SMALL_MODELS = Map.of("random_forest", Map.of("trees", 20),
+            "gradient_boosting", Map.of("trees", 30));
+
+    static Path work;
+    static S3ProxyServer s3;
+    static S3Client client;
+    static ServeProcess serve;
+    static Path invocationLog;
+    static Map<String, String> credentials;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("canopy-workflow-it");
+        s3 = new S3ProxyServer();
+        s3.createBucket(BUCKET);
+        client = TestS3.client(s3);
+        String csv = TestData.housingCsv(600, 11);
+        put("data/housing.csv", csv.getBytes(StandardCharsets.UTF_8));
+        List<byte[]> shards = HousingShards.fromCsv(csv, "MedHouseVal", 3);
+        for (int i = 0; i < shards.size(); i++) {
+            put("shards/gen/part-%05d.parquet".formatted(i), shards.get(i));
+        }
+        // a listing holds more than shards: an earlier run's manifest (the folder marker is in listing())
+        put("shards/gen/_manifest.json", "{\"shards\": []}".getBytes(StandardCharsets.UTF_8));
+        put("shards/bad/part-00000.parquet", shards.get(0));
+        put("shards/bad/part-00001.parquet", "not a parquet file".getBytes(StandardCharsets.UTF_8));
+        credentials = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
+                "AWS_REGION", "us-east-1");
+        invocationLog = work.resolve("invocations.jsonl");
+        serve = new ServeProcess(List.of("--out", work.resolve("out").toString(),
+                "--invocation-log", invocationLog.toString(),
+                "--reserved-concurrency", "PredictFunction=1",
+                "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(),
+                "--env", "QUARKUS_S3_PATH_STYLE_ACCESS=true"), credentials);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try (S3ProxyServer ignored = s3; S3Client ignored2 = client) {
+            if (serve != null) {
+                serve.close();
+            }
+        }
+    }
+
+    @Test
+    void trainPickTheBestAndPredictOnGeneratedData() throws Exception {
+        JsonNode r = trainThenPredict("generated", "s3://" + BUCKET + "/data/housing.csv", null, "shards/gen/",
+                "predictions/gen/", 0);
+        row("train -> best -> batch predict, generated housing data", "SUCCEEDED, 3 shards, 600 rows", r);
+        assertSucceeded(r);
+        JsonNode out = r.get("output");
+        assertTrue(out.at("/trained/result/best").isTextual(), out.toString());
+        assertPredicted(out.get("predicted"), 3, 600, "predictions/gen/");
+    }
+
+    /** The real California housing data (20,640 rows), and housing-feature shards made from it. */
+    @Test
+    void trainPickTheBestAndPredictOnCaliforniaHousing() throws Exception {
+        String csv = Files.readString(SharedData.require("data/california_housing.csv"));
+        put("real/california_housing.csv", csv.getBytes(StandardCharsets.UTF_8));
+        List<byte[]> shards = HousingShards.fromCsv(csv, "MedHouseVal", 4);
+        for (int i = 0; i < shards.size(); i++) {
+            put("real/shards/housing-%05d.parquet".formatted(i), shards.get(i));
+        }
+        JsonNode r = trainThenPredict("california", "s3://" + BUCKET + "/real/california_housing.csv", null,
+                "real/shards/", "real/predictions/", 0);
+        row("train -> best -> batch predict, California housing (20,640 rows)", "SUCCEEDED, 4 shards, 20640 rows", r);
+        assertSucceeded(r);
+        JsonNode best = r.get("output").at("/trained/result/results/0");
+        System.out.printf("California housing: best %s, test MSE %.4f; %d rows scored%n", best.get("algorithm").asText(),
+                best.get("mse").asDouble(), r.get("output").at("/predicted/rows").asLong());
+        assertEquals("DONE", best.get("state").asText(), best.toString());
+        assertTrue(best.get("mse").asDouble() < 0.4, "the best model's test MSE on California housing: " + best);
+        assertPredicted(r.get("output").get("predicted"), 4, 20_640, "real/predictions/");
+    }
+
+    @Test
+    void everyTrainerFailedIsNoModel() throws Exception {
+        JsonNode r = trainThenPredict("nomodel", "s3://" + BUCKET + "/data/housing.csv", "NoSuchColumn", "shards/gen/",
+                "predictions/nomodel/", 0);
+        row("all trainers failed (a target column that does not exist)", "FAILED Canopy.NoModel", r);
+        assertEquals("FAILED", r.get("status").asText(), r.toString());
+        assertEquals("Canopy.NoModel", r.get("error").asText(), r.toString());
+        // the supervisor ran and every trainer failed: no batch prediction was attempted
+        assertTrue(r.get("invocations").findValuesAsText("state").stream().noneMatch("BatchPredict"::equals), r.toString());
+    }
+
+    /** A failing supervisor is Canopy.TrainingFailed, and the cause is its own error (Lambda's error payload). */
+    @Test
+    void aFailingSupervisorIsTrainingFailedWithItsCause() throws Exception {
+        JsonNode r = trainThenPredict("nodata", "s3://" + BUCKET + "/data/missing.csv", null, "shards/gen/",
+                "predictions/nodata/", 0);
+        row("supervise fails (the training data does not exist)", "FAILED Canopy.TrainingFailed, cause names the error", r);
+        assertEquals("FAILED", r.get("status").asText(), r.toString());
+        assertEquals("Canopy.TrainingFailed", r.get("error").asText(), r.toString());
+        assertTrue(r.get("cause").asText().contains("ObjectNotFoundException"), r.toString());
+    }
+
+    @Test
+    void shardsFailingPastTheToleranceAreToleranceExceeded() throws Exception {
+        JsonNode r = trainThenPredict("tolerance", "s3://" + BUCKET + "/data/housing.csv", null, "shards/bad/",
+                "predictions/bad/", 0);
+        row("train -> best -> batch predict, 1 of 2 shards corrupt, tolerance 0%", "FAILED Canopy.ToleranceExceeded", r);
+        assertEquals("FAILED", r.get("status").asText(), r.toString());
+        assertEquals("Canopy.ToleranceExceeded", r.get("error").asText(), r.toString());
+
+        List<Map<String, Object>> listing = List.of(item("shards/bad/part-00000.parquet"), item("shards/bad/part-00001.parquet"));
+        JsonNode strict = distributed("tolerance-0", listing, "predictions/bad-map/", 1, 0);
+        row("Distributed Map, 1 of 2 shards corrupt, tolerance 0%", "FAILED Canopy.ToleranceExceeded", strict);
+        assertEquals("FAILED", strict.get("status").asText(), strict.toString());
+        assertEquals("Canopy.ToleranceExceeded", strict.get("error").asText(), strict.toString());
+
+        JsonNode lenient = distributed("tolerance-50", listing, "predictions/bad-map-50/", 1, 50);
+        row("Distributed Map, 1 of 2 shards corrupt, tolerance 50%", "SUCCEEDED, 1 SUCCEEDED + 1 FAILED result", lenient);
+        assertSucceeded(lenient);
+        Map<String, List<JsonNode>> results = resultFiles(lenient);
+        assertEquals(1, results.get("SUCCEEDED").size(), results.toString());
+        assertEquals(1, results.get("FAILED").size(), results.toString());
+        // Step Functions names a function error by the errorType Lambda reports: on Lambda, Funqy wraps what a
+        // function throws in its ApplicationException, with the function's own exception in the message
+        JsonNode failed = results.get("FAILED").get(0);
+        JsonNode cause = Json.MAPPER.readTree(failed.get("Cause").asText());
+        assertEquals(cause.get("errorType").asText(), failed.get("Error").asText(), failed.toString());
+        assertTrue(cause.get("errorMessage").asText().startsWith("dev.canopy.error.InvalidInputException: shard="), failed.toString());
+    }
+
+    /**
+     * Three shards at once against a predictor whose reserved concurrency is 1: serve throttles (429) the calls
+     * that find its one instance busy (the first call holds it for a cold start), and the workflow's Retry, the
+     * only layer that retries here, gets every shard through, each in at most 1 + MaxAttempts calls.
+     */
+    @Test
+    void aThrottledCallIsRetriedByTheWorkflow() throws Exception {
+        List<Map<String, Object>> listing = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            listing.add(item("shards/gen/part-%05d.parquet".formatted(i)));
+        }
+        JsonNode r = distributed("throttled", listing, "predictions/throttled/", 3, 0);
+        row("Distributed Map, 3 shards at once, predict reserved concurrency 1", "SUCCEEDED after Lambda.TooManyRequestsException retries", r);
+        assertSucceeded(r);
+        List<String> errors = r.get("invocations").findValuesAsText("error");
+        assertTrue(errors.contains("Lambda.TooManyRequestsException"), "no call was throttled: " + r);
+        assertTrue(r.get("retries").size() >= 1, r.toString());
+        assertEquals(3, resultFiles(r).get("SUCCEEDED").size());
+
+        Map<String, Integer> calls = predictCallsPerShard();
+        for (Map<String, Object> item : listing) {
+            String shard = "s3://" + BUCKET + "/" + item.get("Key");
+            int n = calls.getOrDefault(shard + "|throttled", 0);
+            System.out.printf("calls to predict for %s under throttling: %d%n", shard, n);
+            assertTrue(n >= 1 && n <= PREDICT_CALLS_AT_MOST, shard + " was called " + n + " times");
+        }
+    }
+
+    /**
+     * The Distributed Map's processor over a listing that holds shards, an earlier run's {@code _manifest.json}
+     * and a folder marker: the shards are scored into the names batch-predict uses, the rest SKIPPED, and the
+     * ResultWriter's manifest lists one row for each.
+     */
+    @Test
+    void theDistributedMapScoresShardsAndSkipsTheRest() throws Exception {
+        List<Map<String, Object>> listing = new ArrayList<>();
+        listing.add(Map.of("Key", "shards/gen/", "Size", 0));
+        for (int i = 0; i < 3; i++) {
+            listing.add(item("shards/gen/part-%05d.parquet".formatted(i)));
+        }
+        listing.add(item("shards/gen/_manifest.json"));
+        JsonNode r = distributed("listing", listing, "predictions/map/", 1, 0);
+        row("Distributed Map over 3 shards + _manifest.json + folder marker", "SUCCEEDED, 3 SUCCEEDED + 2 SKIPPED rows", r);
+        assertSucceeded(r);
+        String manifestUri = r.get("output").at("/result/manifestUri").asText();
+        assertTrue(manifestUri.startsWith("s3://" + BUCKET + "/predictions/map/_map/") && manifestUri.endsWith("/manifest.json"),
+                r.toString());
+        Map<String, List<JsonNode>> results = resultFiles(r);
+        assertEquals(5, results.get("SUCCEEDED").size(), results.toString());
+        assertEquals(List.of(), results.get("FAILED"));
+        long skipped = 0;
+        for (JsonNode result : results.get("SUCCEEDED")) {
+            JsonNode row = Json.MAPPER.readTree(result.get("Output").asText());
+            String shard = row.get("shard").asText();
+            if (shard.endsWith(".parquet")) {
+                assertEquals("SUCCEEDED", row.get("state").asText(), row.toString());
+                String expected = ShardOutputs.outputUri("s3://" + BUCKET + "/predictions/map/", shard);
+                assertEquals(expected, row.get("outputUri").asText(), "the name batch-predict would write");
+                assertTrue(exists(expected.substring(("s3://" + BUCKET + "/").length())), expected + " was not written");
+                assertEquals(200, row.get("rows").asLong());
+            } else {
+                assertEquals("SKIPPED", row.get("state").asText(), row.toString());
+                skipped++;
+            }
+        }
+        assertEquals(2, skipped);
+    }
+
+    // ---- helpers
+
+    private static JsonNode trainThenPredict(String name, String data, String target, String shardPrefix, String outputPrefix,
+                                             double tolerated) throws Exception {
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("data", data);
+        if (target != null) {
+            training.put("target", target);
+        }
+        training.put("params", SMALL_MODELS);
+        training.put("seed", 42);
+        String base = "s3://" + BUCKET + "/";
+        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
+                "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated))),
+                credentials, 600);
+    }
+
+    static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
+                                             double tolerated) {
+        return Map.of("training", training, "prediction", Map.of("shardPrefix", shardPrefix, "outputPrefix", outputPrefix,
+                "poolSize", poolSize, "toleratedFailurePercentage", tolerated));
+    }
+
+    private static JsonNode distributed(String name, List<Map<String, Object>> listing, String outputPrefix, int poolSize,
+                                        double tolerated) throws Exception {
+        Path items = work.resolve(name + "-items.json");
+        Files.writeString(items, Json.writeString(listing));
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("bucket", BUCKET);
+        in.put("shardPrefix", "shards/");
+        in.put("modelUri", "rule:MedInc>=3");
+        in.put("outputPrefix", "s3://" + BUCKET + "/" + outputPrefix);
+        in.put("resultPrefix", outputPrefix + "_map/");
+        in.put("poolSize", poolSize);
+        in.put("toleratedFailurePercentage", tolerated);
+        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
+                "--s3-endpoint", s3.endpoint(), "--items", items.toString(), "--name", name, "--input", Json.writeString(in)),
+                credentials, 300);
+    }
+
+    /** An S3 ListObjectsV2 entry, as the ItemReader would give it. */
+    private static Map<String, Object> item(String key) {
+        var head = client.headObject(b -> b.bucket(BUCKET).key(key));
+        return Map.of("Key", key, "Size", head.contentLength(), "ETag", head.eTag(),
+                "LastModified", head.lastModified().toString(), "StorageClass", "STANDARD");
+    }
+
+    /** The ResultWriter's files of a Distributed Map run, by status: each entry one child execution. */
+    private static Map<String, List<JsonNode>> resultFiles(JsonNode run) throws Exception {
+        String uri = run.get("output").at("/result/manifestUri").asText();
+        String prefix = "s3://" + BUCKET + "/";
+        assertTrue(uri.startsWith(prefix), run.toString());
+        JsonNode manifest = Json.MAPPER.readTree(get(uri.substring(prefix.length())));
+        Map<String, List<JsonNode>> out = new HashMap<>();
+        for (String status : List.of("SUCCEEDED", "FAILED")) {
+            List<JsonNode> rows = new ArrayList<>();
+            for (JsonNode file : manifest.at("/ResultFiles/" + status)) {
+                Json.MAPPER.readTree(get(file.get("Key").asText())).forEach(rows::add);
+            }
+            out.put(status, rows);
+        }
+        return out;
+    }
+
+    /** serve's invocation log: predict calls per "shard|runId", throttled ones included. */
+    private static Map<String, Integer> predictCallsPerShard() throws Exception {
+        Map<String, Integer> calls = new HashMap<>();
+        for (String line : Files.readAllLines(invocationLog)) {
+            JsonNode record = Json.MAPPER.readTree(line);
+            if (!"end".equals(record.path("event").asText()) || !record.path("function").asText().endsWith("predict")
+                    || record.path("function").asText().endsWith("batch-predict") || !record.hasNonNull("payload")) {
+                continue;
+            }
+            JsonNode payload = Json.MAPPER.readTree(record.get("payload").asText());
+            calls.merge(payload.path("shard").asText() + "|" + payload.path("runId").asText(), 1, Integer::sum);
+        }
+        return calls;
+    }
+
+    private static void assertSucceeded(JsonNode r) {
+        assertEquals("SUCCEEDED", r.get("status").asText(), () -> r + "\nserve's last lines:\n" + serve.lastLines());
+    }
+
+    private static void assertPredicted(JsonNode predicted, int shards, long rows, String outputPrefix) throws Exception {
+        assertEquals(shards, predicted.get("succeeded").asInt(), predicted.toString());
+        assertEquals(0, predicted.get("failed").asInt(), predicted.toString());
+        assertEquals(rows, predicted.get("rows").asLong(), predicted.toString());
+        assertFalse(predicted.get("toleranceExceeded").asBoolean());
+        String manifestUri = predicted.get("manifestUri").asText();
+        assertEquals("s3://" + BUCKET + "/" + outputPrefix + ShardOutputs.MANIFEST, manifestUri);
+        JsonNode manifest = Json.MAPPER.readTree(get(outputPrefix + ShardOutputs.MANIFEST));
+        assertEquals(shards, manifest.get("shards").size());
+        for (JsonNode row : manifest.get("shards")) {
+            String expected = ShardOutputs.outputUri("s3://" + BUCKET + "/" + outputPrefix, row.get("shard").asText());
+            assertEquals(expected, row.get("outputUri").asText());
+            assertTrue(exists(expected.substring(("s3://" + BUCKET + "/").length())), expected + " was not written");
+        }
+    }
+
+    private static void row(String scenario, String expected, JsonNode r) {
+        String got = "SUCCEEDED".equals(r.path("status").asText()) ? "SUCCEEDED" : r.path("status").asText() + " "
+                + r.path("error").asText();
+        System.out.printf("SCENARIO | %s | %s | %s | retries %d%n", scenario, expected, got, r.path("retries").size());
+    }
+
+    private static void put(String key, byte[] data) {
+        client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(data));
+    }
+
+    private static byte[] get(String key) {
+        return client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    }
+
+    private static boolean exists(String key) {
+        try {
+            client.headObject(b -> b.bucket(BUCKET).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        }
+    }
+}
