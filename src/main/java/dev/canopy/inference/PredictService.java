@@ -144,7 +144,7 @@ public final class PredictService {
         } catch (InvalidInputException e) {
             if (e.field().equals("features")) {
                 // a gap or an unseen category the model's policy refuses: the shard is what is wrong
-                throw new InvalidInputException("shard", req.shard(), "in the row group from row " + (read[0] + 1) + ": "
+                throw new InvalidInputException("shard", req.shard(), "in the batch of rows from row " + (read[0] + 1) + ": "
                         + e.getMessage());
             }
             throw e;
