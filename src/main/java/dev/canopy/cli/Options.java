@@ -65,8 +65,27 @@ public final class Options {
         String target;
 
         @Option(names = "--features", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
-                description = "The feature columns, comma-separated (default: every other numeric column).")
+                description = {"The feature columns, comma-separated (default: every other numeric column).",
+                        "A text column named here is a categorical feature."})
         List<String> features;
+
+        @Option(names = "--categorical", paramLabel = "auto|none",
+                description = "auto: every text column is a categorical feature; none (default): only those --features names.")
+        String categorical;
+
+        @Option(names = "--max-categories", paramLabel = "<n>",
+                description = "The most distinct values a categorical feature may have (default: 64).")
+        Integer maxCategories;
+
+        @Option(names = "--missing", paramLabel = "error|drop|impute",
+                description = {"What a feature without a value (empty, NA, NaN, null) does, in training and, saved with the",
+                        "model, at scoring: error (default), drop the row (null prediction), impute (training median or",
+                        "most frequent category)."})
+        String missing;
+
+        @Option(names = "--delimiter", paramLabel = "<char>",
+                description = "The CSV delimiter: one character, or comma, semicolon, tab, pipe (default: detect , ; or tab).")
+        String delimiter;
 
         @Option(names = "--algorithms", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<algorithm>",
                 description = "Comma-separated: random_forest, decision_tree, gradient_boosting (alias xgboost); default all three.")
@@ -89,7 +108,7 @@ public final class Options {
 
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -154,7 +173,8 @@ public final class Options {
             }
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
-                    req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space);
+                    req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
+                    req.missing(), req.categorical(), req.maxCategories());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

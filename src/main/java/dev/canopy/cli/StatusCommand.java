@@ -4,6 +4,8 @@ import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.training.RunStatus;
+import dev.canopy.training.RunSummary;
+import dev.canopy.training.StatusService;
 import dev.canopy.training.StatusRequest;
 import dev.canopy.training.TrainerState;
 import io.quarkus.arc.Unremovable;
@@ -16,13 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = {"Show each trainer's state in a run.", "Exits 1 when a trainer FAILED."})
+@Command(name = "status", description = {"Show each trainer's state in a run, or without --run the runs under --out, newest first.",
+        "Exits 1 when a trainer FAILED."})
 @Dependent
 @Unremovable
 public class StatusCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, paramLabel = "<runId>", description = "The run id train printed.")
+    @Option(names = "--run", paramLabel = "<runId>", description = "The run id train printed (default: list the runs).")
     String run;
 
     @Mixin
@@ -40,10 +44,20 @@ public class StatusCommand implements Callable<Integer> {
     @Inject
     CanopyConfig config;
 
+    @Inject
+    StatusService statuses;
+
     @Override
     public Integer call() {
-        RunStatus s = invoker.invoke("status", new StatusRequest(run, out.or(config)), RunStatus.class);
         PrintWriter stdout = spec.commandLine().getOut();
+        if (run == null) {
+            // listing reads the output location from here, whichever invoke mode functions run in
+            String where = out.or(config);
+            List<RunSummary> runs = statuses.runs(where);
+            stdout.print(json.json ? Json.writeString(runs) + System.lineSeparator() : Tables.runs(where, runs));
+            return 0;
+        }
+        RunStatus s = invoker.invoke("status", new StatusRequest(run, out.or(config)), RunStatus.class);
         stdout.print(json.json ? Json.writeString(s) + System.lineSeparator() : Tables.status(s));
         return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED) ? CanopyCommand.FAILED : 0;
     }

@@ -1,15 +1,19 @@
 package dev.canopy.cli;
 
+import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.SearchResult;
 import dev.canopy.training.SearchStatus;
 import dev.canopy.training.TrainerState;
 import dev.canopy.training.Trial;
+import dev.canopy.training.RunSummary;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerStatus;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The readable (non-JSON) renderings of results. */
 public final class Tables {
@@ -21,6 +25,7 @@ public final class Tables {
         var d = r.dataset();
         sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
                 r.runId(), d.uri(), d.rows(), d.trainRows(), d.testRows(), d.target(), r.wallMillis() / 1000.0));
+        sb.append(dataset(d));
         sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s %9s %10s%n",
                 "rank", "algorithm", "state", "mse", "rmse", "mae", "r2", "train s", "model KB"));
         int rank = 1;
@@ -40,6 +45,8 @@ public final class Tables {
         if (r.search() != null && r.search().best() != null) {
             sb.append(' ').append(r.search().best().params());
         }
+        r.results().stream().filter(t -> t.algorithm().equals(r.best()) && t.modelUri() != null).findFirst()
+                .ifPresent(t -> sb.append("  model ").append(t.modelUri()));
         sb.append('\n');
         return sb.toString();
     }
@@ -66,6 +73,51 @@ public final class Tables {
         }
         if (s.ranking().size() > SEARCH_ROWS) {
             sb.append("  … ").append(s.ranking().size() - SEARCH_ROWS).append(" more in the run's result.json\n");
+        }
+        return sb.toString();
+    }
+
+    /** The features, the columns left out and why, and the gaps per feature with the policy applied. */
+    static String dataset(DatasetSummary d) {
+        StringBuilder sb = new StringBuilder();
+        if (d.features() != null && !d.features().isEmpty()) {
+            List<String> cat = d.categorical() == null ? List.of() : d.categorical();
+            sb.append("features: ").append(String.join(", ", d.features().stream()
+                    .map(f -> cat.contains(f) ? f + " (categorical)" : f).toList())).append('\n');
+        }
+        if (d.leftOut() != null && !d.leftOut().isEmpty()) {
+            sb.append("left out: ");
+            String sep = "";
+            for (Map.Entry<String, String> e : d.leftOut().entrySet()) {
+                sb.append(sep).append(e.getKey()).append(" (").append(e.getValue()).append(')');
+                sep = "; ";
+            }
+            sb.append('\n');
+        }
+        if (d.missingCells() != null) {
+            List<String> gaps = d.missingCells().entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> e.getKey() + " " + e.getValue()).toList();
+            sb.append("missing values (policy ").append(d.missing()).append("): ")
+                    .append(gaps.isEmpty() ? "none" : String.join(", ", gaps));
+            if (d.droppedRows() != null && d.droppedRows() > 0) {
+                sb.append("; ").append(d.droppedRows()).append(" rows dropped");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The runs under an output location, newest first, one line each. */
+    public static String runs(String out, List<RunSummary> runs) {
+        if (runs.isEmpty()) {
+            return "no runs under " + out + "\n";
+        }
+        StringBuilder sb = new StringBuilder("runs under " + out + ", newest first\n");
+        sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", "run", "updated", "best", "trainers"));
+        for (RunSummary r : runs) {
+            String trainers = String.join(", ", r.trainers().stream().map(t -> t.algorithm() + " " + t.state()).toList());
+            sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", r.runId(), r.updatedAt(),
+                    r.best() == null ? "-" : r.best(), trainers));
         }
         return sb.toString();
     }

@@ -4,6 +4,7 @@ import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.report.ReportService;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.training.RunLayout;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -55,6 +56,10 @@ public class TrainCommand implements Callable<Integer> {
         var req = search.apply(training.request(runId.orNew(), data.data, out.or(config)));
         var result = Supervision.runWithProgress(invoker, req, spec.commandLine().getErr());
         int exit = Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (!json.json) {
+            spec.commandLine().getOut().println("run written to " + RunLayout.runDir(req.out(), result.runId())
+                    + "  (canopy status --run " + result.runId() + " --out " + req.out() + ")");
+        }
         if (exit != 0) {
             return exit; // no model, nothing to look at (canopy report still renders the failed run)
         }

@@ -60,7 +60,16 @@ public class CanopyBeans {
         ObjectStore routing = new RoutingObjectStore(Map.of(
                 "file", new LocalObjectStore(),
                 "https", new HttpObjectStore(config.data().httpTimeout()),
-                "s3", new LazyObjectStore(() -> new S3ObjectStore(s3.get()))));
+                "s3", new LazyObjectStore(() -> {
+                    try {
+                        S3Client client = s3.get();
+                        // the client is a proxy: calling it creates the bean, so a missing region fails here
+                        client.serviceName();
+                        return new S3ObjectStore(client);
+                    } catch (RuntimeException e) {
+                        throw AwsSetup.explain(e, "S3", "quarkus.s3.aws.region");
+                    }
+                })));
         return config.storage().allowedLocations()
                 .<ObjectStore>map(roots -> new GuardedObjectStore(routing, roots))
                 .orElse(routing);
@@ -137,7 +146,11 @@ public class CanopyBeans {
      * outlasts the invoked function's own timeout.
      */
     static LambdaClient lambdaClient(CanopyConfig.Invoke c) {
-        return lambdaClientBuilder(c).build();
+        try {
+            return lambdaClientBuilder(c).build();
+        } catch (RuntimeException e) {
+            throw AwsSetup.explain(e, "the Lambda client", "canopy.invoke.region");
+        }
     }
 
     /** The production client's settings, for a caller that aims it elsewhere ({@code invoke --endpoint}). */

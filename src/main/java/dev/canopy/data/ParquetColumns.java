@@ -49,6 +49,16 @@ public final class ParquetColumns {
     }
 
     public static long scan(String field, InputFile file, List<String> names, BatchConsumer consumer) {
+        return scan(field, file, names, Map.of(), consumer);
+    }
+
+    /**
+     * As {@link #scan(String, InputFile, List, BatchConsumer)}, and a text column named in {@code text} is
+     * read as UTF-8 strings, each turned into a double by its function (nulls are NaN): how a model's
+     * categorical features get their codes.
+     */
+    public static long scan(String field, InputFile file, List<String> names,
+                            Map<String, java.util.function.ToDoubleFunction<String>> text, BatchConsumer consumer) {
         try (ParquetFile reader = ParquetFile.open(file)) {
             List<ParquetFile.Column> cols = new ArrayList<>();
             Map<String, ParquetFile.Column> byName = new HashMap<>();
@@ -64,9 +74,10 @@ public final class ParquetColumns {
                 if (c.maxRepetition() > 0) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is repeated; only flat columns can be scored");
                 }
-                if (!c.numeric()) {
+                boolean asText = text.containsKey(n);
+                if (asText ? c.type() != dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is "
-                            + c.describe() + ", not numeric");
+                            + c.describe() + ", not " + (asText ? "text (the model takes it as categories)" : "numeric"));
                 }
                 cols.add(c);
             }
@@ -85,7 +96,7 @@ public final class ParquetColumns {
                 // Project: only the wanted column chunks are read (ranged reads on object storage).
                 List<ParquetFile.Chunk> chunks = reader.read(g, cols);
                 for (int j = 0; j < cols.size(); j++) {
-                    cursors[j] = decoder.new Cursor(chunks.get(j), rows);
+                    cursors[j] = decoder.new Cursor(chunks.get(j), rows, text.get(names.get(j)));
                 }
                 // Batches of at most BATCH rows, whatever a row group claims: memory follows the batch size and
                 // the pages, not the footer's row count.

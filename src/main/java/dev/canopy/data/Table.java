@@ -7,22 +7,63 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A column-oriented table of doubles read from CSV or Parquet. Missing values are NaN. A column whose
- * values are not all numbers is kept by name with {@link Column#numeric()} false and the first offending
- * value, so that asking to train on it gives an error that names the column and the value.
+ * A column-oriented table read from CSV or Parquet. Numeric columns hold doubles, missing values as NaN. A
+ * column whose values are not all numbers is kept by name with {@link Column#numeric()} false and the first
+ * offending value, so that asking to train on it as a number gives an error that names the column and the
+ * value; when the reader has its values as text ({@link Column#text()}, missing values null), it can be a
+ * categorical feature. {@link #notices()} says what the reader left out of the file and why.
  */
 public final class Table {
 
-    /** One column: numeric values, or the first value that was not a number. */
-    public record Column(String name, double[] values, boolean numeric, String firstBadValue, long firstBadRow) {
+    /**
+     * One column: numeric values, or the first value that was not a number and, when the reader kept them,
+     * every value as text (null where missing).
+     */
+    public record Column(String name, double[] values, boolean numeric, String firstBadValue, long firstBadRow,
+                         String[] text) {
+
+        public Column(String name, double[] values, boolean numeric, String firstBadValue, long firstBadRow) {
+            this(name, values, numeric, firstBadValue, firstBadRow, null);
+        }
+
+        /** A text column that can be used as a categorical feature. */
+        public boolean isText() {
+            return !numeric && text != null;
+        }
+
+        /** Missing cells: NaN in a numeric column, null in a text column; 0 for a column with neither. */
+        public int missing() {
+            int n = 0;
+            if (numeric) {
+                for (double v : values) {
+                    if (Double.isNaN(v)) {
+                        n++;
+                    }
+                }
+            } else if (text != null) {
+                for (String s : text) {
+                    if (s == null) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        }
     }
 
     private final List<Column> columns;
     private final int rows;
+    private final List<String> notices;
+    private final String source;
     private final java.util.Set<String> indexColumns;
 
     public Table(List<Column> columns, int rows) {
-        this(columns, rows, java.util.Set.of());
+        this(columns, rows, List.of(), null, java.util.Set.of());
+    }
+
+    /** @param source the file's URI, named in messages about its values; may be null */
+    public Table(List<Column> columns, int rows, List<String> notices, String source) {
+        this(columns, rows, notices, source, java.util.Set.of());
     }
 
     /**
@@ -30,8 +71,14 @@ public final class Table {
      * data: not in the default feature set, though a request may still name them.
      */
     public Table(List<Column> columns, int rows, java.util.Set<String> indexColumns) {
+        this(columns, rows, List.of(), null, indexColumns);
+    }
+
+    public Table(List<Column> columns, int rows, List<String> notices, String source, java.util.Set<String> indexColumns) {
         this.columns = List.copyOf(columns);
         this.rows = rows;
+        this.notices = List.copyOf(notices);
+        this.source = source;
         this.indexColumns = java.util.Set.copyOf(indexColumns);
     }
 
@@ -41,6 +88,11 @@ public final class Table {
 
     public List<Column> columns() {
         return columns;
+    }
+
+    /** What the reader skipped and why, e.g. an unnamed index column; empty when it kept everything. */
+    public List<String> notices() {
+        return notices;
     }
 
     public List<String> names() {
@@ -61,7 +113,7 @@ public final class Table {
         Column c = column(field, name);
         if (!c.numeric()) {
             throw new InvalidInputException(field, name, "column is not numeric: row " + c.firstBadRow()
-                    + " holds \"" + c.firstBadValue() + "\"");
+                    + (source == null ? "" : " of " + source) + " holds \"" + c.firstBadValue() + "\"");
         }
         return c.values();
     }

@@ -9,6 +9,12 @@ public class ObjectNotFoundException extends CanopyException {
         this.uri = uri;
     }
 
+    /** @param message says what was looked for and where, naming {@code uri} */
+    public ObjectNotFoundException(String uri, String message) {
+        super(message, false);
+        this.uri = uri;
+    }
+
     public String uri() {
         return uri;
     }

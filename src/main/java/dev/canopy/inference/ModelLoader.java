@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.json.Json;
+import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.Model;
 import dev.canopy.model.ModelCodec;
 import dev.canopy.model.RuleModel;
@@ -54,9 +55,13 @@ public final class ModelLoader {
                     + "); models are written by the training tree with their metadata");
         }
         List<String> features = new ArrayList<>();
+        FeatureEncoding encoding = null;
         try {
             JsonNode meta = Json.MAPPER.readTree(metaBytes);
             meta.path("features").forEach(f -> features.add(f.asText()));
+            if (meta.hasNonNull("encoding")) {
+                encoding = Json.MAPPER.treeToValue(meta.get("encoding"), FeatureEncoding.class).checked("modelUri", metaUri);
+            }
         } catch (IOException e) {
             throw new InvalidInputException("modelUri", metaUri, "unreadable model metadata: " + e.getMessage());
         }
@@ -80,6 +85,11 @@ public final class ModelLoader {
             throw new InvalidInputException("modelUri", modelUri, "the model takes " + ensemble.features()
                     + " features but its metadata lists " + features.size());
         }
-        return new TreeModel(features, ensemble);
+        if (encoding != null && !encoding.names().equals(features)) {
+            throw new InvalidInputException("modelUri", metaUri, "the metadata's encoding lists features "
+                    + encoding.names() + " but its features are " + features);
+        }
+        // A model written before encodings were saved is numeric only, and a gap in a shard is an error.
+        return new TreeModel(encoding != null ? encoding : FeatureEncoding.numeric(features), ensemble);
     }
 }

@@ -11,6 +11,9 @@ import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One predictor instance: on Lambda, one per warm execution environment; locally, one per pool slot. It
@@ -103,26 +106,49 @@ public final class PredictService {
         double[][] kept = {new double[0]};
         double[] sum = {0};
         int[] count = {0};
-        long rows = ParquetColumns.scan("shard", new ObjectStoreInputFile(store, req.shard(), info.size()),
-                model.columns(), (columns, n) -> {
-                    if (scratch[0].length < n) {
-                        scratch[0] = new double[n];
-                    }
-                    double[] scores = scratch[0];
-                    model.score(columns, n, scores);
-                    double s = 0;
-                    for (int i = 0; i < n; i++) {
-                        s += scores[i];
-                    }
-                    sum[0] += s;
-                    if (keep) {
-                        if (kept[0].length < count[0] + n) {
-                            kept[0] = Arrays.copyOf(kept[0], Math.max(count[0] + n, kept[0].length * 2));
+        long[] read = {0};
+        // A categorical feature is a text column in the shard, read through the model's category codes.
+        Map<String, ToDoubleFunction<String>> text = new HashMap<>();
+        for (int j = 0; j < model.columns().size(); j++) {
+            ToDoubleFunction<String> coder = model.textCoder(j);
+            if (coder != null) {
+                text.put(model.columns().get(j), coder);
+            }
+        }
+        long rows;
+        try {
+            rows = ParquetColumns.scan("shard", new ObjectStoreInputFile(store, req.shard(), info.size()),
+                    model.columns(), text, (columns, n) -> {
+                        if (scratch[0].length < n) {
+                            scratch[0] = new double[n];
                         }
-                        System.arraycopy(scores, 0, kept[0], count[0], n);
-                        count[0] += n;
-                    }
-                });
+                        double[] scores = scratch[0];
+                        model.score(columns, n, scores);
+                        double s = 0;
+                        for (int i = 0; i < n; i++) {
+                            // NaN: the model gave this row no prediction (written as null, left out of the sum)
+                            if (!Double.isNaN(scores[i])) {
+                                s += scores[i];
+                            }
+                        }
+                        sum[0] += s;
+                        if (keep) {
+                            if (kept[0].length < count[0] + n) {
+                                kept[0] = Arrays.copyOf(kept[0], Math.max(count[0] + n, kept[0].length * 2));
+                            }
+                            System.arraycopy(scores, 0, kept[0], count[0], n);
+                            count[0] += n;
+                        }
+                        read[0] += n;
+                    });
+        } catch (InvalidInputException e) {
+            if (e.field().equals("features")) {
+                // a gap or an unseen category the model's policy refuses: the shard is what is wrong
+                throw new InvalidInputException("shard", req.shard(), "in the batch of rows from row " + (read[0] + 1) + ": "
+                        + e.getMessage());
+            }
+            throw e;
+        }
         String written = null;
         if (keep) {
             store.write(output, ParquetPredictionsWriter.write(kept[0], count[0]), "application/vnd.apache.parquet");

@@ -1,19 +1,36 @@
 package dev.canopy.model;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
-/** A trained tree model (forest, boosted trees or one tree), scored through Canopy's flat arrays. */
+/**
+ * A trained tree model (forest, boosted trees or one tree), scored through Canopy's flat arrays, with the
+ * {@link FeatureEncoding} it was trained with: text columns become their category codes, and gaps follow
+ * the saved missing-value policy, so nothing is scored as a number it is not.
+ */
 public final class TreeModel implements Model {
+    private final FeatureEncoding.Encoder encoder;
     private final List<String> features;
     private final TreeEnsemble ensemble;
 
+    /** A model with numeric features only whose gaps are an error. */
     public TreeModel(List<String> features, TreeEnsemble ensemble) {
-        if (features.size() != ensemble.features()) {
+        this(FeatureEncoding.numeric(features), ensemble);
+    }
+
+    public TreeModel(FeatureEncoding encoding, TreeEnsemble ensemble) {
+        List<String> names = encoding.names();
+        if (names.size() != ensemble.features()) {
             throw new IllegalArgumentException("model has " + ensemble.features() + " features, metadata lists "
-                    + features.size() + ": " + features);
+                    + names.size() + ": " + names);
         }
-        this.features = List.copyOf(features);
+        this.encoder = new FeatureEncoding.Encoder(encoding);
+        this.features = List.copyOf(names);
         this.ensemble = ensemble;
+    }
+
+    public FeatureEncoding encoding() {
+        return encoder.encoding();
     }
 
     @Override
@@ -22,8 +39,21 @@ public final class TreeModel implements Model {
     }
 
     @Override
+    public ToDoubleFunction<String> textCoder(int j) {
+        return encoder.coder(j);
+    }
+
+    @Override
     public void score(double[][] columns, int rows, double[] out) {
+        boolean[] drop = encoder.fill(columns, rows);
         ensemble.predict(columns, rows, out);
+        if (drop != null) {
+            for (int i = 0; i < rows; i++) {
+                if (drop[i]) {
+                    out[i] = Double.NaN;
+                }
+            }
+        }
     }
 
     @Override

@@ -1,8 +1,26 @@
 package dev.canopy.training;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** What a run trained on: the data URI and pinned version, its size, split and columns. */
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run trained on: the data URI and pinned version, its size, split and columns.
+ *
+ * @param categorical  the features that are text columns, encoded as category codes
+ * @param leftOut      every column of the data that is neither a feature nor the target, with the reason
+ * @param missing      the missing-value policy applied ({@code error}, {@code drop} or {@code impute})
+ * @param missingCells per feature, the cells of the data (before any row was dropped) that hold no value
+ * @param droppedRows  rows left out because a feature had no value (policy {@code drop}); 0 otherwise
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetSummary(String uri, String version, int rows, int trainRows, int testRows, String target,
-                             List<String> features) {
+                             List<String> features, List<String> categorical, Map<String, String> leftOut,
+                             String missing, Map<String, Integer> missingCells, Integer droppedRows) {
+
+    public DatasetSummary(String uri, String version, int rows, int trainRows, int testRows, String target,
+                          List<String> features) {
+        this(uri, version, rows, trainRows, testRows, target, features, null, null, null, null, null);
+    }
 }

@@ -4,10 +4,18 @@ import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
+import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Reads the trainer states of a run, and a search's progress; the answer of the {@code status} function. */
 public final class StatusService {
@@ -22,6 +30,51 @@ public final class StatusService {
         this.defaultOut = defaultOut;
     }
 
+    /**
+     * The runs under {@code out} (null: the default location), newest first by their trainers' last report:
+     * every {@code {out}/{runId}/status/*.json}, one read each, and whether {@code result.json} is there.
+     */
+    public List<RunSummary> runs(String out) {
+        String root = out == null || out.isBlank() ? defaultOut : out;
+        String prefix = root.endsWith("/") ? root : root + "/";
+        Map<String, List<TrainerStatus>> trainers = new TreeMap<>();
+        Set<String> finished = new HashSet<>();
+        for (ObjectInfo o : store.list(prefix)) {
+            String rel = o.uri().startsWith(prefix) ? o.uri().substring(prefix.length()) : null;
+            if (rel == null) {
+                continue;
+            }
+            String[] parts = rel.split("/");
+            if (parts.length == 3 && parts[1].equals("status") && parts[2].endsWith(".json")) {
+                try {
+                    trainers.computeIfAbsent(parts[0], k -> new ArrayList<>())
+                            .add(Json.read(store.read(o.uri()), TrainerStatus.class, "status " + o.uri()));
+                } catch (RuntimeException unreadable) {
+                    LOG.debugf("skipping %s: %s", o.uri(), unreadable.getMessage());
+                }
+            } else if (parts.length == 2 && parts[1].equals("result.json")) {
+                finished.add(parts[0]);
+            }
+        }
+        List<RunSummary> found = new ArrayList<>();
+        trainers.forEach((id, ts) -> {
+            String updated = ts.stream().map(TrainerStatus::updatedAt).filter(u -> u != null)
+                    .max(Comparator.naturalOrder()).orElse("");
+            String best = finished.contains(id) ? best(root, id) : null;
+            found.add(new RunSummary(id, updated, List.copyOf(ts), best));
+        });
+        found.sort(Comparator.comparing(RunSummary::updatedAt).reversed().thenComparing(RunSummary::runId));
+        return found;
+    }
+
+    private String best(String out, String runId) {
+        try {
+            return Json.read(store.read(RunLayout.result(out, runId)), SuperviseResult.class, "result").best();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
     public RunStatus status(StatusRequest req) {
         if (req == null) {
             throw new InvalidInputException("request", null, "a status request body is required");
@@ -32,7 +85,10 @@ public final class StatusService {
                 LogContext.ATTEMPT, 1)) {
             RunStatus s = board.read(out, runId);
             if (s.trainers().isEmpty()) {
-                throw new ObjectNotFoundException(RunLayout.statusDir(out, runId));
+                List<String> known = runs(out).stream().limit(5).map(RunSummary::runId).toList();
+                throw new ObjectNotFoundException(RunLayout.statusDir(out, runId), "no run \"" + runId + "\" under "
+                        + out + " (looked for " + RunLayout.statusDir(out, runId) + "); "
+                        + (known.isEmpty() ? "there are no runs there" : "the newest there: " + String.join(", ", known)));
             }
             String search = RunLayout.searchStatus(out, runId);
             if (store.exists(search)) {

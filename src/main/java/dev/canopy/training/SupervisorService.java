@@ -96,6 +96,7 @@ public final class SupervisorService {
         }
         long seed = req.seed() == null ? TrainService.DEFAULT_SEED : req.seed();
         Search search = req.search() == null ? null : plan(req.search(), algorithms, params, seed);
+        DataPreparation.options(req.delimiter(), req.missing(), req.categorical(), req.maxCategories()); // refused before any trainer runs
         String runId = req.runId() == null || req.runId().isBlank() ? newRunId() : RunLayout.checkRunId(req.runId());
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID, runId,
@@ -122,7 +123,8 @@ public final class SupervisorService {
 
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
-                    req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial);
+                    req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
         }
     }
 

@@ -4,10 +4,13 @@ import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.model.FeatureEncoding;
+import dev.canopy.model.MissingPolicy;
 import dev.canopy.model.ModelCodec;
 import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
+import dev.canopy.model.TreeModel;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectStore;
@@ -16,6 +19,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,9 +118,10 @@ public final class TrainService {
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
-            double[] predicted = new double[data.testY.length];
-            ensemble.predict(data.testColumns, data.testY.length, predicted);
-            Metrics m = Metrics.of(data.testY, predicted);
+            // scored as predict will score it: the same encoding and missing-value policy
+            Scored scored = scoreTest(new TreeModel(data.encoding(), ensemble), data);
+            double[] predicted = scored.predicted();
+            Metrics m = Metrics.of(scored.y(), predicted);
             Double validationMse = validation == null ? null : validationMse(ensemble, validation);
             if (req.isTrial()) {
                 LOG.infof("trial done: validation mse %s, test mse %.4f", validationMse, m.mse());
@@ -132,10 +137,10 @@ public final class TrainService {
             ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
                     data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
                     req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
-                    Instant.now(clock).toString());
+                    Instant.now(clock).toString(), data.encoding());
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
             store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
-                    model, data.testY, predicted)), "application/json");
+                    model, scored.y(), predicted)), "application/json");
 
             publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
@@ -185,6 +190,34 @@ public final class TrainService {
         double[] predicted = new double[rows.length];
         ensemble.predict(columns, rows.length, predicted);
         return Metrics.of(y, predicted).mse();
+    }
+
+    /** The test rows the model gives a prediction, with their true values. */
+    private record Scored(double[] y, double[] predicted) {
+    }
+
+    /**
+     * Scores the test rows: under {@code drop}, a test row with a category never seen in training gets no
+     * prediction, and is left out rather than scored as a number it is not.
+     */
+    private static Scored scoreTest(TreeModel model, Prepared data) {
+        int n = data.testY().length;
+        double[] all = new double[n];
+        model.score(data.testColumns(), n, all);
+        int kept = 0;
+        double[] y = new double[n];
+        double[] predicted = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(all[i])) {
+                y[kept] = data.testY()[i];
+                predicted[kept++] = all[i];
+            }
+        }
+        if (kept == 0) {
+            throw new InvalidInputException("testData", data.summary().uri(), "no test row could be scored: every one "
+                    + "lacks a value or holds a category never seen in training");
+        }
+        return new Scored(Arrays.copyOf(y, kept), Arrays.copyOf(predicted, kept));
     }
 
     static String describe(Throwable e) {
@@ -243,8 +276,12 @@ public final class TrainService {
         return v == null ? fallback : v;
     }
 
-    /** The training rows (row-major, target last), the test rows (column-major) and what they came from. */
-    record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary) {
+    /**
+     * The training rows (row-major, target last), the test rows (column-major, as the model takes them), what
+     * they came from, and the encoding saved with the model.
+     */
+    record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary,
+                    FeatureEncoding encoding) {
         String[] names() {
             List<String> n = new ArrayList<>(summary.features());
             n.add(summary.target());
@@ -253,6 +290,8 @@ public final class TrainService {
     }
 
     Prepared prepare(TrainRequest req) {
+        DataPreparation.Options opt = DataPreparation.options(req.delimiter(), req.missing(), req.categorical(),
+                req.maxCategories());
         String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
         Double fraction = req.testFraction();
         if (req.testData() == null) {
@@ -262,75 +301,93 @@ public final class TrainService {
             }
         }
         String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
-        Table table = table("data", req.data(), version);
+        Table table = table("data", req.data(), version, opt.delimiter());
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
         double[] y = table.numeric("target", target);
-        List<String> features = req.features() == null || req.features().isEmpty()
-                ? table.numericColumnsExcept(target) : req.features();
-        if (features.isEmpty()) {
-            throw new InvalidInputException("features", table.names(), "no numeric feature columns besides the target");
-        }
-        if (features.contains(target)) {
-            throw new InvalidInputException("features", target, "the target column cannot also be a feature");
-        }
-        if (features.stream().distinct().count() != features.size()) {
-            throw new InvalidInputException("features", features, "a feature is listed twice");
-        }
-        double[][] x = new double[features.size()][];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = table.numeric("features", features.get(j));
-            checkNoInfinity("features", features.get(j), x[j]);
-        }
         checkFinite("target", target, y);
+        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), opt);
+        Map<String, Integer> gaps = DataPreparation.gaps(sel, req.data());
+        if (opt.missing() == MissingPolicy.ERROR) {
+            DataPreparation.refuseGaps(gaps, table.rows(), req.data());
+        }
+        int rows = table.rows();
+        int[] usable = opt.missing() == MissingPolicy.DROP ? DataPreparation.complete(sel, rows) : identity(rows);
+        if (usable.length == 0) {
+            throw new InvalidInputException("data", req.data(), "every row lacks a value in some feature (gaps: " + gaps
+                    + "); with missing=drop no row is left");
+        }
 
         int[] trainIdx;
         double[][] testColumns;
         double[] testY;
-        int rows = table.rows();
+        FeatureEncoding encoding;
+        FeatureEncoding.Encoder encoder;
         if (req.testData() == null) {
-            DataSplit split = DataSplit.of(rows, fraction == null ? DEFAULT_TEST_FRACTION : fraction,
+            DataSplit split = DataSplit.of(usable.length, fraction == null ? DEFAULT_TEST_FRACTION : fraction,
                     req.seed() == null ? DEFAULT_SEED : req.seed());
-            trainIdx = split.train();
-            testColumns = new double[x.length][];
-            for (int j = 0; j < x.length; j++) {
-                testColumns[j] = gather(x[j], split.test());
-            }
-            testY = gather(y, split.test());
+            trainIdx = pick(usable, split.train());
+            int[] testIdx = pick(usable, split.test());
+            encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
+            encoder = new FeatureEncoding.Encoder(encoding);
+            testColumns = DataPreparation.columns(sel, encoder, testIdx);
+            testY = gather(y, testIdx);
         } else {
-            trainIdx = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                trainIdx[i] = i;
-            }
+            trainIdx = usable;
+            encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
+            encoder = new FeatureEncoding.Encoder(encoding);
             String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
-            Table test = table("testData", req.testData(), tv);
+            Table test = table("testData", req.testData(), tv, opt.delimiter());
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
-            testY = test.numeric("testData.target", target);
-            checkFinite("testData.target", target, testY);
-            testColumns = new double[x.length][];
-            for (int j = 0; j < x.length; j++) {
-                testColumns[j] = test.numeric("testData.features", features.get(j));
+            double[] ty = test.numeric("testData.target", target);
+            checkFinite("testData.target", target, ty);
+            DataPreparation.Selection testSel = DataPreparation.same(test, sel);
+            if (opt.missing() == MissingPolicy.ERROR) {
+                DataPreparation.refuseGaps(DataPreparation.gaps(testSel, req.testData()), test.rows(), req.testData());
             }
+            int[] testIdx = opt.missing() == MissingPolicy.DROP ? DataPreparation.complete(testSel, test.rows())
+                    : identity(test.rows());
+            testColumns = DataPreparation.columns(testSel, encoder, testIdx);
+            testY = gather(ty, testIdx);
         }
         if (trainIdx.length < 2 || testY.length < 1) {
             throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
                     + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
         }
+        double[][] x = DataPreparation.columns(sel, encoder, trainIdx);
+        encoder.fill(x, trainIdx.length); // impute: the saved fill values; drop and error left no gaps
         double[][] trainRows = new double[trainIdx.length][x.length + 1];
         for (int i = 0; i < trainIdx.length; i++) {
             double[] r = trainRows[i];
-            int src = trainIdx[i];
             for (int j = 0; j < x.length; j++) {
-                r[j] = x[j][src];
+                r[j] = x[j][i];
             }
-            r[x.length] = y[src];
+            r[x.length] = y[trainIdx[i]];
         }
+        List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
+                .map(FeatureEncoding.Feature::name).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
-                List.copyOf(features));
-        return new Prepared(trainRows, testColumns, testY, summary);
+                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length);
+        return new Prepared(trainRows, testColumns, testY, summary, encoding);
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    private static int[] pick(int[] rows, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
     }
 
     /**
@@ -341,11 +398,11 @@ public final class TrainService {
      * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
      * asking for the same table wait for one parse. A key must hold everything the parse depends on.
      */
-    Table table(String field, String uri, String version) {
+    Table table(String field, String uri, String version, Character delimiter) {
         if (version == null) {
-            return TableReader.read(field, uri, store.read(uri));
+            return TableReader.read(field, uri, store.read(uri), delimiter);
         }
-        String key = uri + '\n' + version;
+        String key = uri + '\n' + version + '\n' + delimiter;
         CompletableFuture<Table> table;
         boolean parse = false;
         synchronized (tables) {
@@ -358,7 +415,7 @@ public final class TrainService {
         }
         if (parse) {
             try {
-                table.complete(TableReader.read(field, uri, store.read(uri, version)));
+                table.complete(TableReader.read(field, uri, store.read(uri, version), delimiter));
             } catch (RuntimeException e) {
                 synchronized (tables) {
                     tables.remove(key, table);
@@ -390,15 +447,6 @@ public final class TrainService {
             if (!Double.isFinite(v[i])) {
                 throw new InvalidInputException(field, column, "the target must be a finite number in every row; row "
                         + (i + 1) + " holds " + v[i]);
-            }
-        }
-    }
-
-    private static void checkNoInfinity(String field, String column, double[] v) {
-        for (int i = 0; i < v.length; i++) {
-            if (Double.isInfinite(v[i])) {
-                throw new InvalidInputException(field, column, "row " + (i + 1) + " holds " + v[i]
-                        + "; features may be missing (NaN) but not infinite");
             }
         }
     }

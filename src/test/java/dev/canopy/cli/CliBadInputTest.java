@@ -37,6 +37,8 @@ class CliBadInputTest {
         Files.write(data, TestData.housingCsvBytes(200, 8));
         Path nanTarget = DIR.resolve("nan.csv");
         Files.writeString(nanTarget, TestData.housingCsv(200, 8).replaceFirst("\n([^\n]*),[^,\n]*\n", "\n$1,NaN\n"));
+        Path gaps = DIR.resolve("gaps.csv");
+        Files.writeString(gaps, TestData.housingCsv(200, 8).replaceFirst("\n[^,\n]*,", "\nNA,"));
         String d = data.toString();
         List<Case> cases = List.of(
                 new Case("unknown command", 2, "Unmatched argument at index 0: 'fly'", "fly"),
@@ -50,6 +52,16 @@ class CliBadInputTest {
                         "MedInc", "HouseAge", "--out", "${OUT}"),
                 new Case("negative pool size", 1, "poolSize=\"-2\": must be between 1 and", "predict", "--model",
                         "rule:passenger_count>=2", "--shards", DIR.toString(), "--pool-size", "-2"),
+                new Case("unknown missing policy", 1, "missing=\"maybe\": unknown missing-value policy", "train", "--data", d,
+                        "--missing", "maybe", "--out", "${OUT}"),
+                new Case("unknown categorical mode", 1, "categorical=\"yes\": must be auto", "train", "--data", d,
+                        "--categorical", "yes", "--out", "${OUT}"),
+                new Case("category cap of one", 1, "maxCategories=\"1\": must be between 2", "train", "--data", d,
+                        "--max-categories", "1", "--out", "${OUT}"),
+                new Case("two-character delimiter", 1, "delimiter=\"::\": a delimiter is one character", "train", "--data", d,
+                        "--delimiter", "::", "--out", "${OUT}"),
+                new Case("gaps under the default policy", 1, "features=\"MedInc\": has 1 of 200 rows without a value", "train",
+                        "--data", gaps.toString(), "--algorithms", "decision_tree", "--out", "${OUT}", "--json"),
                 new Case("unknown algorithm", 1, "algorithms[0]=\"svm\": unknown algorithm", "train", "--data", d,
                         "--algorithms", "svm", "--out", "${OUT}"),
                 new Case("NaN test fraction", 1, "testFraction=\"NaN\"", "train", "--data", d, "--test-fraction", "NaN",

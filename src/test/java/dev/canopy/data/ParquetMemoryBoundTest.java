@@ -69,6 +69,34 @@ class ParquetMemoryBoundTest {
         refusedWithinBound(lying, "dictionary of 4000000 entries in 8 bytes");
     }
 
+    /** Text read as categories (PLAIN and dictionary pages) is held to the same checks as numbers. */
+    @Test
+    void lyingTextLengthsAndDictionaries() {
+        byte[] dictionary = new ForgedParquet().dictionaryPage(4_000_000, 8, new byte[]{1, 0, 0, 0, 'a', 0, 0, 0})
+                .dataPage(1, 8, 2, new byte[]{1, 0})
+                .file(ParquetFormat.Type.BYTE_ARRAY, false, 0, 1, 1, 1, null);
+        textRefusedWithinBound(dictionary, "dictionary of 4000000 entries in 8 bytes");
+        // one PLAIN value claiming 2·10⁹ bytes in a page of 8
+        byte[] plain = new ForgedParquet().dataPage(1, PLAIN, 8, new byte[]{0, (byte) 0x94, 0x35, 0x77, 'a', 'b', 'c', 'd'})
+                .file(ParquetFormat.Type.BYTE_ARRAY, false, 0, 1, 1, 1, null);
+        textRefusedWithinBound(plain, "a value of 2000000000 bytes");
+    }
+
+    private static void textRefusedWithinBound(byte[] file, String why) {
+        java.util.Map<String, java.util.function.ToDoubleFunction<String>> text = java.util.Map.of("x", v -> 0);
+        for (int warm = 0; warm < 2; warm++) {
+            long scoring = allocated(() -> assertThrows(InvalidInputException.class, () -> ParquetColumns.scan("shard",
+                    new ByteArrayInputFile(file, "forged.parquet"), List.of("x"), text, (c, n) -> { })));
+            if (warm == 1) {
+                assertTrue(scoring < BOUND, "scoring allocated " + scoring + " bytes");
+            }
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ParquetColumns.scan("shard",
+                new ByteArrayInputFile(file, "forged.parquet"), List.of("x"), text, (c, n) -> { }));
+        assertEquals("shard", e.field());
+        assertTrue(e.getMessage().contains("forged.parquet") && e.getMessage().contains(why), e.getMessage());
+    }
+
     private static void refusedWithinBound(byte[] file, String why) {
         assertTrue(file.length < 150, file.length + " bytes");
         for (int warm = 0; warm < 2; warm++) { // the first round loads classes; the second is measured

@@ -36,6 +36,12 @@ class ParquetTableReaderTest {
         assertFalse(t.column("f", "vendor_id").numeric());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> t.numeric("features", "vendor_id"));
         assertTrue(e.getMessage().contains("<string column>"), e.getMessage());
+        // a string column is read as text, so it can be a categorical feature
+        Table.Column vendor = t.column("f", "vendor_id");
+        assertTrue(vendor.isText());
+        assertEquals(50, vendor.text().length);
+        assertEquals(java.util.Set.of("VTS", "CMT", "DDS"), java.util.Set.of(java.util.Arrays.stream(vendor.text())
+                .distinct().toArray(String[]::new)), "the generator's vendors, as text");
         assertTrue(assertThrows(InvalidInputException.class, () -> TableReader.read("data", "y.parquet",
                 "PAR1garbagePAR1".getBytes())).getMessage().contains("unreadable Parquet file"));
     }

@@ -131,8 +131,9 @@ class PredictServiceTest {
         InMemoryObjectStore mem = new InMemoryObjectStore();
         mem.put("mem://data/h.csv", TestData.housingCsvBytes(400, 8));
         TrainResult t = new TrainService(mem, Clock.systemUTC(), "mem://out").train(new TrainRequest("m1",
-                "mem://data/h.csv", null, null, null, "gradient_boosting", 0.2, 1L, null, null, Map.of("trees", 10), null));
-        // a shard whose columns come in another order, with an extra column and a null
+                "mem://data/h.csv", null, null, null, "gradient_boosting", 0.2, 1L, null, null, Map.of("trees", 10), null, null, null, null,
+                null, "impute", null, null));
+        // a shard whose columns come in another order, with an extra column and a null (imputed: the model's policy)
         List<String> names = List.of("Longitude", "extra", "MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population",
                 "AveOccup", "Latitude");
         double[][] cols = new double[names.size()][3];

@@ -34,6 +34,6 @@ final class ReportFixture {
                 null, null, 3, 4);
         return supervisor.supervise(new SuperviseRequest(runId, data, null, null,
                 List.of("random_forest", "gradient_boosting", "decision_tree"), 0.25, 5L, null,
-                Map.of("random_forest", Map.of("trees", 10), "gradient_boosting", Map.of("trees", 10)), out, space));
+                Map.of("random_forest", Map.of("trees", 10), "gradient_boosting", Map.of("trees", 10)), out, space, null, null, null, null));
     }
 }

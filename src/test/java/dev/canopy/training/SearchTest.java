@@ -68,7 +68,7 @@ class SearchTest {
 
     static SuperviseRequest request(String runId, Long seed, SearchSpace search) {
         return new SuperviseRequest(runId, DATA, null, null, List.of("random_forest", "gradient_boosting"), 0.2, seed,
-                null, Map.of("random_forest", Map.of("trees", 8), "gradient_boosting", Map.of("trees", 8)), null, search);
+                null, Map.of("random_forest", Map.of("trees", 8), "gradient_boosting", Map.of("trees", 8)), null, search, null, null, null, null);
     }
 
     static SearchSpace grid(Integer folds, Integer concurrency) {
@@ -333,13 +333,13 @@ class SearchTest {
         String v1 = store.head(DATA).version();
         for (int fold = 0; fold < 3; fold++) {
             instance.train(new TrainRequest("c1", DATA, v1, null, null, "decision_tree", 0.2, 3L, null, null, null, null,
-                    3, fold, true));
+                    3, fold, true, null, null, null, null));
         }
         assertEquals(1, recording.count("read", DATA), recording.calls.toString());
         store.put(DATA, TestData.housingCsvBytes(300, 99));
         String v2 = store.head(DATA).version();
         TrainResult changed = instance.train(new TrainRequest("c1", DATA, v2, null, null, "decision_tree", 0.2, 3L, null,
-                null, null, null, 3, 0, true));
+                null, null, null, 3, 0, true, null, null, null, null));
         assertEquals(2, recording.count("read", DATA), "a new version is read and parsed again");
         assertEquals(300, changed.dataset().rows());
         // a trainer that still asks for the old version gets the conflict, not the cached table
@@ -386,13 +386,13 @@ class SearchTest {
     @Test
     void aTrialTrainsOnTheOtherFoldsAndSavesAndPublishesNothing() {
         TrainRequest trial = new TrainRequest("t1", DATA, null, null, null, "decision_tree", 0.25, 3L, null, null,
-                null, null, 4, 2, true);
+                null, null, 4, 2, true, null, null, null, null);
         TrainResult r = trainer.train(trial);
         assertNotNull(r.validationMse());
         assertTrue(r.validationMse() > 0 && r.mse() > 0);
         assertNull(r.modelUri());
         assertTrue(store.list(OUT + "/").isEmpty(), "a trial writes nothing: " + store.list(OUT + "/"));
         assertEquals("fold", assertThrows(InvalidInputException.class, () -> trainer.train(new TrainRequest("t1", DATA,
-                null, null, null, "decision_tree", 0.25, 3L, null, null, null, null, 4, 4, true))).field());
+                null, null, null, "decision_tree", 0.25, 3L, null, null, null, null, 4, 4, true, null, null, null, null))).field());
     }
 }

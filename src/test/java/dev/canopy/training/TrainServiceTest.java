@@ -146,11 +146,17 @@ class TrainServiceTest {
     }
 
     @Test
-    void nonNumericFeature() {
-        put("mem://data/words.csv", "a,b,MedHouseVal\n1,x,2\n2,y,3\n3,z,4\n4,w,5\n");
+    void textFeatureBeyondTheCategoryCapNamesTheColumnAndTheFirstText() {
+        // a numeric column with one typo is text; named as a feature it would be a category per number
+        StringBuilder csv = new StringBuilder("a,b,MedHouseVal\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append(i).append(',').append(i == 50 ? "x" : String.valueOf(i * 0.5)).append(',').append(i).append('\n');
+        }
+        put("mem://data/words.csv", csv.toString());
         InvalidInputException e = bad(with(request("decision_tree", x -> x), "mem://data/words.csv", null,
                 List.of("a", "b"), 0.25, null));
-        assertTrue(e.getMessage().contains("features=\"b\"") && e.getMessage().contains("\"x\""), e.getMessage());
+        assertTrue(e.getMessage().contains("features=\"b\": has 100 distinct values, more than maxCategories "
+                + "(--max-categories) 64") && e.getMessage().contains("\"x\""), e.getMessage());
     }
 
     @Test

@@ -9,14 +9,18 @@ import dev.canopy.parquet.format.ParquetFormat.Type;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Decodes a flat numeric column chunk page by page, in bulk, straight from the page bytes: definition
  * levels and dictionary ids with a whole-run RLE/bit-packing decoder, each dictionary entry converted to a
  * double once, and the other encodings writers use for numbers (PLAIN, DELTA_BINARY_PACKED,
  * BYTE_STREAM_SPLIT, RLE or bit-packed booleans). This is the hot loop of batch prediction, and it is all of
- * Canopy's Parquet decoding: no parquet-column reader is involved.
+ * Canopy's Parquet decoding: no parquet-column reader is involved. A text (BYTE_ARRAY) column's PLAIN or
+ * dictionary-encoded values can be read as UTF-8 strings that a caller's function maps to doubles
+ * ({@link Cursor#Cursor(ParquetFile.Chunk, long, ToDoubleFunction)}).
  *
  * <p>Not thread-safe: one decoder per scan.
  */
@@ -36,6 +40,7 @@ public final class PageDecoder {
         private final ParquetFile.Column column;
         private final long rows;
         private final double[] dictionary;
+        private final ToDoubleFunction<String> text;
         private int page;
         private double[] buffer = new double[0];
         private int have;
@@ -43,10 +48,24 @@ public final class PageDecoder {
         private long decoded;
 
         public Cursor(ParquetFile.Chunk chunk, long rows) throws IOException {
+            this(chunk, rows, null);
+        }
+
+        /**
+         * A cursor over a BYTE_ARRAY column whose values are UTF-8 text: each value is decoded as a String and
+         * handed to {@code text}, whose result is the value's double (a dictionary entry is decoded and mapped
+         * once). Text is read from PLAIN and dictionary-encoded pages only. With {@code text} null, the column
+         * must be numeric ({@link ParquetFile.Column#numeric()}).
+         */
+        public Cursor(ParquetFile.Chunk chunk, long rows, ToDoubleFunction<String> text) throws IOException {
             this.chunk = chunk;
             this.column = chunk.column();
             this.rows = rows;
-            this.dictionary = dictionary(chunk, column);
+            this.text = text;
+            if (text != null && column.type() != Type.BYTE_ARRAY) {
+                throw new ParquetException("column " + column.path() + " is " + column.describe() + ", not text");
+            }
+            this.dictionary = dictionary(chunk, column, text);
         }
 
         /** The next {@code count} values into {@code out[0..count)}. */
@@ -65,14 +84,14 @@ public final class PageDecoder {
                     }
                     decoded += n;
                     if (n <= count - at) {
-                        decode(p, column, dictionary, out, at); // the usual case: no copy
+                        decode(p, column, dictionary, text, out, at); // the usual case: no copy
                         at += n;
                         continue;
                     }
                     if (buffer.length < n) {
                         buffer = new double[n];
                     }
-                    decode(p, column, dictionary, buffer, 0);
+                    decode(p, column, dictionary, text, buffer, 0);
                     have = n;
                     used = 0;
                 }
@@ -85,7 +104,8 @@ public final class PageDecoder {
     }
 
     /** The chunk's dictionary, each entry converted to a double once; null without one. */
-    private static double[] dictionary(ParquetFile.Chunk chunk, ParquetFile.Column c) throws IOException {
+    private static double[] dictionary(ParquetFile.Chunk chunk, ParquetFile.Column c, ToDoubleFunction<String> text)
+            throws IOException {
         ParquetFile.Dictionary d = chunk.dictionary();
         if (d == null) {
             return null;
@@ -104,12 +124,12 @@ public final class PageDecoder {
         if (d.size() < 0 || (long) d.size() * least > d.data().length) {
             throw new ParquetException("a dictionary of " + d.size() + " entries in " + d.data().length + " bytes in " + c.path());
         }
-        return plain(le(d.data()), c, d.size());
+        return text != null ? text(le(d.data()), d.size(), text, c) : plain(le(d.data()), c, d.size());
     }
 
     /** Decodes one page into {@code out[at..at + page.valueCount())}. */
-    private void decode(ParquetFile.Page page, ParquetFile.Column c, double[] dictionary, double[] out, int at)
-            throws IOException {
+    private void decode(ParquetFile.Page page, ParquetFile.Column c, double[] dictionary, ToDoubleFunction<String> text,
+                        double[] out, int at) throws IOException {
         Type type = c.type();
         int maxDef = c.maxDefinition();
         int levelWidth = 32 - Integer.numberOfLeadingZeros(maxDef);
@@ -176,12 +196,30 @@ public final class PageDecoder {
                     }
                 }
                 spread(dictionary, id, defined, out, at, n);
+            } else if (text != null) {
+                if (encoding != Encoding.PLAIN) {
+                    throw new ParquetException("text column " + c.path() + " encoded as " + encoding
+                            + "; PLAIN and dictionary encodings are supported");
+                }
+                spread(text(values, present, text, c), null, defined, out, at, n);
             } else if (encoding == Encoding.PLAIN && defined == null && type != Type.BOOLEAN) {
                 plain(values, c, n, out, at); // no nulls to place: decode straight into the output
             } else {
                 spread(values(values, encoding, present, c), null, defined, out, at, n);
             }
         }
+    }
+
+    /** {@code count} PLAIN byte arrays (a 4-byte length, then the bytes), as UTF-8 text through {@code coder}. */
+    private static double[] text(ByteBuffer b, int count, ToDoubleFunction<String> coder, ParquetFile.Column c)
+            throws IOException {
+        double[] v = new double[count];
+        for (int i = 0; i < count; i++) {
+            int len = checkedLength(b.getInt() & 0xffffffffL, b, c);
+            v[i] = coder.applyAsDouble(new String(b.array(), b.arrayOffset() + b.position(), len, StandardCharsets.UTF_8));
+            b.position(b.position() + len);
+        }
+        return v;
     }
 
     private static ByteBuffer le(byte[] b) {

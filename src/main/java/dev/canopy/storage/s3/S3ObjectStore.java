@@ -1,6 +1,7 @@
 package dev.canopy.storage.s3;
 
 import dev.canopy.error.CanopyException;
+import dev.canopy.error.ConfigurationException;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.error.StorageException;
@@ -134,6 +135,12 @@ public final class S3ObjectStore implements ObjectStore {
             throw context(new StorageException("cannot " + op + " " + uri + ": HTTP " + status + " "
                     + e.awsErrorDetails().errorCode(), transientFault, e), uri);
         } catch (SdkClientException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
+                // no retry finds credentials that are not there: one line naming what to set
+                throw new ConfigurationException("no AWS credentials to " + op + " " + uri + ": set AWS_ACCESS_KEY_ID and "
+                        + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or another source of the SDK's default credential chain "
+                        + "(web identity, SSO, container or instance role)", e);
+            }
             throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getMessage(), true, e), uri);
         } catch (SdkException e) {
             throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getMessage(), e.retryable(), e), uri);

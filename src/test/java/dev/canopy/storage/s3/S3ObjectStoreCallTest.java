@@ -8,6 +8,7 @@ import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +45,17 @@ class S3ObjectStoreCallTest {
         assertEquals(S3ObjectStore.IO_ATTEMPTS, calls.get());
         assertTrue(e.retryable());
         assertTrue(e.getMessage().contains("cannot get s3://b/k: java.net.SocketException: Unexpected end of file"), e.getMessage());
+    }
+
+    @Test
+    void missingCredentialsAreOnePermanentLineNamingWhatToSet() {
+        dev.canopy.error.ConfigurationException e = assertThrows(dev.canopy.error.ConfigurationException.class,
+                () -> S3ObjectStore.call("get", "s3://b/k", () -> {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load credentials from "
+                            + "any of the providers in the chain AwsCredentialsProviderChain(...)");
+                }));
+        assertTrue(e.getMessage().startsWith("no AWS credentials to get s3://b/k: set AWS_ACCESS_KEY_ID and "
+                + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"), e.getMessage());
+        assertFalse(e.retryable(), "no retry finds credentials that are not set");
     }
 }

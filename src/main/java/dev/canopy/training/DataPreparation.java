@@ -1,0 +1,309 @@
+package dev.canopy.training;
+
+import dev.canopy.data.CsvTableReader;
+import dev.canopy.data.Table;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.model.FeatureEncoding;
+import dev.canopy.model.MissingPolicy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link Table} into what a trainer fits: chooses the features (numeric columns, and text columns
+ * as categories when named or with {@code categorical=auto}), names every column it leaves out, counts the
+ * gaps per feature, applies the missing-value policy, and builds the {@link FeatureEncoding} saved with the
+ * model so that scoring prepares shards the same way.
+ */
+final class DataPreparation {
+    static final int DEFAULT_MAX_CATEGORIES = 64;
+    /** More categories than this make no sense as a categorical feature (an id column, a free-text field). */
+    static final int MAX_MAX_CATEGORIES = 100_000;
+
+    /** The request's data options, checked. */
+    record Options(Character delimiter, MissingPolicy missing, boolean autoCategorical, int maxCategories) {
+    }
+
+    private DataPreparation() {
+    }
+
+    static Options options(String delimiter, String missing, String categorical, Integer maxCategories) {
+        Character d = CsvTableReader.delimiter("delimiter", delimiter);
+        MissingPolicy m = MissingPolicy.parse("missing", missing);
+        boolean auto;
+        if (categorical == null || categorical.isBlank() || categorical.trim().equalsIgnoreCase("none")) {
+            auto = false;
+        } else if (categorical.trim().equalsIgnoreCase("auto")) {
+            auto = true;
+        } else {
+            throw new InvalidInputException("categorical", categorical, "must be auto (every text column is a "
+                    + "categorical feature) or none (the default: text columns only when features names them)");
+        }
+        int max = maxCategories == null ? DEFAULT_MAX_CATEGORIES : maxCategories;
+        if (max < 2 || max > MAX_MAX_CATEGORIES) {
+            throw new InvalidInputException("maxCategories", maxCategories, "must be between 2 and " + MAX_MAX_CATEGORIES);
+        }
+        return new Options(d, m, auto, max);
+    }
+
+    /** The chosen features of a table: for each, its numbers (numeric) or its text (categorical). */
+    record Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut) {
+    }
+
+    /**
+     * The features: those named (a text column named is categorical), or every numeric column but the
+     * target and, with {@code auto}, every text column. Every other column is in {@code leftOut} with why.
+     */
+    static Selection select(Table table, String target, List<String> named, Options opt) {
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        for (String notice : table.notices()) {
+            leftOut.put("(unnamed first column)", notice);
+        }
+        List<String> names = new ArrayList<>();
+        List<double[]> numbers = new ArrayList<>();
+        List<String[]> text = new ArrayList<>();
+        if (named != null && !named.isEmpty()) {
+            if (named.contains(target)) {
+                throw new InvalidInputException("features", target, "the target column cannot also be a feature");
+            }
+            if (named.stream().distinct().count() != named.size()) {
+                throw new InvalidInputException("features", named, "a feature is listed twice");
+            }
+            for (String n : named) {
+                Table.Column c = table.column("features", n);
+                if (c.numeric()) {
+                    add(names, numbers, text, n, c.values(), null);
+                } else if (c.isText()) {
+                    add(names, numbers, text, n, null, c.text());
+                } else {
+                    table.numeric("features", n); // throws, naming the column's type
+                }
+            }
+            for (Table.Column c : table.columns()) {
+                if (!c.name().equals(target) && !named.contains(c.name())) {
+                    leftOut.put(c.name(), "not named in features");
+                }
+            }
+        } else {
+            for (Table.Column c : table.columns()) {
+                if (c.name().equals(target)) {
+                    continue;
+                }
+                if (c.numeric()) {
+                    add(names, numbers, text, c.name(), c.values(), null);
+                } else if (c.isText() && opt.autoCategorical()) {
+                    add(names, numbers, text, c.name(), null, c.text());
+                } else if (c.isText()) {
+                    leftOut.put(c.name(), "text (row " + c.firstBadRow() + " holds \"" + c.firstBadValue()
+                            + "\"); name it in features or set categorical=auto to use it as categories");
+                } else {
+                    leftOut.put(c.name(), "not numeric (" + c.firstBadValue() + ")");
+                }
+            }
+            if (names.isEmpty()) {
+                throw new InvalidInputException("features", table.names(), "no numeric feature columns besides the target"
+                        + (leftOut.isEmpty() ? "" : "; left out: " + leftOut.keySet()));
+            }
+        }
+        return new Selection(names, numbers, text, leftOut);
+    }
+
+    /** The same features, of the same kinds, in another table (the test data). */
+    static Selection same(Table test, Selection of) {
+        List<double[]> numbers = new ArrayList<>();
+        List<String[]> text = new ArrayList<>();
+        for (int j = 0; j < of.names().size(); j++) {
+            String n = of.names().get(j);
+            if (of.numbers().get(j) != null) {
+                numbers.add(test.numeric("testData.features", n));
+                text.add(null);
+            } else {
+                Table.Column c = test.column("testData.features", n);
+                if (!c.isText()) {
+                    throw new InvalidInputException("testData.features", n, "is a text (categorical) column in data "
+                            + "but not in testData");
+                }
+                numbers.add(null);
+                text.add(c.text());
+            }
+        }
+        return new Selection(of.names(), numbers, text, Map.of());
+    }
+
+    private static void add(List<String> names, List<double[]> numbers, List<String[]> text, String n, double[] v, String[] t) {
+        names.add(n);
+        numbers.add(v);
+        text.add(t);
+    }
+
+    /** Gaps per feature, in feature order; ±Infinity in a feature is refused here. */
+    static Map<String, Integer> gaps(Selection s, String uri) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (int j = 0; j < s.names().size(); j++) {
+            int n = 0;
+            double[] v = s.numbers().get(j);
+            String[] t = s.text().get(j);
+            int rows = v != null ? v.length : t.length;
+            for (int i = 0; i < rows; i++) {
+                if (v != null && Double.isInfinite(v[i])) {
+                    throw new InvalidInputException("features", s.names().get(j), "row " + (i + 1) + " of " + uri
+                            + " holds " + v[i] + "; features may be missing but not infinite");
+                }
+                if (v != null ? Double.isNaN(v[i]) : t[i] == null) {
+                    n++;
+                }
+            }
+            out.put(s.names().get(j), n);
+        }
+        return out;
+    }
+
+    /** Under {@code error}, any gap fails the run, naming each column with gaps and its count. */
+    static void refuseGaps(Map<String, Integer> gaps, int rows, String uri) {
+        Map<String, Integer> with = new LinkedHashMap<>();
+        gaps.forEach((k, v) -> {
+            if (v > 0) {
+                with.put(k, v);
+            }
+        });
+        if (!with.isEmpty()) {
+            String first = with.keySet().iterator().next();
+            throw new InvalidInputException("features", first, "has " + with.get(first) + " of " + rows
+                    + " rows without a value in " + uri + " (columns with gaps: " + with + "); the missing-value policy "
+                    + "is error: set missing (--missing) to drop to leave such rows out, or impute to fill them");
+        }
+    }
+
+    /** Rows whose every feature has a value, in order. */
+    static int[] complete(Selection s, int rows) {
+        int[] keep = new int[rows];
+        int n = 0;
+        for (int i = 0; i < rows; i++) {
+            boolean ok = true;
+            for (int j = 0; j < s.names().size() && ok; j++) {
+                double[] v = s.numbers().get(j);
+                ok = v != null ? !Double.isNaN(v[i]) : s.text().get(j)[i] != null;
+            }
+            if (ok) {
+                keep[n++] = i;
+            }
+        }
+        return Arrays.copyOf(keep, n);
+    }
+
+    /**
+     * The encoding: categories of each text feature (all of {@code rows}' values) ordered by the mean target of
+     * their training rows (a category without any: the training mean; ties by name), and under {@code impute}
+     * the fill values from the training rows: the median, or the most frequent category's code.
+     */
+    static FeatureEncoding encode(Selection s, int[] rows, int[] train, double[] y, Options opt) {
+        double trainMean = 0;
+        for (int i : train) {
+            trainMean += y[i];
+        }
+        trainMean /= Math.max(1, train.length);
+        List<FeatureEncoding.Feature> features = new ArrayList<>();
+        for (int j = 0; j < s.names().size(); j++) {
+            String name = s.names().get(j);
+            String[] t = s.text().get(j);
+            if (t == null) {
+                Double fill = opt.missing() == MissingPolicy.IMPUTE ? median(s.numbers().get(j), train, name) : null;
+                features.add(new FeatureEncoding.Feature(name, null, fill));
+                continue;
+            }
+            Map<String, double[]> stats = new HashMap<>(); // category -> {sum of training targets, training rows}
+            for (int i : rows) {
+                if (t[i] != null) {
+                    stats.computeIfAbsent(t[i], k -> new double[2]);
+                }
+            }
+            if (stats.size() > opt.maxCategories()) {
+                throw new InvalidInputException("features", name, "has " + stats.size() + " distinct values, more than "
+                        + "maxCategories (--max-categories) " + opt.maxCategories() + "; raise it, or leave the column out"
+                        + " (if it is meant to be numeric: the first value that is not a number is \"" + firstText(t) + "\")");
+            }
+            for (int i : train) {
+                if (t[i] != null) {
+                    double[] st = stats.get(t[i]);
+                    st[0] += y[i];
+                    st[1]++;
+                }
+            }
+            double mean = trainMean;
+            List<String> cats = new ArrayList<>(stats.keySet());
+            cats.sort(Comparator.<String>comparingDouble(c -> stats.get(c)[1] == 0 ? mean : stats.get(c)[0] / stats.get(c)[1])
+                    .thenComparing(Comparator.naturalOrder()));
+            Double fill = null;
+            if (opt.missing() == MissingPolicy.IMPUTE) {
+                String mode = null;
+                for (String c : cats) {
+                    if (mode == null || stats.get(c)[1] > stats.get(mode)[1]
+                            || stats.get(c)[1] == stats.get(mode)[1] && c.compareTo(mode) < 0) {
+                        mode = c;
+                    }
+                }
+                if (mode == null || stats.get(mode)[1] == 0) {
+                    throw new InvalidInputException("features", name, "no training row has a value to impute from");
+                }
+                fill = (double) cats.indexOf(mode);
+            }
+            features.add(new FeatureEncoding.Feature(name, List.copyOf(cats), fill));
+        }
+        return new FeatureEncoding(opt.missing().id(), features);
+    }
+
+    private static String firstText(String[] t) {
+        for (String s : t) {
+            if (s != null) {
+                try {
+                    Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    return s;
+                }
+            }
+        }
+        return "";
+    }
+
+    private static double median(double[] v, int[] train, String name) {
+        double[] present = new double[train.length];
+        int n = 0;
+        for (int i : train) {
+            if (!Double.isNaN(v[i])) {
+                present[n++] = v[i];
+            }
+        }
+        if (n == 0) {
+            throw new InvalidInputException("features", name, "no training row has a value to impute from");
+        }
+        Arrays.sort(present, 0, n);
+        return n % 2 == 1 ? present[n / 2] : (present[n / 2 - 1] + present[n / 2]) / 2;
+    }
+
+    /** The features of {@code rows} as the model takes them: numbers, and text as category codes (gaps NaN). */
+    static double[][] columns(Selection s, FeatureEncoding.Encoder encoder, int[] rows) {
+        double[][] out = new double[s.names().size()][];
+        for (int j = 0; j < out.length; j++) {
+            double[] v = s.numbers().get(j);
+            double[] c = new double[rows.length];
+            if (v != null) {
+                for (int i = 0; i < rows.length; i++) {
+                    c[i] = v[rows[i]];
+                }
+            } else {
+                var coder = encoder.coder(j);
+                String[] t = s.text().get(j);
+                for (int i = 0; i < rows.length; i++) {
+                    c[i] = coder.applyAsDouble(t[rows[i]]);
+                }
+            }
+            out[j] = c;
+        }
+        return out;
+    }
+}
