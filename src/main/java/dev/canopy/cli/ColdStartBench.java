@@ -176,15 +176,15 @@ public final class ColdStartBench {
                     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                             "arn:aws:lambda:us-east-1:000000000000:function:canopy-bench");
                     exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-                    send(exchange, 200, event);
+                    dev.canopy.serve.JavaRuntime.send(exchange, 200, event);
                 } else if (path.endsWith("/response") || path.endsWith("/error")) {
                     long now = System.nanoTime();
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    send(exchange, 202, "{}");
+                    dev.canopy.serve.JavaRuntime.send(exchange, 202, "{}");
                     result.complete(new Run((now - t0[0]) / 1_000_000, body, path.endsWith("/error")));
                     answered.countDown();
                 } else {
-                    send(exchange, 404, "{}");
+                    dev.canopy.serve.JavaRuntime.send(exchange, 404, "{}");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -259,15 +259,6 @@ public final class ColdStartBench {
             }
         }
         return r;
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /**

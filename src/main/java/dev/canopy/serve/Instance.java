@@ -248,21 +248,21 @@ final class Instance implements AutoCloseable {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 Invocation inv = current;
                 if (inv == null || !inv.requestId.equals(requestId)) {
-                    send(exchange, 400, "{\"errorMessage\":\"unknown request id " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
+                    JavaRuntime.send(exchange, 400, "{\"errorMessage\":\"unknown request id " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
                     return;
                 }
                 inv.outcome.complete(new Invocation.Outcome(path.endsWith("/response") ? Invocation.Kind.RESPONSE
                         : Invocation.Kind.ERROR, body, exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
-                send(exchange, 202, "{\"status\":\"OK\"}");
+                JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
             } else if (path.equals("init/error")) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 Invocation inv = current;
                 if (inv != null) {
                     inv.outcome.complete(new Invocation.Outcome(Invocation.Kind.ERROR, body, "init"));
                 }
-                send(exchange, 202, "{\"status\":\"OK\"}");
+                JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
             } else {
-                send(exchange, 404, "{\"errorMessage\":\"unknown Runtime API path " + path + "\",\"errorType\":\"NotFound\"}");
+                JavaRuntime.send(exchange, 404, "{\"errorMessage\":\"unknown Runtime API path " + path + "\",\"errorType\":\"NotFound\"}");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -290,15 +290,6 @@ final class Instance implements AutoCloseable {
         exchange.sendResponseHeaders(200, inv.payload.length == 0 ? -1 : inv.payload.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(inv.payload);
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 
