@@ -119,11 +119,12 @@ public class CanopyBeans {
                                     Instance<BatchPredictService> batch) {
         CanopyConfig.Invoke c = config.invoke();
         if (c.mode() == CanopyConfig.Mode.LAMBDA) {
-            // one attempt per call: the callers' RetryPolicy retries (the pool, or RetryingInvoker)
-            return new LambdaFunctionInvoker(lambdaClient(c),
+            // one attempt per call: the callers' RetryPolicy retries (the pool, or RetryingInvoker); the client
+            // is built on the first call, so a missing region or credentials fails that call with one line
+            return new LazyFunctionInvoker(() -> new LambdaFunctionInvoker(lambdaClient(c),
                     Map.of("supervise", c.functions().supervise(), "train", c.functions().train(),
                             "status", c.functions().status(), "predict", c.functions().predict(),
-                            "batch-predict", c.functions().batchPredict()));
+                            "batch-predict", c.functions().batchPredict())));
         }
         // One predictor per pool slot, each with its own model cache, as warm Lambda instances would be.
         Map<Integer, LocalFunction<?, ?>> predictors = new ConcurrentHashMap<>();
