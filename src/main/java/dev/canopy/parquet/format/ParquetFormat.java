@@ -14,9 +14,7 @@ import org.apache.parquet.format.SchemaElement;
 import shaded.parquet.org.apache.thrift.TConfiguration;
 import shaded.parquet.org.apache.thrift.TException;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
-import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,8 +143,7 @@ public final class ParquetFormat {
         try {
             TConfiguration config = TConfiguration.custom().setMaxMessageSize(Math.max(length, 1))
                     .setRecursionLimit(MAX_DEPTH).build();
-            return new TCompactProtocol(new TIOStreamTransport(config, new ByteArrayInputStream(bytes, offset, length)),
-                    length, length);
+            return new TCompactProtocol(new ArrayTransport(config, bytes, offset, length), length, length);
         } catch (TException e) {
             throw new ParquetException(e.getMessage(), e);
         }
@@ -210,16 +207,14 @@ public final class ParquetFormat {
      */
     public static PageHeader readPageHeader(byte[] bytes, int[] at, int end) throws IOException {
         int length = end - at[0];
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes, at[0], length);
         org.apache.parquet.format.PageHeader h = new org.apache.parquet.format.PageHeader();
         try {
-            TConfiguration config = TConfiguration.custom().setMaxMessageSize(Math.max(length, 1))
-                    .setRecursionLimit(MAX_DEPTH).build();
-            h.read(new TCompactProtocol(new TIOStreamTransport(config, in), length, length));
+            TCompactProtocol protocol = protocol(bytes, at[0], length);
+            h.read(protocol);
+            at[0] = ((ArrayTransport) protocol.getTransport()).position();
         } catch (TException | RuntimeException e) {
             throw new ParquetException("unreadable page header: " + e.getMessage(), e);
         }
-        at[0] = end - in.available();
         if (h.getType() == null) {
             return new PageHeader(-1, h.getUncompressed_page_size(), h.getCompressed_page_size(), 0, Encoding.UNKNOWN,
                     Encoding.RLE, 0, 0, true);
