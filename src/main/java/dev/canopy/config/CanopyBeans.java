@@ -119,7 +119,7 @@ public class CanopyBeans {
                                     Instance<BatchPredictService> batch) {
         CanopyConfig.Invoke c = config.invoke();
         if (c.mode() == CanopyConfig.Mode.LAMBDA) {
-            // one attempt per call: the callers' RetryPolicy retries (the pool, or RetryingInvoker); the client
+            // one attempt per call: the callers' pools retry (RetryPolicy); the client
             // is built on the first call, so a missing region or credentials fails that call with one line
             return new LazyFunctionInvoker(() -> new LambdaFunctionInvoker(lambdaClient(c),
                     Map.of("supervise", c.functions().supervise(), "train", c.functions().train(),

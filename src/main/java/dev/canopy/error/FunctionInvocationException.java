@@ -55,6 +55,22 @@ public class FunctionInvocationException extends CanopyException {
         return function;
     }
 
+    /**
+     * The invocation failed around the function, not in it (throttled, unreachable, a 5xx of the service): the
+     * function did not run to completion for us, so a caller's retry policy may call again.
+     */
+    public static boolean invocationFault(Throwable e) {
+        return e instanceof FunctionInvocationException f && switch (f.outcome) {
+            case THROTTLED, UNREACHABLE, SERVICE_ERROR -> true;
+            case CLIENT_ERROR, FUNCTION_ERROR, NO_RESPONSE -> false;
+        };
+    }
+
+    /** No answer came: the function may still be running (a timeout for a caller's retry policy). */
+    public static boolean noResponse(Throwable e) {
+        return e instanceof FunctionInvocationException f && f.outcome == Outcome.NO_RESPONSE;
+    }
+
     public Outcome outcome() {
         return outcome;
     }

@@ -4,7 +4,6 @@ import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
-import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
@@ -122,7 +121,7 @@ public final class BatchPredictService {
                 .backoff(backoff)
                 .retryable(BatchPredictService::transientFault)
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
-                .timeouts(RetryingInvoker::noResponse)
+                .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
                 .build((i, slot, attempt) -> predict(req.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
@@ -153,7 +152,7 @@ public final class BatchPredictService {
                 return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(modelUri, shard, outputUri(outputPrefix, shard),
                         runId, attempt), PredictResult.class, slot);
             } catch (RuntimeException e) {
-                LOG.warnf("attempt %d failed, %s: %s", attempt, RetryingInvoker.noResponse(e) ? "no response"
+                LOG.warnf("attempt %d failed, %s: %s", attempt, FunctionInvocationException.noResponse(e) ? "no response"
                         : transientFault(e) ? "transient" : "permanent", describe(e));
                 throw e;
             }

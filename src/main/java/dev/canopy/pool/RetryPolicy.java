@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  *       {@link FunctionPool} retries one item (a shard) in the slot that ran it, up to {@link #maxAttempts()}
  *       calls in all, with {@link Backoff}'s full-jitter exponential backoff between them, when
  *       {@code retryable} accepts the error; the supervisor's trainers (and a search's trials) run in a pool
- *       too; a call outside any pool goes through a {@code RetryingInvoker} with a policy of its own. One call
+ *       too, classified by {@code FunctionInvocationException.invocationFault} and {@code noResponse}. One call
  *       path has one policy, so a call is made at most {@code maxAttempts} times: nothing nests. The count is a
  *       batch-predict request's {@code maxAttempts} (default {@value #DEFAULT_MAX_ATTEMPTS}) for shards, and
  *       {@value #DEFAULT_MAX_ATTEMPTS} for the supervisor's trainers.</li>

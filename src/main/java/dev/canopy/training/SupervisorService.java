@@ -4,7 +4,6 @@ import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
-import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
@@ -72,9 +71,6 @@ public final class SupervisorService {
     /** @param invoker a transport that makes one attempt per call: the supervisor's pools retry */
     public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut, Limits limits,
                              Backoff backoff) {
-        if (invoker instanceof RetryingInvoker) {
-            throw new IllegalArgumentException("retries must not nest: the supervisor's pools retry train calls");
-        }
         this.store = store;
         this.invoker = invoker;
         this.clock = clock;
@@ -201,9 +197,9 @@ public final class SupervisorService {
         // written by the slots, read after close(), which joins them
         try (FunctionPool<Job, TrainResult> pool = FunctionPool.<Job, TrainResult>builder(Math.max(1, size))
                 .backoff(backoff)
-                .retryable(RetryingInvoker::invocationFault)
+                .retryable(FunctionInvocationException::invocationFault)
                 // a trainer writes its status and model: not idempotent, so a call without an answer is not repeated
-                .timeouts(RetryingInvoker::noResponse)
+                .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(false)
                 .progress(progress == null ? (r, c, s) -> { } : progress)
                 .build((job, slot, attempt) -> {

@@ -5,8 +5,8 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.FunctionInvocationException.Outcome;
-import dev.canopy.invoke.RetryingInvoker;
 import dev.canopy.pool.Backoff;
+import dev.canopy.pool.RetryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,7 +125,7 @@ class LambdaFunctionInvokerTest {
         assertEquals("TooManyRequestsException", e.errorType());
         assertEquals("Rate Exceeded.", e.errorMessage());
         assertTrue(e.retryable());
-        assertTrue(RetryingInvoker.invocationFault(e));
+        assertTrue(FunctionInvocationException.invocationFault(e));
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -146,8 +146,8 @@ class LambdaFunctionInvokerTest {
         wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withFixedDelay(2_000).withBody("{}")));
         FunctionInvocationException e = failure(Duration.ofMillis(300));
         assertEquals(Outcome.NO_RESPONSE, e.outcome());
-        assertTrue(RetryingInvoker.noResponse(e));
-        assertFalse(RetryingInvoker.invocationFault(e));
+        assertTrue(FunctionInvocationException.noResponse(e));
+        assertFalse(FunctionInvocationException.invocationFault(e));
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
@@ -172,29 +172,27 @@ class LambdaFunctionInvokerTest {
         FunctionInvocationException e = assertThrows(FunctionInvocationException.class,
                 () -> invoker(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(5)).invoke("train", "{}"));
         assertEquals(Outcome.UNREACHABLE, e.outcome(), e.getMessage());
-        assertTrue(RetryingInvoker.invocationFault(e));
+        assertTrue(FunctionInvocationException.invocationFault(e));
     }
 
     @Test
-    void theRetryingLayerAboveRetriesThrottlingUntilItSucceeds() {
+    void theRetryingLayerAboveRetriesThrottlingUntilItSucceeds() throws Exception {
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(throttled()).willSetStateTo("once"));
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs("once")
                 .willReturn(throttled()).willSetStateTo("twice"));
         wiremock.stubFor(invoke().inScenario("throttle").whenScenarioStateIs("twice")
                 .willReturn(aResponse().withStatus(200).withBody("{\"ok\":true}")));
-        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofSeconds(5)),
-                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
-        assertEquals("{\"ok\":true}", retrying.invoke("train", "{}"));
+        LambdaFunctionInvoker transport = invoker(Duration.ofSeconds(5));
+        assertEquals("{\"ok\":true}", trainerPolicy().call(a -> transport.invoke("train", "{}")));
         wiremock.verify(exactly(3), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
     @Test
     void theRetryingLayerAboveSendsAThrottledCallAtMostMaxAttemptsTimes() {
         wiremock.stubFor(invoke().willReturn(throttled()));
-        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofSeconds(5)),
-                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
-        FunctionInvocationException e = assertThrows(FunctionInvocationException.class, () -> retrying.invoke("train", "{}"));
+        LambdaFunctionInvoker transport = invoker(Duration.ofSeconds(5));
+        FunctionInvocationException e = assertThrows(FunctionInvocationException.class, () -> trainerPolicy().call(a -> transport.invoke("train", "{}")));
         assertEquals(Outcome.THROTTLED, e.outcome());
         wiremock.verify(exactly(3), postRequestedFor(urlPathEqualTo(PATH)));
     }
@@ -202,11 +200,17 @@ class LambdaFunctionInvokerTest {
     @Test
     void theRetryingLayerAboveNeverResendsACallThatMayStillRun() {
         wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withFixedDelay(1_000).withBody("{}")));
-        RetryingInvoker retrying = new RetryingInvoker(invoker(Duration.ofMillis(200)),
-                RetryingInvoker.notIdempotent().maxAttempts(3).backoff(Backoff.NONE).build());
+        LambdaFunctionInvoker transport = invoker(Duration.ofMillis(200));
         assertEquals(Outcome.NO_RESPONSE,
-                assertThrows(FunctionInvocationException.class, () -> retrying.invoke("train", "{}")).outcome());
+                assertThrows(FunctionInvocationException.class, () -> trainerPolicy().call(a -> transport.invoke("train", "{}"))).outcome());
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    /** What the supervisor's pool applies to train calls: not idempotent, so never resent without an answer. */
+    private static RetryPolicy trainerPolicy() {
+        return RetryPolicy.builder().retryable(FunctionInvocationException::invocationFault)
+                .timeouts(FunctionInvocationException::noResponse).retryTimeouts(false)
+                .maxAttempts(3).backoff(Backoff.NONE).build();
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder throttled() {
