@@ -174,7 +174,7 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

@@ -12,7 +12,15 @@ import java.util.List;
  */
 public record BatchPredictRequest(String runId, String modelUri, List<String> shards, String shardPrefix,
                                   Integer poolSize, String outputPrefix, Boolean ordered, Integer maxAttempts,
-                                  Integer shardTimeoutSeconds, Double toleratedFailurePercentage, Boolean summaryOnly) {
+                                  Integer shardTimeoutSeconds, Double toleratedFailurePercentage, Boolean summaryOnly,
+                                  List<String> keepColumns, String outputFormat, Boolean overwrite, String resumeFrom) {
+
+    public BatchPredictRequest(String runId, String modelUri, List<String> shards, String shardPrefix,
+                               Integer poolSize, String outputPrefix, Boolean ordered, Integer maxAttempts,
+                               Integer shardTimeoutSeconds, Double toleratedFailurePercentage, Boolean summaryOnly) {
+        this(runId, modelUri, shards, shardPrefix, poolSize, outputPrefix, ordered, maxAttempts, shardTimeoutSeconds,
+                toleratedFailurePercentage, summaryOnly, null, null, null, null);
+    }
 
     public BatchPredictRequest(String runId, String modelUri, List<String> shards, String shardPrefix,
                                Integer poolSize, String outputPrefix, Boolean ordered, Integer maxAttempts,

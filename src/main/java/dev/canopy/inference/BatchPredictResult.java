@@ -15,5 +15,14 @@ public record BatchPredictResult(String runId, String modelUri, int poolSize, Li
                                  double scoreSum, int succeeded, int failed, int modelLoads, int instances,
                                  long wallMillis, boolean toleranceExceeded,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String manifestUri,
-                                 @JsonInclude(JsonInclude.Include.NON_NULL) String resultUri) {
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) String resultUri,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) dev.canopy.cost.CostReport cost,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) String resumedFrom) {
+
+    public BatchPredictResult(String runId, String modelUri, int poolSize, List<ShardResult> shards, long rows,
+                              double scoreSum, int succeeded, int failed, int modelLoads, int instances,
+                              long wallMillis, boolean toleranceExceeded, String manifestUri, String resultUri) {
+        this(runId, modelUri, poolSize, shards, rows, scoreSum, succeeded, failed, modelLoads, instances, wallMillis,
+                toleranceExceeded, manifestUri, resultUri, null, null);
+    }
 }

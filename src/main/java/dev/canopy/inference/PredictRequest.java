@@ -10,7 +10,12 @@ package dev.canopy.inference;
  * Distributed Map workflow fill them.
  */
 public record PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt,
-                             String outputPrefix) {
+                             String outputPrefix, java.util.List<String> keepColumns, String outputFormat) {
+
+    public PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt,
+                          String outputPrefix) {
+        this(modelUri, shard, outputUri, runId, attempt, outputPrefix, null, null);
+    }
 
     public PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt) {
         this(modelUri, shard, outputUri, runId, attempt, null);

@@ -12,7 +12,16 @@ import java.util.Map;
 public record SuperviseRequest(String runId, String data, String target, List<String> features,
                                List<String> algorithms, Double testFraction, Long seed, String testData,
                                Map<String, Map<String, Object>> params, String out, SearchSpace search,
-                               String delimiter, String missing, String categorical, Integer maxCategories) {
+                               String delimiter, String missing, String categorical, Integer maxCategories,
+                               Boolean overwrite) {
+
+    public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
+                            Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,
+                            String out, SearchSpace search, String delimiter, String missing, String categorical,
+                            Integer maxCategories) {
+        this(runId, data, target, features, algorithms, testFraction, seed, testData, params, out, search, delimiter,
+                missing, categorical, maxCategories, null);
+    }
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
                             Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,
