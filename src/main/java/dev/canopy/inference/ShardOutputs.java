@@ -35,6 +35,18 @@ public final class ShardOutputs {
         return StorageUri.join(prefix, name + "-" + shortHash(shard) + ".predictions.parquet");
     }
 
+    /**
+     * The CSV copy of a shard's predictions ({@code outputFormat} csv), beside its Parquet file: derived from
+     * the Parquet file's name, so whatever lists the Parquet outputs (a manifest) also finds the copies.
+     */
+    public static String csvCopyUri(String parquetOutputUri) {
+        String suffix = ".parquet";
+        if (!parquetOutputUri.endsWith(suffix)) {
+            throw new IllegalArgumentException("not a predictions file: " + parquetOutputUri);
+        }
+        return parquetOutputUri.substring(0, parquetOutputUri.length() - suffix.length()) + ".csv";
+    }
+
     private static String shortHash(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
