@@ -10,9 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,18 +51,11 @@ public class CanopyCommand implements Callable<Integer> {
                 .setParameterExceptionHandler(errors);
     }
 
-    /** Canopy's version, written into a resource by the build from the pom. */
+    /** Canopy's version, written into a resource by the build from the pom (the function's files name it too). */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
-                if (in == null) {
-                    throw new IllegalStateException("version.properties is missing from the build");
-                }
-                p.load(in);
-            }
-            return new String[]{"canopy " + p.getProperty("version"),
+        public String[] getVersion() {
+            return new String[]{"canopy " + dev.canopy.inference.Lineage.canopyVersion(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

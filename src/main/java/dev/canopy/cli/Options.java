@@ -298,9 +298,31 @@ public final class Options {
                 description = "Shards that may fail before the batch fails (default: 0).")
         Double toleratedFailurePercentage;
 
+        @Option(names = "--keep-columns", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
+                description = "Copy these input columns (an id, any type) into each predictions file, beside prediction.")
+        List<String> keepColumns;
+
+        /** The values, as picocli reads them case-insensitively: Parquet, or Parquet and a CSV copy. */
+        enum OutputFormat { parquet, csv }
+
+        @Option(names = "--output-format", paramLabel = "parquet|csv",
+                description = "parquet (default), or csv: each shard's predictions also as CSV beside the Parquet file.")
+        OutputFormat outputFormat;
+
+        @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+        picocli.CommandLine.Model.CommandSpec mixee;
+
         public BatchPredictRequest request() {
+            try {
+                dev.canopy.inference.OutputOptions.keepColumns(keepColumns);
+            } catch (InvalidInputException e) {
+                // found before any function is called: a usage error, as a bad value picocli itself refuses
+                throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                        "Invalid value for option '--keep-columns': " + e.getMessage());
+            }
             return new BatchPredictRequest(runId.runId, model.model, shards.shards, shards.prefix(), shards.poolSize, out,
-                    !unordered, maxAttempts, shardTimeout, toleratedFailurePercentage);
+                    !unordered, maxAttempts, shardTimeout, toleratedFailurePercentage, null, keepColumns,
+                    outputFormat == null ? null : outputFormat.name(), null, null);
         }
 
         public String model() {

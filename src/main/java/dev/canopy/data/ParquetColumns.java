@@ -59,6 +59,16 @@ public final class ParquetColumns {
      */
     public static long scan(String field, InputFile file, List<String> names,
                             Map<String, java.util.function.ToDoubleFunction<String>> text, BatchConsumer consumer) {
+        return scan(field, file, names, text, KeptColumns.none(), consumer);
+    }
+
+    /**
+     * As {@link #scan(String, InputFile, List, Map, BatchConsumer)}, and the chunks of the {@code kept} columns are
+     * gathered into it, row group by row group, fetched in the same ranged reads as the scanned columns.
+     */
+    public static long scan(String field, InputFile file, List<String> names,
+                            Map<String, java.util.function.ToDoubleFunction<String>> text, KeptColumns kept,
+                            BatchConsumer consumer) {
         try (ParquetFile reader = ParquetFile.open(file)) {
             List<ParquetFile.Column> cols = new ArrayList<>();
             Map<String, ParquetFile.Column> byName = new HashMap<>();
@@ -81,6 +91,8 @@ public final class ParquetColumns {
                 }
                 cols.add(c);
             }
+            List<ParquetFile.Column> wanted = new ArrayList<>(cols);
+            wanted.addAll(kept.bind(file.toString(), reader, byName));
             long total = 0;
             double[][] out = new double[cols.size()][];
             PageDecoder decoder = new PageDecoder();
@@ -94,7 +106,13 @@ public final class ParquetColumns {
                     continue; // nothing to decode; such a row group's chunks may hold a dictionary page only
                 }
                 // Project: only the wanted column chunks are read (ranged reads on object storage).
-                List<ParquetFile.Chunk> chunks = reader.read(g, cols);
+                List<ParquetFile.Chunk> chunks = reader.read(g, wanted);
+                if (!kept.isEmpty()) {
+                    if (rows > Integer.MAX_VALUE) {
+                        throw new InvalidInputException(field, file.toString(), "row group " + g + " claims " + rows + " rows");
+                    }
+                    kept.add((int) rows, chunks.subList(cols.size(), wanted.size()));
+                }
                 for (int j = 0; j < cols.size(); j++) {
                     cursors[j] = decoder.new Cursor(chunks.get(j), rows, text.get(names.get(j)));
                 }

@@ -5,35 +5,63 @@ import dev.canopy.parquet.write.ParquetWriterLite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a shard's predictions as a one-column Parquet file ({@code prediction: double}), in row order. A NaN
- * prediction (a row the model gave none, e.g. a gap under the {@code drop} policy) is written as null, and
- * only then is the column optional.
+ * Writes a shard's predictions as a Parquet file, in row order: the kept input columns first, as the shard
+ * has them ({@link KeptColumns}), then {@code prediction: double}, so a reader sees ids before the value they
+ * label, as SageMaker's JoinSource puts input before output. A NaN prediction (a row the model gave none,
+ * e.g. a gap under the {@code drop} policy) is written as null, and only then is the column optional. The
+ * file's key-value metadata holds the caller's lineage.
  */
 public final class ParquetPredictionsWriter {
-    static final List<ParquetWriterLite.Field> SCHEMA =
-            List.of(new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, false));
-    static final List<ParquetWriterLite.Field> NULLABLE =
-            List.of(new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, true));
-    /** Rows per row group: a few MB of doubles, so readers can work on part of a large shard. */
+    static final ParquetWriterLite.Field PREDICTION =
+            new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, false);
+    static final ParquetWriterLite.Field NULLABLE =
+            new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, true);
+    /**
+     * Rows per row group without kept columns: a few MB of doubles, so readers can work on part of a large shard.
+     * With kept columns the row groups are the shard's, since their chunks are copied whole.
+     */
     static final int ROW_GROUP = 512 * 1024;
 
     private ParquetPredictionsWriter() {
     }
 
     public static byte[] write(double[] predictions, int rows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rows * 8 + 1024);
-        List<List<ParquetWriterLite.Values>> groups = new java.util.ArrayList<>();
-        List<Integer> counts = new java.util.ArrayList<>();
+        return write(predictions, rows, KeptColumns.none(), Map.of());
+    }
+
+    /** {@code kept}: gathered from the same shard, whose rows {@code predictions} holds in order. */
+    public static byte[] write(double[] predictions, int rows, KeptColumns kept, Map<String, String> keyValues) {
+        List<Integer> counts = new ArrayList<>();
+        if (kept.isEmpty()) {
+            for (int from = 0; from < rows || (rows == 0 && from == 0); from += ROW_GROUP) {
+                counts.add(Math.min(ROW_GROUP, rows - from));
+            }
+        } else {
+            counts.addAll(kept.groupRows());
+            long sum = counts.stream().mapToLong(Integer::longValue).sum();
+            if (sum != rows) {
+                throw new IllegalStateException("kept columns hold " + sum + " rows, the predictions " + rows);
+            }
+        }
         boolean anyNull = false;
         for (int i = 0; i < rows && !anyNull; i++) {
             anyNull = Double.isNaN(predictions[i]);
         }
-        for (int from = 0; from < rows || (rows == 0 && from == 0); from += ROW_GROUP) {
-            int n = Math.min(ROW_GROUP, rows - from);
+        List<ParquetWriterLite.Field> fields = new ArrayList<>();
+        for (org.apache.parquet.format.SchemaElement e : kept.schema()) {
+            fields.add(ParquetWriterLite.Field.copyOf(e));
+        }
+        fields.add(anyNull ? NULLABLE : PREDICTION);
+        List<List<ParquetWriterLite.Values>> groups = new ArrayList<>();
+        int from = 0;
+        for (int g = 0; g < counts.size(); g++) {
+            int n = counts.get(g);
             boolean[] nulls = null;
             if (anyNull) {
                 nulls = new boolean[n];
@@ -41,14 +69,20 @@ public final class ParquetPredictionsWriter {
                     nulls[i] = Double.isNaN(predictions[from + i]);
                 }
             }
-            groups.add(List.of(new ParquetWriterLite.Values(Arrays.copyOfRange(predictions, from, from + n), nulls)));
-            counts.add(n);
-            if (rows == 0) {
-                break;
+            List<ParquetWriterLite.Values> values = new ArrayList<>();
+            if (!kept.isEmpty()) {
+                for (dev.canopy.parquet.read.ParquetFile.Chunk c : kept.chunks(g)) {
+                    values.add(ParquetWriterLite.Values.copyOf(c));
+                }
             }
+            values.add(new ParquetWriterLite.Values(Arrays.copyOfRange(predictions, from, from + n), nulls));
+            groups.add(values);
+            from += n;
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16,
+                rows * 8L + kept.bytes() + 1024));
         try {
-            ParquetWriterLite.write(out, anyNull ? NULLABLE : SCHEMA, groups, counts);
+            ParquetWriterLite.write(out, fields, groups, counts, keyValues);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write predictions", e);
         }

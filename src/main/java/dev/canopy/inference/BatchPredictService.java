@@ -109,6 +109,13 @@ public final class BatchPredictService {
         }
         // Fail fast on a missing model or a bad rule, rather than once per shard.
         ModelLoader.version(store, req.modelUri());
+        List<String> keepColumns = OutputOptions.keepColumns(req.keepColumns());
+        if (OutputOptions.csv(req.outputFormat()) && (req.outputPrefix() == null || req.outputPrefix().isBlank())) {
+            throw new InvalidInputException("outputFormat", req.outputFormat(), "a CSV copy needs outputPrefix");
+        }
+        if (!keepColumns.isEmpty() && (req.outputPrefix() == null || req.outputPrefix().isBlank())) {
+            throw new InvalidInputException("keepColumns", keepColumns, "kept columns go into the predictions files; give outputPrefix");
+        }
         List<String> shards = shards(req);
         LOG.infof("scoring %d shards with %s, pool of %d", shards.size(), LogContext.location(req.modelUri()), poolSize);
         boolean ordered = req.ordered() == null || req.ordered();
@@ -123,7 +130,7 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(req.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
+                .build((i, slot, attempt) -> predict(req, shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -145,12 +152,13 @@ public final class BatchPredictService {
     }
 
     /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
-    private PredictResult predict(String modelUri, String shard, String outputPrefix, String runId, int slot, int attempt) {
+    private PredictResult predict(BatchPredictRequest req, String shard, String outputPrefix, String runId, int slot,
+                                  int attempt) {
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
             try {
-                return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(modelUri, shard, outputUri(outputPrefix, shard),
-                        runId, attempt), PredictResult.class, slot);
+                return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(req.modelUri(), shard, outputUri(outputPrefix, shard),
+                        runId, attempt, null, req.keepColumns(), req.outputFormat()), PredictResult.class, slot);
             } catch (RuntimeException e) {
                 LOG.warnf("attempt %d failed, %s: %s", attempt, FunctionInvocationException.noResponse(e) ? "no response"
                         : transientFault(e) ? "transient" : "permanent", describe(e));

@@ -56,8 +56,10 @@ public final class ModelLoader {
         }
         List<String> features = new ArrayList<>();
         FeatureEncoding encoding = null;
+        String algorithm = null;
         try {
             JsonNode meta = Json.MAPPER.readTree(metaBytes);
+            algorithm = meta.hasNonNull("algorithm") ? meta.get("algorithm").asText() : null;
             meta.path("features").forEach(f -> features.add(f.asText()));
             if (meta.hasNonNull("encoding")) {
                 encoding = Json.MAPPER.treeToValue(meta.get("encoding"), FeatureEncoding.class).checked("modelUri", metaUri);
@@ -90,6 +92,6 @@ public final class ModelLoader {
                     + encoding.names() + " but its features are " + features);
         }
         // A model written before encodings were saved is numeric only, and a gap in a shard is an error.
-        return new TreeModel(encoding != null ? encoding : FeatureEncoding.numeric(features), ensemble);
+        return new TreeModel(encoding != null ? encoding : FeatureEncoding.numeric(features), ensemble, algorithm);
     }
 }

@@ -2,7 +2,9 @@ package dev.canopy.inference;
 
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.data.ParquetColumns;
+import dev.canopy.data.KeptColumns;
 import dev.canopy.data.ParquetPredictionsWriter;
+import dev.canopy.data.PredictionsCsv;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.Model;
@@ -12,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -93,6 +96,12 @@ public final class PredictService {
             throw new InvalidInputException("shard", req.shard(), "required: the Parquet shard to score");
         }
         String output = output(req);
+        List<String> keepNames = OutputOptions.keepColumns(req.keepColumns());
+        boolean csv = OutputOptions.csv(req.outputFormat());
+        if (output == null && (!keepNames.isEmpty() || csv)) {
+            throw new InvalidInputException(csv ? "outputFormat" : "keepColumns", csv ? req.outputFormat() : keepNames,
+                    "applies to the predictions file; give outputUri or outputPrefix");
+        }
         String version = ModelLoader.version(store, req.modelUri());
         ModelCache.Lookup lookup = cache.get(req.modelUri(), version, () -> ModelLoader.load(store, req.modelUri(), version));
         Model model = lookup.model();
@@ -102,6 +111,7 @@ public final class PredictService {
             throw new InvalidInputException("shard", req.shard(), "the shard is empty (0 bytes)");
         }
         boolean keep = output != null;
+        KeptColumns keptColumns = keep ? KeptColumns.of(keepNames, csv) : KeptColumns.none();
         double[][] scratch = {new double[0]};
         double[][] kept = {new double[0]};
         double[] sum = {0};
@@ -118,7 +128,7 @@ public final class PredictService {
         long rows;
         try {
             rows = ParquetColumns.scan("shard", new ObjectStoreInputFile(store, req.shard(), info.size()),
-                    model.columns(), text, (columns, n) -> {
+                    model.columns(), text, keptColumns, (columns, n) -> {
                         if (scratch[0].length < n) {
                             scratch[0] = new double[n];
                         }
@@ -150,11 +160,18 @@ public final class PredictService {
             throw e;
         }
         String written = null;
+        String csvCopy = null;
         if (keep) {
-            store.write(output, ParquetPredictionsWriter.write(kept[0], count[0]), "application/vnd.apache.parquet");
+            store.write(output, ParquetPredictionsWriter.write(kept[0], count[0], keptColumns, Lineage.of(req, model)),
+                    "application/vnd.apache.parquet");
             written = output;
+            if (csv) {
+                // after the Parquet file: a retry rewrites both, and the Parquet dataset never lacks a shard the copy has
+                csvCopy = ShardOutputs.csvCopyUri(output);
+                store.write(csvCopy, PredictionsCsv.write(kept[0], count[0], keptColumns), "text/csv");
+            }
         }
         return new PredictResult(req.shard(), rows, sum[0], instanceId, lookup.loaded(),
-                (System.nanoTime() - t0) / 1_000_000, written);
+                (System.nanoTime() - t0) / 1_000_000, written, csvCopy);
     }
 }

@@ -25,6 +25,14 @@ public interface Model {
         return null;
     }
 
+    /**
+     * The algorithm that made the model, as its metadata names it ({@code rule} for a rule), or null when
+     * unknown: the lineage written beside its predictions.
+     */
+    default String algorithm() {
+        return null;
+    }
+
     /** Approximate heap size, for the byte-bounded model cache. */
     long bytes();
 }

@@ -25,6 +25,11 @@ public final class RuleModel implements Model {
         this.value = value;
     }
 
+    @Override
+    public String algorithm() {
+        return "rule";
+    }
+
     public static boolean isRule(String uri) {
         return uri != null && uri.startsWith(PREFIX);
     }

@@ -12,6 +12,7 @@ public final class TreeModel implements Model {
     private final FeatureEncoding.Encoder encoder;
     private final List<String> features;
     private final TreeEnsemble ensemble;
+    private final String algorithm;
 
     /** A model with numeric features only whose gaps are an error. */
     public TreeModel(List<String> features, TreeEnsemble ensemble) {
@@ -19,6 +20,11 @@ public final class TreeModel implements Model {
     }
 
     public TreeModel(FeatureEncoding encoding, TreeEnsemble ensemble) {
+        this(encoding, ensemble, null);
+    }
+
+    /** {@code algorithm}: as the model's metadata names it, or null. */
+    public TreeModel(FeatureEncoding encoding, TreeEnsemble ensemble, String algorithm) {
         List<String> names = encoding.names();
         if (names.size() != ensemble.features()) {
             throw new IllegalArgumentException("model has " + ensemble.features() + " features, metadata lists "
@@ -27,6 +33,12 @@ public final class TreeModel implements Model {
         this.encoder = new FeatureEncoding.Encoder(encoding);
         this.features = List.copyOf(names);
         this.ensemble = ensemble;
+        this.algorithm = algorithm;
+    }
+
+    @Override
+    public String algorithm() {
+        return algorithm;
     }
 
     public FeatureEncoding encoding() {

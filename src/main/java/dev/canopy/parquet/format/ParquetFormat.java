@@ -109,13 +109,21 @@ public final class ParquetFormat {
         }
     }
 
-    /** One element of the flattened schema. {@code type} is null for a group; {@code logical} is null when absent. */
-    public record Element(String name, Type type, int typeLength, Repetition repetition, int children, Logical logical) {
+    /**
+     * One element of the flattened schema. {@code type} is null for a group; {@code logical} is null when absent.
+     * {@code source} is the element as the file has it (converted type, scale, field id and all), so a writer can
+     * declare a copied column exactly as its source did.
+     */
+    public record Element(String name, Type type, int typeLength, Repetition repetition, int children, Logical logical,
+                          SchemaElement source) {
     }
 
-    /** A column chunk's metadata; {@code codec} is the codec's name; {@code dictionaryOffset} is -1 when absent. */
+    /**
+     * A column chunk's metadata; {@code codec} is the codec's name; {@code dictionaryOffset} is -1 when absent.
+     * {@code source} is the metadata as the file has it (encodings, statistics), for copying the chunk.
+     */
     public record ColumnMeta(String filePath, Type type, List<String> path, String codec, long values, long compressedSize,
-                      long dataOffset, long dictionaryOffset) {
+                      long dataOffset, long dictionaryOffset, ColumnMetaData source) {
     }
 
     public record RowGroup(long rows, List<ColumnMeta> columns) {
@@ -175,7 +183,7 @@ public final class ParquetFormat {
                 columns.add(new ColumnMeta(c.getFile_path(), type(m.getType()), List.copyOf(m.getPath_in_schema()),
                         codec >= 0 && codec < CODECS.size() ? CODECS.get(codec) : "codec " + codec, m.getNum_values(),
                         m.getTotal_compressed_size(), m.getData_page_offset(),
-                        m.isSetDictionary_page_offset() ? m.getDictionary_page_offset() : -1));
+                        m.isSetDictionary_page_offset() ? m.getDictionary_page_offset() : -1, m));
             }
             groups.add(new RowGroup(g.getNum_rows(), columns));
         }
@@ -257,7 +265,7 @@ public final class ParquetFormat {
                 : e.isSetConverted_type() ? converted(e.getConverted_type().getValue(), e.getScale(), e.getPrecision()) : null;
         Repetition repetition = e.isSetRepetition_type() ? Repetition.values()[e.getRepetition_type().getValue()] : null;
         return new Element(e.getName(), e.isSetType() ? type(e.getType()) : null, e.getType_length(), repetition,
-                e.getNum_children(), meaning);
+                e.getNum_children(), meaning, e);
     }
 
     /** The legacy converted type (older writers write only this; newer ones both) as a logical type, or null. */

@@ -101,12 +101,36 @@ public final class ParquetFile implements AutoCloseable {
 
     /**
      * One column chunk: its compressed bytes and the places of its data pages, which {@link #page} decompresses
-     * one at a time, so a chunk never holds more than one decompressed data page.
+     * one at a time, so a chunk never holds more than one decompressed data page. The chunk is
+     * {@code bytes[start, end)} (a read may share its bytes with neighbouring chunks), {@code fileStart} where
+     * it starts in its file, and {@code meta} its footer entry: with {@link #raw()}, what a writer needs to copy
+     * the chunk into another file as it is.
      */
     public record Chunk(Dictionary dictionary, List<PageHeader> headers, int[] offsets, byte[] bytes,
-                 PureJavaCodecs.ArrayDecompressor codec, Column column) {
+                 PureJavaCodecs.ArrayDecompressor codec, Column column, ColumnMeta meta, int start, int end,
+                 long fileStart) {
         public int pages() {
             return headers.size();
+        }
+
+        /** The chunk's own bytes, as in its file: its pages (the dictionary page first), with their headers. */
+        public byte[] raw() {
+            return start == 0 && end == bytes.length ? bytes : Arrays.copyOfRange(bytes, start, end);
+        }
+
+        /**
+         * This chunk holding only its own bytes: what to keep of a chunk beyond its row group, so that the bytes of
+         * the chunks read with it (the features of a scan) can be freed.
+         */
+        public Chunk compact() {
+            if (start == 0 && end == bytes.length) {
+                return this;
+            }
+            int[] shifted = offsets.clone();
+            for (int i = 0; i < shifted.length; i++) {
+                shifted[i] -= start;
+            }
+            return new Chunk(dictionary, headers, shifted, raw(), codec, column, meta, 0, end - start, fileStart);
         }
 
         public Page page(int i) throws IOException {
@@ -187,6 +211,34 @@ public final class ParquetFile implements AutoCloseable {
 
     public List<Column> columns() {
         return columns;
+    }
+
+    /**
+     * The schema element of a top-level column as the file declares it (physical, logical and converted type,
+     * repetition), a copy the caller may change: how a copied column keeps its source's types.
+     */
+    public org.apache.parquet.format.SchemaElement schemaElement(Column column) {
+        List<Element> elements = meta.schema();
+        if (column.pathList().size() == 1) {
+            int at = 1;
+            for (int i = 0; i < elements.getFirst().children(); i++) {
+                Element e = elements.get(at);
+                if (e.type() != null && e.name().equals(column.path())) {
+                    return e.source().deepCopy();
+                }
+                at = skip(elements, at);
+            }
+        }
+        throw new IllegalArgumentException("not a top-level column: " + column.path());
+    }
+
+    /** The index after the subtree at {@code at} (the schema's child counts were checked when it was read). */
+    private static int skip(List<Element> elements, int at) {
+        Element e = elements.get(at++);
+        for (int i = 0; i < e.children(); i++) {
+            at = skip(elements, at);
+        }
+        return at;
     }
 
     public int rowGroups() {
@@ -332,7 +384,7 @@ public final class ParquetFile implements AutoCloseable {
             throw new ParquetException("column chunk " + cm.path() + " holds " + values + " of its " + cm.values() + " values");
         }
         return new Chunk(dictionary, List.copyOf(headers), offsets.stream().mapToInt(Integer::intValue).toArray(), bytes,
-                codec, column);
+                codec, column, cm, base, end, start(cm));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.canopy.parquet.write;
 
 import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.codec.PureJavaCodecs;
+import dev.canopy.parquet.read.ParquetFile;
 
 import dev.canopy.parquet.format.ParquetFormat.Encoding;
 import dev.canopy.parquet.format.ParquetFormat.Type;
@@ -15,6 +16,7 @@ import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.FieldRepetitionType;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.IntType;
+import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.LogicalType;
 import org.apache.parquet.format.MicroSeconds;
 import org.apache.parquet.format.PageHeader;
@@ -36,18 +38,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes flat Parquet files straight in the format: one data page (v1, RLE definition levels) per column
- * chunk, its values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
+ * Writes flat Parquet files straight in the format: data pages (v1, RLE definition levels) of at most
+ * {@link #PAGE_ROWS} rows, their values PLAIN or, for integer and string columns with at most 1,024 distinct values, ids into a
  * dictionary page (RLE_DICTIONARY, as pyarrow writes such columns), SNAPPY-compressed by
  * {@link PureJavaCodecs}, with the footer and page headers in Thrift's compact protocol
- * (parquet-format's generated classes). It covers what Canopy writes (predictions, generated taxi shards) without
+ * (parquet-format's generated classes), and the writer's key-value metadata. A column may also be copied
+ * from another file chunk by chunk, its pages as they are ({@link Field#copyOf}, {@link Values#copyOf}): its
+ * types, encodings and nulls stay exactly the source's, nothing is decoded. It covers what Canopy writes (predictions, generated taxi shards) without
  * parquet-hadoop's writer and the Hadoop classes it needs; pyarrow and parquet-java read its files
  * ({@code ParquetWriterLiteTest} checks the latter).
  */
 public final class ParquetWriterLite {
-    /** One column: its name and physical type, an optional logical type, and whether it may hold nulls. */
-    public record Field(String name, Kind kind, boolean optional) {
+    /**
+     * One column: its name and physical type, an optional logical type, and whether it may hold nulls; or, with
+     * {@code source} set (and {@code kind} null), a column copied from another file, declared as its schema
+     * element there.
+     */
+    public record Field(String name, Kind kind, boolean optional, SchemaElement source) {
+        public Field(String name, Kind kind, boolean optional) {
+            this(name, kind, optional, null);
+        }
+
+        /** A column whose chunks are copied from another file ({@link Values#copyOf}), declared as there. */
+        public static Field copyOf(SchemaElement source) {
+            if (source.getNum_children() > 0 || !source.isSetType()) {
+                throw new IllegalArgumentException("only a leaf column can be copied: " + source.getName());
+            }
+            return new Field(source.getName(), null, source.getRepetition_type() != FieldRepetitionType.REQUIRED,
+                    source.deepCopy());
+        }
     }
+
+    /** The most rows one data page holds: pages of a few MB, which every reader takes. */
+    public static final int PAGE_ROWS = 1 << 17;
 
     /** The physical and logical types Canopy writes. */
     public enum Kind {
@@ -67,6 +90,11 @@ public final class ParquetWriterLite {
      * {@code nulls} (or null for none; strings may also be null themselves).
      */
     public record Values(Object array, boolean[] nulls) {
+        /** A row group's chunk of a copied column ({@link Field#copyOf}), as read from its file. */
+        public static Values copyOf(ParquetFile.Chunk chunk) {
+            return new Values(chunk, null);
+        }
+
         boolean isNull(int i) {
             return (nulls != null && nulls[i]) || (array instanceof String[] s && s[i] == null);
         }
@@ -81,6 +109,15 @@ public final class ParquetWriterLite {
      */
     public static void write(OutputStream out, List<Field> fields, List<List<Values>> rowGroups, List<Integer> rows)
             throws IOException {
+        write(out, fields, rowGroups, rows, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #write(OutputStream, List, List, List)}, with the file's key-value metadata (in the map's order).
+     * A copied column's chunk must hold exactly its row group's rows.
+     */
+    public static void write(OutputStream out, List<Field> fields, List<List<Values>> rowGroups, List<Integer> rows,
+                             java.util.Map<String, String> keyValues) throws IOException {
         Counting file = new Counting(out);
         file.write(new byte[]{'P', 'A', 'R', '1'});
         List<GroupMeta> groups = new ArrayList<>();
@@ -93,6 +130,19 @@ public final class ParquetWriterLite {
             for (int f = 0; f < fields.size(); f++) {
                 Field field = fields.get(f);
                 Values values = rowGroups.get(g).get(f);
+                if (field.source() != null) {
+                    ParquetFile.Chunk copied = (ParquetFile.Chunk) values.array();
+                    if (copied.meta().values() != n) {
+                        throw new IllegalArgumentException("column " + field.name() + "'s chunk holds " + copied.meta().values()
+                                + " values for a row group of " + n + " rows");
+                    }
+                    long chunkStart = file.count;
+                    byte[] raw = copied.raw();
+                    file.write(raw);
+                    uncompressedTotal += copied.meta().source().getTotal_uncompressed_size();
+                    chunks.add(new ChunkMeta(field, null, n, 0, raw.length, chunkStart, 0, -1, copied));
+                    continue;
+                }
                 List<Object> dictionary = dictionary(field, values, n);
                 long chunkStart = file.count;
                 long uncompressed = 0;
@@ -104,11 +154,19 @@ public final class ParquetWriterLite {
                     uncompressed += writePage(file, pageHeader(ParquetFormat.DICTIONARY_PAGE, plain.length,
                             compressed.length, 7, dictionary.size(), Encoding.PLAIN), compressed) + plain.length;
                 }
-                byte[] page = dictionary != null ? dictionaryPage(field, values, n, dictionary) : page(field, values, n);
-                byte[] compressed = snappy(page);
                 long pageOffset = file.count;
-                uncompressed += writePage(file, pageHeader(ParquetFormat.DATA_PAGE, page.length, compressed.length, 5, n,
-                        dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN), compressed) + page.length;
+                // several pages for a large row group: a page is decoded whole, and readers bound its size
+                for (int from = 0; from < n || from == 0; from += PAGE_ROWS) {
+                    int to = Math.min(n, from + PAGE_ROWS);
+                    byte[] page = dictionary != null ? dictionaryPage(field, values, from, to, dictionary)
+                            : page(field, values, from, to);
+                    byte[] compressed = snappy(page);
+                    uncompressed += writePage(file, pageHeader(ParquetFormat.DATA_PAGE, page.length, compressed.length, 5,
+                            to - from, dictionary != null ? Encoding.RLE_DICTIONARY : Encoding.PLAIN), compressed) + page.length;
+                    if (n == 0) {
+                        break;
+                    }
+                }
                 uncompressedTotal += uncompressed;
                 List<Encoding> encodings = new ArrayList<>(List.of(Encoding.PLAIN));
                 if (field.optional() || dictionary != null) {
@@ -118,13 +176,13 @@ public final class ParquetWriterLite {
                     encodings.add(Encoding.RLE_DICTIONARY);
                 }
                 chunks.add(new ChunkMeta(field, encodings, n, uncompressed, file.count - chunkStart, chunkStart, pageOffset,
-                        dictionaryOffset));
+                        dictionaryOffset, null));
             }
             groups.add(new GroupMeta(chunks, uncompressedTotal, n, groupStart, file.count - groupStart));
             totalRows += n;
         }
         long footerStart = file.count;
-        file.write(footer(fields, groups, totalRows));
+        file.write(footer(fields, groups, totalRows, keyValues));
         int footerLength = (int) (file.count - footerStart);
         file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(footerLength).array());
         file.write(new byte[]{'P', 'A', 'R', '1'});
@@ -138,8 +196,9 @@ public final class ParquetWriterLite {
         return header.length;
     }
 
+    /** A written chunk's place and sizes; for a copied one, {@code copied} is its source (whose metadata it keeps). */
     private record ChunkMeta(Field field, List<Encoding> encodings, long values, long uncompressed, long compressed,
-                             long start, long dataOffset, long dictionaryOffset) {
+                             long start, long dataOffset, long dictionaryOffset, ParquetFile.Chunk copied) {
     }
 
     private record GroupMeta(List<ChunkMeta> chunks, long uncompressed, long rows, long start, long compressed) {
@@ -165,10 +224,15 @@ public final class ParquetWriterLite {
     }
 
     /** FileMetaData: version 1, the schema, the row count, the row groups and who wrote the file. */
-    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows) throws IOException {
+    private static byte[] footer(List<Field> fields, List<GroupMeta> groups, long rows, java.util.Map<String, String> keyValues)
+            throws IOException {
         List<SchemaElement> schema = new ArrayList<>();
         schema.add(new SchemaElement("schema").setNum_children(fields.size()));
         for (Field f : fields) {
+            if (f.source() != null) {
+                schema.add(f.source().deepCopy());
+                continue;
+            }
             SchemaElement e = new SchemaElement(f.name())
                     .setType(org.apache.parquet.format.Type.findByValue(f.kind().physical.ordinal()))
                     .setRepetition_type(f.optional() ? FieldRepetitionType.OPTIONAL : FieldRepetitionType.REQUIRED);
@@ -188,6 +252,10 @@ public final class ParquetWriterLite {
         for (GroupMeta g : groups) {
             List<ColumnChunk> chunks = new ArrayList<>();
             for (ChunkMeta c : g.chunks()) {
+                if (c.copied() != null) {
+                    chunks.add(copiedChunk(c));
+                    continue;
+                }
                 List<org.apache.parquet.format.Encoding> encodings = new ArrayList<>();
                 for (Encoding e : c.encodings()) {
                     encodings.add(org.apache.parquet.format.Encoding.findByValue(e.value));
@@ -204,9 +272,34 @@ public final class ParquetWriterLite {
                     .setTotal_compressed_size(g.compressed()));
         }
         FileMetaData meta = new FileMetaData(1, schema, rows, rowGroups).setCreated_by("canopy (ParquetWriterLite)");
+        for (java.util.Map.Entry<String, String> kv : keyValues.entrySet()) {
+            meta.addToKey_value_metadata(new KeyValue(kv.getKey()).setValue(kv.getValue()));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Util.writeFileMetaData(meta, out);
         return out.toByteArray();
+    }
+
+    /**
+     * A copied chunk's footer entry: its source's metadata (codec, encodings, statistics) with the page offsets
+     * moved to where the chunk now lies. Page headers hold no file offsets, so the pages need no change; the
+     * source's page indexes and bloom filter are not copied, and their offsets are dropped.
+     */
+    private static ColumnChunk copiedChunk(ChunkMeta c) {
+        ParquetFile.Chunk source = c.copied();
+        ColumnMetaData m = source.meta().source().deepCopy();
+        long shift = c.start() - source.fileStart();
+        m.setData_page_offset(m.getData_page_offset() + shift);
+        if (source.meta().dictionaryOffset() >= source.fileStart()) {
+            m.setDictionary_page_offset(m.getDictionary_page_offset() + shift);
+        } else {
+            m.unsetDictionary_page_offset(); // absent, or 0 as old parquet-cpp wrote for none
+        }
+        m.unsetIndex_page_offset();
+        m.unsetBloom_filter_offset();
+        m.unsetBloom_filter_length();
+        m.setTotal_compressed_size(c.compressed());
+        return new ColumnChunk(c.start()).setMeta_data(m);
     }
 
     private static byte[] snappy(byte[] page) throws IOException {
@@ -257,17 +350,17 @@ public final class ParquetWriterLite {
      * then the ids of the non-null values as one bit-packed run of the RLE/bit-packing hybrid (groups of 8,
      * least significant bit first, the last group padded with zeros).
      */
-    private static byte[] dictionaryPage(Field field, Values v, int n, List<Object> dictionary) {
+    private static byte[] dictionaryPage(Field field, Values v, int from, int to, List<Object> dictionary) {
         java.util.Map<Object, Integer> id = new java.util.HashMap<>();
         for (Object o : dictionary) {
             id.put(o, id.size());
         }
-        ByteArrayOutputStream page = new ByteArrayOutputStream(n + 64);
-        writeLevels(page, field, v, n);
+        ByteArrayOutputStream page = new ByteArrayOutputStream(to - from + 64);
+        writeLevels(page, field, v, from, to);
         int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(dictionary.size() - 1));
-        int[] ids = new int[n];
+        int[] ids = new int[to - from];
         int present = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             if (v.isNull(i)) {
                 if (!field.optional()) {
                     throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
@@ -299,11 +392,11 @@ public final class ParquetWriterLite {
     }
 
     /** An uncompressed v1 data page: definition levels (optional fields), then the non-null values, PLAIN. */
-    private static byte[] page(Field field, Values v, int n) {
-        ByteArrayOutputStream page = new ByteArrayOutputStream(n * 8 + 64);
-        writeLevels(page, field, v, n);
-        ByteBuffer buf = ByteBuffer.allocate(field.kind() == Kind.STRING ? 0 : n * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
+    private static byte[] page(Field field, Values v, int from, int to) {
+        ByteArrayOutputStream page = new ByteArrayOutputStream((to - from) * 8 + 64);
+        writeLevels(page, field, v, from, to);
+        ByteBuffer buf = ByteBuffer.allocate(field.kind() == Kind.STRING ? 0 : (to - from) * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
             if (v.isNull(i)) {
                 if (!field.optional()) {
                     throw new IllegalArgumentException("null in required column " + field.name() + ", row " + i);
@@ -327,9 +420,9 @@ public final class ParquetWriterLite {
     }
 
     /** A v1 page's definition levels, for optional fields: their length (4 bytes, little-endian), then the levels. */
-    private static void writeLevels(ByteArrayOutputStream page, Field field, Values v, int n) {
+    private static void writeLevels(ByteArrayOutputStream page, Field field, Values v, int from, int to) {
         if (field.optional()) {
-            byte[] levels = definitionLevels(v, n);
+            byte[] levels = definitionLevels(v, from, to);
             page.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
             page.writeBytes(levels);
         }
@@ -339,13 +432,13 @@ public final class ParquetWriterLite {
      * Definition levels (bit width 1) in the RLE/bit-packing hybrid, as RLE runs only: a ULEB128 header
      * {@code run << 1}, then the level in one byte.
      */
-    private static byte[] definitionLevels(Values v, int n) {
+    private static byte[] definitionLevels(Values v, int from, int to) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int i = 0;
-        while (i < n) {
+        int i = from;
+        while (i < to) {
             int level = v.isNull(i) ? 0 : 1;
             int j = i + 1;
-            while (j < n && (v.isNull(j) ? 0 : 1) == level) {
+            while (j < to && (v.isNull(j) ? 0 : 1) == level) {
                 j++;
             }
             long header = (long) (j - i) << 1;

@@ -1,0 +1,124 @@
+package dev.canopy.data;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.read.ParquetFile;
+import org.apache.parquet.format.SchemaElement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Input columns carried into a shard's predictions file ({@code keepColumns}), gathered while the shard is
+ * scanned: per row group, each kept column's chunk as the shard stores it (compressed pages), with the
+ * column's schema element. The predictions file copies those chunks as they are, so a kept column keeps its
+ * physical and logical type, its encoding and its nulls exactly, whatever its type (text, booleans, integers,
+ * floats, decimals, dates, timestamps), and its values cost their compressed size in memory, not an object
+ * per row. Only flat top-level columns can be kept.
+ */
+public final class KeptColumns {
+    private final List<String> names;
+    private final boolean csv;
+    private final List<ParquetFile.Column> columns = new ArrayList<>();
+    private final List<SchemaElement> schema = new ArrayList<>();
+    private final List<Integer> groupRows = new ArrayList<>();
+    private final List<List<ParquetFile.Chunk>> chunks = new ArrayList<>();
+    private long bytes;
+
+    private KeptColumns(List<String> names, boolean csv) {
+        this.names = List.copyOf(names);
+        this.csv = csv;
+    }
+
+    /** Columns to keep ({@code names}, checked by the caller), and whether they must also be written as CSV text. */
+    public static KeptColumns of(List<String> names, boolean csv) {
+        return new KeptColumns(names, csv);
+    }
+
+    public static KeptColumns none() {
+        return new KeptColumns(List.of(), false);
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    public boolean isEmpty() {
+        return names.isEmpty();
+    }
+
+    /** Compressed bytes held. */
+    public long bytes() {
+        return bytes;
+    }
+
+    List<ParquetFile.Column> columns() {
+        return columns;
+    }
+
+    List<SchemaElement> schema() {
+        return schema;
+    }
+
+    /** Rows of each row group gathered, in order. */
+    List<Integer> groupRows() {
+        return groupRows;
+    }
+
+    /** Row group {@code g}'s chunks, in the order of {@link #names()}. */
+    List<ParquetFile.Chunk> chunks(int g) {
+        return chunks.get(g);
+    }
+
+    /**
+     * Finds the kept columns in a shard, before anything is read. A missing column is an error naming the column,
+     * the shard and the shard's columns; a nested one (list, map, struct), or for CSV one that has no text form,
+     * names its type.
+     */
+    List<ParquetFile.Column> bind(String shard, ParquetFile reader, Map<String, ParquetFile.Column> byName) {
+        for (String n : names) {
+            ParquetFile.Column c = byName.get(n);
+            if (c == null) {
+                List<String> nested = reader.columns().stream().filter(x -> x.pathList().getFirst().equals(n))
+                        .map(ParquetFile.Column::path).toList();
+                if (!nested.isEmpty()) {
+                    throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard
+                            + " is nested (a list, map or struct, with leaves " + nested
+                            + "); only flat columns can be kept");
+                }
+                throw new InvalidInputException("keepColumns", n, "shard " + shard + " has no column \"" + n
+                        + "\"; it has " + reader.columns().stream().map(ParquetFile.Column::path).toList());
+            }
+            if (c.maxRepetition() > 0 || c.pathList().size() > 1) {
+                throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
+                        + c.describe() + ", repeated or nested; only flat columns can be kept");
+            }
+            if (csv && !PredictionsCsv.writable(c)) {
+                throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
+                        + c.describe() + ", which has no CSV text form in Canopy; keep it out of keepColumns or write "
+                        + "Parquet only (outputFormat parquet)");
+            }
+            columns.add(c);
+            schema.add(reader.schemaElement(c));
+        }
+        return columns;
+    }
+
+    /** One row group's chunks of the kept columns, each holding only its own bytes from now on. */
+    void add(int rows, List<ParquetFile.Chunk> groupChunks) {
+        List<ParquetFile.Chunk> own = new ArrayList<>(groupChunks.size());
+        for (ParquetFile.Chunk c : groupChunks) {
+            ParquetFile.Chunk compact = c.compact();
+            bytes += compact.bytes().length;
+            own.add(compact);
+        }
+        groupRows.add(rows);
+        chunks.add(own);
+    }
+
+    /** Whether the column holds text (a BYTE_ARRAY that is not a decimal). */
+    static boolean text(ParquetFile.Column c) {
+        return c.type() == ParquetFormat.Type.BYTE_ARRAY && !c.numeric();
+    }
+}
