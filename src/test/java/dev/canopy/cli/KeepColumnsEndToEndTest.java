@@ -1,0 +1,107 @@
+package dev.canopy.cli;
+
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The README's example, end to end as a user runs it: a CSV of their own (ids, a text column, gaps written as
+ * empty cells and NA) is trained with {@code --categorical auto} and a missing-value policy; the same rows
+ * without the target, as Parquet shards written by DuckDB, are scored with {@code --keep-columns id}; the
+ * predictions, read back by DuckDB and joined by id to the input, give every id exactly one prediction.
+ */
+@QuarkusMainTest
+class KeepColumnsEndToEndTest {
+    static final Path DIR = Path.of("target", "keep-columns-e2e").toAbsolutePath();
+    static final int ROWS = 2000;
+
+    @Test
+    void trainPredictWithKeptIdsAndJoinBackById(QuarkusMainLauncher launcher) throws Exception {
+        Path dir = DIR.resolve("run-" + System.nanoTime());
+        Files.createDirectories(dir);
+        Path data = dir.resolve("customers.csv");
+        Random random = new Random(14);
+        String[] cities = {"Lisbon", "Porto", "Braga", "Faro"};
+        StringBuilder csv = new StringBuilder("customer_id,city,income,age,visits,spend\n");
+        for (int i = 0; i < ROWS; i++) {
+            int city = random.nextInt(cities.length);
+            double income = 20 + 80 * random.nextDouble();
+            double age = 18 + random.nextInt(60);
+            double visits = random.nextInt(30);
+            double spend = 3 * income + 40 * city - 0.5 * age + visits + 5 * random.nextGaussian();
+            // ids that are not row numbers, and gaps as users have them: empty cells and NA
+            csv.append(100_000 + 7L * i).append(',').append(cities[city]).append(',')
+                    .append(i % 37 == 5 ? "" : String.format(Locale.ROOT, "%.2f", income)).append(',')
+                    .append(i % 53 == 9 ? "NA" : String.format(Locale.ROOT, "%.1f", age)).append(',')
+                    .append(String.format(Locale.ROOT, "%.1f", visits)).append(',')
+                    .append(String.format(Locale.ROOT, "%.3f", spend)).append('\n');
+        }
+        Files.writeString(data, csv);
+        Path out = dir.resolve("out");
+        LaunchResult train = launcher.launch("train", "--data", data.toString(), "--target", "spend", "--out", out.toString(),
+                "--run-id", "own-1", "--algorithms", "decision_tree", "--categorical", "auto", "--missing", "impute");
+        assertEquals(0, train.exitCode(), train.getErrorOutput());
+        assertTrue(train.getOutput().contains("city (categorical)"), train.getOutput());
+        String model = out.resolve("own-1/models/decision_tree.trees").toString();
+        assertTrue(train.getOutput().contains("model " + model), train.getOutput());
+
+        Path shards = dir.resolve("shards");
+        Files.createDirectories(shards);
+        Path predictions = dir.resolve("predictions");
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            String input = "read_csv('" + data + "', header = true, nullstr = ['', 'NA'])";
+            // the same rows without the target, in three shards
+            for (int s = 0; s < 3; s++) {
+                exec(duck, "COPY (SELECT * EXCLUDE (spend) FROM " + input + " WHERE ((customer_id - 100000) // 7) % 3 = " + s
+                        + ") TO '" + shards.resolve("part-" + s + ".parquet") + "' (FORMAT parquet)");
+            }
+            assertEquals("VARCHAR", one(duck, "SELECT typeof(city) FROM read_parquet('" + shards + "/part-0.parquet') LIMIT 1"));
+            assertTrue(Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + shards + "/*.parquet') WHERE income IS NULL"
+                    + " OR age IS NULL")) > 0, "the shards have gaps");
+
+            LaunchResult predict = launcher.launch("predict", "--model", model, "--shards", shards.toString(), "--out",
+                    predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
+            assertEquals(0, predict.exitCode(), predict.getErrorOutput());
+
+            String joined = "SELECT d.customer_id, count(p.customer_id) AS n, any_value(p.prediction) AS prediction FROM "
+                    + input + " d LEFT JOIN read_parquet('" + predictions + "/*.parquet') p USING (customer_id) GROUP BY d.customer_id";
+            assertEquals(ROWS, Long.parseLong(one(duck, "SELECT count(*) FROM (" + joined + ")")));
+            assertEquals(0, Long.parseLong(one(duck, "SELECT count(*) FROM (" + joined + ") WHERE n <> 1")),
+                    "every id has exactly one prediction");
+            assertEquals(ROWS, Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + predictions + "/*.parquet')")));
+            assertEquals(0, Long.parseLong(one(duck, "SELECT count(*) FROM (" + joined + ") WHERE prediction IS NULL")),
+                    "impute: rows with gaps are scored too");
+            // the model is worth joining: its predictions follow the target
+            double correlation = Double.parseDouble(one(duck, "SELECT corr(j.prediction, d.spend) FROM (" + joined + ") j JOIN "
+                    + input + " d USING (customer_id)"));
+            assertTrue(correlation > 0.9, "correlation " + correlation);
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String one(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            assertTrue(r.next(), sql);
+            return r.getString(1);
+        }
+    }
+}
