@@ -145,6 +145,9 @@ final class BadInputs {
         c.add(new Case("predict", "corrupt model", pred.replace("rule:passenger_count>=2", "${D}/models/garbage.model") + "}", INVALID, "modelUri="));
         c.add(new Case("predict", "serialized gadget instead of a model", pred.replace("rule:passenger_count>=2", "${D}/models/gadget.model") + "}", INVALID, "not allowed"));
         c.add(new Case("predict", "negative attempt", pred + ", \"attempt\": -1}", INVALID, "attempt=\"-1\""));
+        c.add(new Case("predict", "a kept column named twice", pred + ", \"outputPrefix\": \"${OUT}\", \"keepColumns\": [\"vendor_id\", \"vendor_id\"]}", INVALID, "keepColumns=\"vendor_id\""));
+        c.add(new Case("predict", "a kept column the shard lacks", pred + ", \"outputPrefix\": \"${OUT}\", \"keepColumns\": [\"customer_id\"]}", INVALID, "keepColumns=\"customer_id\""));
+        c.add(new Case("predict", "an unknown output format", pred + ", \"outputPrefix\": \"${OUT}\", \"outputFormat\": \"xlsx\"}", INVALID, "outputFormat=\"xlsx\""));
 
         String batch = "{\"runId\": \"bad-b\", \"modelUri\": \"rule:passenger_count>=2\", \"shardPrefix\": \"${D}/taxi/\", \"outputPrefix\": \"${OUT}\"";
         c.add(new Case("batch-predict", "malformed JSON", "{\"modelUri\": \"rule:passenger_count>=2\", ", UNPARSEABLE, ""));
@@ -155,6 +158,8 @@ final class BadInputs {
         c.add(new Case("batch-predict", "both shards and shardPrefix", batch + ", \"shards\": [\"" + shard + "\"]}", INVALID, "shardPrefix="));
         c.add(new Case("batch-predict", "tolerated failures above 100%", batch + ", \"toleratedFailurePercentage\": 150}", INVALID, "toleratedFailurePercentage=\"150.0\""));
         c.add(new Case("batch-predict", "zero attempts", batch + ", \"maxAttempts\": 0}", INVALID, "maxAttempts=\"0\""));
+        c.add(new Case("batch-predict", "a kept column named prediction", batch + ", \"keepColumns\": [\"prediction\"]}", INVALID, "keepColumns=\"prediction\""));
+        c.add(new Case("batch-predict", "an unknown output format", batch + ", \"outputFormat\": \"xlsx\"}", INVALID, "outputFormat=\"xlsx\""));
         c.add(new Case("batch-predict", "shard timeout beyond Lambda's 15 minutes", batch + ", \"shardTimeoutSeconds\": 100000}", INVALID, "shardTimeoutSeconds=\"100000\""));
         c.add(new Case("batch-predict", "prefix outside the allowed buckets", batch.replace("${D}/taxi/", "s3://someone-elses-bucket/taxi/") + "}", INVALID, "uri=\"s3://someone-elses-bucket/taxi/\""));
         c.add(new Case("batch-predict", "more shards than one request may name",
