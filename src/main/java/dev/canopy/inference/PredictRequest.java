@@ -7,7 +7,9 @@ package dev.canopy.inference;
  * ({@link ShardOutputs#outputUri}); the Distributed Map workflow passes the prefix. Either way the name is
  * deterministic, so a retry overwrites the same object instead of adding a second one. {@code runId} and
  * {@code attempt} (from 1) are optional and only label the predictor's log lines; the orchestrator and the
- * Distributed Map workflow fill them.
+ * Distributed Map workflow fill them. {@code keepColumns} (input columns copied into the predictions file) and
+ * {@code outputFormat} ({@code parquet} or {@code csv}: a CSV copy as well) need an output; see
+ * {@link OutputOptions}.
  */
 public record PredictRequest(String modelUri, String shard, String outputUri, String runId, Integer attempt,
                              String outputPrefix, java.util.List<String> keepColumns, String outputFormat) {
