@@ -85,6 +85,11 @@ class KeepColumnsEndToEndTest {
             assertEquals(ROWS, Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + predictions + "/*.parquet')")));
             assertEquals(0, Long.parseLong(one(duck, "SELECT count(*) FROM (" + joined + ") WHERE prediction IS NULL")),
                     "impute: rows with gaps are scored too");
+            // lineage: the trained model's URI and algorithm, from its metadata
+            String lineage = "SELECT string_agg(DISTINCT decode(value), ',') FROM parquet_kv_metadata('" + predictions
+                    + "/*.parquet') WHERE decode(key) = '%s'";
+            assertEquals(model, one(duck, lineage.formatted("canopy.model_uri")));
+            assertEquals("decision_tree", one(duck, lineage.formatted("canopy.algorithm")));
             // the model is worth joining: its predictions follow the target
             double correlation = Double.parseDouble(one(duck, "SELECT corr(j.prediction, d.spend) FROM (" + joined + ") j JOIN "
                     + input + " d USING (customer_id)"));
