@@ -54,6 +54,9 @@ public final class BatchPredictService {
     private final Limits limits;
     private final Backoff backoff;
     private final PriceTable prices;
+    /** Progress snapshots ({@link BatchProgress}) are published at most this often, plus a final one. */
+    static final long PROGRESS_INTERVAL_MILLIS = 1000;
+    private LongSupplier progressClock = System::currentTimeMillis;
 
     public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff) {
         this(store, invoker, limits, backoff, PriceTable.DEFAULT);
@@ -67,6 +70,12 @@ public final class BatchPredictService {
         this.limits = limits;
         this.backoff = backoff;
         this.prices = prices;
+    }
+
+    /** The clock of the progress snapshots' times and throttle; a test's fake clock. */
+    BatchPredictService progressClock(LongSupplier clock) {
+        this.progressClock = clock;
+        return this;
     }
 
     public BatchPredictResult run(BatchPredictRequest req) {
@@ -126,7 +135,10 @@ public final class BatchPredictService {
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
         CostMeter meter = new CostMeter(prices);
+        ProgressPublisher progress = new ProgressPublisher(store, BatchProgress.uri(outputPrefix, runId), runId,
+                shards.size(), progressClock, PROGRESS_INTERVAL_MILLIS);
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
+                .progress(progress::onResult)
                 .callTimeout(Duration.ofSeconds(timeout))
                 .maxAttempts(maxAttempts)
                 .backoff(backoff)
@@ -153,8 +165,10 @@ public final class BatchPredictService {
         if (ordered) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, Boolean.TRUE.equals(req.summaryOnly()), t0,
-                meter);
+        BatchPredictResult result = finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix,
+                Boolean.TRUE.equals(req.summaryOnly()), t0, meter);
+        progress.finish(result);
+        return result;
     }
 
     /**
