@@ -12,11 +12,15 @@ import dev.canopy.training.TrainerStatus;
 
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** A training run as the commands show it (train, demo, bench tree, bench cold-start). */
 public final class Supervision {
+    /** How often the status function is asked while supervise runs. */
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(400);
+
     private Supervision() {
     }
 
@@ -43,8 +47,6 @@ public final class Supervision {
         }
     }
 
-    private static final java.time.Duration POLL = java.time.Duration.ofMillis(400);
-
     private static void showProgress(FunctionInvoker invoker, SuperviseRequest req, Map<String, String> shown,
                                      ProgressDisplay display, long elapsedMillis) {
         RunStatus s;
@@ -53,7 +55,7 @@ public final class Supervision {
         } catch (RuntimeException notYet) {
             return; // no status written yet; the next poll will show it
         }
-        for (TrainerStatus t : s.trainers()) {
+        for (TrainerStatus t : s.trainers() == null ? List.<TrainerStatus>of() : s.trainers()) {
             String line = String.format(Locale.ROOT, "  %-18s %-12s %s", t.algorithm(), t.state(), t.detail());
             if (!line.equals(shown.put(t.algorithm(), line))) {
                 display.println(line);
