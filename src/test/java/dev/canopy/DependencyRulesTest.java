@@ -29,7 +29,7 @@ class DependencyRulesTest {
 
     static final ArchRule servicesAndModelArePlainJava = noClasses()
             .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.model..",
-                    "dev.canopy.report..")
+                    "dev.canopy.report..", "dev.canopy.cost..")
             .should().dependOnClassesThat(FRAMEWORK)
             .because("domain code runs the same in Lambda, on a command line and in a unit test");
 
@@ -85,7 +85,7 @@ class DependencyRulesTest {
     /** Libraries every layer may use (errors, JSON, log context, table readers) depend on no layer but the storage port. */
     static final ArchRule sharedLibrariesAreLeaves = noClasses()
             .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..",
-                    "dev.canopy.parquet..")
+                    "dev.canopy.parquet..", "dev.canopy.cost..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.function..", "dev.canopy.training..",
                     "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..", "dev.canopy.report..",
                     "dev.canopy.storage.s3..", "dev.canopy.storage.local..", "dev.canopy.storage.http..",

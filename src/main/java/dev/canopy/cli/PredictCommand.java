@@ -1,8 +1,11 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
+import dev.canopy.inference.BatchProgress;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.storage.ObjectStore;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -11,16 +14,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", description = {"Score Parquet shards with a model through a pool of predictors (batch-predict).",
         "Give --shards or --shard. Exits 1 when more shards failed than --tolerated-failure-percentage allows.",
-        "To time batches, see bench predict."})
+        "Progress goes to stderr. To time batches, see bench predict."})
 @Dependent
 @Unremovable
 public class PredictCommand implements Callable<Integer> {
+    /** How often the progress object is read while the batch runs; the batch writes it at most once a second. */
+    static final Duration POLL = Duration.ofMillis(500);
+
     @Mixin
     Options.Batch batch;
+
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     Options.Json json;
@@ -31,11 +42,48 @@ public class PredictCommand implements Callable<Integer> {
     @Inject
     FunctionInvoker invoker;
 
+    @Inject
+    ObjectStore store;
+
     @Override
     public Integer call() {
-        BatchPredictResult r = invoker.invoke("batch-predict", batch.request(), BatchPredictResult.class);
+        if (batch.runId.runId == null) {
+            // the batch publishes its progress under its run id: name the run here so that it can be found
+            batch.runId.runId = "batch-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        BatchPredictRequest req = batch.request();
+        String progressUri = BatchProgress.uri(req.outputPrefix(), req.runId());
+        ProgressDisplay display = progress.display(spec.commandLine().getErr());
+        BatchPredictResult r;
+        try {
+            r = ProgressDisplay.whilePolling(() -> invoker.invoke("batch-predict", req, BatchPredictResult.class), POLL,
+                    () -> display.update(snapshot(read(progressUri, req.runId()))));
+            display.finish(finalSnapshot(r));
+        } finally {
+            display.stop();
+        }
         spec.commandLine().getOut().print(json.json ? Json.writeString(r) + System.lineSeparator() : Tables.batch(r));
         return toleranceExceeded(r, spec.commandLine().getErr());
+    }
+
+    /** This run's latest progress, or null before its first (or while another run's is still there). */
+    private BatchProgress read(String uri, String runId) {
+        try {
+            BatchProgress p = Json.read(store.read(uri), BatchProgress.class, "progress");
+            return runId.equals(p.runId()) ? p : null;
+        } catch (RuntimeException notYet) {
+            return null; // not written yet, or caught mid-write: the next poll sees it
+        }
+    }
+
+    static ProgressDisplay.Snapshot snapshot(BatchProgress p) {
+        return p == null ? null
+                : new ProgressDisplay.Snapshot("shards", p.done(), p.total(), p.failed(), p.rows(), -1, p.elapsedMillis(), false);
+    }
+
+    static ProgressDisplay.Snapshot finalSnapshot(BatchPredictResult r) {
+        int shards = r.succeeded() + r.failed();
+        return new ProgressDisplay.Snapshot("shards", shards, shards, r.failed(), r.rows(), -1, r.wallMillis(), true);
     }
 
     static int toleranceExceeded(BatchPredictResult r, java.io.PrintWriter err) {

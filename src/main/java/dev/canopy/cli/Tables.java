@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.SearchResult;
@@ -48,7 +49,55 @@ public final class Tables {
         r.results().stream().filter(t -> t.algorithm().equals(r.best()) && t.modelUri() != null).findFirst()
                 .ifPresent(t -> sb.append("  model ").append(t.modelUri()));
         sb.append('\n');
+        sb.append(cost(r.cost()));
         return sb.toString();
+    }
+
+    /**
+     * The cost block printed under a table: one line with the totals, a line per function and memory when
+     * there are several, and the orchestrator's own estimate; empty when the result has no cost report.
+     */
+    public static String cost(CostReport c) {
+        if (c == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean one = c.functions().size() == 1;
+        sb.append(String.format(Locale.ROOT, "cost: %,d invocations · %,d billed ms · %s GB-s%s · $%s (%s, %s)%n",
+                c.invocations(), c.billedMillis(), gbs(c.gbSeconds()),
+                one ? " at " + c.functions().getFirst().memoryMb() + " MB" : "", usd(c.usd()), c.architecture(),
+                switch (c.source()) {
+                    case CostReport.LAMBDA -> "billed durations from Lambda's REPORT lines";
+                    case CostReport.MEASURED -> "measured locally";
+                    case CostReport.MIXED -> "REPORT lines and local measurements";
+                    default -> "no billed duration known";
+                }));
+        if (!one) {
+            for (CostReport.FunctionCost f : c.functions()) {
+                sb.append(String.format(Locale.ROOT, "  %-14s %,8d invocations  %,12d billed ms at %5d MB  %12s GB-s  $%s%n",
+                        f.function(), f.invocations(), f.billedMillis(), f.memoryMb(), gbs(f.gbSeconds()), usd(f.usd())));
+            }
+        }
+        if (c.unmetered() > 0) {
+            sb.append(String.format(Locale.ROOT, "  %,d of the invocations got no answer: their duration is unknown "
+                    + "and not priced%n", c.unmetered()));
+        }
+        CostReport.FunctionCost o = c.orchestrator();
+        if (o != null) {
+            sb.append(String.format(Locale.ROOT, "  plus the %s orchestrator itself, estimated from its wall time: %,d ms at "
+                    + "%d MB · %s GB-s · $%s (total $%s)%n", o.function(), o.billedMillis(), o.memoryMb(),
+                    gbs(o.gbSeconds()), usd(o.usd()), usd(c.usdWithOrchestrator())));
+        }
+        return sb.toString();
+    }
+
+    private static String gbs(double gbSeconds) {
+        return String.format(Locale.ROOT, gbSeconds < 10 ? "%,.3f" : "%,.1f", gbSeconds);
+    }
+
+    /** Dollars to six decimals under a dollar (a small run costs a fraction of a cent), to cents above. */
+    private static String usd(double usd) {
+        return String.format(Locale.ROOT, usd < 1 ? "%.6f" : "%,.2f", usd);
     }
 
     /** The most configurations a search table lists; the JSON answer has them all. */
@@ -158,6 +207,7 @@ public final class Tables {
         sb.append(String.format(Locale.ROOT, "rows %d  scoreSum %.1f  succeeded %d  failed %d  modelLoads %d  instances %d%s%n",
                 r.rows(), r.scoreSum(), r.succeeded(), r.failed(), r.modelLoads(), r.instances(),
                 r.manifestUri() == null ? "" : "  manifest " + r.manifestUri()));
+        sb.append(cost(r.cost()));
         return sb.toString();
     }
 }

@@ -37,6 +37,9 @@ public class TrainCommand implements Callable<Integer> {
     Options.Out out;
 
     @Mixin
+    ProgressOption progress;
+
+    @Mixin
     Options.Json json;
 
     @Spec
@@ -54,7 +57,7 @@ public class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var req = search.apply(training.request(runId.orNew(), data.data, out.or(config)));
-        var result = Supervision.runWithProgress(invoker, req, spec.commandLine().getErr());
+        var result = Supervision.runWithProgress(invoker, req, progress.display(spec.commandLine().getErr()));
         int exit = Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (!json.json) {
             spec.commandLine().getOut().println("run written to " + RunLayout.runDir(req.out(), result.runId())

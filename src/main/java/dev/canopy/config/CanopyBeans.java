@@ -1,5 +1,6 @@
 package dev.canopy.config;
 
+import dev.canopy.cost.PriceTable;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictService;
 import dev.canopy.inference.ModelCache;
@@ -87,12 +88,24 @@ public class CanopyBeans {
         return new StatusService(store, clock, config.outputUri());
     }
 
+    /**
+     * The cost reports' prices ({@code canopy.cost.*}); a bad setting fails when the first service that
+     * reports a cost is created, naming its key and value.
+     */
+    static PriceTable priceTable(CanopyConfig.Cost c) {
+        CanopyConfig.Memory m = c.memory();
+        return new PriceTable(c.architecture(), c.x86UsdPerGbSecond(), c.arm64UsdPerGbSecond(), c.usdPerMillionRequests(),
+                Map.of("supervise", m.supervise(), "train", m.train(), "status", m.status(), "predict", m.predict(),
+                        "batch-predict", m.batchPredict()));
+    }
+
     @Produces
     @Singleton
     SupervisorService supervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, CanopyConfig config) {
         // the supervisor's pools are the one layer that retries its train calls: it gets the one-attempt transport
         return new SupervisorService(store, invoker, clock, config.outputUri(),
-                new SupervisorService.Limits(config.search().maxTrials(), config.search().maxConcurrency()), Backoff.DEFAULT);
+                new SupervisorService.Limits(config.search().maxTrials(), config.search().maxConcurrency()), Backoff.DEFAULT,
+                priceTable(config.cost()));
     }
 
     /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */
@@ -109,7 +122,8 @@ public class CanopyBeans {
     @Singleton
     BatchPredictService batchPredictService(ObjectStore store, FunctionInvoker invoker, CanopyConfig config) {
         return new BatchPredictService(store, invoker,
-                new BatchPredictService.Limits(config.batch().maxPoolSize(), config.batch().maxShards()), Backoff.DEFAULT);
+                new BatchPredictService.Limits(config.batch().maxPoolSize(), config.batch().maxShards()), Backoff.DEFAULT,
+                priceTable(config.cost()));
     }
 
     @Produces

@@ -2,6 +2,7 @@ package dev.canopy.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.net.URI;
 import java.time.Duration;
@@ -48,6 +49,56 @@ public interface CanopyConfig {
     }
 
     Data data();
+
+    Cost cost();
+
+    /**
+     * The price table of the cost reports of supervise and batch-predict ({@link dev.canopy.cost.PriceTable}).
+     * Defaults: AWS's on-demand list prices for US East (N. Virginia), https://aws.amazon.com/lambda/pricing/,
+     * and sam-template.yaml's architecture and memory sizes.
+     */
+    interface Cost {
+        /** {@code x86_64} or {@code arm64}: the template's {@code Architectures}. */
+        @WithDefault("x86_64")
+        String architecture();
+
+        /** USD per GB-second of duration on x86_64. */
+        @WithName("x86-usd-per-gb-second")
+        @WithDefault("0.0000166667")
+        double x86UsdPerGbSecond();
+
+        /** USD per GB-second of duration on arm64. */
+        @WithName("arm64-usd-per-gb-second")
+        @WithDefault("0.0000133334")
+        double arm64UsdPerGbSecond();
+
+        /** USD per million requests (both architectures). */
+        @WithDefault("0.20")
+        double usdPerMillionRequests();
+
+        /**
+         * Memory of each function in MB, 128 to 10240: what a locally measured call is priced at (on Lambda
+         * the REPORT line gives it) and the orchestrator's own estimate. Defaults: the template's MemorySize.
+         */
+        Memory memory();
+    }
+
+    interface Memory {
+        @WithDefault("512")
+        int supervise();
+
+        @WithDefault("3008")
+        int train();
+
+        @WithDefault("512")
+        int status();
+
+        @WithDefault("1769")
+        int predict();
+
+        @WithDefault("512")
+        int batchPredict();
+    }
 
     Search search();
 

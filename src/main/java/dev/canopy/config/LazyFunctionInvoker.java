@@ -39,4 +39,9 @@ final class LazyFunctionInvoker implements FunctionInvoker {
     public String invoke(String function, String payloadJson, int instance) {
         return d().invoke(function, payloadJson, instance);
     }
+
+    @Override
+    public Invoked<String> invokeBilled(String function, String payloadJson, int instance) {
+        return d().invokeBilled(function, payloadJson, instance);
+    }
 }

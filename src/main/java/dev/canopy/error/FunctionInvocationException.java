@@ -34,6 +34,7 @@ public class FunctionInvocationException extends CanopyException {
     private final String remoteErrorType;
     private final String remoteErrorMessage;
     private final Outcome outcome;
+    private volatile dev.canopy.cost.Billing billing;
 
     /** A failure of the function itself ({@link Outcome#FUNCTION_ERROR}). */
     public FunctionInvocationException(String function, String errorType, String errorMessage, boolean retryable,
@@ -69,6 +70,17 @@ public class FunctionInvocationException extends CanopyException {
     /** No answer came: the function may still be running (a timeout for a caller's retry policy). */
     public static boolean noResponse(Throwable e) {
         return e instanceof FunctionInvocationException f && f.outcome == Outcome.NO_RESPONSE;
+    }
+
+    /** What the failed call was billed (a function that ran and failed is billed), or null when unknown. */
+    public dev.canopy.cost.Billing billing() {
+        return billing;
+    }
+
+    /** Sets the billing of the call; returns this exception, for chaining. */
+    public FunctionInvocationException billed(dev.canopy.cost.Billing b) {
+        this.billing = b;
+        return this;
     }
 
     public Outcome outcome() {

@@ -1,5 +1,7 @@
 package dev.canopy.inference;
 
+import dev.canopy.cost.CostMeter;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
@@ -51,12 +53,29 @@ public final class BatchPredictService {
     private final FunctionInvoker invoker;
     private final Limits limits;
     private final Backoff backoff;
+    private final PriceTable prices;
+    /** Progress snapshots ({@link BatchProgress}) are published at most this often, plus a final one. */
+    static final long PROGRESS_INTERVAL_MILLIS = 1000;
+    private LongSupplier progressClock = System::currentTimeMillis;
 
     public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff) {
+        this(store, invoker, limits, backoff, PriceTable.DEFAULT);
+    }
+
+    /** @param prices the price table of the result's cost report */
+    public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff,
+                               PriceTable prices) {
         this.store = store;
         this.invoker = invoker;
         this.limits = limits;
         this.backoff = backoff;
+        this.prices = prices;
+    }
+
+    /** The clock of the progress snapshots' times and throttle; a test's fake clock. */
+    BatchPredictService progressClock(LongSupplier clock) {
+        this.progressClock = clock;
+        return this;
     }
 
     public BatchPredictResult run(BatchPredictRequest req) {
@@ -122,7 +141,11 @@ public final class BatchPredictService {
         String outputPrefix = req.outputPrefix() == null || req.outputPrefix().isBlank() ? null : req.outputPrefix();
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
+        CostMeter meter = new CostMeter(prices);
+        ProgressPublisher progress = new ProgressPublisher(store, BatchProgress.uri(outputPrefix, runId), runId,
+                shards.size(), progressClock, PROGRESS_INTERVAL_MILLIS);
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
+                .progress(progress::onResult)
                 .callTimeout(Duration.ofSeconds(timeout))
                 .maxAttempts(maxAttempts)
                 .backoff(backoff)
@@ -130,7 +153,8 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(req, shards.get(i), outputPrefix, runId, slot, attempt))) {
+                .build((i, slot, attempt) -> predict(req, shards.get(i), outputPrefix, runId, slot, attempt,
+                        meter, i))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -138,7 +162,7 @@ public final class BatchPredictService {
                 pool.submit(next++);
             }
             while (pool.hasNext()) {
-                rows.add(row(pool.getNextUnordered(), shards));
+                rows.add(row(pool.getNextUnordered(), shards, meter));
             }
             for (int i = next; i < shards.size(); i++) {
                 rows.add(new ShardResult(i, shards.get(i), CallState.CANCELLED, null, null, 0, null, null, 0, null,
@@ -148,18 +172,28 @@ public final class BatchPredictService {
         if (ordered) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, Boolean.TRUE.equals(req.summaryOnly()), t0);
+        BatchPredictResult result = finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix,
+                Boolean.TRUE.equals(req.summaryOnly()), t0, meter);
+        progress.finish(result);
+        return result;
     }
 
-    /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
+    /**
+     * One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. Its billing,
+     * failed or not, goes to the meter under the shard's index.
+     */
     private PredictResult predict(BatchPredictRequest req, String shard, String outputPrefix, String runId, int slot,
-                                  int attempt) {
+                                  int attempt, CostMeter meter, int index) {
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
             try {
-                return invoker.invoke(PREDICT_FUNCTION, new PredictRequest(req.modelUri(), shard, outputUri(outputPrefix, shard),
-                        runId, attempt, null, req.keepColumns(), req.outputFormat()), PredictResult.class, slot);
+                var r = invoker.invokeBilled(PREDICT_FUNCTION, new PredictRequest(req.modelUri(), shard,
+                        outputUri(outputPrefix, shard), runId, attempt, null, req.keepColumns(), req.outputFormat()),
+                        PredictResult.class, slot);
+                meter.record(PREDICT_FUNCTION, index, r.billing());
+                return r.value();
             } catch (RuntimeException e) {
+                meter.recordFailure(PREDICT_FUNCTION, index, e);
                 LOG.warnf("attempt %d failed, %s: %s", attempt, FunctionInvocationException.noResponse(e) ? "no response"
                         : transientFault(e) ? "transient" : "permanent", describe(e));
                 throw e;
@@ -168,7 +202,8 @@ public final class BatchPredictService {
     }
 
     private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,
-                                      double tolerated, String outputPrefix, boolean summaryOnly, long t0) {
+                                      double tolerated, String outputPrefix, boolean summaryOnly, long t0,
+                                      CostMeter meter) {
         long total = 0;
         double sum = 0;
         int ok = 0;
@@ -190,8 +225,9 @@ public final class BatchPredictService {
         int failed = rows.size() - ok;
         boolean exceeded = failed * 100.0 > tolerated * rows.size();
         String manifestUri = null;
+        long wall = (System.nanoTime() - t0) / 1_000_000;
         BatchPredictResult result = new BatchPredictResult(runId, modelUri, poolSize, rows, total, sum, ok, failed,
-                loads, instances.size(), (System.nanoTime() - t0) / 1_000_000, exceeded, null, null);
+                loads, instances.size(), wall, exceeded, null, null, meter.report("batch-predict", wall), null);
         if (outputPrefix != null) {
             manifestUri = StorageUri.join(outputPrefix, ShardOutputs.MANIFEST);
             store.write(manifestUri, Json.write(result), "application/json");
@@ -210,18 +246,19 @@ public final class BatchPredictService {
 
     private static BatchPredictResult with(BatchPredictResult r, List<ShardResult> rows, String manifestUri, String resultUri) {
         return new BatchPredictResult(r.runId(), r.modelUri(), r.poolSize(), rows, r.rows(), r.scoreSum(), r.succeeded(),
-                r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri);
+                r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri,
+                r.cost(), r.resumedFrom());
     }
 
-    private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards) {
+    private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards, CostMeter meter) {
         int i = r.input();
         PredictResult v = r.value();
         if (v != null) {
             return new ShardResult(i, shards.get(i), r.state(), v.rows(), v.scoreSum(), r.attempts(), v.instanceId(),
-                    v.modelLoaded(), r.millis(), v.outputUri(), null);
+                    v.modelLoaded(), r.millis(), v.outputUri(), null, meter.billedMillis(i));
         }
         return new ShardResult(i, shards.get(i), r.state(), null, null, r.attempts(), null, null, r.millis(), null,
-                describe(r.error()));
+                describe(r.error()), meter.billedMillis(i));
     }
 
     static String describe(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.canopy.invoke;
 
+import dev.canopy.cost.Billing;
 import dev.canopy.json.Json;
 
 import java.io.IOException;
@@ -14,8 +15,20 @@ import java.io.IOException;
  * error type and message, and an outcome that says what is known of the call. Adapters make exactly one
  * attempt per call and never retry: the caller's {@link dev.canopy.pool.RetryPolicy} does (its Javadoc
  * states which layer retries what). Implementations are thread-safe.
+ *
+ * <p><b>Billing.</b> {@link #invokeBilled} also returns what the call was billed: the Lambda adapter reads
+ * the REPORT line of the log tail Lambda returns, the local one measures the call. A call that ran and
+ * failed is billed too: its {@link dev.canopy.error.FunctionInvocationException#billing()} says so.
  */
 public interface FunctionInvoker {
+
+    /**
+     * An answer and what its invocation was billed.
+     *
+     * @param billing null when the adapter cannot tell
+     */
+    record Invoked<T>(T value, Billing billing) {
+    }
 
     String invoke(String function, String payloadJson);
 
@@ -27,6 +40,20 @@ public interface FunctionInvoker {
      */
     default String invoke(String function, String payloadJson, int instance) {
         return invoke(function, payloadJson);
+    }
+
+    /**
+     * {@link #invoke(String, String, int)} with the call's billing. Adapters that know it override this;
+     * the default knows nothing of it.
+     */
+    default Invoked<String> invokeBilled(String function, String payloadJson, int instance) {
+        return new Invoked<>(invoke(function, payloadJson, instance), null);
+    }
+
+    /** Typed form of {@link #invokeBilled(String, String, int)}. */
+    default <T> Invoked<T> invokeBilled(String function, Object request, Class<T> responseType, int instance) {
+        Invoked<String> r = invokeBilled(function, Json.writeString(request), instance);
+        return new Invoked<>(decode(function, r.value(), responseType), r.billing());
     }
 
     /** Typed form of {@link #invoke(String, String, int)}. */

@@ -1,5 +1,6 @@
 package dev.canopy.report;
 
+import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.Invocation;
 import dev.canopy.training.ModelInsights;
@@ -62,8 +63,7 @@ public final class HtmlReport {
         predictions(h, best, bi);
         importance(h, insights);
         timeline(h, r.invocations());
-        h.append("<section id=\"cost\"><h2>Cost</h2><p class=\"note\">No cost report exists for this run, so there is "
-                + "no cost section yet: it appears here once Canopy writes one.</p></section>\n");
+        cost(h, r.cost());
         h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
         return h.toString();
     }
@@ -328,6 +328,49 @@ public final class HtmlReport {
         }
         axis(h, left, 10 + lanes.size() * row + 2, plot, end / 1000.0, "seconds since the run began");
         h.append("</svg></section>\n");
+    }
+
+    // ---- cost ---------------------------------------------------------------------------------------
+
+    /** The run's cost report as stored in its result: totals, a row per function, the orchestrator's estimate. */
+    private static void cost(StringBuilder h, CostReport c) {
+        h.append("<section id=\"cost\"><h2>Cost</h2>\n");
+        if (c == null) {
+            h.append("<p class=\"note\">This run's result has no cost report (it was written by a Canopy without one).</p></section>\n");
+            return;
+        }
+        h.append("<p class=\"note\" id=\"cost-total\"><b>").append(fmtUsd(c.usd())).append("</b> for ")
+                .append(String.format(Locale.ROOT, "%,d", c.invocations())).append(" invocations, ")
+                .append(String.format(Locale.ROOT, "%,d", c.billedMillis())).append(" billed ms, ")
+                .append(fmt("%.3f", c.gbSeconds())).append(" GB-s on ").append(esc(c.architecture())).append(" (")
+                .append(switch (c.source()) {
+                    case CostReport.LAMBDA -> "billed durations from Lambda's REPORT lines";
+                    case CostReport.MEASURED -> "durations measured locally, rounded up to the millisecond as Lambda bills";
+                    case CostReport.MIXED -> "REPORT lines and local measurements";
+                    default -> "no billed duration known";
+                }).append("). Lambda list prices, before the free tier.");
+        if (c.unmetered() > 0) {
+            h.append(' ').append(c.unmetered()).append(" of the invocations got no answer: their duration is unknown and not priced.");
+        }
+        h.append("</p>\n<table id=\"cost-table\"><thead><tr><th>function</th><th>invocations</th><th>billed ms</th>"
+                + "<th>memory MB</th><th>GB-s</th><th>USD</th></tr></thead><tbody>\n");
+        for (CostReport.FunctionCost f : c.functions()) {
+            costRow(h, f, "");
+        }
+        if (c.orchestrator() != null) {
+            costRow(h, c.orchestrator(), " (orchestrator, estimated from its wall time; not in the total)");
+        }
+        h.append("</tbody></table></section>\n");
+    }
+
+    private static void costRow(StringBuilder h, CostReport.FunctionCost f, String note) {
+        h.append("<tr><td>").append(esc(f.function())).append(esc(note)).append("</td><td>").append(f.invocations())
+                .append("</td><td>").append(f.billedMillis()).append("</td><td>").append(f.memoryMb()).append("</td><td>")
+                .append(fmt("%.3f", f.gbSeconds())).append("</td><td>").append(fmtUsd(f.usd())).append("</td></tr>\n");
+    }
+
+    private static String fmtUsd(double usd) {
+        return fmt(usd < 1 ? "$%.6f" : "$%.2f", usd);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

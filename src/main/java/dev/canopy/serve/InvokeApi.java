@@ -223,6 +223,22 @@ final class InvokeApi {
     private record Run(Invocation inv, Invocation.Outcome outcome, byte[] body, String log) {
     }
 
+    /**
+     * The invocation's REPORT line, as Lambda writes it: tab-separated fields, each followed by a tab. Billed
+     * Duration is the Duration plus, on a cold start, the Init Duration, rounded up to the next millisecond:
+     * Lambda bills the Init phase of on-demand functions since 1 August 2025 (before, only for custom
+     * runtimes and images), and bills in 1 ms steps.
+     */
+    static String reportLine(String requestId, double millis, Double initMillis, int memoryMb, long maxMemoryMb,
+                             Invocation.Kind kind) {
+        long billed = (long) Math.ceil(millis + (initMillis == null ? 0 : initMillis));
+        return String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
+                        + "Memory Size: %d MB\tMax Memory Used: %d MB\t%s%s", requestId, millis, billed,
+                memoryMb, maxMemoryMb, initMillis == null ? "" : String.format(Locale.ROOT, "Init Duration: %.2f ms\t", initMillis),
+                kind == Invocation.Kind.TIMEOUT || kind == Invocation.Kind.INIT_TIMEOUT ? "Status: timeout"
+                        : kind == Invocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError" : "");
+    }
+
     /** Runs one invocation on a free or new instance; throttled above the reserved concurrency. */
     private Run run(Target target, byte[] payload, boolean tail) {
         Functions.Pool pool = target.pool;
@@ -268,11 +284,7 @@ final class InvokeApi {
                     + " bytes).\"}");
             body = outcome.body();
         }
-        String report = String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
-                        + "Memory Size: %d MB\tMax Memory Used: %d MB\t%s%s", inv.requestId, millis, (long) Math.ceil(millis),
-                spec.memoryMb(), memory, initMillis == null ? "" : String.format(Locale.ROOT, "Init Duration: %.2f ms\t", initMillis),
-                outcome.kind() == Invocation.Kind.TIMEOUT || outcome.kind() == Invocation.Kind.INIT_TIMEOUT ? "Status: timeout"
-                        : outcome.kind() == Invocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError" : "");
+        String report = reportLine(inv.requestId, millis, initMillis, spec.memoryMb(), memory, outcome.kind());
         String text = "START RequestId: " + inv.requestId + " Version: " + target.version + "\n" + inv.log()
                 + "END RequestId: " + inv.requestId + "\n" + report + "\n";
         echo.accept("[" + instance.id + "] " + report);

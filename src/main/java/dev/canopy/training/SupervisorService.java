@@ -1,5 +1,7 @@
 package dev.canopy.training;
 
+import dev.canopy.cost.CostMeter;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
@@ -63,6 +65,7 @@ public final class SupervisorService {
     private final String defaultOut;
     private final Limits limits;
     private final Backoff backoff;
+    private final PriceTable prices;
 
     public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut) {
         this(store, invoker, clock, defaultOut, Limits.DEFAULT, Backoff.DEFAULT);
@@ -71,6 +74,13 @@ public final class SupervisorService {
     /** @param invoker a transport that makes one attempt per call: the supervisor's pools retry */
     public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut, Limits limits,
                              Backoff backoff) {
+        this(store, invoker, clock, defaultOut, limits, backoff, PriceTable.DEFAULT);
+    }
+
+    /** @param prices the price table of the result's cost report */
+    public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut, Limits limits,
+                             Backoff backoff, PriceTable prices) {
+        this.prices = prices;
         this.store = store;
         this.invoker = invoker;
         this.clock = clock;
@@ -101,18 +111,21 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
-            Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock));
+            Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
+                    new CostMeter(prices));
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
-            SuperviseResult result = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
+            SuperviseResult r = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
+            SuperviseResult result = new SuperviseResult(r.runId(), r.wallMillis(), r.dataset(), r.results(), r.best(),
+                    r.search(), r.invocations(), run.meter().report("supervise", run.millis()));
             store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
             return result;
         }
     }
 
-    /** The run's fixed facts, shared by its calls. */
+    /** The run's fixed facts, shared by its calls, and the meter that counts what they cost. */
     private record Run(SuperviseRequest req, String runId, String out, String dataVersion, String testVersion, long t0,
-                       StatusBoard board) {
+                       StatusBoard board, CostMeter meter) {
         long millis() {
             return (System.nanoTime() - t0) / 1_000_000;
         }
@@ -193,6 +206,8 @@ public final class SupervisorService {
                                                     FunctionPool.ProgressListener<Job, TrainResult> progress) {
         long[] start = new long[jobs.size()];
         long[] end = new long[jobs.size()];
+        // a run makes several rounds of calls (trials, then refits): the meter's items are the run's invocations
+        int first = invocations.size();
         List<PoolResult<Job, TrainResult>> results = new ArrayList<>(jobs.size());
         // written by the slots, read after close(), which joins them
         try (FunctionPool<Job, TrainResult> pool = FunctionPool.<Job, TrainResult>builder(Math.max(1, size))
@@ -208,7 +223,12 @@ public final class SupervisorService {
                     }
                     try (LogContext trainer = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID,
                             run.runId(), LogContext.ALGORITHM, job.algorithm().id(), LogContext.ATTEMPT, attempt)) {
-                        return invoker.invoke(TRAIN_FUNCTION, job.request(), TrainResult.class, slot);
+                        var r = invoker.invokeBilled(TRAIN_FUNCTION, job.request(), TrainResult.class, slot);
+                        run.meter().record(TRAIN_FUNCTION, first + job.index(), r.billing());
+                        return r.value();
+                    } catch (RuntimeException e) {
+                        run.meter().recordFailure(TRAIN_FUNCTION, first + job.index(), e);
+                        throw e;
                     } finally {
                         end[job.index()] = run.millis();
                     }
@@ -225,7 +245,7 @@ public final class SupervisorService {
             invocations.add(new Invocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
                     start[j.index()], Math.max(start[j.index()], end[j.index()]), r.attempts(),
                     r.succeeded() ? TrainerState.DONE.name() : r.state() == CallState.FAILED ? TrainerState.FAILED.name()
-                            : r.state().name()));
+                            : r.state().name(), run.meter().billedMillis(first + j.index())));
         }
         return results;
     }

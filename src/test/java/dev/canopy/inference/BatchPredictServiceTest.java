@@ -156,7 +156,8 @@ class BatchPredictServiceTest {
         assertEquals(10, second.succeeded());
         assertTrue(first.shards().stream().anyMatch(r -> r.attempts() > 1), "some shards were retried");
         var objects = store.list(out + "/");
-        assertEquals(11, objects.size(), "10 outputs and one manifest, after two runs with retries: " + objects);
+        assertEquals(12, objects.size(), "10 outputs, one manifest and one progress object, after two runs with retries: "
+                + objects);
         assertEquals(first.shards().stream().map(ShardResult::outputUri).toList(),
                 second.shards().stream().map(ShardResult::outputUri).toList());
         BatchPredictResult manifest = Json.read(store.read(second.manifestUri()), BatchPredictResult.class, "manifest");

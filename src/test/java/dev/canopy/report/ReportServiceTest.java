@@ -56,7 +56,11 @@ class ReportServiceTest {
         // text from errors and parameters is escaped
         assertTrue(html.contains("&lt;b&gt;trainer&lt;/b&gt; crashed &amp; burned"), "escaped error");
         assertFalse(html.contains("<b>trainer</b>"));
-        assertTrue(html.contains("id=\"cost\"") && html.contains("No cost report exists"));
+        // the cost section, from the stored result: one row per function (this fixture's invoker reports no
+        // billing, so every successful call is counted and none is priced by duration)
+        assertEquals(r.invocations().size() - 3, r.cost().invocations(), "the three crashed calls never reached a function");
+        assertEquals(r.cost().functions().size(), count(html.substring(html.indexOf("id=\"cost-table\"")), "<tr><td>train"));
+        assertTrue(html.contains("id=\"cost-total\"><b>$"), "a total");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.canopy.invoke.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.cost.Billing;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.FunctionInvocationException.Outcome;
 import dev.canopy.error.InvalidInputException;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.LogType;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -33,6 +35,11 @@ import java.util.regex.Pattern;
  * sending {@link Outcome#NO_RESPONSE} (the function may still be running), and a function error
  * ({@code X-Amz-Function-Error}) {@link Outcome#FUNCTION_ERROR} with the function's errorType and
  * errorMessage.
+ *
+ * <p><b>Billing.</b> Every call asks for the log tail ({@code LogType: Tail}) and reads its REPORT line
+ * ({@link ReportLine}): a successful call's billing comes with its answer ({@link #invokeBilled}), a
+ * function error's with its exception ({@link FunctionInvocationException#billing()}). A call refused by
+ * the service (throttled, 4xx, 5xx) did not run and has none; nor does one that got no answer.
  */
 public final class LambdaFunctionInvoker implements FunctionInvoker {
     private static final Pattern FUNQY_WRAPPED =
@@ -50,6 +57,11 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
 
     @Override
     public String invoke(String function, String payloadJson) {
+        return invokeBilled(function, payloadJson, 0).value();
+    }
+
+    @Override
+    public Invoked<String> invokeBilled(String function, String payloadJson, int instance) {
         String name = functionNames.get(function);
         if (name == null || name.isBlank()) {
             throw new InvalidInputException("canopy.invoke.functions." + function, name,
@@ -58,7 +70,7 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
         InvokeResponse r;
         try {
             r = lambda.invoke(b -> b.functionName(name).invocationType(InvocationType.REQUEST_RESPONSE)
-                    .payload(SdkBytes.fromUtf8String(payloadJson)));
+                    .logType(LogType.TAIL).payload(SdkBytes.fromUtf8String(payloadJson)));
         } catch (LambdaException e) {
             throw serviceError(function, e);
         } catch (SdkClientException e) {
@@ -67,10 +79,11 @@ public final class LambdaFunctionInvoker implements FunctionInvoker {
                     e.getClass().getSimpleName(), e.getMessage(), true, e);
         }
         String body = r.payload() == null ? "" : r.payload().asString(StandardCharsets.UTF_8);
+        Billing billing = ReportLine.fromLogResult(r.logResult());
         if (r.functionError() != null) {
-            throw functionError(function, r.functionError(), body);
+            throw functionError(function, r.functionError(), body).billed(billing);
         }
-        return body;
+        return new Invoked<>(body, billing);
     }
 
     static FunctionInvocationException serviceError(String function, LambdaException e) {

@@ -1,5 +1,6 @@
 package dev.canopy.invoke.local;
 
+import dev.canopy.cost.Billing;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
@@ -16,6 +17,10 @@ import java.util.function.IntFunction;
  * not survive here either. A failing function becomes a {@link FunctionInvocationException} with the
  * same errorType and errorMessage Lambda would report (outcome FUNCTION_ERROR). One attempt per call, as
  * on Lambda; see {@link dev.canopy.pool.RetryPolicy}.
+ *
+ * <p>Each call is billed as Lambda would bill it: its wall time, JSON round trip included, rounded up to
+ * the next whole millisecond ({@link Billing#measured}); a failed call too. The memory is left to the
+ * price table's configured memory of the function.
  */
 public final class LocalFunctionInvoker implements FunctionInvoker {
 
@@ -51,6 +56,11 @@ public final class LocalFunctionInvoker implements FunctionInvoker {
 
     @Override
     public String invoke(String function, String payloadJson, int instance) {
+        return invokeBilled(function, payloadJson, instance).value();
+    }
+
+    @Override
+    public Invoked<String> invokeBilled(String function, String payloadJson, int instance) {
         IntFunction<LocalFunction<?, ?>> factory = perInstance.get(function);
         LocalFunction<?, ?> f = factory != null ? factory.apply(instance) : functions.get(function);
         if (f == null) {
@@ -58,13 +68,16 @@ public final class LocalFunctionInvoker implements FunctionInvoker {
                     + new java.util.TreeSet<>(java.util.stream.Stream.concat(functions.keySet().stream(),
                     perInstance.keySet().stream()).toList()));
         }
+        long t0 = System.nanoTime();
         try {
-            return f.call(payloadJson);
+            String body = f.call(payloadJson);
+            return new Invoked<>(body, Billing.measured(System.nanoTime() - t0));
         } catch (CanopyException e) {
-            throw new FunctionInvocationException(function, e.errorType(), e.getMessage(), e.retryable(), e);
+            throw new FunctionInvocationException(function, e.errorType(), e.getMessage(), e.retryable(), e)
+                    .billed(Billing.measured(System.nanoTime() - t0));
         } catch (RuntimeException e) {
             throw new FunctionInvocationException(function, e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
-                    false, e);
+                    false, e).billed(Billing.measured(System.nanoTime() - t0));
         }
     }
 }

@@ -206,6 +206,48 @@ class LambdaFunctionInvokerTest {
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)));
     }
 
+    // ---- billing: the REPORT line of the log tail ----------------------------------------------------
+
+    static String tail(String report) {
+        return java.util.Base64.getEncoder().encodeToString(("START RequestId: r Version: 7\nlog line\nEND RequestId: r\n"
+                + report + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static final String REPORT = "REPORT RequestId: r\tDuration: 1233.21 ms\tBilled Duration: 1234 ms\tMemory Size: 3008 MB\t"
+            + "Max Memory Used: 400 MB\t";
+
+    @Test
+    void asksForTheLogTailAndReturnsTheReportLinesBillingWithTheAnswer() {
+        wiremock.stubFor(invoke().withHeader("X-Amz-Log-Type", equalTo("Tail"))
+                .willReturn(aResponse().withStatus(200).withHeader("X-Amz-Log-Result", tail(REPORT)).withBody("{\"state\":\"DONE\"}")));
+        var r = invoker(Duration.ofSeconds(5)).invokeBilled("train", "{}", 0);
+        assertEquals("{\"state\":\"DONE\"}", r.value());
+        assertEquals(new dev.canopy.cost.Billing(1234, 3008, dev.canopy.cost.Billing.Source.LAMBDA_REPORT), r.billing());
+        wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)).withHeader("X-Amz-Log-Type", equalTo("Tail")));
+    }
+
+    @Test
+    void aFunctionErrorCarriesItsBillingAndAMissingTailGivesNone() {
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withHeader("X-Amz-Function-Error", "Unhandled")
+                .withHeader("X-Amz-Log-Result", tail(REPORT + "Status: timeout"))
+                .withBody("{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"Task timed out after 840.00 seconds\"}")));
+        FunctionInvocationException e = failure(Duration.ofSeconds(5));
+        assertEquals(Outcome.FUNCTION_ERROR, e.outcome());
+        assertEquals(1234, e.billing().billedMillis());
+        assertEquals(3008, e.billing().memoryMb());
+
+        wiremock.resetAll();
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withBody("{}")));
+        assertEquals(null, invoker(Duration.ofSeconds(5)).invokeBilled("train", "{}", 0).billing(), "no X-Amz-Log-Result");
+        wiremock.resetAll();
+        wiremock.stubFor(invoke().willReturn(aResponse().withStatus(200).withHeader("X-Amz-Log-Result", "bm90IGEgcmVwb3J0")
+                .withBody("{}")));
+        assertEquals(null, invoker(Duration.ofSeconds(5)).invokeBilled("train", "{}", 0).billing(), "a tail without a REPORT line");
+        wiremock.resetAll();
+        wiremock.stubFor(invoke().willReturn(throttled()));
+        assertEquals(null, failure(Duration.ofSeconds(5)).billing(), "a throttled call did not run");
+    }
+
     /** What the supervisor's pool applies to train calls: not idempotent, so never resent without an answer. */
     private static RetryPolicy trainerPolicy() {
         return RetryPolicy.builder().retryable(FunctionInvocationException::invocationFault)

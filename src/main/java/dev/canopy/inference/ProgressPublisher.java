@@ -1,0 +1,101 @@
+package dev.canopy.inference;
+
+import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
+import dev.canopy.pool.CallState;
+import dev.canopy.pool.PoolResult;
+import dev.canopy.storage.ObjectStore;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Publishes a batch's {@link BatchProgress} to storage: once at the start, then as shards complete, at most
+ * once per {@code intervalMillis}, and a last time with the batch's totals.
+ *
+ * <p>Progress is a view: a write that fails is logged once and never fails the batch. {@link #onResult} runs
+ * inside the pool's completion (see {@code FunctionPool.ProgressListener}), so it only counts and, when a
+ * snapshot is due, hands the write to a virtual thread; at most one write is in flight, and a due snapshot
+ * is skipped rather than queued while one is, so the writes land in order and the counts they carry never
+ * go down. {@link #finish} waits for that write before the last one.
+ */
+final class ProgressPublisher {
+    private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
+
+    private final ObjectStore store;
+    private final String uri;
+    private final String runId;
+    private final int total;
+    private final LongSupplier clock;
+    private final long intervalMillis;
+    private final long startedAt;
+    private int done;
+    private int failed;
+    private long rows;
+    private long lastPublished;
+    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private boolean warned;
+
+    ProgressPublisher(ObjectStore store, String uri, String runId, int total, LongSupplier clock, long intervalMillis) {
+        this.store = store;
+        this.uri = uri;
+        this.runId = runId;
+        this.total = total;
+        this.clock = clock;
+        this.intervalMillis = intervalMillis;
+        this.startedAt = clock.getAsLong();
+        this.lastPublished = startedAt;
+        write(snapshot(startedAt, false));
+    }
+
+    /** One shard's final outcome (retries are over); a pool listener. */
+    synchronized void onResult(PoolResult<Integer, PredictResult> r, long completed, long submitted) {
+        done++;
+        if (r.state() == CallState.SUCCEEDED && r.value() != null) {
+            rows += r.value().rows();
+        } else {
+            failed++;
+        }
+        long now = clock.getAsLong();
+        if (now - lastPublished >= intervalMillis && inFlight.isDone()) {
+            lastPublished = now;
+            BatchProgress p = snapshot(now, false);
+            inFlight = CompletableFuture.runAsync(() -> write(p), Thread::startVirtualThread);
+        }
+    }
+
+    /** The last snapshot: the batch's own totals, which also count the shards never started. */
+    void finish(BatchPredictResult result) {
+        CompletableFuture<Void> last;
+        synchronized (this) {
+            last = inFlight;
+        }
+        last.join();
+        write(new BatchProgress(runId, result.succeeded() + result.failed(), result.succeeded() + result.failed(),
+                result.failed(), result.rows(), startedAt, clock.getAsLong() - startedAt, true));
+    }
+
+    private BatchProgress snapshot(long now, boolean finished) {
+        return new BatchProgress(runId, total, done, failed, rows, startedAt, now - startedAt, finished);
+    }
+
+    private void write(BatchProgress p) {
+        try {
+            store.write(uri, Json.write(p), "application/json");
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                if (warned) {
+                    return;
+                }
+                warned = true;
+            }
+            // the writing thread may be a fresh virtual thread: name the batch here
+            try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
+                    LogContext.ATTEMPT, 1)) {
+                LOG.warnf("progress not published to %s (the batch goes on): %s", LogContext.location(uri),
+                        BatchPredictService.describe(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.canopy.cli;
+
+import dev.canopy.data.TaxiShards;
+import dev.canopy.testing.TestData;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Progress on stderr as the command line shows it where stderr is not a terminal (as here, under the test
+ * launcher): plain lines, the last one with the totals; and log lines about a shard name the shard.
+ */
+@QuarkusMainTest
+class CliProgressTest {
+    static final Path DIR = Path.of("target", "cli-progress").toAbsolutePath();
+    static Path taxi;
+
+    @BeforeAll
+    static void shards() throws Exception {
+        taxi = DIR.resolve("taxi");
+        TaxiShards.write(taxi, new int[]{300, 200, 100}, 6);
+    }
+
+    private static List<String> progressLines(String stderr, String unit) {
+        return stderr.lines().filter(l -> l.startsWith(unit + " ")).toList();
+    }
+
+    @Test
+    void predictPrintsProgressLinesEndingWithTheTotals(QuarkusMainLauncher launcher) {
+        LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+                "--pool-size", "2", "--out", DIR.resolve("out").toString());
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        String err = r.getErrorOutput();
+        assertFalse(err.contains("\r") || err.contains("\033"), "no terminal control in a log: " + err);
+        List<String> lines = progressLines(err, "shards");
+        assertFalse(lines.isEmpty(), err);
+        assertTrue(lines.getLast().matches("shards 3/3 · [\\d,]+ rows/s · 0 failed · done in \\d+:\\d\\d"), lines.toString());
+        for (String l : lines) {
+            assertTrue(l.matches("shards \\d/3 · ([\\d,]+|–) rows/s · \\d failed · (~\\d+:\\d\\d left|– left|done in \\d+:\\d\\d)"), l);
+        }
+        assertTrue(Files.exists(DIR.resolve("out").resolve("_progress.json")), "the batch published its progress");
+
+        LaunchResult quiet = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+                "--progress", "none", "--json");
+        assertEquals(0, quiet.exitCode(), quiet.getErrorOutput());
+        assertEquals(List.of(), progressLines(quiet.getErrorOutput(), "shards"));
+    }
+
+    @Test
+    void aFailedShardsLogLineNamesTheShard(QuarkusMainLauncher launcher) throws Exception {
+        Path mixed = DIR.resolve("mixed");
+        TaxiShards.write(mixed, new int[]{120}, 7);
+        Path corrupt = mixed.resolve("corrupt.parquet");
+        Files.writeString(corrupt, "not parquet at all");
+        LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", mixed.toString(),
+                "--tolerated-failure-percentage", "100", "--json");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        // (the test launcher captures log lines with stdout; a real run writes them to stderr)
+        String all = r.getOutput() + r.getErrorOutput();
+        List<String> warnings = all.lines().filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\d .* WARN .*")).toList();
+        assertFalse(warnings.isEmpty(), all);
+        for (String w : warnings) {
+            assertTrue(w.contains("shard=" + corrupt + "}") || w.contains("shard=" + corrupt + ","), w);
+        }
+        assertTrue(progressLines(r.getErrorOutput(), "shards").getLast().matches("shards 2/2 · .* · 1 failed · done in .*"),
+                r.getErrorOutput());
+    }
+
+    @Test
+    void trainPrintsTrainerProgressEndingWithTheTotals(QuarkusMainLauncher launcher) throws Exception {
+        Files.createDirectories(DIR);
+        Path data = DIR.resolve("housing.csv");
+        Files.write(data, TestData.housingCsvBytes(300, 3));
+        LaunchResult r = launcher.launch("train", "--data", data.toString(), "--out", DIR.resolve("runs").toString(),
+                "--algorithms", "decision_tree,random_forest", "--param", "random_forest.trees=5", "--progress", "lines");
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        List<String> lines = progressLines(r.getErrorOutput(), "trainers");
+        assertFalse(lines.isEmpty(), r.getErrorOutput());
+        assertTrue(lines.getLast().matches("trainers 2/2 · 0 failed · done in \\d+:\\d\\d"), lines.toString());
+
+        LaunchResult bad = launcher.launch("train", "--data", data.toString(), "--progress", "sometimes");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.getErrorOutput().contains("canopy: Invalid value for option '--progress'")
+                && bad.getErrorOutput().contains("'sometimes'"), bad.getErrorOutput());
+    }
+}
