@@ -104,15 +104,38 @@ public final class BatchPredictService {
             throw new InvalidInputException("toleratedFailurePercentage", req.toleratedFailurePercentage(),
                     "must be between 0 and 100");
         }
+        boolean runIdGiven = req.runId() != null && !req.runId().isBlank();
+        BatchPredictResult resumed = null;
+        if (req.resumeFrom() != null && !req.resumeFrom().isBlank()) {
+            resumed = BatchManifests.load(store, req);
+            req = BatchManifests.continued(req, resumed); // the manifest's model, shards and outputs
+        }
         if (req.modelUri() == null || req.modelUri().isBlank()) {
             throw new InvalidInputException("modelUri", req.modelUri(), "required: a model URI or rule:<expr>");
         }
         // Fail fast on a missing model or a bad rule, rather than once per shard.
-        ModelLoader.version(store, req.modelUri());
+        String modelVersion = ModelLoader.version(store, req.modelUri());
+        if (resumed != null) {
+            BatchManifests.checkModel(req, resumed, modelVersion);
+        }
         List<String> shards = shards(req);
-        LOG.infof("scoring %d shards with %s, pool of %d", shards.size(), LogContext.location(req.modelUri()), poolSize);
-        boolean ordered = req.ordered() == null || req.ordered();
         String outputPrefix = req.outputPrefix() == null || req.outputPrefix().isBlank() ? null : req.outputPrefix();
+        BatchPlan plan = new BatchPlan(runId, req.modelUri(), modelVersion, shards,
+                resumed != null ? resumed.shardPrefix() : req.shardPrefix(), outputPrefix, req.keepColumns(),
+                req.outputFormat(), resumed, req.resumeFrom());
+        List<Integer> todo = plan.todo();
+        if (todo.isEmpty()) {
+            LOG.infof("nothing to resume: every shard of %s succeeded; returning the manifest unchanged", req.resumeFrom());
+            BatchPredictResult done = with(resumed, resumed.shards(), plan.manifestUri(), null);
+            return Boolean.TRUE.equals(req.summaryOnly()) ? with(done, List.of(), done.manifestUri(), null) : done;
+        }
+        // Before any shard is read: the outputs may be written there, and mixing with another batch is refused.
+        new BatchOutputs(store, plan).prepare(runIdGiven, Boolean.TRUE.equals(req.overwrite()), poolSize);
+        LOG.infof("scoring %d shards with %s, pool of %d%s", todo.size(), LogContext.location(req.modelUri()), poolSize,
+                resumed == null ? "" : " (resuming " + req.resumeFrom() + ": " + (shards.size() - todo.size())
+                        + " shards succeeded before)");
+        boolean ordered = req.ordered() == null || req.ordered();
+        BatchPredictRequest r0 = req;
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
@@ -123,25 +146,26 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(req.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
+                .build((i, slot, attempt) -> predict(r0.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
-            while (next < shards.size() && millisLeft.getAsLong() > 0) {
-                pool.submit(next++);
+            while (next < todo.size() && millisLeft.getAsLong() > 0) {
+                pool.submit(todo.get(next++));
             }
             while (pool.hasNext()) {
                 rows.add(row(pool.getNextUnordered(), shards));
             }
-            for (int i = next; i < shards.size(); i++) {
-                rows.add(new ShardResult(i, shards.get(i), CallState.CANCELLED, null, null, 0, null, null, 0, null,
-                        "not started: the orchestrator's time ran out"));
+            for (int i = next; i < todo.size(); i++) {
+                rows.add(new ShardResult(todo.get(i), shards.get(todo.get(i)), CallState.CANCELLED, null, null, 0, null,
+                        null, 0, null, "not started: the orchestrator's time ran out"));
             }
         }
-        if (ordered) {
+        rows.addAll(plan.carried());
+        if (ordered || resumed != null) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        return finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix, Boolean.TRUE.equals(req.summaryOnly()), t0);
+        return finish(plan, poolSize, rows, tolerated, Boolean.TRUE.equals(req.summaryOnly()), t0);
     }
 
     /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
@@ -159,8 +183,10 @@ public final class BatchPredictService {
         }
     }
 
-    private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,
-                                      double tolerated, String outputPrefix, boolean summaryOnly, long t0) {
+    private BatchPredictResult finish(BatchPlan plan, int poolSize, List<ShardResult> rows, double tolerated,
+                                      boolean summaryOnly, long t0) {
+        String runId = plan.runId();
+        String outputPrefix = plan.outputPrefix();
         long total = 0;
         double sum = 0;
         int ok = 0;
@@ -182,10 +208,12 @@ public final class BatchPredictService {
         int failed = rows.size() - ok;
         boolean exceeded = failed * 100.0 > tolerated * rows.size();
         String manifestUri = null;
-        BatchPredictResult result = new BatchPredictResult(runId, modelUri, poolSize, rows, total, sum, ok, failed,
-                loads, instances.size(), (System.nanoTime() - t0) / 1_000_000, exceeded, null, null);
+        long wall = (System.nanoTime() - t0) / 1_000_000 + (plan.resumed() == null ? 0 : plan.resumed().wallMillis());
+        BatchPredictResult result = plan.manifest(poolSize, rows, total, sum, ok, failed, loads, instances.size(), wall,
+                exceeded, null, BatchOutputs.DONE);
         if (outputPrefix != null) {
-            manifestUri = StorageUri.join(outputPrefix, ShardOutputs.MANIFEST);
+            new BatchOutputs(store, plan).removeUnfinished(rows);
+            manifestUri = plan.manifestUri();
             store.write(manifestUri, Json.write(result), "application/json");
             result = with(result, rows, manifestUri, null);
         }
@@ -202,7 +230,9 @@ public final class BatchPredictService {
 
     private static BatchPredictResult with(BatchPredictResult r, List<ShardResult> rows, String manifestUri, String resultUri) {
         return new BatchPredictResult(r.runId(), r.modelUri(), r.poolSize(), rows, r.rows(), r.scoreSum(), r.succeeded(),
-                r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri);
+                r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri,
+                r.cost(), r.resumedFrom(), r.modelVersion(), r.shardPrefix(), r.outputPrefix(), r.keepColumns(),
+                r.outputFormat(), r.state());
     }
 
     private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards) {
