@@ -15,12 +15,20 @@ import java.util.concurrent.Callable;
 
 @Command(name = "predict", description = {"Score Parquet shards with a model through a pool of predictors (batch-predict).",
         "Give --shards or --shard. Exits 1 when more shards failed than --tolerated-failure-percentage allows.",
+        "--out must hold nothing but an earlier run of the same batch (--overwrite replaces another batch's outputs);",
+        "--resume <out>/_manifest.json runs only the shards that did not succeed.",
         "To time batches, see bench predict."})
 @Dependent
 @Unremovable
 public class PredictCommand implements Callable<Integer> {
     @Mixin
     Options.Batch batch;
+
+    @Mixin
+    Options.Overwrite overwrite;
+
+    @Mixin
+    Options.Resume resume;
 
     @Mixin
     Options.Json json;
@@ -33,7 +41,8 @@ public class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BatchPredictResult r = invoker.invoke("batch-predict", batch.request(), BatchPredictResult.class);
+        BatchPredictResult r = invoker.invoke("batch-predict", resume.apply(overwrite.apply(batch.request())),
+                BatchPredictResult.class);
         spec.commandLine().getOut().print(json.json ? Json.writeString(r) + System.lineSeparator() : Tables.batch(r));
         return toleranceExceeded(r, spec.commandLine().getErr());
     }
