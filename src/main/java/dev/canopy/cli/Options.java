@@ -81,6 +81,10 @@ public final class Options {
                         "--model, --shards/--shard and --out may be omitted (taken from the manifest), not changed."})
         String manifest;
 
+        public boolean given() {
+            return manifest != null;
+        }
+
         public BatchPredictRequest apply(BatchPredictRequest r) {
             return manifest == null ? r : with(r, r.overwrite(), manifest);
         }

@@ -41,6 +41,11 @@ public class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch.model() == null && !resume.given()) {
+            // a usage error like any missing option (exit 2): only a resumed batch takes its model from the manifest
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--model=<uri|rule:EXPR>' (or --resume <manifest uri>)");
+        }
         BatchPredictResult r = invoker.invoke("batch-predict", resume.apply(overwrite.apply(batch.request())),
                 BatchPredictResult.class);
         spec.commandLine().getOut().print(json.json ? Json.writeString(r) + System.lineSeparator() : Tables.batch(r));

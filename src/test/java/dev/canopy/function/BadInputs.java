@@ -167,7 +167,7 @@ final class BadInputs {
         c.add(new Case("batch-predict", "run id that climbs out", batch.replace("bad-b", "../../elsewhere") + "}", INVALID, "runId=\"../../elsewhere\""));
         c.add(new Case("batch-predict", "resume from a manifest that is not there", batch + ", \"resumeFrom\": \"${OUT}/_manifest.json\"}", INVALID, "resumeFrom="));
         c.add(new Case("batch-predict", "resume and overwrite at once", batch + ", \"resumeFrom\": \"${OUT}/_manifest.json\", \"overwrite\": true}", INVALID, "overwrite=\"true\""));
-        c.add(new Case("batch-predict", "overwrite is not a boolean", batch + ", \"overwrite\": 3}", INVALID, "overwrite="));
+        c.add(new Case("batch-predict", "overwrite is not a boolean", batch + ", \"overwrite\": \"please\"}", INVALID, "overwrite="));
         c.add(new Case("batch-predict", "missing model", batch.replace("rule:passenger_count>=2", "${D}/models/none.model") + "}", NOT_FOUND, "none.model"));
         return c;
     }
