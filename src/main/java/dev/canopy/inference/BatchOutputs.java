@@ -47,6 +47,8 @@ final class BatchOutputs {
     private final ObjectStore store;
     private final BatchPlan plan;
     private final String prefix;
+    /** The objects {@link #prepare} found (and did not delete) under the prefix, by name below it. */
+    private final Set<String> present = new HashSet<>();
 
     BatchOutputs(ObjectStore store, BatchPlan plan) {
         this.store = store;
@@ -72,6 +74,7 @@ final class BatchOutputs {
         List<ObjectInfo> previousOutputs = new ArrayList<>();
         for (ObjectInfo o : objects) {
             String name = StorageUri.relative(prefix, o.uri());
+            present.add(name);
             if (owned.contains(name)) {
                 if (!name.equals(ShardOutputs.MANIFEST)) {
                     previousOutputs.add(o);
@@ -99,6 +102,7 @@ final class BatchOutputs {
                 }
                 for (ObjectInfo o : previousOutputs) {
                     store.delete(o.uri());
+                    present.remove(StorageUri.relative(prefix, o.uri()));
                 }
                 LOG.infof("overwrite: deleted the %d outputs of batch %s under %s (%s)", previousOutputs.size(),
                         previous.runId(), prefix, String.join("; ", differences));
@@ -162,12 +166,19 @@ final class BatchOutputs {
     /**
      * Deletes the outputs of this run's shards that did not succeed, so that the prefix holds exactly the
      * outputs its manifest lists as SUCCEEDED. Their names are Canopy's (derived from the shard), and
-     * {@link #prepare} made sure nothing foreign was there; a delete of a missing object is no error.
+     * {@link #prepare} made sure nothing foreign was there. Only a shard that was attempted, or whose output
+     * an earlier run left, can have one: a batch cut short by its time budget sends no delete for the
+     * shards it never started.
      */
     void removeUnfinished(List<ShardResult> rows) {
+        if (prefix == null) {
+            return;
+        }
         for (ShardResult r : rows) {
-            if (r.state() != CallState.SUCCEEDED && r.runId() == null) {
-                String parquet = ShardOutputs.outputUri(prefix, r.shard());
+            String parquet = ShardOutputs.outputUri(prefix, r.shard());
+            if (r.state() != CallState.SUCCEEDED && r.runId() == null && (r.attempts() > 0
+                    || present.contains(StorageUri.relative(prefix, parquet))
+                    || present.contains(StorageUri.relative(prefix, ShardOutputs.csvCopyUri(parquet))))) {
                 try {
                     store.delete(parquet);
                     store.delete(ShardOutputs.csvCopyUri(parquet));

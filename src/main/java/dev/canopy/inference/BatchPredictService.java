@@ -130,7 +130,8 @@ public final class BatchPredictService {
             return Boolean.TRUE.equals(req.summaryOnly()) ? with(done, List.of(), done.manifestUri(), null) : done;
         }
         // Before any shard is read: the outputs may be written there, and mixing with another batch is refused.
-        new BatchOutputs(store, plan).prepare(runIdGiven, Boolean.TRUE.equals(req.overwrite()), poolSize);
+        BatchOutputs outputs = new BatchOutputs(store, plan);
+        outputs.prepare(runIdGiven, Boolean.TRUE.equals(req.overwrite()), poolSize);
         LOG.infof("scoring %d shards with %s, pool of %d%s", todo.size(), LogContext.location(req.modelUri()), poolSize,
                 resumed == null ? "" : " (resuming " + req.resumeFrom() + ": " + (shards.size() - todo.size())
                         + " shards succeeded before)");
@@ -165,7 +166,7 @@ public final class BatchPredictService {
         if (ordered || resumed != null) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        return finish(plan, poolSize, rows, tolerated, Boolean.TRUE.equals(req.summaryOnly()), t0);
+        return finish(plan, outputs, poolSize, rows, tolerated, Boolean.TRUE.equals(req.summaryOnly()), t0);
     }
 
     /** One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. */
@@ -183,7 +184,7 @@ public final class BatchPredictService {
         }
     }
 
-    private BatchPredictResult finish(BatchPlan plan, int poolSize, List<ShardResult> rows, double tolerated,
+    private BatchPredictResult finish(BatchPlan plan, BatchOutputs outputs, int poolSize, List<ShardResult> rows, double tolerated,
                                       boolean summaryOnly, long t0) {
         String runId = plan.runId();
         String outputPrefix = plan.outputPrefix();
@@ -212,7 +213,7 @@ public final class BatchPredictService {
         BatchPredictResult result = plan.manifest(poolSize, rows, total, sum, ok, failed, loads, instances.size(), wall,
                 exceeded, null, BatchOutputs.DONE);
         if (outputPrefix != null) {
-            new BatchOutputs(store, plan).removeUnfinished(rows);
+            outputs.removeUnfinished(rows);
             manifestUri = plan.manifestUri();
             store.write(manifestUri, Json.write(result), "application/json");
             result = with(result, rows, manifestUri, null);

@@ -190,6 +190,18 @@ class BatchPredictOutputsTest {
     }
 
     @Test
+    void aBatchCutShortSendsNoDeleteForTheShardsItNeverStarted() {
+        RecordingObjectStore store = new RecordingObjectStore(new LocalObjectStore());
+        BatchPredictService s = new BatchPredictService(store, counting(store, new AtomicInteger()), LIMITS, FAST);
+        AtomicInteger checks = new AtomicInteger();
+        BatchPredictResult r = s.run(new BatchPredictRequest("cut", RULE, shards, null, 1, dir.resolve("cut").toString(),
+                true, 1, 30, 100.0), () -> checks.incrementAndGet() <= 1 ? 1000 : 0);
+        assertEquals(1, r.succeeded());
+        assertEquals(3, r.shards().stream().filter(x -> x.state() == CallState.CANCELLED).count());
+        assertEquals(0, store.count("delete", ""), "deletes: " + store.calls);
+    }
+
+    @Test
     void outputsOutsideTheAllowedLocationsAreRefusedBeforeAnyShardIsRead() throws Exception {
         RecordingObjectStore recording = new RecordingObjectStore(new LocalObjectStore());
         ObjectStore guarded = new GuardedObjectStore(recording, List.of(data.toString(), dir.resolve("allowed").toString()));
