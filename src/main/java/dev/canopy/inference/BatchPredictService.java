@@ -136,7 +136,7 @@ public final class BatchPredictService {
                 resumed == null ? "" : " (resuming " + req.resumeFrom() + ": " + (shards.size() - todo.size())
                         + " shards succeeded before)");
         boolean ordered = req.ordered() == null || req.ordered();
-        BatchPredictRequest r0 = req;
+        BatchPredictRequest effective = req; // for a resume, completed from the manifest
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
@@ -147,7 +147,7 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(r0.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
+                .build((i, slot, attempt) -> predict(effective.modelUri(), shards.get(i), outputPrefix, runId, slot, attempt))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
