@@ -34,6 +34,11 @@ import java.util.function.LongSupplier;
  * {@code maxAttempts} times. {@code predict} is idempotent — its output name is deterministic in the shard,
  * so a second run overwrites the same object with the same rows — and so a shard whose call timed out, and
  * may still be running, is retried too.
+ *
+ * <p><b>Outputs and resume.</b> Before any shard is read, {@link BatchOutputs} checks the output prefix (one
+ * batch per prefix; a RUNNING manifest written first) and after the run removes outputs of shards that did
+ * not succeed. A request with {@code resumeFrom} runs only the shards its manifest ({@link BatchManifests})
+ * does not list as SUCCEEDED and merges the rows ({@link BatchPlan}).
  */
 public final class BatchPredictService {
     private static final Logger LOG = Logger.getLogger(BatchPredictService.class);
