@@ -52,6 +52,65 @@ public final class Options {
         public String data;
     }
 
+    /**
+     * {@code --overwrite}: replace what an earlier run wrote (train: the run with this {@code --run-id}; predict:
+     * the batch in {@code --out}), deleting only the objects Canopy wrote there.
+     */
+    public static final class Overwrite {
+        @Option(names = "--overwrite",
+                description = "Replace what an earlier run wrote under this --run-id (train) or --out (predict); only "
+                        + "Canopy's own objects are deleted. Without it a different request there is refused.")
+        boolean overwrite;
+
+        public SuperviseRequest apply(SuperviseRequest r) {
+            return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
+                    r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
+                    r.missing(), r.categorical(), r.maxCategories(), true);
+        }
+
+        public BatchPredictRequest apply(BatchPredictRequest r) {
+            return !overwrite ? r : Resume.with(r, true, r.resumeFrom());
+        }
+    }
+
+    /** {@code --resume <manifest>}: run only the shards a batch's manifest does not list as succeeded. */
+    public static final class Resume {
+        @Option(names = "--resume", paramLabel = "<manifest uri>",
+                description = {"Resume the batch whose manifest (<out>/_manifest.json) this is: only the shards that did "
+                        + "not succeed run, with the same model and outputs, and the manifest then covers both runs.",
+                        "--model, --shards/--shard and --out may be omitted (taken from the manifest), not changed."})
+        String manifest;
+
+        public boolean given() {
+            return manifest != null;
+        }
+
+        /** The folder the resumed manifest is in (its batch's output prefix), or null when not resuming. */
+        public String outputPrefix() {
+            int slash = manifest == null ? -1 : manifest.lastIndexOf('/');
+            return slash <= 0 ? null : manifest.substring(0, slash);
+        }
+
+        public BatchPredictRequest apply(BatchPredictRequest r) {
+            return manifest == null ? r : with(r, r.overwrite(), manifest);
+        }
+
+        static BatchPredictRequest with(BatchPredictRequest r, Boolean overwrite, String resumeFrom) {
+            return new BatchPredictRequest(r.runId(), r.modelUri(), r.shards(), r.shardPrefix(), r.poolSize(),
+                    r.outputPrefix(), r.ordered(), r.maxAttempts(), r.shardTimeoutSeconds(),
+                    r.toleratedFailurePercentage(), r.summaryOnly(), r.keepColumns(), r.outputFormat(), overwrite,
+                    resumeFrom);
+        }
+    }
+
+    /** The model of a batch: required, except when it is resumed (then it is the manifest's). */
+    public static final class BatchModel {
+        @Option(names = "--model", paramLabel = "<uri|rule:EXPR>",
+                description = "A model (…/models/<algorithm>.trees or .model) or a rule, e.g. rule:passenger_count>=2; "
+                        + "required unless --resume.")
+        public String model;
+    }
+
     /** A trained model or a rule, required. */
     public static final class Model {
         @Option(names = "--model", required = true, paramLabel = "<uri|rule:EXPR>",
@@ -273,7 +332,7 @@ public final class Options {
     /** A batch-predict request (predict, bench predict). */
     public static final class Batch {
         @Mixin
-        Model model;
+        BatchModel model;
 
         @Mixin
         Shards shards;

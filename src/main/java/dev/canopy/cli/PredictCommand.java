@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "predict", description = {"Score Parquet shards with a model through a pool of predictors (batch-predict).",
         "Give --shards or --shard. Exits 1 when more shards failed than --tolerated-failure-percentage allows.",
+        "--out must hold nothing but an earlier run of the same batch (--overwrite replaces another batch's outputs);",
+        "--resume <out>/_manifest.json runs only the shards that did not succeed.",
         "Progress goes to stderr. To time batches, see bench predict."})
 @Dependent
 @Unremovable
@@ -32,6 +34,12 @@ public class PredictCommand implements Callable<Integer> {
 
     @Mixin
     ProgressOption progress;
+
+    @Mixin
+    Options.Overwrite overwrite;
+
+    @Mixin
+    Options.Resume resume;
 
     @Mixin
     Options.Json json;
@@ -47,12 +55,19 @@ public class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (batch.model() == null && !resume.given()) {
+            // a usage error like any missing option (exit 2): only a resumed batch takes its model from the manifest
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--model=<uri|rule:EXPR>' (or --resume <manifest uri>)");
+        }
         if (batch.runId.runId == null) {
             // the batch publishes its progress under its run id: name the run here so that it can be found
             batch.runId.runId = "batch-" + UUID.randomUUID().toString().substring(0, 8);
         }
-        BatchPredictRequest req = batch.request();
-        String progressUri = BatchProgress.uri(req.outputPrefix(), req.runId());
+        BatchPredictRequest req = resume.apply(overwrite.apply(batch.request()));
+        // a resumed batch without --out writes where its manifest is, and so does its progress
+        String progressUri = BatchProgress.uri(req.outputPrefix() != null ? req.outputPrefix() : resume.outputPrefix(),
+                req.runId());
         ProgressDisplay display = progress.display(spec.commandLine().getErr());
         BatchPredictResult r;
         try {

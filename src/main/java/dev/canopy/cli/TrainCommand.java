@@ -40,6 +40,9 @@ public class TrainCommand implements Callable<Integer> {
     ProgressOption progress;
 
     @Mixin
+    Options.Overwrite overwrite;
+
+    @Mixin
     Options.Json json;
 
     @Spec
@@ -56,7 +59,7 @@ public class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var req = search.apply(training.request(runId.orNew(), data.data, out.or(config)));
+        var req = overwrite.apply(search.apply(training.request(runId.orNew(), data.data, out.or(config))));
         var result = Supervision.runWithProgress(invoker, req, progress.display(spec.commandLine().getErr()));
         int exit = Supervision.report(result, json.json, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (!json.json) {

@@ -52,6 +52,11 @@ final class LazyObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        d().delete(uri);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return d().list(prefixUri);
     }

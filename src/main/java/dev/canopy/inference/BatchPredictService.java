@@ -36,6 +36,11 @@ import java.util.function.LongSupplier;
  * {@code maxAttempts} times. {@code predict} is idempotent — its output name is deterministic in the shard,
  * so a second run overwrites the same object with the same rows — and so a shard whose call timed out, and
  * may still be running, is retried too.
+ *
+ * <p><b>Outputs and resume.</b> Before any shard is read, {@link BatchOutputs} checks the output prefix (one
+ * batch per prefix; a RUNNING manifest written first) and after the run removes outputs of shards that did
+ * not succeed. A request with {@code resumeFrom} runs only the shards its manifest ({@link BatchManifests})
+ * does not list as SUCCEEDED and merges the rows ({@link BatchPlan}).
  */
 public final class BatchPredictService {
     private static final Logger LOG = Logger.getLogger(BatchPredictService.class);
@@ -123,11 +128,20 @@ public final class BatchPredictService {
             throw new InvalidInputException("toleratedFailurePercentage", req.toleratedFailurePercentage(),
                     "must be between 0 and 100");
         }
+        boolean runIdGiven = req.runId() != null && !req.runId().isBlank();
+        BatchPredictResult resumed = null;
+        if (req.resumeFrom() != null && !req.resumeFrom().isBlank()) {
+            resumed = BatchManifests.load(store, req);
+            req = BatchManifests.continued(req, resumed); // the manifest's model, shards and outputs
+        }
         if (req.modelUri() == null || req.modelUri().isBlank()) {
             throw new InvalidInputException("modelUri", req.modelUri(), "required: a model URI or rule:<expr>");
         }
         // Fail fast on a missing model or a bad rule, rather than once per shard.
-        ModelLoader.version(store, req.modelUri());
+        String modelVersion = ModelLoader.version(store, req.modelUri());
+        if (resumed != null) {
+            BatchManifests.checkModel(req, resumed, modelVersion);
+        }
         List<String> keepColumns = OutputOptions.keepColumns(req.keepColumns());
         if (OutputOptions.csv(req.outputFormat()) && (req.outputPrefix() == null || req.outputPrefix().isBlank())) {
             throw new InvalidInputException("outputFormat", req.outputFormat(), "a CSV copy needs outputPrefix");
@@ -136,14 +150,29 @@ public final class BatchPredictService {
             throw new InvalidInputException("keepColumns", keepColumns, "kept columns go into the predictions files; give outputPrefix");
         }
         List<String> shards = shards(req);
-        LOG.infof("scoring %d shards with %s, pool of %d", shards.size(), LogContext.location(req.modelUri()), poolSize);
-        boolean ordered = req.ordered() == null || req.ordered();
         String outputPrefix = req.outputPrefix() == null || req.outputPrefix().isBlank() ? null : req.outputPrefix();
+        BatchPlan plan = new BatchPlan(runId, req.modelUri(), modelVersion, shards,
+                resumed != null ? resumed.shardPrefix() : req.shardPrefix(), outputPrefix, req.keepColumns(),
+                req.outputFormat(), resumed, req.resumeFrom());
+        List<Integer> todo = plan.todo();
+        if (todo.isEmpty()) {
+            LOG.infof("nothing to resume: every shard of %s succeeded; returning the manifest unchanged", req.resumeFrom());
+            BatchPredictResult done = with(resumed, resumed.shards(), plan.manifestUri(), null);
+            return Boolean.TRUE.equals(req.summaryOnly()) ? with(done, List.of(), done.manifestUri(), null) : done;
+        }
+        // Before any shard is read: the outputs may be written there, and mixing with another batch is refused.
+        BatchOutputs outputs = new BatchOutputs(store, plan);
+        outputs.prepare(runIdGiven, Boolean.TRUE.equals(req.overwrite()), poolSize);
+        LOG.infof("scoring %d shards with %s, pool of %d%s", todo.size(), LogContext.location(req.modelUri()), poolSize,
+                resumed == null ? "" : " (resuming " + req.resumeFrom() + ": " + (shards.size() - todo.size())
+                        + " shards succeeded before)");
+        boolean ordered = req.ordered() == null || req.ordered();
+        BatchPredictRequest effective = req; // for a resume, completed from the manifest
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
         CostMeter meter = new CostMeter(prices);
         ProgressPublisher progress = new ProgressPublisher(store, BatchProgress.uri(outputPrefix, runId), runId,
-                shards.size(), progressClock, PROGRESS_INTERVAL_MILLIS);
+                todo.size(), progressClock, PROGRESS_INTERVAL_MILLIS);
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
                 .progress(progress::onResult)
                 .callTimeout(Duration.ofSeconds(timeout))
@@ -153,28 +182,33 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(req, shards.get(i), outputPrefix, runId, slot, attempt,
+                .build((i, slot, attempt) -> predict(effective, shards.get(i), outputPrefix, runId, slot, attempt,
                         meter, i))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
-            while (next < shards.size() && millisLeft.getAsLong() > 0) {
-                pool.submit(next++);
+            while (next < todo.size() && millisLeft.getAsLong() > 0) {
+                pool.submit(todo.get(next++));
             }
             while (pool.hasNext()) {
                 rows.add(row(pool.getNextUnordered(), shards, meter));
             }
-            for (int i = next; i < shards.size(); i++) {
-                rows.add(new ShardResult(i, shards.get(i), CallState.CANCELLED, null, null, 0, null, null, 0, null,
-                        "not started: the orchestrator's time ran out"));
+            for (int i = next; i < todo.size(); i++) {
+                rows.add(new ShardResult(todo.get(i), shards.get(todo.get(i)), CallState.CANCELLED, null, null, 0, null,
+                        null, 0, null, "not started: the orchestrator's time ran out"));
             }
         }
-        if (ordered) {
+        // the progress counts this run's shards: a resumed batch's carried rows were done before it started
+        long ranOk = rows.stream().filter(r -> r.state() == CallState.SUCCEEDED).count();
+        long ranRows = rows.stream().filter(r -> r.state() == CallState.SUCCEEDED).mapToLong(ShardResult::rows).sum();
+        int ran = rows.size();
+        rows.addAll(plan.carried());
+        if (ordered || resumed != null) {
             rows.sort(java.util.Comparator.comparingInt(ShardResult::index));
         }
-        BatchPredictResult result = finish(runId, req.modelUri(), poolSize, rows, tolerated, outputPrefix,
+        BatchPredictResult result = finish(plan, outputs, poolSize, rows, tolerated,
                 Boolean.TRUE.equals(req.summaryOnly()), t0, meter);
-        progress.finish(result);
+        progress.finish(ran, ran - (int) ranOk, ranRows);
         return result;
     }
 
@@ -201,9 +235,10 @@ public final class BatchPredictService {
         }
     }
 
-    private BatchPredictResult finish(String runId, String modelUri, int poolSize, List<ShardResult> rows,
-                                      double tolerated, String outputPrefix, boolean summaryOnly, long t0,
-                                      CostMeter meter) {
+    private BatchPredictResult finish(BatchPlan plan, BatchOutputs outputs, int poolSize, List<ShardResult> rows,
+                                      double tolerated, boolean summaryOnly, long t0, CostMeter meter) {
+        String runId = plan.runId();
+        String outputPrefix = plan.outputPrefix();
         long total = 0;
         double sum = 0;
         int ok = 0;
@@ -225,11 +260,14 @@ public final class BatchPredictService {
         int failed = rows.size() - ok;
         boolean exceeded = failed * 100.0 > tolerated * rows.size();
         String manifestUri = null;
-        long wall = (System.nanoTime() - t0) / 1_000_000;
-        BatchPredictResult result = new BatchPredictResult(runId, modelUri, poolSize, rows, total, sum, ok, failed,
-                loads, instances.size(), wall, exceeded, null, null, meter.report("batch-predict", wall), null);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        // a resumed batch's manifest covers both runs: its wall time is their sum; its cost is this run's calls
+        long wall = millis + (plan.resumed() == null ? 0 : plan.resumed().wallMillis());
+        BatchPredictResult result = plan.manifest(poolSize, rows, total, sum, ok, failed, loads, instances.size(), wall,
+                exceeded, meter.report("batch-predict", millis), BatchOutputs.DONE);
         if (outputPrefix != null) {
-            manifestUri = StorageUri.join(outputPrefix, ShardOutputs.MANIFEST);
+            outputs.removeUnfinished(rows);
+            manifestUri = plan.manifestUri();
             store.write(manifestUri, Json.write(result), "application/json");
             result = with(result, rows, manifestUri, null);
         }
@@ -247,7 +285,8 @@ public final class BatchPredictService {
     private static BatchPredictResult with(BatchPredictResult r, List<ShardResult> rows, String manifestUri, String resultUri) {
         return new BatchPredictResult(r.runId(), r.modelUri(), r.poolSize(), rows, r.rows(), r.scoreSum(), r.succeeded(),
                 r.failed(), r.modelLoads(), r.instances(), r.wallMillis(), r.toleranceExceeded(), manifestUri, resultUri,
-                r.cost(), r.resumedFrom());
+                r.cost(), r.resumedFrom(), r.modelVersion(), r.shardPrefix(), r.outputPrefix(), r.keepColumns(),
+                r.outputFormat(), r.state());
     }
 
     private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards, CostMeter meter) {

@@ -65,15 +65,17 @@ final class ProgressPublisher {
         }
     }
 
-    /** The last snapshot: the batch's own totals, which also count the shards never started. */
-    void finish(BatchPredictResult result) {
+    /**
+     * The last snapshot, from the batch's own rows of this run: they also count the shards never started
+     * ({@code shards}, of which {@code failed} did not succeed, and the rows the others scored).
+     */
+    void finish(int shards, int failed, long rows) {
         CompletableFuture<Void> last;
         synchronized (this) {
             last = inFlight;
         }
         last.join();
-        write(new BatchProgress(runId, result.succeeded() + result.failed(), result.succeeded() + result.failed(),
-                result.failed(), result.rows(), startedAt, clock.getAsLong() - startedAt, true));
+        write(new BatchProgress(runId, shards, shards, failed, rows, startedAt, clock.getAsLong() - startedAt, true));
     }
 
     private BatchProgress snapshot(long now, boolean finished) {

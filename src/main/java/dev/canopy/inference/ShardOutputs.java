@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Where a shard's predictions go under an output prefix. The one naming rule shared by {@code batch-predict}
@@ -45,6 +48,39 @@ public final class ShardOutputs {
             throw new IllegalArgumentException("not a predictions file: " + parquetOutputUri);
         }
         return parquetOutputUri.substring(0, parquetOutputUri.length() - suffix.length()) + ".csv";
+    }
+
+    /**
+     * Every object a batch with this manifest may have written under {@code prefix}: each shard's predictions
+     * (derived from the shard, so a batch that stopped before writing its final rows still accounts for what
+     * it wrote), their CSV copies, and the manifest. Anything else under the prefix is not the batch's.
+     */
+    public static Set<String> written(String prefix, BatchPredictResult manifest) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ShardResult r : manifest.shards() == null ? List.<ShardResult>of() : manifest.shards()) {
+            if (r.shard() != null) {
+                String parquet = outputUri(prefix, r.shard());
+                out.add(parquet);
+                out.add(csvCopyUri(parquet));
+            }
+            if (r.outputUri() != null && r.outputUri().endsWith(".parquet")) {
+                out.add(r.outputUri());
+                out.add(csvCopyUri(r.outputUri()));
+            }
+        }
+        out.add(StorageUri.join(prefix, MANIFEST));
+        return out;
+    }
+
+    /**
+     * Canopy's bookkeeping beside the outputs ({@code _result-<runId>.json}, progress records): a {@code .json}
+     * directly under the prefix whose name starts with '_'. Dataset readers skip such names (pyarrow ignores
+     * '_' and '.' prefixes; {@code prefix/*.parquet} does not match them), and Canopy never deletes them. The
+     * manifest is not bookkeeping: it is the batch's, and read to decide what the prefix holds.
+     */
+    public static boolean bookkeeping(String name) {
+        return name != null && name.startsWith("_") && name.endsWith(".json") && !name.contains("/")
+                && !name.equals(MANIFEST);
     }
 
     private static String shortHash(String s) {

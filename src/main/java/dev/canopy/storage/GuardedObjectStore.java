@@ -99,6 +99,11 @@ public final class GuardedObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        delegate.delete(check(uri));
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return delegate.list(check(prefixUri));
     }

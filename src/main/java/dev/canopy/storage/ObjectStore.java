@@ -29,6 +29,16 @@ public interface ObjectStore {
     /** Creates or replaces the object. Replacing with the same bytes is harmless: writes are idempotent. */
     void write(String uri, byte[] data, String contentType);
 
+    /**
+     * Deletes the object; deleting one that is not there is not an error (as on S3), so a delete can be
+     * repeated. Canopy deletes only objects it named itself (a run's {@code RunLayout} objects, a batch's
+     * outputs listed by its manifest), never whatever else lies beside them.
+     */
+    default void delete(String uri) {
+        throw new dev.canopy.error.StorageException("cannot delete " + uri + ": " + getClass().getSimpleName()
+                + " does not delete objects", false, null);
+    }
+
     /** Lists the objects whose URI starts with {@code prefixUri}, sorted by URI. */
     List<ObjectInfo> list(String prefixUri);
 

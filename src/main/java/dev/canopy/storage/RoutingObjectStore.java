@@ -47,6 +47,11 @@ public final class RoutingObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        route(uri).delete(uri);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return route(prefixUri).list(prefixUri);
     }

@@ -68,6 +68,36 @@ public record StorageUri(String scheme, String bucket, String path) {
         return name;
     }
 
+    /**
+     * The name of {@code uri} below the folder {@code prefixUri} ({@code a/b.json}), or null when it is not
+     * below it. The two may be written in different forms of the same location (a relative path and the
+     * absolute path a listing returns, {@code file:} and a plain path): they are compared parsed.
+     */
+    public static String relative(String prefixUri, String uri) {
+        String p = comparable(prefixUri);
+        String u = comparable(uri);
+        if (!p.endsWith("/")) {
+            p += "/";
+        }
+        return u.startsWith(p) && u.length() > p.length() ? u.substring(p.length()) : null;
+    }
+
+    /** One spelling per location; a URI of a scheme Canopy does not parse (a test store's) is taken as written. */
+    private static String comparable(String uri) {
+        try {
+            StorageUri s = parse("uri", uri);
+            return s.scheme() + "://" + (s.bucket() == null ? "" : s.bucket()) + "/" + s.path()
+                    + (uri.endsWith("/") && !s.path().endsWith("/") ? "/" : "");
+        } catch (InvalidInputException e) {
+            return uri;
+        }
+    }
+
+    /** Whether two URIs name the same object (compared parsed, as in {@link #relative}). */
+    public static boolean same(String a, String b) {
+        return comparable(a).equals(comparable(b));
+    }
+
     /** Joins a relative name onto a prefix URI with exactly one slash, keeping the prefix's own form. */
     public static String join(String prefix, String name) {
         if (prefix.endsWith("/")) {

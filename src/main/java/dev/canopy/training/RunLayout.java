@@ -13,7 +13,10 @@ import dev.canopy.storage.StorageUri;
  * {out}/{runId}/search.json                 a search's progress, written by the supervisor
  * {out}/{runId}/result.json                 the supervisor's answer
  * {out}/{runId}/report.html                 the report ({@code canopy report})
+ * {out}/{runId}/request.json                what the run was asked for ({@link RunFingerprint}), written first
  * </pre>
+ * Only these names are Canopy's: {@code overwrite} deletes a run's objects that {@link #owns} names, and
+ * leaves anything else in the folder.
  */
 public final class RunLayout {
 
@@ -65,5 +68,19 @@ public final class RunLayout {
 
     public static String report(String out, String runId) {
         return runDir(out, runId) + "/report.html";
+    }
+
+    /** The run's request fingerprint: a second request with the same run id is compared against it. */
+    public static String request(String out, String runId) {
+        return runDir(out, runId) + "/request.json";
+    }
+
+    private static final java.util.regex.Pattern OWNED = java.util.regex.Pattern.compile(
+            "status/[a-z0-9_]+\\.json|models/[a-z0-9_]+\\.(model|trees|json|insights\\.json)"
+                    + "|request\\.json|result\\.json|search\\.json|report\\.html");
+
+    /** Whether {@code name}, relative to a run's folder, is one of the objects this layout names. */
+    public static boolean owns(String name) {
+        return name != null && OWNED.matcher(name).matches();
     }
 }

@@ -8,6 +8,16 @@ import java.util.Map;
  * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}. {@code search}, when given,
  * makes the run a search ({@link SearchSpace}). {@code delimiter}, {@code missing}, {@code categorical} and
  * {@code maxCategories} are passed to every trainer (see {@link TrainRequest}).
+ *
+ * <p><b>Run ids.</b> A run keeps what it was asked for in {@code {out}/{runId}/request.json}
+ * ({@link RunFingerprint}: the data's URI, version and size, and every setting, defaults filled in).
+ * The same request again with the same {@code runId} is idempotent: the run is trained again and writes the
+ * same objects (it does not return the earlier result, so a run whose trainers failed can simply be sent
+ * again). A different request with a {@code runId} that is taken (different data or data version, target,
+ * features, algorithms, split, seed, params, search, delimiter, missing or categorical settings; or a folder
+ * with no request record) is refused with a {@link dev.canopy.error.ConflictException} naming the run id,
+ * its location and what differs, unless {@code overwrite} is true (CLI {@code --overwrite}): then the
+ * previous run's objects, only those {@link RunLayout} names, are deleted before training.
  */
 public record SuperviseRequest(String runId, String data, String target, List<String> features,
                                List<String> algorithms, Double testFraction, Long seed, String testData,

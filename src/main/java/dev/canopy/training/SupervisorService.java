@@ -3,8 +3,10 @@ package dev.canopy.training;
 import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
+import dev.canopy.error.ConflictException;
 import dev.canopy.error.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
@@ -15,6 +17,7 @@ import dev.canopy.pool.PoolResult;
 import dev.canopy.pool.RetryPolicy;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.StorageUri;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -111,6 +114,8 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
+                    Boolean.TRUE.equals(req.overwrite()));
             Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
                     new CostMeter(prices));
 
@@ -447,6 +452,58 @@ public final class SupervisorService {
                 LOG.warnf("could not publish the search's progress: %s", e.getMessage());
             }
         }
+    }
+
+    // ---- run ids -----------------------------------------------------------------------------
+
+    /**
+     * Makes {@code runId} under {@code out} this request's, before any trainer runs. A folder with no objects
+     * is taken; one whose stored fingerprint equals this request's is the same run again (it is run again,
+     * writing the same objects); anything else is refused unless {@code overwrite}, which first deletes the
+     * objects {@link RunLayout#owns} names there, and nothing else.
+     */
+    private void claimRunId(String out, String runId, RunFingerprint fingerprint, boolean overwrite) {
+        String dir = RunLayout.runDir(out, runId);
+        List<ObjectInfo> existing = store.list(dir + "/");
+        if (!existing.isEmpty()) {
+            List<String> differences = differences(out, runId, fingerprint);
+            if (!differences.isEmpty() && !overwrite) {
+                throw new ConflictException("runId=\"" + runId + "\" is taken at " + dir + " by a run with a different "
+                        + "request (" + String.join("; ", differences) + "); use a new --run-id, or --overwrite "
+                        + "(overwrite: true) to delete that run's objects and train again");
+            }
+            if (!differences.isEmpty()) {
+                int deleted = 0;
+                List<String> kept = new ArrayList<>();
+                for (ObjectInfo o : existing) {
+                    if (RunLayout.owns(StorageUri.relative(dir, o.uri()))) {
+                        store.delete(o.uri());
+                        deleted++;
+                    } else {
+                        kept.add(o.uri());
+                    }
+                }
+                LOG.infof("overwrite: deleted the %d objects of the previous run %s at %s (%s); left %d objects Canopy "
+                        + "did not name there%s", deleted, runId, dir, String.join("; ", differences), kept.size(),
+                        kept.isEmpty() ? "" : ": " + kept.subList(0, Math.min(3, kept.size())));
+            } else {
+                LOG.infof("run %s at %s has this request's fingerprint: running it again over the same objects", runId, dir);
+            }
+        }
+        store.write(RunLayout.request(out, runId), Json.write(fingerprint), "application/json");
+    }
+
+    /** How the request stored for {@code runId} differs from {@code now}; one entry when none is stored. */
+    private List<String> differences(String out, String runId, RunFingerprint now) {
+        com.fasterxml.jackson.databind.JsonNode before;
+        try {
+            before = Json.MAPPER.readTree(store.read(RunLayout.request(out, runId)));
+        } catch (ObjectNotFoundException e) {
+            return List.of("no request recorded there (written by an older Canopy, or not by a run)");
+        } catch (java.io.IOException e) {
+            return List.of("its request record " + RunLayout.request(out, runId) + " is unreadable");
+        }
+        return now.differences(before);
     }
 
     // ---- requests ----------------------------------------------------------------------------

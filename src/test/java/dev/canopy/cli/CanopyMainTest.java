@@ -25,6 +25,14 @@ class CanopyMainTest {
     @BeforeAll
     static void data() throws Exception {
         Files.createDirectories(DIR);
+        // a fixed run id below rewrites the data each time: an earlier build's run of that id would be another request
+        if (Files.exists(DIR.resolve("out"))) {
+            try (var files = Files.walk(DIR.resolve("out"))) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         data = DIR.resolve("housing.csv");
         Files.write(data, TestData.housingCsvBytes(500, 5));
     }

@@ -75,6 +75,14 @@ class CliBadInputTest {
                         DIR.resolve("nope.csv").toString(), "--out", "${OUT}"),
                 new Case("bad rule", 1, "modelUri=\"rule:passenger_count=>2\"", "predict", "--model", "rule:passenger_count=>2",
                         "--shards", DIR.toString()),
+                new Case("overwrite takes no value", 2, "Unmatched argument at index 4: 'yes'", "train", "--data", d,
+                        "--overwrite", "yes", "--out", "${OUT}"),
+                new Case("resume from a missing manifest", 1, "resumeFrom=\"" + DIR.resolve("none/_manifest.json")
+                        + "\": no manifest there", "predict", "--resume", DIR.resolve("none/_manifest.json").toString()),
+                new Case("resume and overwrite at once", 1, "overwrite=\"true\": cannot be combined with resumeFrom",
+                        "predict", "--resume", DIR.resolve("none/_manifest.json").toString(), "--overwrite"),
+                new Case("predict without a model or a manifest", 2, "Missing required option: '--model=<uri|rule:EXPR>'",
+                        "predict", "--shards", DIR.toString()),
                 new Case("unsupported storage scheme", 1, "unsupported scheme", "train", "--data", "ftp://example.com/h.csv",
                         "--out", "${OUT}"),
                 new Case("cold start of an unknown function", 1, "--function=\"fly\": must be one of", "bench",
@@ -115,10 +123,11 @@ class CliBadInputTest {
             return true;
         }
         try (Stream<Path> files = Files.walk(out)) {
-            // a failed run's record (status FAILED, a result listing only failures) is not output
+            // a failed run's record (status FAILED, a result listing only failures, the request) is not output
             return files.filter(Files::isRegularFile).allMatch(p -> p.getParent().getFileName().toString().equals("status")
                     ? readQuietly(p).contains("\"FAILED\"")
-                    : p.getFileName().toString().equals("result.json") && !readQuietly(p).contains("\"DONE\""));
+                    : p.getFileName().toString().equals("request.json")
+                    || p.getFileName().toString().equals("result.json") && !readQuietly(p).contains("\"DONE\""));
         }
     }
 

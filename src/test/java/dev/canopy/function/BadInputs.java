@@ -116,6 +116,7 @@ final class BadInputs {
         c.add(new Case("train", "output escapes the root with ..", train.replace("\"${OUT}\"", "\"${D}/../../escaped\"") + "}", INVALID, "outside the allowed locations"));
 
         String sup = "{\"runId\": \"bad-s\", \"data\": \"${D}/housing.csv\", \"out\": \"${OUT}\"";
+        c.add(new Case("supervise", "overwrite is not a boolean", sup + ", \"overwrite\": \"please\"}", INVALID, "overwrite="));
         c.add(new Case("supervise", "malformed JSON", "{\"runId\": \"bad-s\" \"data\"}", UNPARSEABLE, ""));
         c.add(new Case("supervise", "unknown algorithm in the list", sup + ", \"algorithms\": [\"random_forest\", \"svm\"]}", INVALID, "algorithms[1]=\"svm\""));
         c.add(new Case("supervise", "algorithms is not a list", sup + ", \"algorithms\": {\"a\": 1}}", INVALID, "algorithms="));
@@ -169,6 +170,9 @@ final class BadInputs {
         c.add(new Case("batch-predict", "request larger than the size limit",
                 batch + ", \"runId\": \"" + "x".repeat(MAX_REQUEST_BYTES) + "\"}", INVALID, "request="));
         c.add(new Case("batch-predict", "run id that climbs out", batch.replace("bad-b", "../../elsewhere") + "}", INVALID, "runId=\"../../elsewhere\""));
+        c.add(new Case("batch-predict", "resume from a manifest that is not there", batch + ", \"resumeFrom\": \"${OUT}/_manifest.json\"}", INVALID, "resumeFrom="));
+        c.add(new Case("batch-predict", "resume and overwrite at once", batch + ", \"resumeFrom\": \"${OUT}/_manifest.json\", \"overwrite\": true}", INVALID, "overwrite=\"true\""));
+        c.add(new Case("batch-predict", "overwrite is not a boolean", batch + ", \"overwrite\": \"please\"}", INVALID, "overwrite="));
         c.add(new Case("batch-predict", "missing model", batch.replace("rule:passenger_count>=2", "${D}/models/none.model") + "}", NOT_FOUND, "none.model"));
         return c;
     }

@@ -78,4 +78,27 @@ class ShardOutputsTest {
         assertEquals(50, batch.run(new BatchPredictRequest("full", RULE, null, "mem://s/", 4, "mem://out2/", null, null, null,
                 null)).shards().size());
     }
+
+    @Test
+    void aManifestAccountsForItsShardsOutputsTheirCsvCopiesAndItself() {
+        List<ShardResult> rows = List.of(
+                new ShardResult(0, "s3://b/in/a.parquet", dev.canopy.pool.CallState.SUCCEEDED, 1L, 1.0, 1, null, null, 1,
+                        ShardOutputs.outputUri("s3://b/out", "s3://b/in/a.parquet"), null),
+                new ShardResult(1, "s3://b/in/b.parquet", dev.canopy.pool.CallState.FAILED, null, null, 1, null, null, 1,
+                        null, "x"));
+        BatchPredictResult m = new BatchPredictResult("r", RULE, 1, rows, 1, 1, 1, 1, 0, 0, 1, true, null, null);
+        String a = ShardOutputs.outputUri("s3://b/out", "s3://b/in/a.parquet");
+        String b = ShardOutputs.outputUri("s3://b/out", "s3://b/in/b.parquet");
+        assertEquals(List.of(a, ShardOutputs.csvCopyUri(a), b, ShardOutputs.csvCopyUri(b), "s3://b/out/_manifest.json"),
+                List.copyOf(ShardOutputs.written("s3://b/out", m)), "a failed shard's name too: an attempt may have written it");
+        assertTrue(ShardOutputs.bookkeeping("_result-r.json"));
+        assertTrue(!ShardOutputs.bookkeeping("_manifest.json") && !ShardOutputs.bookkeeping("sub/_x.json")
+                && !ShardOutputs.bookkeeping("_x.parquet") && !ShardOutputs.bookkeeping("x.json"));
+        // names below a prefix, whatever spelling of the location the listing uses
+        assertEquals("a/b.json", dev.canopy.storage.StorageUri.relative("out", Path.of("out/a/b.json").toAbsolutePath().toString()));
+        assertEquals("k.json", dev.canopy.storage.StorageUri.relative("s3://b/p/", "s3://b/p/k.json"));
+        assertNull(dev.canopy.storage.StorageUri.relative("s3://b/p", "s3://b/p2/k.json"), "a sibling prefix is not below");
+        assertNull(dev.canopy.storage.StorageUri.relative("s3://b/p", "s3://c/p/k.json"));
+        assertTrue(dev.canopy.storage.StorageUri.same("file:" + Path.of("x/y").toAbsolutePath(), "x/y"));
+    }
 }

@@ -69,6 +69,19 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void deleteRemovesOneObjectAndMayBeRepeated() {
+        store().write(base() + "/del/a.bin", bytes("a"), "x");
+        store().write(base() + "/del/ab.bin", bytes("ab"), "x");
+        store().delete(base() + "/del/a.bin");
+        assertFalse(store().exists(base() + "/del/a.bin"));
+        assertEquals(List.of(base() + "/del/ab.bin"), store().list(base() + "/del/").stream().map(ObjectInfo::uri).toList(),
+                "only the named object is gone");
+        store().delete(base() + "/del/a.bin"); // a second delete of the same object is not an error
+        store().delete(base() + "/del/ab.bin");
+        assertEquals(List.of(), store().list(base() + "/del/"));
+    }
+
+    @Test
     void missingObjectsAreNotFound() {
         String uri = base() + "/missing/none.csv";
         assertThrows(ObjectNotFoundException.class, () -> store().read(uri));

@@ -73,6 +73,11 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        blobs.remove(uri);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         List<ObjectInfo> out = new ArrayList<>();
         blobs.forEach((k, v) -> {

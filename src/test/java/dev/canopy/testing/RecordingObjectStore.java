@@ -52,6 +52,12 @@ public final class RecordingObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        calls.add("delete " + uri);
+        delegate.delete(uri);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         calls.add("list " + prefixUri);
         return delegate.list(prefixUri);

@@ -77,6 +77,11 @@ public final class HttpObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        throw new InvalidInputException("uri", uri, "https locations are read-only; nothing there can be deleted");
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         throw new InvalidInputException("uri", prefixUri, "https locations cannot be listed; name each object");
     }

@@ -103,6 +103,15 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        try {
+            Files.deleteIfExists(path(uri));
+        } catch (IOException e) {
+            throw io("delete", uri, e);
+        }
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         Path prefix = path(prefixUri);
         boolean dirPrefix = prefixUri.endsWith("/") || Files.isDirectory(prefix);

@@ -77,6 +77,12 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String uri) {
+        StorageUri u = s3(uri);
+        call("delete", uri, () -> s3.deleteObject(b -> b.bucket(u.bucket()).key(u.path())));
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         StorageUri u = s3(prefixUri);
         return call("list", prefixUri, () -> {
@@ -120,12 +126,16 @@ public final class S3ObjectStore implements ObjectStore {
     private static <T> T mapped(String op, String uri, Supplier<T> body) {
         try {
             return body.get();
-        } catch (NoSuchKeyException | NoSuchBucketException e) {
+        } catch (NoSuchBucketException e) {
+            throw missingBucket(uri);
+        } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(uri);
         } catch (S3Exception e) {
             int status = e.statusCode();
             if (status == 404) {
-                throw new ObjectNotFoundException(uri);
+                // a PUT to a missing bucket is a plain 404 S3Exception: only its error code says it is the bucket
+                throw e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode())
+                        ? missingBucket(uri) : new ObjectNotFoundException(uri);
             }
             if (status == 412) {
                 throw new ConflictException("object changed during the run: " + uri
@@ -145,6 +155,12 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             throw context(new StorageException("cannot " + op + " " + uri + ": " + e.getMessage(), e.retryable(), e), uri);
         }
+    }
+
+    private static ObjectNotFoundException missingBucket(String uri) {
+        String bucket = StorageUri.parse("uri", uri).bucket();
+        return new ObjectNotFoundException(uri, "bucket '" + bucket + "' does not exist (or is not visible to these "
+                + "credentials): " + uri);
     }
 
     private static StorageException context(StorageException e, String uri) {
