@@ -98,7 +98,8 @@ class BatchPredictOutputsTest {
         assertEquals("rule", first.modelVersion());
         assertEquals(out.toString(), first.outputPrefix());
         List<String> written = names(store, out);
-        assertEquals(5, written.size(), "4 outputs and the manifest: " + written);
+        assertEquals(6, written.size(), "4 outputs, the manifest and the progress: " + written);
+        assertTrue(written.contains("_progress.json"), "the progress is the batch's own: " + written);
 
         // the same request again, and the same request without a run id: allowed, the same objects rewritten
         s.run(batch("b1", RULE, shards, out.toString(), null));
@@ -121,7 +122,7 @@ class BatchPredictOutputsTest {
         // with overwrite the previous batch's outputs go first: the prefix reads as the new batch alone
         BatchPredictResult second = s.run(batch("b2", other, shards.subList(0, 2), out.toString(), true));
         assertEquals(2, second.succeeded());
-        assertEquals(3, names(store, out).size(), "2 outputs and the manifest: " + names(store, out));
+        assertEquals(4, names(store, out).size(), "2 outputs, the manifest and the progress: " + names(store, out));
         assertEquals(second.rows(), datasetRows(out));
         BatchPredictResult manifest = Json.read(store.read(out + "/_manifest.json"), BatchPredictResult.class, "manifest");
         assertEquals("b2", manifest.runId());
@@ -185,7 +186,7 @@ class BatchPredictOutputsTest {
         BatchPredictResult r = s.run(batch("b1", RULE, mine, out.toString(), null));
         assertEquals(CallState.FAILED, r.shards().get(1).state());
         assertFalse(store.exists(ShardOutputs.outputUri(out.toString(), mine.get(1))), "the stale output is gone");
-        assertEquals(4, names(store, out).size(), "3 outputs and the manifest");
+        assertEquals(5, names(store, out).size(), "3 outputs, the manifest and the progress");
         assertEquals(r.rows(), datasetRows(out));
     }
 
@@ -250,7 +251,7 @@ class BatchPredictOutputsTest {
             server.createBucket("out");
             BatchPredictResult r = s.run(batch("b1", RULE, s3Shards, "s3://out/preds", null));
             assertEquals(2, r.succeeded());
-            assertEquals(3, s3.list("s3://out/preds/").size());
+            assertEquals(4, s3.list("s3://out/preds/").size(), "2 outputs, the manifest and the progress");
         }
     }
 }

@@ -101,7 +101,7 @@ class BatchPredictResumeTest {
         assertEquals(r.runId(), written.runId());
         assertEquals(5, written.succeeded());
         assertEquals(dir.resolve("taxi") + "/", written.shardPrefix(), "the first run's shardPrefix is kept");
-        assertEquals(6, names(store, out).size(), "one predictions file per shard and the manifest: " + names(store, out));
+        assertEquals(7, names(store, out).size(), "one predictions file per shard, the manifest and the progress: " + names(store, out));
         assertEquals(rows, datasetRows(out));
 
         // nothing left: the manifest comes back unchanged and nothing runs
@@ -120,7 +120,7 @@ class BatchPredictResumeTest {
         assertEquals(1, invoked.size());
         assertEquals(4, r.succeeded());
         assertEquals(CallState.FAILED, r.shards().get(2).state());
-        assertEquals(5, names(store, out).size(), "4 outputs and the manifest");
+        assertEquals(6, names(store, out).size(), "4 outputs, the manifest and the progress");
         Files.write(Path.of(shards.get(2)), good);
         invoked.clear();
         BatchPredictResult third = service.run(resume("third", null, null, null, null, null, manifest));
@@ -214,7 +214,7 @@ class BatchPredictResumeTest {
         assertEquals(5, invoked.size(), "the shards not recorded as succeeded run again");
         assertEquals(5, r.succeeded());
         assertEquals("DONE", r.state());
-        assertEquals(6, names(store, out).size());
+        assertEquals(7, names(store, out).size(), "one predictions file per shard, the manifest and the progress");
         assertEquals(rows, datasetRows(out));
     }
 
