@@ -99,8 +99,10 @@ class CliBadInputTest {
                         "bench", "cold-start", "--layout", "classpath", "--runtime-aot-cache", "r.aot"));
         List<String> failures = new ArrayList<>();
         int n = 0;
+        // target/ outlives a build: a folder of this build's own, so an earlier build's outputs are never in the way
+        String build = Long.toString(System.currentTimeMillis(), 36);
         for (Case c : cases) {
-            Path out = DIR.resolve("out-" + n++);
+            Path out = DIR.resolve("out-" + build + "-" + n++);
             String[] args = Stream.of(c.args()).map(a -> a.replace("${OUT}", out.toString())).toArray(String[]::new);
             LaunchResult r = launcher.launch(args);
             String err = r.getErrorOutput();

@@ -37,8 +37,9 @@ class CliProgressTest {
 
     @Test
     void predictPrintsProgressLinesEndingWithTheTotals(QuarkusMainLauncher launcher) {
+        Path out = DIR.resolve("out-" + System.currentTimeMillis()); // this build's own: target/ outlives builds
         LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
-                "--pool-size", "2", "--out", DIR.resolve("out").toString());
+                "--pool-size", "2", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.getErrorOutput());
         String err = r.getErrorOutput();
         assertFalse(err.contains("\r") || err.contains("\033"), "no terminal control in a log: " + err);
@@ -48,7 +49,7 @@ class CliProgressTest {
         for (String l : lines) {
             assertTrue(l.matches("shards \\d/3 · ([\\d,]+|–) rows/s · \\d failed · (~\\d+:\\d\\d left|– left|done in \\d+:\\d\\d)"), l);
         }
-        assertTrue(Files.exists(DIR.resolve("out").resolve("_progress.json")), "the batch published its progress");
+        assertTrue(Files.exists(out.resolve("_progress.json")), "the batch published its progress");
 
         LaunchResult quiet = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
                 "--progress", "none", "--json");

@@ -31,7 +31,7 @@ class PackagedJarIT {
         assertEquals(0, gen.exitCode(), gen.getErrorOutput());
         long twoPlus = Json.MAPPER.readTree(gen.getOutput()).get("passengerCountAtLeast2").asLong();
 
-        Path out = DIR.resolve("predictions");
+        Path out = DIR.resolve("predictions-" + System.currentTimeMillis()); // this build's own: target/ outlives builds
         LaunchResult predict = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", shards.toString(),
                 "--pool-size", "2", "--out", out.toString(), "--json");
         assertEquals(0, predict.exitCode(), predict.getErrorOutput());

@@ -103,8 +103,11 @@ abstract class BadInputContract {
     }
 
     private Path freshOut() {
-        return BadInputs.DIR.resolve("out").resolve(function() + "-" + CASE.incrementAndGet());
+        // target/ outlives a build: the build's own name keeps an earlier build's outputs out of the way
+        return BadInputs.DIR.resolve("out").resolve(function() + "-" + BUILD + "-" + CASE.incrementAndGet());
     }
+
+    private static final String BUILD = Long.toString(System.currentTimeMillis(), 36);
 
     private static Response send(String body) {
         return given().contentType(ContentType.JSON).body(body).when().post();
