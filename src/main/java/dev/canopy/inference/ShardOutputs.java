@@ -38,16 +38,25 @@ public final class ShardOutputs {
         return StorageUri.join(prefix, name + "-" + shortHash(shard) + ".predictions.parquet");
     }
 
+    /** The folder, under an output prefix, of the predictions' CSV copies. */
+    public static final String CSV_FOLDER = "_csv";
+
     /**
-     * The CSV copy of a shard's predictions ({@code outputFormat} csv), beside its Parquet file: derived from
-     * the Parquet file's name, so whatever lists the Parquet outputs (a manifest) also finds the copies.
+     * The CSV copy of a shard's predictions ({@code outputFormat} csv): {@code {prefix}/_csv/{name}.predictions.csv}
+     * beside the Parquet file {@code {prefix}/{name}.predictions.parquet}. Derived from the Parquet file's name, so
+     * whatever lists the Parquet outputs (a manifest) also finds the copies; in a folder whose name starts with
+     * '_', so the prefix still reads as one Parquet dataset (pyarrow, Spark and Hive skip such folders, and
+     * {@code prefix/*.parquet} does not reach into it).
      */
     public static String csvCopyUri(String parquetOutputUri) {
         String suffix = ".parquet";
         if (!parquetOutputUri.endsWith(suffix)) {
             throw new IllegalArgumentException("not a predictions file: " + parquetOutputUri);
         }
-        return parquetOutputUri.substring(0, parquetOutputUri.length() - suffix.length()) + ".csv";
+        int slash = parquetOutputUri.lastIndexOf('/');
+        String name = parquetOutputUri.substring(slash + 1, parquetOutputUri.length() - suffix.length()) + ".csv";
+        return slash < 0 ? CSV_FOLDER + "/" + name
+                : parquetOutputUri.substring(0, slash + 1) + CSV_FOLDER + "/" + name;
     }
 
     /**

@@ -262,7 +262,7 @@ class PredictKeepColumnsTest {
         assertEquals(0, differingRows(liteShard, out, keep));
         sameInParquetJava(liteShard, out, keep);
         // the CSV copy, read by DuckDB with the shard's types, holds the same rows
-        assertEquals(dir.resolve("lite.predictions.csv").toString(), r.csvUri());
+        assertEquals(dir.resolve("_csv").resolve("lite.predictions.csv").toString(), r.csvUri());
         String csv = "read_csv('" + r.csvUri() + "', header = true, allow_quoted_nulls = false, columns = {'note': 'VARCHAR', "
                 + "'id': 'BIGINT', 'region': 'VARCHAR', 'at': 'TIMESTAMP', 'level': 'TINYINT', 'prediction': 'DOUBLE'})";
         assertEquals(2202, Long.parseLong(one("SELECT count(*) FROM " + csv)));
@@ -275,7 +275,7 @@ class PredictKeepColumnsTest {
     void csvCopyOfEveryTypeParsesBackToTheSameRows() throws Exception {
         Path out = dir.resolve("duck-csv.predictions.parquet");
         PredictResult r = predict(duckShard, out, KEPT, "CSV");
-        assertEquals(dir.resolve("duck-csv.predictions.csv").toString(), r.csvUri());
+        assertEquals(dir.resolve("_csv").resolve("duck-csv.predictions.csv").toString(), r.csvUri());
         String text = Files.readString(Path.of(r.csvUri()));
         assertTrue(text.startsWith("id,name,cat,flag,small,f,d,day,ts,price,x,prediction\r\n"), text.substring(0, 80));
         assertTrue(text.contains(",\"say \"\"hi\"\", ok\","), "RFC 4180 quoting");
@@ -400,7 +400,11 @@ class PredictKeepColumnsTest {
         assertEquals(2202 + DUCK_ROWS, Long.parseLong(one("SELECT count(*) FROM read_parquet('" + outDir + "/*.parquet')")));
         assertEquals(2202 + DUCK_ROWS, Long.parseLong(one("SELECT count(DISTINCT id) FROM read_parquet('" + outDir
                 + "/*.parquet')")), "every row has its id");
-        assertEquals(2202 + DUCK_ROWS, Long.parseLong(one("SELECT count(*) FROM read_csv('" + outDir + "/*.csv', header = true)")));
+        assertEquals(2202 + DUCK_ROWS, Long.parseLong(one("SELECT count(*) FROM read_csv('" + outDir + "/_csv/*.csv', header = true)")));
+        // the copies are not among the outputs a dataset reader of the prefix sees
+        try (var top = Files.list(outDir)) {
+            assertEquals(List.of(), top.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv")).toList());
+        }
 
         for (BatchPredictRequest bad : List.of(
                 new BatchPredictRequest("b-bad", RULE, shards, null, 2, outDir.toString(), true, 1, 60, 0.0, null,

@@ -91,6 +91,10 @@ class ShardOutputsTest {
         String b = ShardOutputs.outputUri("s3://b/out", "s3://b/in/b.parquet");
         assertEquals(List.of(a, ShardOutputs.csvCopyUri(a), b, ShardOutputs.csvCopyUri(b), "s3://b/out/_manifest.json"),
                 List.copyOf(ShardOutputs.written("s3://b/out", m)), "a failed shard's name too: an attempt may have written it");
+        // the copies sit in a '_' folder, which dataset readers skip: the prefix still reads as Parquet alone
+        assertEquals(a.substring(0, a.lastIndexOf('/')) + "/_csv/" + a.substring(a.lastIndexOf('/') + 1).replace(".parquet", ".csv"),
+                ShardOutputs.csvCopyUri(a));
+        assertThrows(IllegalArgumentException.class, () -> ShardOutputs.csvCopyUri("s3://b/out/x.csv"));
         assertTrue(ShardOutputs.bookkeeping("_result-r.json"));
         assertTrue(!ShardOutputs.bookkeeping("_manifest.json") && !ShardOutputs.bookkeeping("sub/_x.json")
                 && !ShardOutputs.bookkeeping("_x.parquet") && !ShardOutputs.bookkeeping("x.json"));
