@@ -111,8 +111,15 @@ class StateMachineTest {
     /** The batch answer passed between states is a summary: its rows stay in the manifest. */
     @Test
     void batchPredictPassesASummary() throws Exception {
-        JsonNode batch = definition("train-then-predict.asl.json").at("/States/BatchPredict");
-        assertTrue(batch.at("/Parameters/Payload/summaryOnly").asBoolean());
+        JsonNode states = definition("train-then-predict.asl.json").at("/States");
+        JsonNode batch = states.get("BatchPredict");
+        assertEquals("PickModel", states.at("/PickBest/Default").asText());
+        JsonNode pick = states.get("PickModel");
+        assertTrue(pick.at("/Parameters/summaryOnly").asBoolean());
+        assertEquals("$.trained.result.results[0].modelUri", pick.at("/Parameters/modelUri.$").asText());
+        assertEquals("$.pick", pick.get("ResultPath").asText());
+        // the input's prediction request, every field of it, under the run's id, best model and summaryOnly
+        assertEquals("States.JsonMerge($.prediction, $.pick, false)", batch.at("/Parameters/Payload.$").asText());
         batch.get("ResultSelector").properties().forEach(e -> assertTrue(e.getValue().asText().matches("\\$\\.Payload\\.\\w+"),
                 "ResultSelector picks single fields: " + e));
         assertFalse(batch.get("ResultSelector").toString().contains("shards"));

@@ -88,13 +88,20 @@ class WorkflowIT {
 
     @Test
     void trainPickTheBestAndPredictOnGeneratedData() throws Exception {
+        // any batch-predict field in the input's prediction request reaches batch-predict: here ids and a CSV copy
         JsonNode r = trainThenPredict("generated", "s3://" + BUCKET + "/data/housing.csv", null, "shards/gen/",
-                "predictions/gen/", 0);
+                "predictions/gen/", 0, Map.of("keepColumns", List.of("HouseAge"), "outputFormat", "csv"));
         row("train -> best -> batch predict, generated housing data", "SUCCEEDED, 3 shards, 600 rows", r);
         assertSucceeded(r);
         JsonNode out = r.get("output");
         assertTrue(out.at("/trained/result/best").isTextual(), out.toString());
         assertPredicted(out.get("predicted"), 3, 600, "predictions/gen/");
+        JsonNode manifest = Json.MAPPER.readTree(get("predictions/gen/" + ShardOutputs.MANIFEST));
+        assertEquals("[\"HouseAge\"]", manifest.get("keepColumns").toString(), manifest.toString());
+        for (JsonNode row : manifest.get("shards")) {
+            String csv = ShardOutputs.csvCopyUri(row.get("outputUri").asText());
+            assertTrue(exists(csv.substring(("s3://" + BUCKET + "/").length())), csv + " was not written");
+        }
     }
 
     /** The real California housing data (20,640 rows), and housing-feature shards made from it. */
@@ -241,6 +248,11 @@ class WorkflowIT {
 
     private static JsonNode trainThenPredict(String name, String data, String target, String shardPrefix, String outputPrefix,
                                              double tolerated) throws Exception {
+        return trainThenPredict(name, data, target, shardPrefix, outputPrefix, tolerated, Map.of());
+    }
+
+    private static JsonNode trainThenPredict(String name, String data, String target, String shardPrefix, String outputPrefix,
+                                             double tolerated, Map<String, Object> predictionFields) throws Exception {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("data", data);
         if (target != null) {
@@ -250,14 +262,22 @@ class WorkflowIT {
         training.put("seed", 42);
         String base = "s3://" + BUCKET + "/";
         return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
-                "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated))),
+                "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated,
+                        predictionFields))),
                 credentials, 600);
     }
 
     static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
                                              double tolerated) {
-        return Map.of("training", training, "prediction", Map.of("shardPrefix", shardPrefix, "outputPrefix", outputPrefix,
+        return input(training, shardPrefix, outputPrefix, poolSize, tolerated, Map.of());
+    }
+
+    static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
+                                     double tolerated, Map<String, Object> more) {
+        Map<String, Object> prediction = new LinkedHashMap<>(Map.of("shardPrefix", shardPrefix, "outputPrefix", outputPrefix,
                 "poolSize", poolSize, "toleratedFailurePercentage", tolerated));
+        prediction.putAll(more);
+        return Map.of("training", training, "prediction", prediction);
     }
 
     private static JsonNode distributed(String name, List<Map<String, Object>> listing, String outputPrefix, int poolSize,
