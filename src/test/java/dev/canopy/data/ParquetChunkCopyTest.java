@@ -1,8 +1,6 @@
 package dev.canopy.data;
 
 import dev.canopy.parquet.write.ParquetWriterLite;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalInputFile;
@@ -54,8 +52,7 @@ class ParquetChunkCopyTest {
                 assertEquals(source, duck.query(encodings.formatted(out, c)), c + ": the pages as they were");
             }
         }
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(out), ParquetReadOptions.builder(
-                new PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE).build())) {
+        try (ParquetFileReader reader = ParquetJavaOracle.open(out)) {
             assertEquals("v", reader.getFooter().getFileMetaData().getKeyValueMetaData().get("k"));
             assertEquals(5000, reader.getRecordCount());
         }
@@ -98,8 +95,7 @@ class ParquetChunkCopyTest {
         for (int i = 0; i < rows; i++) {
             assertEquals(nulls[i] ? Double.NaN : d[i], canopy[i], "row " + i);
         }
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(
-                new PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE).build())) {
+        try (ParquetFileReader reader = ParquetJavaOracle.open(file)) {
             ColumnChunkMetaData c = reader.getRowGroups().getFirst().getColumns().getFirst();
             var pages = reader.readNextRowGroup().getPageReader(reader.getFooter().getFileMetaData().getSchema().getColumns().getFirst());
             int count = 0;

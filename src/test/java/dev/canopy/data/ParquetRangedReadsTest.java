@@ -7,7 +7,6 @@ import dev.canopy.testing.TestParquet;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,8 +96,7 @@ class ParquetRangedReadsTest {
 
             long projected = 0;
             long rowGroups;
-            try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(shard), org.apache.parquet.ParquetReadOptions.builder(
-                    new org.apache.parquet.conf.PlainParquetConfiguration()).withCodecFactory(TestCodecs.INSTANCE).build())) {
+            try (ParquetFileReader r = ParquetJavaOracle.open(shard)) {
                 rowGroups = r.getRowGroups().size();
                 for (BlockMetaData b : r.getRowGroups()) {
                     for (ColumnChunkMetaData c : b.getColumns()) {

@@ -3,11 +3,8 @@ package dev.canopy.data;
 import dev.canopy.parquet.read.ByteArrayInputFile;
 import dev.canopy.parquet.write.ParquetWriterLite;
 
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -18,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.canopy.data.ParquetJavaOracle.open;
+import static dev.canopy.data.ParquetJavaOracle.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,27 +29,7 @@ class ParquetWriterLiteTest {
     @TempDir
     Path dir;
 
-    private static ParquetFileReader open(Path file) throws Exception {
-        return ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(TestCodecs.INSTANCE).build());
-    }
 
-    /** Every record, assembled by parquet-java from its own page reading. */
-    private static List<Group> records(Path file) throws Exception {
-        List<Group> out = new java.util.ArrayList<>();
-        try (ParquetFileReader reader = open(file)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            org.apache.parquet.column.page.PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                var records = new org.apache.parquet.io.ColumnIOFactory().getColumnIO(schema)
-                        .getRecordReader(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(schema));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    out.add(records.read());
-                }
-            }
-        }
-        return out;
-    }
 
     @Test
     void taxiShardsAreReadByParquetJava() throws Exception {

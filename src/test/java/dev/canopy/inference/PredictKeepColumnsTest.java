@@ -1,15 +1,11 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TestCodecs;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.RecordingObjectStore;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static dev.canopy.data.ParquetJavaOracle.open;
+import static dev.canopy.data.ParquetJavaOracle.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -178,27 +176,7 @@ class PredictKeepColumnsTest {
         return out;
     }
 
-    static ParquetFileReader open(Path file) throws Exception {
-        return ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(TestCodecs.INSTANCE).build());
-    }
 
-    /** Every record, as parquet-java assembles it from its own page reading. */
-    static List<Group> records(Path file) throws Exception {
-        List<Group> out = new ArrayList<>();
-        try (ParquetFileReader reader = open(file)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            org.apache.parquet.column.page.PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                var records = new org.apache.parquet.io.ColumnIOFactory().getColumnIO(schema)
-                        .getRecordReader(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(schema));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    out.add(records.read());
-                }
-            }
-        }
-        return out;
-    }
 
     /** parquet-java's view: the kept fields' types equal the shard's, and every value and null, row by row. */
     static void sameInParquetJava(Path shard, Path out, List<String> keep) throws Exception {
