@@ -56,7 +56,7 @@ final class BatchOutputs {
         this.prefix = plan.outputPrefix();
     }
 
-    void prepare(boolean runIdGiven, boolean overwrite, int poolSize) {
+    void prepare(boolean overwrite, int poolSize) {
         if (prefix == null) {
             return;
         }
@@ -92,7 +92,7 @@ final class BatchOutputs {
                     + "it did not write: choose another outputPrefix, or move those objects away");
         }
         if (plan.resumed() == null && previous != null) {
-            List<String> differences = differences(previous, runIdGiven);
+            List<String> differences = differences(previous);
             if (!differences.isEmpty()) {
                 if (!overwrite) {
                     throw new ConflictException("outputPrefix=\"" + prefix + "\" holds the outputs of another batch ("
@@ -116,12 +116,11 @@ final class BatchOutputs {
     }
 
     /** How the batch whose manifest is {@code previous} differs from this one; empty: the same batch. */
-    private List<String> differences(BatchPredictResult previous, boolean runIdGiven) {
+    private List<String> differences(BatchPredictResult previous) {
         List<String> out = new ArrayList<>();
-        // a request that names no run id gets a new one each time: it is the same batch if all else is
-        if (runIdGiven && !Objects.equals(previous.runId(), plan.runId())) {
-            out.add("runId: " + previous.runId() + " → " + plan.runId());
-        }
+        // The run id is not compared: the outputs are a function of the model, the shards and the output
+        // options alone, so the same batch under another run id (the command line names every run) rewrites
+        // the same objects with the same rows, and its manifest then names the new run.
         if (previous.modelUri() == null || !StorageUri.same(previous.modelUri(), plan.modelUri())) {
             out.add("modelUri: " + previous.modelUri() + " → " + plan.modelUri());
         } else if (!Objects.equals(previous.modelVersion(), plan.modelVersion())) {

@@ -11,8 +11,8 @@ import java.util.List;
  * {@code resultUri}. Step Functions needs it: a task result above 256 KiB fails the state.
  *
  * <p>An {@code outputPrefix} holds one batch's predictions ({@link BatchOutputs} states the rule): the same
- * batch again (same run id when one is given, model URI and version, shards, {@code keepColumns},
- * {@code outputFormat}) rewrites the same objects; another batch is refused unless {@code overwrite}
+ * batch again (same model URI and version, shards, {@code keepColumns}, {@code outputFormat}; under any run
+ * id) rewrites the same objects; another batch is refused unless {@code overwrite}
  * (default false), which first deletes the outputs the previous manifest lists; objects Canopy did not
  * write there are always refused, never deleted. The prefix is checked, and a RUNNING manifest written,
  * before any shard is read.

@@ -128,7 +128,6 @@ public final class BatchPredictService {
             throw new InvalidInputException("toleratedFailurePercentage", req.toleratedFailurePercentage(),
                     "must be between 0 and 100");
         }
-        boolean runIdGiven = req.runId() != null && !req.runId().isBlank();
         BatchPredictResult resumed = null;
         if (req.resumeFrom() != null && !req.resumeFrom().isBlank()) {
             resumed = BatchManifests.load(store, req);
@@ -162,7 +161,7 @@ public final class BatchPredictService {
         }
         // Before any shard is read: the outputs may be written there, and mixing with another batch is refused.
         BatchOutputs outputs = new BatchOutputs(store, plan);
-        outputs.prepare(runIdGiven, Boolean.TRUE.equals(req.overwrite()), poolSize);
+        outputs.prepare(Boolean.TRUE.equals(req.overwrite()), poolSize);
         LOG.infof("scoring %d shards with %s, pool of %d%s", todo.size(), LogContext.location(req.modelUri()), poolSize,
                 resumed == null ? "" : " (resuming " + req.resumeFrom() + ": " + (shards.size() - todo.size())
                         + " shards succeeded before)");

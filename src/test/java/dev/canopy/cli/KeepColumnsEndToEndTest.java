@@ -94,6 +94,18 @@ class KeepColumnsEndToEndTest {
             double correlation = Double.parseDouble(one(duck, "SELECT corr(j.prediction, d.spend) FROM (" + joined + ") j JOIN "
                     + input + " d USING (customer_id)"));
             assertTrue(correlation > 0.9, "correlation " + correlation);
+
+            // the same command again (a new run id, as every command gets) is the same batch: allowed, nothing added
+            LaunchResult again = launcher.launch("predict", "--model", model, "--shards", shards.toString(), "--out",
+                    predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
+            assertEquals(0, again.exitCode(), again.getErrorOutput());
+            assertEquals(ROWS, Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + predictions + "/*.parquet')")));
+            // another batch into the same folder is refused, and changes nothing
+            LaunchResult other = launcher.launch("predict", "--model", "rule:income>=3", "--shards", shards.toString(), "--out",
+                    predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
+            assertEquals(1, other.exitCode(), other.getErrorOutput());
+            assertTrue(other.getErrorOutput().contains("holds the outputs of another batch"), other.getErrorOutput());
+            assertEquals(model, one(duck, lineage.formatted("canopy.model_uri")));
         }
     }
 

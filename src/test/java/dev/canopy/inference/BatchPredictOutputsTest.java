@@ -104,6 +104,10 @@ class BatchPredictOutputsTest {
         // the same request again, and the same request without a run id: allowed, the same objects rewritten
         s.run(batch("b1", RULE, shards, out.toString(), null));
         s.run(batch(null, RULE, shards, out.toString(), null));
+        // and under another run id, as the command line sends every batch: the same outputs, the manifest names it
+        BatchPredictResult renamed = s.run(batch("b1-again", RULE, shards, out.toString(), null));
+        assertEquals(4, renamed.succeeded());
+        assertEquals("b1-again", Json.read(store.read(out + "/_manifest.json"), BatchPredictResult.class, "manifest").runId());
         assertEquals(written, names(store, out));
         assertEquals(rows, datasetRows(out));
 
