@@ -207,6 +207,11 @@ public final class Tables {
         sb.append(String.format(Locale.ROOT, "rows %d  scoreSum %.1f  succeeded %d  failed %d  modelLoads %d  instances %d%s%n",
                 r.rows(), r.scoreSum(), r.succeeded(), r.failed(), r.modelLoads(), r.instances(),
                 r.manifestUri() == null ? "" : "  manifest " + r.manifestUri()));
+        if (r.resumedFrom() != null) {
+            long carried = r.shards().stream().filter(s -> s.runId() != null).count();
+            sb.append(String.format(Locale.ROOT, "resumed from %s: %d shard(s) carried over from earlier runs, "
+                    + "the rest run now (the cost below is this run's)%n", r.resumedFrom(), carried));
+        }
         sb.append(cost(r.cost()));
         return sb.toString();
     }

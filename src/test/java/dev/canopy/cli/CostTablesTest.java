@@ -44,6 +44,21 @@ class CostTablesTest {
     }
 
     @Test
+    void aResumedBatchSaysFromWhereAndHowManyShardsItCarried() {
+        var carried = new dev.canopy.inference.ShardResult(0, "s0", dev.canopy.pool.CallState.SUCCEEDED, 10L, 3.0, 1, "i",
+                true, 5, "o0", null, 5L, "batch-1");
+        var ran = new dev.canopy.inference.ShardResult(1, "s1", dev.canopy.pool.CallState.SUCCEEDED, 10L, 3.0, 1, "i",
+                true, 5, "o1", null, 5L, null);
+        var r = new dev.canopy.inference.BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(carried, ran), 20, 6.0, 2, 0,
+                2, 1, 10, false, "out/_manifest.json", null, null, "out/_manifest.json");
+        assertTrue(Tables.batch(r).contains("resumed from out/_manifest.json: 1 shard(s) carried over from earlier runs"),
+                Tables.batch(r));
+        var fresh = new dev.canopy.inference.BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(ran), 10, 3.0, 1, 0,
+                1, 1, 10, false, null, null);
+        assertTrue(!Tables.batch(fresh).contains("resumed"), Tables.batch(fresh));
+    }
+
+    @Test
     void severalRowsAreListedAndUnmeteredCallsAreSaid() {
         CostReport c = new CostReport(5, 460, 0.9, 0.0000160, "arm64", CostReport.LAMBDA, List.of(
                 new CostReport.FunctionCost("predict", 4, 160, 1769, 0.3, 0.000005), new CostReport.FunctionCost("predict", 1, 300, 2048, 0.6, 0.000008)),
