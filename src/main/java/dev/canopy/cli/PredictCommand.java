@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.config.CanopyConfig;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.BatchProgress;
@@ -53,6 +54,9 @@ public class PredictCommand implements Callable<Integer> {
     @Inject
     ObjectStore store;
 
+    @Inject
+    CanopyConfig config;
+
     @Override
     public Integer call() {
         if (batch.model() == null && !resume.given()) {
@@ -67,7 +71,7 @@ public class PredictCommand implements Callable<Integer> {
         BatchPredictRequest req = resume.apply(overwrite.apply(batch.request()));
         // a resumed batch without --out writes where its manifest is, and so does its progress
         String progressUri = BatchProgress.uri(req.outputPrefix() != null ? req.outputPrefix() : resume.outputPrefix(),
-                req.runId());
+                config.outputUri(), req.runId());
         ProgressDisplay display = progress.display(spec.commandLine().getErr());
         BatchPredictResult r;
         try {

@@ -123,7 +123,7 @@ public class CanopyBeans {
     BatchPredictService batchPredictService(ObjectStore store, FunctionInvoker invoker, CanopyConfig config) {
         return new BatchPredictService(store, invoker,
                 new BatchPredictService.Limits(config.batch().maxPoolSize(), config.batch().maxShards()), Backoff.DEFAULT,
-                priceTable(config.cost()));
+                priceTable(config.cost()), config.outputUri());
     }
 
     @Produces

@@ -59,6 +59,9 @@ public final class BatchPredictService {
     private final Limits limits;
     private final Backoff backoff;
     private final PriceTable prices;
+    /** {@code canopy.output-uri}'s default. */
+    static final String DEFAULT_OUTPUT = "canopy-out";
+    private final String defaultOutput;
     /** Progress snapshots ({@link BatchProgress}) are published at most this often, plus a final one. */
     static final long PROGRESS_INTERVAL_MILLIS = 1000;
     private LongSupplier progressClock = System::currentTimeMillis;
@@ -70,11 +73,21 @@ public final class BatchPredictService {
     /** @param prices the price table of the result's cost report */
     public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff,
                                PriceTable prices) {
+        this(store, invoker, limits, backoff, prices, DEFAULT_OUTPUT);
+    }
+
+    /**
+     * @param defaultOutput where a batch without an output prefix keeps its bookkeeping (its progress, and an
+     *                      answer too large to return): the deployment's {@code canopy.output-uri}
+     */
+    public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff,
+                               PriceTable prices, String defaultOutput) {
         this.store = store;
         this.invoker = invoker;
         this.limits = limits;
         this.backoff = backoff;
         this.prices = prices;
+        this.defaultOutput = defaultOutput;
     }
 
     /** The clock of the progress snapshots' times and throttle; a test's fake clock. */
@@ -170,7 +183,7 @@ public final class BatchPredictService {
 
         List<ShardResult> rows = new ArrayList<>(shards.size());
         CostMeter meter = new CostMeter(prices);
-        ProgressPublisher progress = new ProgressPublisher(store, BatchProgress.uri(outputPrefix, runId), runId,
+        ProgressPublisher progress = new ProgressPublisher(store, BatchProgress.uri(outputPrefix, defaultOutput, runId), runId,
                 todo.size(), progressClock, PROGRESS_INTERVAL_MILLIS);
         try (FunctionPool<Integer, PredictResult> pool = FunctionPool.<Integer, PredictResult>builder(poolSize)
                 .progress(progress::onResult)
@@ -273,7 +286,7 @@ public final class BatchPredictService {
         if (summaryOnly && manifestUri != null) {
             result = with(result, List.of(), manifestUri, null);
         } else if (summaryOnly || Json.writeString(result).getBytes(StandardCharsets.UTF_8).length > MAX_RESPONSE_BYTES) {
-            String where = outputPrefix != null ? outputPrefix : "canopy-out";
+            String where = outputPrefix != null ? outputPrefix : defaultOutput;
             String resultUri = StorageUri.join(where, "_result-" + runId + ".json");
             store.write(resultUri, Json.write(result), "application/json");
             result = with(result, List.of(), manifestUri, resultUri);

@@ -17,14 +17,14 @@ public record BatchProgress(String runId, int total, int done, int failed, long 
     public static final String NAME = "_progress.json";
 
     /**
-     * Where a batch publishes its progress: beside the manifest under its output prefix, or, with none, beside
-     * the answer it would spill ({@code canopy-out/_result-<runId>.json}), named by the run.
+     * Where a batch publishes its progress: beside the manifest under its output prefix, or, with none, under
+     * {@code defaultOutput} (the deployment's {@code canopy.output-uri}: a folder the function can write, on
+     * Lambda an S3 location) beside the answer it would spill ({@code _result-<runId>.json}), named by the run.
      */
-    public static String uri(String outputPrefix, String runId) {
+    public static String uri(String outputPrefix, String defaultOutput, String runId) {
         if (outputPrefix != null && !outputPrefix.isBlank()) {
             return StorageUri.join(outputPrefix, NAME);
         }
-        // the folder BatchPredictService spills an oversized answer to, when there is no output prefix
-        return StorageUri.join("canopy-out", "_progress-" + runId + ".json");
+        return StorageUri.join(defaultOutput, "_progress-" + runId + ".json");
     }
 }

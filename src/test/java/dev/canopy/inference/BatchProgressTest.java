@@ -113,11 +113,24 @@ class BatchProgressTest {
     }
 
     @Test
+    void withoutAnOutputPrefixTheBookkeepingGoesToTheDeploymentsOutputLocation() {
+        // on Lambda canopy.output-uri is an S3 folder: the function's working directory cannot be written
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST,
+                dev.canopy.cost.PriceTable.DEFAULT, "mem://deployment/canopy");
+        BatchPredictResult r = s.run(new BatchPredictRequest("no-prefix", RULE, shards, null, 3, null, true, 3, 30, 100.0, true));
+        assertEquals("mem://deployment/canopy/_result-no-prefix.json", r.resultUri(), "the spilled answer");
+        List<BatchProgress> progress = published(store, "mem://deployment/canopy/_progress-no-prefix.json");
+        assertTrue(progress.getLast().finished(), String.valueOf(progress));
+        assertEquals(N, progress.getLast().done());
+    }
+
+    @Test
     void progressLivesBesideTheManifestOrElseUnderTheRunsName() {
-        assertEquals("s3://b/preds/_progress.json", BatchProgress.uri("s3://b/preds/", "r1"));
-        assertEquals("out/_progress.json", BatchProgress.uri("out", "r1"));
-        assertEquals("canopy-out/_progress-r1.json", BatchProgress.uri(null, "r1"));
-        assertEquals("canopy-out/_progress-r1.json", BatchProgress.uri(" ", "r1"));
+        assertEquals("s3://b/preds/_progress.json", BatchProgress.uri("s3://b/preds/", "canopy-out", "r1"));
+        assertEquals("out/_progress.json", BatchProgress.uri("out", "canopy-out", "r1"));
+        assertEquals("canopy-out/_progress-r1.json", BatchProgress.uri(null, "canopy-out", "r1"));
+        assertEquals("s3://b/canopy/_progress-r1.json", BatchProgress.uri(null, "s3://b/canopy", "r1"), "the deployment's output-uri");
+        assertEquals("canopy-out/_progress-r1.json", BatchProgress.uri(" ", "canopy-out", "r1"));
     }
 
     /**
