@@ -99,6 +99,10 @@ class CostTablesTest {
                 K k = CommandLine.defaultFactory().create(cls);
                 if (k instanceof PredictCommand p) {
                     p.invoker = invoker;
+                    p.store = store;
+                    p.config = new io.smallrye.config.SmallRyeConfigBuilder().withMapping(dev.canopy.config.CanopyConfig.class)
+                            .withDefaultValue("canopy.output-uri", dir.resolve("out").toString()).build()
+                            .getConfigMapping(dev.canopy.config.CanopyConfig.class);
                 }
                 return k;
             }
