@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Canopy's settings. Every key can also be set from the environment in the usual Quarkus way
- * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). The README's configuration table lists them.
+ * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). docs/configuration.md is generated from this
+ * interface (keys, defaults and these comments): document a new key here, then regenerate it.
  */
 @ConfigMapping(prefix = "canopy")
 public interface CanopyConfig {
