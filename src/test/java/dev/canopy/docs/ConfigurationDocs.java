@@ -95,7 +95,7 @@ final class ConfigurationDocs {
         out.append("| key | default | type | meaning |\n|---|---|---|---|\n");
         for (var e : properties.entrySet()) {
             Method method = e.getValue().getMethod();
-            String def = e.getValue().hasDefaultValue() ? "`" + e.getValue().getDefaultValue() + "`" : "(none)";
+            String def = e.getValue().hasDefaultValue() ? "`" + e.getValue().getDefaultValue() + "`" : "(unset)";
             out.append("| `").append(e.getKey()).append("` | ").append(cell(def)).append(" | ")
                     .append(cell(typeName(method.getGenericReturnType()))).append(" | ")
                     .append(cell(meaning(method, mapping, javadoc))).append(" |\n");
