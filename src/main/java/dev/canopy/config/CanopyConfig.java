@@ -44,7 +44,8 @@ public interface CanopyConfig {
         /**
          * Locations requests may read and write: {@code s3://bucket/prefix/} or local directories. Any
          * other location is refused before a storage call is made. Unset: no restriction (the one-machine
-         * default); the SAM template sets it to the deployment's bucket.
+         * default); the SAM template sets it to the deployment's bucket. Local paths are checked by their real
+         * path, so {@code ..} and symbolic links cannot lead out.
          */
         Optional<java.util.List<String>> allowedLocations();
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +49,9 @@ final class ConfigurationDocs {
             | `quarkus.s3.path-style-access` | `false` | path-style bucket addressing (needed by most S3 look-alikes) |
             | `quarkus.s3.aws.region`, `quarkus.s3.aws.credentials.*` | SDK default chains | S3 region and credentials |
             """;
+
+    /** The annotation as written on an interface, not a mention of it in a comment. */
+    private static final Pattern MAPPING = Pattern.compile("(?m)^\\s*@(io\\.smallrye\\.config\\.)?ConfigMapping\\b");
 
     private ConfigurationDocs() {
     }
@@ -181,7 +185,8 @@ final class ConfigurationDocs {
 
     private static boolean declaresMapping(Path file) {
         try {
-            return Files.readString(file).contains("@ConfigMapping");
+            return !file.getFileName().toString().equals("package-info.java")
+                    && MAPPING.matcher(Files.readString(file)).find();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
