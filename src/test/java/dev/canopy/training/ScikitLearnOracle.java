@@ -20,6 +20,7 @@ import java.util.Objects;
  * installs it and its absence fails the test ({@link PythonLibrary}).
  */
 final class ScikitLearnOracle implements AutoCloseable {
+    private static volatile PythonLibrary found;
     private final PythonLibrary python;
     private final Path dir;
     private final Path script;
@@ -36,7 +37,11 @@ final class ScikitLearnOracle implements AutoCloseable {
 
     /** Call inside the test method (a skip in {@code @BeforeAll} would hide the tests from the counts). */
     static ScikitLearnOracle require() {
-        PythonLibrary lib = PythonLibrary.require("/usr/bin/python3", "sklearn", "apt-get install python3-sklearn");
+        PythonLibrary lib = found;
+        if (lib == null) { // importing scikit-learn takes seconds: check once per test JVM, after a success
+            lib = PythonLibrary.require("/usr/bin/python3", "sklearn", "apt-get install python3-sklearn");
+            found = lib;
+        }
         try {
             return new ScikitLearnOracle(lib);
         } catch (IOException e) {
