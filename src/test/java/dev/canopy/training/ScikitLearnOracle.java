@@ -64,6 +64,19 @@ final class ScikitLearnOracle implements AutoCloseable {
         }
     }
 
+    /** Several commands in one Python process: their answers in order. */
+    JsonNode batch(List<List<String>> commands) {
+        StringBuilder b = new StringBuilder();
+        for (List<String> c : commands) {
+            b.append(String.join("\t", c)).append('\n');
+        }
+        JsonNode out = run("batch", write(b.toString()).toString());
+        if (out.size() != commands.size()) {
+            throw new AssertionError(commands.size() + " commands, " + out.size() + " answers");
+        }
+        return out;
+    }
+
     /** A file of one value per line, for the script. */
     Path lines(List<?> values) {
         List<String> text = new ArrayList<>(values.size());

@@ -7,6 +7,8 @@ Every command prints one JSON document on stdout.
   metrics TRUTH PROBA                log loss, accuracy, balanced accuracy, macro F1 (+ ROC AUC, AP for 2 classes)
   roc TRUTH SCORES                   roc_curve(drop_intermediate=True)
   wine                               the path of the wine CSV that python3-sklearn ships
+  batch JOBS                         JOBS holds one command per line, its words separated by tabs: a JSON list of
+                                     their answers (importing scikit-learn once takes seconds)
 LABELS holds one label per line (integers when every line is one, else text); TRUTH one class code per line;
 PROBA one row of comma-separated class probabilities per line; SCORES one score per line.
 """
@@ -38,6 +40,9 @@ def split(y, test_size, seed):
 
 
 def main(argv):
+    if argv[1] == "batch":
+        with open(argv[2], encoding="utf-8") as f:
+            return [main([argv[0]] + line.split("\t")) for line in f.read().splitlines() if line]
     cmd = argv[1]
     if cmd == "split":
         out = split(labels(argv[2]), argv[3], argv[4])
@@ -74,9 +79,9 @@ def main(argv):
         out = os.path.join(os.path.dirname(sklearn.datasets.__file__), "data", "wine_data.csv")
     else:
         raise SystemExit("unknown command " + cmd)
-    print(json.dumps(out))
+    return out
 
 
 if __name__ == "__main__":
     import sklearn.datasets  # noqa: F401  (for the wine path)
-    main(sys.argv)
+    print(json.dumps(main(sys.argv)))
