@@ -118,7 +118,7 @@ class ClassificationMetricsTest {
                 y[i] = r.nextInt(2);
                 s[i] = Math.round((0.4 * y[i] + 0.6 * r.nextDouble()) * 40) / 40.0;
             }
-            JsonNode want = sk.run("roc", sk.ints(y).toString(), sk.rows(column(s)).toString());
+            JsonNode want = sk.run("roc", sk.ints(y).toString(), sk.values(s).toString());
             ClassificationMetrics.Curve got = ClassificationMetrics.roc(y, s);
             assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("fpr")), got.fpr(), 1e-15);
             assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("tpr")), got.tpr(), 1e-15);
@@ -141,13 +141,5 @@ class ClassificationMetricsTest {
         } else {
             assertNull(got.rocAuc());
         }
-    }
-
-    private static double[][] column(double[] v) {
-        double[][] out = new double[v.length][];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = new double[]{v[i]};
-        }
-        return out;
     }
 }

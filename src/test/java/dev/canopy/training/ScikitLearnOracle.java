@@ -19,7 +19,7 @@ import java.util.Objects;
  * test resources). Without it the test is skipped saying so, except under {@code CI=true}, where {@code .ci/run}
  * installs it and its absence fails the test ({@link PythonLibrary}).
  */
-final class ScikitLearnOracle implements AutoCloseable {
+public final class ScikitLearnOracle implements AutoCloseable {
     private static volatile PythonLibrary found;
     private final PythonLibrary python;
     private final Path dir;
@@ -36,7 +36,7 @@ final class ScikitLearnOracle implements AutoCloseable {
     }
 
     /** Call inside the test method (a skip in {@code @BeforeAll} would hide the tests from the counts). */
-    static ScikitLearnOracle require() {
+    public static ScikitLearnOracle require() {
         PythonLibrary lib = found;
         if (lib == null) { // importing scikit-learn takes seconds: check once per test JVM, after a success
             lib = PythonLibrary.require("/usr/bin/python3", "sklearn", "apt-get install python3-sklearn");
@@ -49,12 +49,12 @@ final class ScikitLearnOracle implements AutoCloseable {
         }
     }
 
-    String version() {
+    public String version() {
         return python.version();
     }
 
     /** Runs one command of the script; its answer is the last line of its output. */
-    JsonNode run(String... args) {
+    public JsonNode run(String... args) {
         String out = python.runScript(script, 300, args).strip();
         String last = out.substring(out.lastIndexOf('\n') + 1);
         try {
@@ -65,7 +65,7 @@ final class ScikitLearnOracle implements AutoCloseable {
     }
 
     /** Several commands in one Python process: their answers in order. */
-    JsonNode batch(List<List<String>> commands) {
+    public JsonNode batch(List<List<String>> commands) {
         StringBuilder b = new StringBuilder();
         for (List<String> c : commands) {
             b.append(String.join("\t", c)).append('\n');
@@ -78,13 +78,13 @@ final class ScikitLearnOracle implements AutoCloseable {
     }
 
     /** A file of one value per line, for the script. */
-    Path lines(List<?> values) {
+    public Path lines(List<?> values) {
         List<String> text = new ArrayList<>(values.size());
         values.forEach(v -> text.add(String.valueOf(v)));
         return write(String.join("\n", text) + "\n");
     }
 
-    Path ints(int[] values) {
+    public Path ints(int[] values) {
         StringBuilder b = new StringBuilder();
         for (int v : values) {
             b.append(v).append('\n');
@@ -92,8 +92,17 @@ final class ScikitLearnOracle implements AutoCloseable {
         return write(b.toString());
     }
 
+    /** One number per line, written so that Python reads back the very doubles. */
+    public Path values(double[] values) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            b.append(Double.toString(v)).append('\n');
+        }
+        return write(b.toString());
+    }
+
     /** Rows of comma-separated numbers, written so that Python reads back the very doubles. */
-    Path rows(double[][] rows) {
+    public Path rows(double[][] rows) {
         StringBuilder b = new StringBuilder();
         for (double[] r : rows) {
             for (int j = 0; j < r.length; j++) {
@@ -104,7 +113,7 @@ final class ScikitLearnOracle implements AutoCloseable {
         return write(b.toString());
     }
 
-    static int[] intArray(JsonNode array) {
+    public static int[] intArray(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asInt();
@@ -112,7 +121,7 @@ final class ScikitLearnOracle implements AutoCloseable {
         return out;
     }
 
-    static double[] doubleArray(JsonNode array) {
+    public static double[] doubleArray(JsonNode array) {
         double[] out = new double[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asDouble();

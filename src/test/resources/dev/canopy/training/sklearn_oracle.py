@@ -6,6 +6,7 @@ Every command prints one JSON document on stdout.
   kfold LABELS K SEED                StratifiedKFold(K, shuffle=True, random_state=SEED): test indices per fold
   metrics TRUTH PROBA                log loss, accuracy, balanced accuracy, macro F1 (+ ROC AUC, AP for 2 classes)
   roc TRUTH SCORES                   roc_curve(drop_intermediate=True)
+  calibration TRUTH SCORES           calibration_curve(y, s, n_bins=10): observed fraction and mean score per bin
   wine                               the path of the wine CSV that python3-sklearn ships
   batch JOBS                         JOBS holds one command per line, its words separated by tabs: a JSON list of
                                      their answers (importing scikit-learn once takes seconds)
@@ -75,6 +76,12 @@ def main(argv):
         s = np.loadtxt(argv[3], ndmin=1)
         fpr, tpr, _ = metrics.roc_curve(y, s)
         out = {"fpr": fpr.tolist(), "tpr": tpr.tolist()}
+    elif cmd == "calibration":
+        from sklearn.calibration import calibration_curve
+        y = labels(argv[2])
+        s = np.loadtxt(argv[3], ndmin=1)
+        observed, predicted = calibration_curve(y, s, n_bins=10)
+        out = {"observed": observed.tolist(), "predicted": predicted.tolist()}
     elif cmd == "wine":
         out = os.path.join(os.path.dirname(sklearn.datasets.__file__), "data", "wine_data.csv")
     else:
