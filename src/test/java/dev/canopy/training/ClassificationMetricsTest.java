@@ -142,4 +142,23 @@ class ClassificationMetricsTest {
             assertNull(got.rocAuc());
         }
     }
+
+    @Test
+    void rankingMetricsOrderBestFirstAndAreParsedForTheTask() {
+        ClassificationMetrics good = ClassificationMetrics.binary(new int[]{0, 1, 1, 0}, new double[]{0.1, 0.9, 0.8, 0.3});
+        ClassificationMetrics bad = ClassificationMetrics.binary(new int[]{0, 1, 1, 0}, new double[]{0.6, 0.4, 0.7, 0.2});
+        java.util.List<ClassificationMetrics> both = new java.util.ArrayList<>(java.util.List.of(bad, good));
+        for (ClassificationMetric m : ClassificationMetric.values()) {
+            both.sort(m.bestFirst());
+            assertEquals(good, both.getFirst(), m.id());
+        }
+        assertEquals(ClassificationMetric.LOG_LOSS, ClassificationMetric.parse("metric", null, Task.BINARY));
+        assertEquals(ClassificationMetric.ROC_AUC, ClassificationMetric.parse("metric", "ROC-AUC", Task.BINARY));
+        ClassificationMetrics multi = ClassificationMetrics.of(new int[]{0, 2}, new double[][]{{.5, .2, .3}, {.1, .1, .8}});
+        assertEquals(Double.NaN, ClassificationMetric.PR_AUC.of(multi));
+        dev.canopy.error.InvalidInputException e = assertThrows(dev.canopy.error.InvalidInputException.class,
+                () -> ClassificationMetric.parse("metric", "pr_auc", Task.MULTICLASS));
+        assertEquals("metric=\"pr_auc\": is defined for binary tasks only; this task is multiclass", e.getMessage());
+        assertThrows(dev.canopy.error.InvalidInputException.class, () -> ClassificationMetric.parse("metric", "mse", Task.BINARY));
+    }
 }
