@@ -48,27 +48,37 @@ class StratifiedSplitTest {
         }
     }
 
+    /** Wine (3 classes, 178 rows) and breast cancer (binary, 569 rows), as python3-sklearn ships them. */
     @Test
-    void wineSplitsAsScikitLearn() throws IOException {
+    void bundledDataSetsSplitAsScikitLearn() throws IOException {
         try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
-            int[] y = wine(sk);
-            assertEquals(178, y.length);
-            String labels = sk.ints(y).toString();
+            Path wineCsv = Path.of(sk.run("wine").asText());
+            int[] wine = lastColumn(wineCsv);
+            int[] cancer = lastColumn(wineCsv.resolveSibling("breast_cancer.csv"));
+            assertEquals(178, wine.length);
+            assertEquals(569, cancer.length);
+            List<int[]> targets = new ArrayList<>();
             List<List<String>> jobs = new ArrayList<>();
-            for (double f : new double[]{0.2, 0.3, 0.5}) {
-                for (long seed : new long[]{0, 42, 4294967295L}) {
-                    jobs.add(List.of("split", labels, Double.toString(f), Long.toString(seed)));
+            for (int[] y : List.of(wine, cancer)) {
+                String labels = sk.ints(y).toString();
+                for (double f : new double[]{0.2, 0.3, 0.5}) {
+                    for (long seed : new long[]{0, 42, 4294967295L}) {
+                        targets.add(y);
+                        jobs.add(List.of("split", labels, Double.toString(f), Long.toString(seed)));
+                    }
                 }
             }
             JsonNode answers = sk.batch(jobs);
             for (int j = 0; j < jobs.size(); j++) {
                 double f = Double.parseDouble(jobs.get(j).get(2));
                 long seed = Long.parseLong(jobs.get(j).get(3));
-                DataSplit got = StratifiedSplit.of(y, null, f, seed);
-                assertArrayEquals(ScikitLearnOracle.intArray(answers.get(j).get("test")), got.test(), "test rows, f " + f + ", seed " + seed);
-                assertArrayEquals(ScikitLearnOracle.intArray(answers.get(j).get("train")), got.train(), "training rows, f " + f + ", seed " + seed);
+                DataSplit got = StratifiedSplit.of(targets.get(j), null, f, seed);
+                String what = targets.get(j).length + " rows, f " + f + ", seed " + seed;
+                assertArrayEquals(ScikitLearnOracle.intArray(answers.get(j).get("test")), got.test(), "test rows, " + what);
+                assertArrayEquals(ScikitLearnOracle.intArray(answers.get(j).get("train")), got.train(), "training rows, " + what);
             }
-            assertEquals(36, StratifiedSplit.of(y, null, 0.2, 42).test().length);
+            assertEquals(36, StratifiedSplit.of(wine, null, 0.2, 42).test().length);
+            assertEquals(114, StratifiedSplit.of(cancer, null, 0.2, 42).test().length);
         }
     }
 
@@ -134,7 +144,7 @@ class StratifiedSplitTest {
     @Test
     void stratifiedFoldsAreScikitLearnsStratifiedKFold() {
         try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
-            int[] wine = wine(sk);
+            int[] wine = lastColumn(Path.of(sk.run("wine").asText()));
             // codes whose first appearance is not their order, and a class smaller than k
             Random r = new Random(5);
             int[] y = new int[257];
@@ -169,9 +179,9 @@ class StratifiedSplitTest {
         assertEquals(y.length, seen.stream().distinct().count(), "every position held out exactly once");
     }
 
-    /** The wine target from the CSV that python3-sklearn ships (header line: rows, features, class names). */
-    private static int[] wine(ScikitLearnOracle sk) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of(sk.run("wine").asText()));
+    /** The target of a CSV that python3-sklearn ships (its header line: rows, features, class names). */
+    private static int[] lastColumn(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
         return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank())
                 .mapToInt(l -> Integer.parseInt(l.substring(l.lastIndexOf(',') + 1).strip())).toArray();
     }
