@@ -92,7 +92,7 @@ public class PredictCommand implements Callable<Integer> {
             try {
                 r = ProgressDisplay.whilePolling(() -> invoker.invoke("batch-predict", req, BatchPredictResult.class), POLL,
                         () -> display.update(snapshot(read(progressUri, req.runId()))));
-                display.finish(finalSnapshot(r));
+                display.finish(signals.received() == null ? finalSnapshot(r) : stoppedSnapshot(r));
             } finally {
                 display.stop();
             }
@@ -129,6 +129,15 @@ public class PredictCommand implements Callable<Integer> {
     static ProgressDisplay.Snapshot finalSnapshot(BatchPredictResult r) {
         int shards = r.succeeded() + r.failed();
         return new ProgressDisplay.Snapshot("shards", shards, shards, r.failed(), r.rows(), -1, r.wallMillis(), true);
+    }
+
+    /** A stopped batch's last line: the shards it never started are neither done nor failed. */
+    static ProgressDisplay.Snapshot stoppedSnapshot(BatchPredictResult r) {
+        int total = r.succeeded() + r.failed();
+        int notStarted = (int) r.shards().stream()
+                .filter(s -> s.state() == dev.canopy.pool.CallState.CANCELLED && s.attempts() == 0).count();
+        return new ProgressDisplay.Snapshot("shards", total - notStarted, total, r.failed() - notStarted, r.rows(), -1,
+                r.wallMillis(), true);
     }
 
     static int toleranceExceeded(BatchPredictResult r, java.io.PrintWriter err) {

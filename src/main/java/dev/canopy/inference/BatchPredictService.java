@@ -129,7 +129,7 @@ public final class BatchPredictService {
                 LogContext.ATTEMPT, 1)) {
             BatchPredictResult r;
             try (BatchStops.Stop stop = stops.start()) {
-                r = run(req, runId, stop.budget(millisLeft));
+                r = run(req, runId, stop.budget(millisLeft), stop::stopped);
             }
             LOG.infof("batch done: %d shards, %d succeeded, %d failed, %d rows, %d model loads on %d instances, %d ms",
                     r.succeeded() + r.failed(), r.succeeded(), r.failed(), r.rows(), r.modelLoads(), r.instances(), r.wallMillis());
@@ -137,7 +137,8 @@ public final class BatchPredictService {
         }
     }
 
-    private BatchPredictResult run(BatchPredictRequest req, String runId, LongSupplier millisLeft) {
+    private BatchPredictResult run(BatchPredictRequest req, String runId, LongSupplier millisLeft,
+                                   java.util.function.BooleanSupplier stopped) {
         long t0 = System.nanoTime();
         int poolSize = req.poolSize() == null ? 6 : req.poolSize();
         if (poolSize < 1 || poolSize > limits.maxPoolSize()) {
@@ -214,7 +215,7 @@ public final class BatchPredictService {
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
                 .build((i, slot, attempt) -> predict(effective, shards.get(i), outputPrefix, runId, slot, attempt,
-                        meter, i, millisLeft))) {
+                        meter, i, stopped))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -247,9 +248,9 @@ public final class BatchPredictService {
      * failed or not, goes to the meter under the shard's index.
      */
     private PredictResult predict(BatchPredictRequest req, String shard, String outputPrefix, String runId, int slot,
-                                  int attempt, CostMeter meter, int index, LongSupplier millisLeft) {
-        if (millisLeft.getAsLong() <= 0) {
-            throw new BatchStops.NotStarted(); // queued before the stop or the end of the budget: not sent
+                                  int attempt, CostMeter meter, int index, java.util.function.BooleanSupplier stopped) {
+        if (stopped.getAsBoolean()) {
+            throw new BatchStops.NotStarted(); // queued before the batch was stopped: not sent
         }
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Stopping the batches that run in this process before they end (a Ctrl-C or SIGTERM of the command line).
- * A stopped batch behaves as one whose time budget ran out: no shard starts any more (a shard already queued
- * in the pool is not sent), the running ones finish, and the batch ends normally, writing its manifest with
+ * A stopped batch behaves as one whose time budget ran out, and more: no shard starts any more, not even one
+ * already queued in the pool; the running ones finish, and the batch ends normally, writing its manifest with
  * the shards that succeeded and a CANCELLED row for each of the others, so that a resume runs only those.
  */
 final class BatchStops {
@@ -23,6 +23,10 @@ final class BatchStops {
         /** The batch's time budget, which a stop ends at once. */
         LongSupplier budget(LongSupplier millisLeft) {
             return () -> stopped.get() ? 0 : millisLeft.getAsLong();
+        }
+
+        boolean stopped() {
+            return stopped.get();
         }
 
         @Override
@@ -50,7 +54,7 @@ final class BatchStops {
     /** A shard the batch never sent (it was stopped, or its time ran out): CANCELLED, no attempt. */
     static ShardResult notStarted(int index, String shard) {
         return new ShardResult(index, shard, CallState.CANCELLED, null, null, 0, null, null, 0, null,
-                "not started: the batch was stopped or its time ran out; resume runs it");
+                "not started: the batch was stopped or its time ran out; a resume runs it");
     }
 
     /** Thrown in place of a call that was queued when the batch stopped; not retried, not billed. */

@@ -114,6 +114,8 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            // a data error every trainer would hit fails here, once, before any trainer and the run folder
+            DataPreflight.check(store, clock, req, data, testVersion, runId, out, algorithms);
             claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
                     Boolean.TRUE.equals(req.overwrite()));
             Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
@@ -138,7 +140,7 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude());
         }
     }
 

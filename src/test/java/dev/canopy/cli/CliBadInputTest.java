@@ -60,7 +60,7 @@ class CliBadInputTest {
                         "--max-categories", "1", "--out", "${OUT}"),
                 new Case("two-character delimiter", 1, "delimiter=\"::\": a delimiter is one character", "train", "--data", d,
                         "--delimiter", "::", "--out", "${OUT}"),
-                new Case("gaps under the default policy", 1, "features=\"MedInc\": has 1 of 200 rows without a value", "train",
+                new Case("gaps under the default policy", 1, "canopy: InvalidInputException: features=\"MedInc\": has 1 of 200 rows without a value", "train",
                         "--data", gaps.toString(), "--algorithms", "decision_tree", "--out", "${OUT}", "--json"),
                 new Case("unknown algorithm", 1, "algorithms[0]=\"svm\": unknown algorithm", "train", "--data", d,
                         "--algorithms", "svm", "--out", "${OUT}"),

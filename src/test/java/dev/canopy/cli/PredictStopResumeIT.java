@@ -51,9 +51,7 @@ class PredictStopResumeIT {
     @Test
     void ctrlCStopsTheBatchWithItsFinishedShardsRecordedAndResumeRunsOnlyTheOthers() throws Exception {
         Path out = dir.resolve("out-int");
-        Process p = start("int", "predict", "--model", "rule:passenger_count>=2", "--shards", shards.toString(),
-                "--pool-size", "2", "--out", out.toString());
-        waitForOutputs(p, out, 3);
+        Process p = predictUntilOutputs("int", out);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "predict ended after SIGINT");
         String err = Files.readString(dir.resolve("int.err"));
@@ -82,9 +80,7 @@ class PredictStopResumeIT {
     @Test
     void afterSigkillResumeRebuildsWhatFinishedFromTheOutputsAndTheirLineage() throws Exception {
         Path out = dir.resolve("out-kill");
-        Process p = start("kill", "predict", "--model", "rule:passenger_count>=2", "--shards", shards.toString(),
-                "--pool-size", "2", "--out", out.toString());
-        waitForOutputs(p, out, 3);
+        Process p = predictUntilOutputs("kill", out);
         p.destroyForcibly(); // SIGKILL: no handler runs, the manifest stays RUNNING
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue());
@@ -152,6 +148,14 @@ class PredictStopResumeIT {
             }
         }
         return m;
+    }
+
+    /** A predict process over the shards into {@code out}, once it has written 3 outputs (mid-batch). */
+    private static Process predictUntilOutputs(String name, Path out) throws Exception {
+        Process p = start(name, "predict", "--model", "rule:passenger_count>=2", "--shards", shards.toString(),
+                "--pool-size", "2", "--out", out.toString());
+        waitForOutputs(p, out, 3);
+        return p;
     }
 
     private static void waitForOutputs(Process p, Path out, int n) throws Exception {

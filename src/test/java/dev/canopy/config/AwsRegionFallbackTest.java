@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class AwsRegionFallbackTest {
     private static Optional<String> region(String property, Map<String, String> env) throws IOException {
-        SmallRyeConfig c = new SmallRyeConfigBuilder()
+        SmallRyeConfig c = new SmallRyeConfigBuilder().addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(AwsRegionFallbackTest.class.getResource("/application.properties")))
                 .withSources(new MapBackedConfigSource("environment", env, 300) {
                 })

@@ -2,9 +2,9 @@ package dev.canopy.inference;
 
 import dev.canopy.data.TaxiShards;
 import dev.canopy.json.Json;
-import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;
+import dev.canopy.testing.RecordingObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,73 +44,36 @@ class BatchProgressLagTest {
         for (int i = 0; i < SHARDS; i++) {
             shards.add(dir.resolve("in").resolve(String.format(TaxiShards.NAME, i)).toString());
         }
-        Watching store = new Watching(new LocalObjectStore());
+        Watch watch = new Watch();
+        ObjectStore watched = new RecordingObjectStore(new LocalObjectStore()).afterWrite(watch::written);
         AtomicLong clock = new AtomicLong();
         // every reading of the clock is a second later: every completion is due for a snapshot
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST)
+        BatchPredictService s = new BatchPredictService(watched, localInvoker(watched, new ConcurrentHashMap<>()), LIMITS, FAST)
                 .progressClock(() -> clock.addAndGet(1000));
         String out = dir.resolve("out").toString();
         BatchPredictResult r = s.run(new BatchPredictRequest("lag", RULE, shards, null, POOL, out, true, 1, 60, 0.0));
         assertEquals(SHARDS, r.succeeded());
-        assertEquals(SHARDS, store.outputs.get());
-        assertTrue(store.worstLag.get() <= POOL, "the published count lagged the outputs by " + store.worstLag.get()
-                + " (pool of " + POOL + "); observations: " + store.observations);
-        assertEquals(SHARDS, store.published.get(), "the last snapshot counts every shard");
+        assertEquals(SHARDS, watch.outputs.get());
+        assertTrue(watch.worstLag.get() <= POOL, "the published count lagged the outputs by " + watch.worstLag.get()
+                + " (pool of " + POOL + "); observations: " + watch.observations);
+        assertEquals(SHARDS, watch.published.get(), "the last snapshot counts every shard");
     }
 
     /** Counts the predictions written and remembers, at each, how far the last published count was behind. */
-    private static final class Watching implements ObjectStore {
-        final ObjectStore main;
+    private static final class Watch {
         final AtomicInteger outputs = new AtomicInteger();
         final AtomicInteger published = new AtomicInteger();
         final AtomicInteger worstLag = new AtomicInteger();
         final List<String> observations = java.util.Collections.synchronizedList(new ArrayList<>());
 
-        Watching(ObjectStore main) {
-            this.main = main;
-        }
-
-        @Override
-        public void write(String uri, byte[] data, String contentType) {
-            main.write(uri, data, contentType);
+        void written(String uri, byte[] data) {
             if (uri.endsWith(".predictions.parquet")) {
                 int o = outputs.incrementAndGet();
-                int lag = o - published.get();
-                worstLag.accumulateAndGet(lag, Math::max);
+                worstLag.accumulateAndGet(o - published.get(), Math::max);
                 observations.add(o + "/" + published.get());
             } else if (uri.endsWith(BatchProgress.NAME)) {
                 published.accumulateAndGet(Json.read(data, BatchProgress.class, "progress").done(), Math::max);
             }
-        }
-
-        @Override
-        public byte[] read(String uri) {
-            return main.read(uri);
-        }
-
-        @Override
-        public byte[] read(String uri, String expectedVersion) {
-            return main.read(uri, expectedVersion);
-        }
-
-        @Override
-        public byte[] readRange(String uri, long offset, int length) {
-            return main.readRange(uri, offset, length);
-        }
-
-        @Override
-        public void delete(String uri) {
-            main.delete(uri);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefixUri) {
-            return main.list(prefixUri);
-        }
-
-        @Override
-        public ObjectInfo head(String uri) {
-            return main.head(uri);
         }
     }
 }
