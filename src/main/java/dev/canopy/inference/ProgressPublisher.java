@@ -52,6 +52,9 @@ final class ProgressPublisher {
 
     /** One shard's final outcome (retries are over); a pool listener. */
     synchronized void onResult(PoolResult<Integer, PredictResult> r, long completed, long submitted) {
+        if (r.error() instanceof BatchStops.NotStarted) {
+            return; // a stopped batch's shard that was never sent: neither done nor failed
+        }
         done++;
         if (r.state() == CallState.SUCCEEDED && r.value() != null) {
             rows += r.value().rows();

@@ -51,6 +51,18 @@ class SupervisorDataPreflightTest {
     }
 
     @Test
+    void whenEveryTrainerFailsTheHeaderStillCountsTheRows() {
+        // "(0 rows: 0 train / 0 test)" for a 5,000-row file whose trainers all failed
+        store.put("mem://d/data.csv", TestData.housingCsvBytes(400, 2));
+        SuperviseResult r = supervisor().supervise(new SuperviseRequest("r2", "mem://d/data.csv", null, null,
+                List.of("decision_tree", "random_forest"), null, null, null, null, "mem://out"));
+        assertEquals(2, trainerCalls.get());
+        assertEquals(null, r.best());
+        assertEquals(400, r.dataset().rows());
+        assertEquals(400, r.dataset().trainRows() + r.dataset().testRows());
+    }
+
+    @Test
     void aWrongDelimiterIsNamedAsTheProblem() {
         String semicolons = TestData.housingCsv(100, 8).replace(',', ';');
         InvalidInputException e = refusal(semicolons, ",");
