@@ -65,7 +65,7 @@ public final class Options {
         public SuperviseRequest apply(SuperviseRequest r) {
             return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
                     r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true);
+                    r.missing(), r.categorical(), r.maxCategories(), true, r.exclude());
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -128,6 +128,11 @@ public final class Options {
                         "A text column named here is a categorical feature."})
         List<String> features;
 
+        @Option(names = "--exclude", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
+                description = {"Columns that are never features, comma-separated (columns named like identifiers,",
+                        "id, *_id, uuid..., are left out by default; --features names one to use it)."})
+        List<String> exclude;
+
         @Option(names = "--categorical", paramLabel = "auto|none",
                 description = "auto: every text column is a categorical feature; none (default): only those --features names.")
         String categorical;
@@ -167,7 +172,7 @@ public final class Options {
 
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out, null, delimiter, missing, categorical, maxCategories);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, exclude);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -233,7 +238,7 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.exclude());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

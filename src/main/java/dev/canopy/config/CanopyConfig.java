@@ -152,7 +152,10 @@ public interface CanopyConfig {
         /** Lambda endpoint override, e.g. {@code http://127.0.0.1:3001} for {@code sam local start-lambda}. */
         Optional<URI> endpoint();
 
-        /** AWS region of the Lambda client; the SDK's default region chain when absent. */
+        /**
+         * AWS region of the Lambda client. Default: {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION} (which the
+         * AWS CLI and boto3 read, the Java SDK does not), else the SDK's default region chain.
+         */
         Optional<String> region();
 
         /**

@@ -114,10 +114,12 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            // a data error every trainer would hit fails here, once, before any trainer and the run folder
+            DatasetSummary checked = DataPreflight.check(store, clock, req, data, testVersion, runId, out, algorithms);
             claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
                     Boolean.TRUE.equals(req.overwrite()));
             Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
-                    new CostMeter(prices));
+                    new CostMeter(prices), checked);
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
             SuperviseResult r = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
@@ -129,8 +131,9 @@ public final class SupervisorService {
     }
 
     /** The run's fixed facts, shared by its calls, and the meter that counts what they cost. */
+    /** @param checked the data's summary from {@link DataPreflight}, null when the data was too large to check */
     private record Run(SuperviseRequest req, String runId, String out, String dataVersion, String testVersion, long t0,
-                       StatusBoard board, CostMeter meter) {
+                       StatusBoard board, CostMeter meter, DatasetSummary checked) {
         long millis() {
             return (System.nanoTime() - t0) / 1_000_000;
         }
@@ -138,7 +141,7 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude());
         }
     }
 
@@ -257,6 +260,9 @@ public final class SupervisorService {
 
     private static DatasetSummary dataset(Run run, List<TrainResult> results) {
         SuperviseRequest req = run.req();
+        if (run.checked() != null) {
+            return run.checked(); // what the trainers prepared too; there even when every trainer failed
+        }
         return results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
                 .findFirst().orElse(new DatasetSummary(req.data(), run.dataVersion(), 0, 0, 0,
                         req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
