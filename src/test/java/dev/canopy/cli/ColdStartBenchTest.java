@@ -1,6 +1,6 @@
 package dev.canopy.cli;
 
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
 import dev.canopy.training.SuperviseResult;

@@ -1,7 +1,7 @@
 package dev.canopy.training;
 
-import dev.canopy.error.FunctionInvocationException;
-import dev.canopy.error.FunctionInvocationException.Outcome;
+import dev.canopy.invoke.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException.Outcome;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
