@@ -1,13 +1,15 @@
-package dev.canopy.cli;
+package dev.canopy.cli.bench;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.canopy.cli.Supervision;
 import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.serve.JavaRuntime;
 import dev.canopy.training.SuperviseResult;
 
 import java.io.File;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,9 +54,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ColdStartBench {
     static final String HANDLER = "dev.canopy.function.LambdaHandler::handleRequest";
-    static final String RIC_MAIN = dev.canopy.serve.JavaRuntime.RIC_MAIN;
+    static final String RIC_MAIN = JavaRuntime.RIC_MAIN;
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
-    static final List<String> LAMBDA_JVM_FLAGS = dev.canopy.serve.JavaRuntime.JVM_FLAGS;
+    static final List<String> LAMBDA_JVM_FLAGS = JavaRuntime.JVM_FLAGS;
     /**
      * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
      * equal). Lambda gives one full vCPU per 1,769 MB.
@@ -162,7 +165,7 @@ public final class ColdStartBench {
         CompletableFuture<Run> result = new CompletableFuture<>();
         long[] t0 = {0};
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/2018-06-01/runtime/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             try (exchange) {
@@ -176,15 +179,15 @@ public final class ColdStartBench {
                     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                             "arn:aws:lambda:us-east-1:000000000000:function:canopy-bench");
                     exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-                    dev.canopy.serve.JavaRuntime.send(exchange, 200, event);
+                    JavaRuntime.send(exchange, 200, event);
                 } else if (path.endsWith("/response") || path.endsWith("/error")) {
                     long now = System.nanoTime();
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    dev.canopy.serve.JavaRuntime.send(exchange, 202, "{}");
+                    JavaRuntime.send(exchange, 202, "{}");
                     result.complete(new Run((now - t0[0]) / 1_000_000, body, path.endsWith("/error")));
                     answered.countDown();
                 } else {
-                    dev.canopy.serve.JavaRuntime.send(exchange, 404, "{}");
+                    JavaRuntime.send(exchange, 404, "{}");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -311,12 +314,12 @@ public final class ColdStartBench {
     }
 
     static void deleteTree(Path root) {
-        dev.canopy.serve.JavaRuntime.deleteTree(root);
+        JavaRuntime.deleteTree(root);
     }
 
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
     static void unpack(Path zip, Path into) {
-        dev.canopy.serve.JavaRuntime.unpack(zip, into);
+        JavaRuntime.unpack(zip, into);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.bench;
 
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
