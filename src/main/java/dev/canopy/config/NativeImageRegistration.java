@@ -34,7 +34,7 @@ public final class NativeImageRegistration {
             PredictRequest.class, PredictResult.class, BatchPredictRequest.class, BatchPredictResult.class,
             ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class,
             dev.canopy.training.SearchSpace.class, dev.canopy.training.SearchSpace.Range.class,
-            dev.canopy.training.SearchResult.class, dev.canopy.training.Trial.class, dev.canopy.training.Invocation.class,
+            dev.canopy.training.SearchResult.class, dev.canopy.training.Trial.class, dev.canopy.training.TrainInvocation.class,
             dev.canopy.training.SearchStatus.class, dev.canopy.training.ModelInsights.class,
             dev.canopy.model.FeatureEncoding.class, dev.canopy.model.FeatureEncoding.Feature.class,
             dev.canopy.training.RunSummary.class, dev.canopy.cost.CostReport.class,
