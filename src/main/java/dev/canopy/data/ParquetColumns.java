@@ -1,6 +1,7 @@
 package dev.canopy.data;
 
 import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.PageDecoder;
 
 import dev.canopy.error.InvalidInputException;
@@ -43,7 +44,7 @@ public final class ParquetColumns {
                 names.add(c.path());
             }
             return names;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw unreadable(field, file, e);
         }
     }
@@ -132,17 +133,17 @@ public final class ParquetColumns {
                 }
             }
             return total;
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw unreadable(field, file, e);
         }
     }
 
+    /**
+     * A file the Parquet library refused: its explicit checks (lengths, counts, offsets, encodings) raise
+     * {@link dev.canopy.parquet.ParquetException}, an I/O error of the file is an IOException too. Nothing else is
+     * mapped: a storage fault keeps its own type (and retryability), and any other exception is a bug to be seen.
+     */
     private static InvalidInputException unreadable(String field, InputFile file, Exception e) {
-        if (e instanceof dev.canopy.error.CanopyException ce && !(ce instanceof InvalidInputException)) {
-            throw ce; // storage faults keep their own type (and retryability)
-        }
         return new InvalidInputException(field, file.toString(), "not a readable Parquet file: " + e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.ParquetFile;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ public final class ParquetTableReader {
                         && c.type() == dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY ? TEXT : c.describe());
             }
             index = pandasIndex(reader.keyValues().get("pandas"));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw new InvalidInputException(field, file.toString(), "unreadable Parquet file: " + e.getMessage());
         }
         // numeric columns as doubles; string columns through a per-column dictionary, as codes, then back to text
