@@ -1,5 +1,6 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.read.ParquetFile;
 import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.PageDecoder;
@@ -86,7 +87,7 @@ public final class ParquetColumns {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is repeated; only flat columns can be scored");
                 }
                 boolean asText = text.containsKey(n);
-                if (asText ? c.type() != dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
+                if (asText ? c.type() != ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is "
                             + c.describe() + ", not " + (asText ? "text (the model takes it as categories)" : "numeric"));
                 }

@@ -1,5 +1,6 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.ParquetFile;
 
@@ -42,7 +43,7 @@ public final class ParquetTableReader {
                 boolean flat = c.pathList().size() == 1 && c.maxRepetition() == 0;
                 boolean numeric = flat && c.numeric();
                 types.add(numeric ? null : flat && TEXT.equals(c.describe())
-                        && c.type() == dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY ? TEXT : c.describe());
+                        && c.type() == ParquetFormat.Type.BYTE_ARRAY ? TEXT : c.describe());
             }
             index = pandasIndex(reader.keyValues().get("pandas"));
         } catch (IOException | UnsupportedCodecException e) {
