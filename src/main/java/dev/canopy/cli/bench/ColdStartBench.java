@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.cli.Supervision;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
@@ -58,11 +59,10 @@ public final class ColdStartBench {
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
     static final List<String> LAMBDA_JVM_FLAGS = JavaRuntime.JVM_FLAGS;
     /**
-     * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
-     * equal). Lambda gives one full vCPU per 1,769 MB.
+     * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters, as the price table
+     * holds them (tests keep them equal). Lambda gives one full vCPU per 1,769 MB.
      */
-    static final Map<String, Integer> TEMPLATE_MEMORY_MB = Map.of("predict", 1769, "train", 3008,
-            "supervise", 512, "status", 512, "batch-predict", 512);
+    static final Map<String, Integer> TEMPLATE_MEMORY_MB = PriceTable.DEFAULT.memoryMb();
     /**
      * The environment every function gets from sam-template.yaml's Globals that shapes its start-up (JSON log
      * lines at INFO, Lambda invocation mode); the storage locations are the bench's own. A test keeps them equal.
