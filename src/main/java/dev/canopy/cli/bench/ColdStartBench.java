@@ -1,8 +1,5 @@
 package dev.canopy.cli.bench;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.cli.Supervision;
 import dev.canopy.cost.PriceTable;
@@ -19,12 +16,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -112,36 +112,54 @@ public final class ColdStartBench {
     }
 
     /**
-     * A handler that answers with its event. Lambda's {@code java25} runtime maps its runtime client from an
-     * AOT cache of its own; the bench writes such a cache by running the client with this handler, so that
-     * the cache holds the client and the JDK classes it needs, and nothing of Canopy's.
+     * A handler that answers with its event, for the runtime client's own AOT cache. Lambda's {@code java25}
+     * runtime maps its runtime client from an AOT cache of its own; the bench writes such a cache by running the
+     * client with this handler, so that the cache holds the client and the JDK classes it needs, and nothing of
+     * Canopy's. The class is generated here ({@link #echoHandlerClass()}) rather than compiled, so that it never
+     * ships in the Lambda package.
      */
-    public static final class EchoHandler implements RequestStreamHandler {
-        @Override
-        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-            input.transferTo(output);
-        }
-    }
-
-    static final String ECHO_HANDLER = EchoHandler.class.getName() + "::handleRequest";
+    static final String ECHO_CLASS = "echo.EchoHandler";
+    static final String ECHO_HANDLER = ECHO_CLASS + "::handleRequest";
 
     /**
-     * A task root holding only {@link EchoHandler}, for the runtime client's own AOT cache: the client's
-     * class loader loads it from there, as it loads any function.
+     * The class file of {@code echo.EchoHandler implements RequestStreamHandler}, whose
+     * {@code handleRequest(in, out, context)} is {@code in.transferTo(out)}.
+     */
+    static byte[] echoHandlerClass() {
+        ClassDesc in = ClassDesc.of("java.io.InputStream");
+        ClassDesc out = ClassDesc.of("java.io.OutputStream");
+        ClassDesc context = ClassDesc.of("com.amazonaws.services.lambda.runtime.Context");
+        return ClassFile.of().build(ClassDesc.of(ECHO_CLASS), c -> c
+                .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+                .withSuperclass(ConstantDescs.CD_Object)
+                .withInterfaceSymbols(ClassDesc.of("com.amazonaws.services.lambda.runtime.RequestStreamHandler"))
+                .withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0)
+                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
+                        .return_())
+                .withMethodBody("handleRequest", MethodTypeDesc.of(ConstantDescs.CD_void, in, out, context),
+                        ClassFile.ACC_PUBLIC, code -> code
+                                .aload(1)
+                                .aload(2)
+                                .invokevirtual(in, "transferTo", MethodTypeDesc.of(ConstantDescs.CD_long, out))
+                                .pop2()
+                                .return_()));
+    }
+
+    /**
+     * A task root holding only the echo handler, for the runtime client's own AOT cache: the client's class
+     * loader loads it from there, as it loads any function.
      */
     static Path echoTaskRoot(Path work) {
-        String file = EchoHandler.class.getName().replace('.', '/') + ".class";
-        Path to = work.resolve("echo-task").resolve(file);
-        try (InputStream in = ColdStartBench.class.getClassLoader().getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IllegalStateException("cannot find " + file + " on the class path");
-            }
+        Path root = work.resolve("echo-task");
+        Path to = root.resolve(ECHO_CLASS.replace('.', '/') + ".class");
+        try {
             Files.createDirectories(to.getParent());
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(to, echoHandlerClass());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return work.resolve("echo-task");
+        return root;
     }
 
     private ColdStartBench() {
