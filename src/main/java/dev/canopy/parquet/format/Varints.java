@@ -14,36 +14,29 @@ public final class Varints {
     private Varints() {
     }
 
-    /** An unsigned varint of at most 32 bits. */
+    /** An unsigned varint of at most 32 bits (5 bytes). */
     public static int readInt(ByteBuffer in) throws ParquetException {
-        int result = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            if (!in.hasRemaining()) {
-                throw new ParquetException("a varint runs past the end of its page");
-            }
-            int b = in.get() & 0xff;
-            result |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
-        }
-        throw new ParquetException("a varint longer than 32 bits");
+        return (int) read(in, 5);
     }
 
-    /** An unsigned varint of at most 64 bits. */
+    /** An unsigned varint of at most 64 bits (10 bytes). */
     public static long readLong(ByteBuffer in) throws ParquetException {
+        return read(in, 10);
+    }
+
+    private static long read(ByteBuffer in, int maxBytes) throws ParquetException {
         long result = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
+        for (int i = 0; i < maxBytes; i++) {
             if (!in.hasRemaining()) {
                 throw new ParquetException("a varint runs past the end of its page");
             }
             int b = in.get() & 0xff;
-            result |= (long) (b & 0x7f) << shift;
+            result |= (long) (b & 0x7f) << (7 * i);
             if ((b & 0x80) == 0) {
                 return result;
             }
         }
-        throw new ParquetException("a varint longer than 64 bits");
+        throw new ParquetException("a varint longer than " + maxBytes + " bytes");
     }
 
     /** Zigzag decoding: 0, 1, 2, 3 ... to 0, -1, 1, -2 ... */
