@@ -1,7 +1,7 @@
 package dev.canopy.cli;
 
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

@@ -1,5 +1,7 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.OutputOptions;
+import dev.canopy.training.Folds;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.inference.BatchPredictRequest;
@@ -228,7 +230,7 @@ public final class Options {
             if (!given()) {
                 return req;
             }
-            dev.canopy.training.Folds.check("--folds", folds);
+            Folds.check("--folds", folds);
             if (random != null && random < 1) {
                 throw new InvalidInputException("--random", random, "must be at least 1");
             }
@@ -378,7 +380,7 @@ public final class Options {
 
         public BatchPredictRequest request() {
             try {
-                dev.canopy.inference.OutputOptions.keepColumns(keepColumns);
+                OutputOptions.keepColumns(keepColumns);
             } catch (InvalidInputException e) {
                 // found before any function is called: a usage error, as a bad value picocli itself refuses
                 throw new picocli.CommandLine.ParameterException(mixee.commandLine(),

@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
@@ -200,7 +201,7 @@ public final class Tables {
                         b.params(), b.cvMse()));
     }
 
-    public static String batch(dev.canopy.inference.BatchPredictResult r) {
+    public static String batch(BatchPredictResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run %s  model %s  pool %d  wall %.3f s%n", r.runId(), r.modelUri(),
                 r.poolSize(), r.wallMillis() / 1000.0));

@@ -1,5 +1,6 @@
 package dev.canopy.config;
 
+import dev.canopy.cost.PriceTable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -86,19 +87,19 @@ public interface CanopyConfig {
     }
 
     interface Memory {
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int supervise();
 
-        @WithDefault("3008")
+        @WithDefault(PriceTable.TRAIN_MEMORY_MB)
         int train();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int status();
 
-        @WithDefault("1769")
+        @WithDefault(PriceTable.PREDICT_MEMORY_MB)
         int predict();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int batchPredict();
     }
 

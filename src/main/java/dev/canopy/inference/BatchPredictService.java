@@ -3,7 +3,7 @@ package dev.canopy.inference;
 import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;

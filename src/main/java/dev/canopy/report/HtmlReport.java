@@ -2,7 +2,7 @@ package dev.canopy.report;
 
 import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
-import dev.canopy.training.Invocation;
+import dev.canopy.training.TrainInvocation;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.SearchResult;
 import dev.canopy.training.SuperviseResult;
@@ -345,16 +345,16 @@ public final class HtmlReport {
 
     // ---- timeline -------------------------------------------------------------------------------
 
-    private static void timeline(StringBuilder h, List<Invocation> invocations) {
+    private static void timeline(StringBuilder h, List<TrainInvocation> invocations) {
         h.append("<section id=\"timeline\"><h2>Timeline of the trainers</h2>\n");
-        List<Invocation> ran = invocations == null ? List.of() : invocations.stream().filter(i -> i.slot() >= 0).toList();
+        List<TrainInvocation> ran = invocations == null ? List.of() : invocations.stream().filter(i -> i.slot() >= 0).toList();
         if (ran.isEmpty()) {
             h.append("<p class=\"note\">This run's result records no invocations.</p></section>\n");
             return;
         }
         TreeSet<Integer> slots = new TreeSet<>();
         long end = 1;
-        for (Invocation i : ran) {
+        for (TrainInvocation i : ran) {
             slots.add(i.slot());
             end = Math.max(end, i.endMillis());
         }
@@ -376,7 +376,7 @@ public final class HtmlReport {
                         .append("\" text-anchor=\"end\">slot ").append(lanes.get(k)).append("</text>");
             }
         }
-        for (Invocation i : ran) {
+        for (TrainInvocation i : ran) {
             int k = lanes.indexOf(i.slot());
             double x = left + i.startMillis() / (double) end * plot;
             double w = Math.max(1.5, (i.endMillis() - i.startMillis()) / (double) end * plot);

@@ -4,7 +4,7 @@ import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.ConflictException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.invoke.FunctionInvoker;
@@ -161,7 +161,7 @@ public final class SupervisorService {
             jobs.add(new Job(jobs.size(), "train", a, null, null, run.request(a,
                     req.params() == null ? null : req.params().get(key(req.params(), a)), null, null, null)));
         }
-        List<Invocation> invocations = new ArrayList<>();
+        List<TrainInvocation> invocations = new ArrayList<>();
         List<TrainResult> results = new ArrayList<>();
         for (PoolResult<Job, TrainResult> r : call(run, jobs, jobs.size(), invocations, null)) {
             results.add(row(run, r, params.get(r.input().algorithm())));
@@ -208,9 +208,9 @@ public final class SupervisorService {
 
     /**
      * Runs {@code jobs} in a pool of {@code size} slots and returns their results in job order; appends one
-     * {@link Invocation} per job to {@code invocations}.
+     * {@link TrainInvocation} per job to {@code invocations}.
      */
-    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<Invocation> invocations,
+    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<TrainInvocation> invocations,
                                                     FunctionPool.ProgressListener<Job, TrainResult> progress) {
         long[] start = new long[jobs.size()];
         long[] end = new long[jobs.size()];
@@ -250,7 +250,7 @@ public final class SupervisorService {
         }
         for (PoolResult<Job, TrainResult> r : results) {
             Job j = r.input();
-            invocations.add(new Invocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
+            invocations.add(new TrainInvocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
                     start[j.index()], Math.max(start[j.index()], end[j.index()]), r.attempts(),
                     r.succeeded() ? TrainerState.DONE.name() : r.state() == CallState.FAILED ? TrainerState.FAILED.name()
                             : r.state().name(), run.meter().billedMillis(first + j.index())));
@@ -315,7 +315,7 @@ public final class SupervisorService {
                 jobs.size(), search.maxConcurrency());
         Progress progress = new Progress(run, search, jobs.size());
         progress.publish("SEARCHING");
-        List<Invocation> invocations = new ArrayList<>();
+        List<TrainInvocation> invocations = new ArrayList<>();
         List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
                 invocations, (r, done, submitted) -> progress.completed(r));
 
