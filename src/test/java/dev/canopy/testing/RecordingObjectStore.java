@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Wraps a store and records each call, to assert how an adapter is used (ranged reads, writes). */
-public final class RecordingObjectStore implements ObjectStore {
+public class RecordingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final AtomicLong bytesRead = new AtomicLong();
