@@ -28,7 +28,14 @@ public final class LatencyProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int upstreamPort;
     private volatile long delayMillis;
-    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    /**
+     * One request as it arrived: {@code METHOD path [range] [if-match]}, when ({@link System#nanoTime()}), and the
+     * bytes its {@code Range} asks for (0 without one).
+     */
+    public record Request(String line, long nanos, long rangeBytes) {
+    }
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -49,6 +56,10 @@ public final class LatencyProxy implements AutoCloseable {
 
     /** Every request seen, as {@code METHOD path [Range] [If-Match]}, in order of arrival. */
     public List<String> requests() {
+        return requests.stream().map(Request::line).toList();
+    }
+
+    public List<Request> timedRequests() {
         return List.copyOf(requests);
     }
 
@@ -85,8 +96,9 @@ public final class LatencyProxy implements AutoCloseable {
                         String headers = m.group(3);
                         Matcher r = RANGE.matcher(headers);
                         Matcher i = IF_MATCH.matcher(headers);
-                        requests.add(m.group(1) + " " + m.group(2) + (r.find() ? " " + r.group(1) : "")
-                                + (i.find() ? " if-match" : ""));
+                        String range = r.find() ? r.group(1) : null;
+                        requests.add(new Request(m.group(1) + " " + m.group(2) + (range != null ? " " + range : "")
+                                + (i.find() ? " if-match" : ""), System.nanoTime(), rangeBytes(range)));
                         long d = delayMillis;
                         if (d > 0) {
                             Thread.sleep(d);
@@ -106,6 +118,18 @@ public final class LatencyProxy implements AutoCloseable {
                 // closing
             }
         }
+    }
+
+    private static long rangeBytes(String range) {
+        if (range == null || !range.startsWith("bytes=")) {
+            return 0;
+        }
+        String r = range.substring("bytes=".length());
+        if (r.startsWith("-")) {
+            return Long.parseLong(r.substring(1));
+        }
+        String[] ab = r.split("-", -1);
+        return ab[1].isEmpty() ? 0 : Long.parseLong(ab[1]) - Long.parseLong(ab[0]) + 1;
     }
 
     @Override
