@@ -41,6 +41,7 @@ public final class S3RoundTripsBench {
         int repeat = 3;
         long delay = 25;
         boolean write = true;
+        boolean pyarrow = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--shards" -> shards = Path.of(args[++i]);
@@ -49,6 +50,7 @@ public final class S3RoundTripsBench {
                 case "--delay-ms" -> delay = Long.parseLong(args[++i]);
                 case "--model" -> rule = args[++i];
                 case "--no-output" -> write = false;
+                case "--pyarrow" -> pyarrow = true;
                 case "--generate-full" -> {
                     // what `canopy generate taxi --full` writes (seed 1): the 12 full-size shards
                     shards = Path.of(args[++i]);
@@ -123,11 +125,56 @@ public final class S3RoundTripsBench {
                         + " median shard %.0f ms%n", run, wall, uris.size(), perShard[run - 1], median[run - 1]);
             }
             threads.shutdown();
+            if (pyarrow) {
+                pyarrowAnchor(wire, uris);
+            }
             Arrays.sort(perShard);
             Arrays.sort(median);
             System.out.printf(Locale.ROOT, "median over %d runs: %.1f ms per shard per slot, median shard %.0f ms%n", repeat,
                     perShard[repeat / 2], median[repeat / 2]);
         }
+    }
+
+    /**
+     * The anchor: pyarrow ({@code pq.read_table} with one column, its S3FileSystem) reading the same shards through
+     * the same proxy, one after another, after a warm-up pass; its requests and round trips come from the wire.
+     */
+    private static void pyarrowAnchor(LatencyProxy wire, List<String> uris) throws Exception {
+        String script = String.join("\n",
+                "import sys, time, pyarrow.fs as fs, pyarrow.parquet as pq",
+                "s3 = fs.S3FileSystem(access_key=sys.argv[2], secret_key=sys.argv[3], endpoint_override=sys.argv[1],"
+                        + " scheme='http', region='us-east-1')",
+                "paths = sys.argv[4:]",
+                "for p in paths: pq.read_table(p, columns=['passenger_count'], filesystem=s3)",
+                "print('READY', flush=True); sys.stdin.readline()",
+                "t0 = time.perf_counter()",
+                "for p in paths: pq.read_table(p, columns=['passenger_count'], filesystem=s3)",
+                "print('pyarrow %s: %.1f ms per shard, one after another' % (__import__('pyarrow').__version__,"
+                        + " (time.perf_counter() - t0) * 1000 / len(paths)))");
+        List<String> cmd = new ArrayList<>(List.of("python3", "-c", script, wire.endpoint().replace("http://", ""),
+                S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+        uris.forEach(u -> cmd.add(u.substring("s3://".length())));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+             var in = p.getOutputStream()) {
+            String line = out.readLine();
+            if (line == null || !line.equals("READY")) {
+                System.out.println("pyarrow anchor: not run: " + line);
+                p.destroy();
+                return;
+            }
+            wire.clear();
+            in.write('\n');
+            in.flush();
+            for (String l; (l = out.readLine()) != null; ) {
+                System.out.println(l);
+            }
+        } finally {
+            p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            p.destroy();
+        }
+        System.out.print("pyarrow ");
+        report(wire.timedRequests(), uris, 0);
     }
 
     private static String rule;
