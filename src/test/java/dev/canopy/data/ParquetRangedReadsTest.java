@@ -228,6 +228,24 @@ class ParquetRangedReadsTest {
         assertTrue(!e.retryable(), "a replaced shard is permanent for this call: " + e.getMessage());
     }
 
+    /**
+     * The wire's requests with a request repeated back to back counted once: the HTTP client resending a request
+     * whose kept-alive connection the server had just closed (S3Proxy's idle timeout, under a loaded machine) is
+     * the transport's retry, not a read the reader asked for. The reader's own reads are checked apart, by the
+     * recording store (no byte twice).
+     */
+    private static List<String> transportRetriesOnce(List<String> wire) {
+        List<String> out = new ArrayList<>();
+        for (String r : wire) {
+            if (out.isEmpty() || !out.getLast().equals(r)) {
+                out.add(r);
+            } else {
+                System.out.println("a request sent twice in a row (a transport retry): " + r);
+            }
+        }
+        return out;
+    }
+
     /** A store, a shard's URI in it, and the requests its server saw. */
     private record Wire(ObjectStore store, String uri, java.util.function.Supplier<List<String>> requests, Runnable clear) {
     }
@@ -248,7 +266,7 @@ class ParquetRangedReadsTest {
         KeptColumns kept = keep.isEmpty() ? KeptColumns.none() : KeptColumns.of(keep, false);
         long rows = ParquetColumns.scan("shard", file, columns, java.util.Map.of(), kept, (c, n) -> { });
         ObjectStoreInputFile.Totals counted = ObjectStoreInputFile.totals().minus(before);
-        List<String> got = w.requests.get();
+        List<String> got = transportRetriesOnce(w.requests.get());
 
         long projected = 0;
         long pieces = 0;
