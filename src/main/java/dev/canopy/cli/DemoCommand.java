@@ -125,7 +125,7 @@ public class DemoCommand implements Callable<Integer> {
         if (first == null) {
             return false;
         }
-        var names = ParquetColumns.columnNames("shards", new ObjectStoreInputFile(store, first, store.head(first).size()));
+        var names = ParquetColumns.columnNames("shards", new ObjectStoreInputFile(store, first));
         return names.containsAll(features);
     }
 }

@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import dev.canopy.parquet.read.ReadTuning;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -108,12 +109,17 @@ public class CanopyBeans {
                 priceTable(config.cost()));
     }
 
+    /** How predictors read shards ({@code canopy.batch.footer-guess-bytes}, {@code read-hole-bytes}, {@code read-ahead-bytes}). */
+    public static ReadTuning readTuning(CanopyConfig.Batch b) {
+        return new ReadTuning(b.footerGuessBytes(), b.readHoleBytes(), ReadTuning.DEFAULT.rangeLimit(), b.readAheadBytes());
+    }
+
     /** This process's predictor: on Lambda, the one warm instance; its cache lives as long as the instance. */
     @Produces
     @Singleton
     PredictService predictService(ObjectStore store, CanopyConfig config) {
         PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()),
-                UUID.randomUUID().toString());
+                UUID.randomUUID().toString(), readTuning(config.batch()));
         SnapStartHooks.renewAfterRestore(predictor);
         return predictor;
     }
@@ -150,7 +156,8 @@ public class CanopyBeans {
                 "status", new LocalFunction<>(StatusRequest.class, r -> status.get().status(r)),
                 "batch-predict", new LocalFunction<>(BatchPredictRequest.class, r -> batch.get().run(r))),
                 Map.of("predict", slot -> predictors.computeIfAbsent(slot, k -> {
-                    PredictService p = new PredictService(store, new ModelCache(cacheBytes), "local-" + k);
+                    PredictService p = new PredictService(store, new ModelCache(cacheBytes), "local-" + k,
+                            readTuning(config.batch()));
                     return new LocalFunction<>(PredictRequest.class, p::predict);
                 })));
     }

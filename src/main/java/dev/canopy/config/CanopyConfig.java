@@ -140,6 +140,29 @@ public interface CanopyConfig {
         /** Bytes of models one predictor instance keeps; least recently used models are evicted first. */
         @WithDefault("536870912")
         long modelCacheBytes();
+
+        /**
+         * How a predictor reads a shard: the bytes of its first read, from the end (the footer and often the last
+         * column chunks; a longer footer costs one more read), in one request with no HEAD. See
+         * docs/performance.md, "Round trips per shard".
+         */
+        @WithDefault("65536")
+        int footerGuessBytes();
+
+        /**
+         * Column chunks of a shard at most this many bytes apart are fetched in one request (the bytes between
+         * are read and dropped); the requests themselves go out at once. Arrow's pre_buffer: 8 KiB; trino: 1 MiB.
+         */
+        @WithDefault("8192")
+        int readHoleBytes();
+
+        /**
+         * The projected column chunks (scored and kept columns) of one shard a predictor fetches at once, at
+         * most: a shard whose chunks fit is read in two round trips (footer, chunks); a larger one in one more
+         * per this many bytes. It bounds a predictor's read memory to this per shard in flight.
+         */
+        @WithDefault("67108864")
+        long readAheadBytes();
     }
 
     interface Invoke {

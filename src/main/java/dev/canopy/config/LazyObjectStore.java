@@ -42,8 +42,13 @@ final class LazyObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        return d().readRange(uri, offset, length);
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        return d().readRange(uri, offset, length, expectedVersion);
+    }
+
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        return d().readSuffix(uri, length);
     }
 
     @Override

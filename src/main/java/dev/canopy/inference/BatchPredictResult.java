@@ -48,4 +48,34 @@ public record BatchPredictResult(String runId, String modelUri, int poolSize, Li
         this(runId, modelUri, poolSize, shards, rows, scoreSum, succeeded, failed, modelLoads, instances, wallMillis,
                 toleranceExceeded, manifestUri, resultUri, null, null);
     }
+
+    /**
+     * Storage requests per succeeded shard before its PUT, averaged over the rows that report them (issue 22's
+     * measure: 2 when the model is cached and the shard's projected chunks fit one read-ahead), or null.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "requestsPerShard", access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Double requestsPerShard() {
+        return perShard(ShardResult::requests);
+    }
+
+    /** Sequential storage round trips per succeeded shard before its PUT, averaged likewise, or null. */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "roundTripsPerShard", access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Double roundTripsPerShard() {
+        return perShard(ShardResult::roundTrips);
+    }
+
+    private Double perShard(java.util.function.Function<ShardResult, Long> count) {
+        long sum = 0;
+        int n = 0;
+        for (ShardResult s : shards == null ? List.<ShardResult>of() : shards) {
+            Long c = count.apply(s);
+            if (c != null && s.state() == dev.canopy.pool.CallState.SUCCEEDED && s.runId() == null) {
+                sum += c;
+                n++;
+            }
+        }
+        return n == 0 ? null : Math.round(100.0 * sum / n) / 100.0;
+    }
 }

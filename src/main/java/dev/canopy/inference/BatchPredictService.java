@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -214,8 +215,8 @@ public final class BatchPredictService {
                 // predict is idempotent (see the class comment): a timed-out shard may be sent again
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
-                .build((i, slot, attempt) -> predict(effective, shards.get(i), outputPrefix, runId, slot, attempt,
-                        meter, i, stopped))) {
+                .build((i, slot, attempt) -> predict(effective, modelVersion, shards.get(i), outputPrefix, runId, slot,
+                        attempt, meter, i, stopped))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -247,8 +248,9 @@ public final class BatchPredictService {
      * One attempt at one shard, on a pool thread: its log lines carry the shard and the attempt. Its billing,
      * failed or not, goes to the meter under the shard's index.
      */
-    private PredictResult predict(BatchPredictRequest req, String shard, String outputPrefix, String runId, int slot,
-                                  int attempt, CostMeter meter, int index, java.util.function.BooleanSupplier stopped) {
+    private PredictResult predict(BatchPredictRequest req, String modelVersion, String shard, String outputPrefix,
+                                  String runId, int slot, int attempt, CostMeter meter, int index,
+                                  BooleanSupplier stopped) {
         if (stopped.getAsBoolean()) {
             throw new BatchStops.NotStarted(); // queued before the batch was stopped: not sent
         }
@@ -256,7 +258,8 @@ public final class BatchPredictService {
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
             try {
                 var r = invoker.invokeBilled(PREDICT_FUNCTION, new PredictRequest(req.modelUri(), shard,
-                        outputUri(outputPrefix, shard), runId, attempt, null, req.keepColumns(), req.outputFormat()),
+                        outputUri(outputPrefix, shard), runId, attempt, null, req.keepColumns(), req.outputFormat(),
+                        modelVersion), // pinned: warm predictors ask storage nothing about the model
                         PredictResult.class, slot);
                 meter.record(PREDICT_FUNCTION, index, r.billing());
                 return r.value();
@@ -331,7 +334,7 @@ public final class BatchPredictService {
         PredictResult v = r.value();
         if (v != null) {
             return new ShardResult(i, shards.get(i), r.state(), v.rows(), v.scoreSum(), r.attempts(), v.instanceId(),
-                    v.modelLoaded(), r.millis(), v.outputUri(), null, meter.billedMillis(i));
+                    v.modelLoaded(), r.millis(), v.outputUri(), null, meter.billedMillis(i), null, v.requests(), v.roundTrips());
         }
         return new ShardResult(i, shards.get(i), r.state(), null, null, r.attempts(), null, null, r.millis(), null,
                 describe(r.error()), meter.billedMillis(i));

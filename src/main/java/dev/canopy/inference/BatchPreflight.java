@@ -4,7 +4,6 @@ import dev.canopy.data.KeptColumns;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
-import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 
 import java.util.List;
@@ -40,12 +39,11 @@ final class BatchPreflight {
         if (keepColumns.isEmpty()) {
             return;
         }
-        ObjectInfo info;
         try {
-            info = store.head(firstShard);
+            store.head(firstShard); // one HEAD per batch, so a missing first shard is that shard's failure, not the batch's
         } catch (CanopyException missing) {
             return; // that shard fails when it runs, and says why there
         }
-        KeptColumns.of(keepColumns, csv).check(firstShard, new ObjectStoreInputFile(store, firstShard, info.size()));
+        KeptColumns.of(keepColumns, csv).check(firstShard, new ObjectStoreInputFile(store, firstShard));
     }
 }

@@ -80,7 +80,7 @@ final class BatchRecovery {
         if (info == null || csv && !present.containsKey(StorageUri.relative(m.outputPrefix(), ShardOutputs.csvCopyUri(uri)))) {
             return null; // the CSV copy is written after the Parquet file: without it the shard did not finish
         }
-        ObjectStoreInputFile file = new ObjectStoreInputFile(store, uri, info.size());
+        ObjectStoreInputFile file = new ObjectStoreInputFile(store, uri);
         try {
             Map<String, String> lineage;
             try (ParquetFile f = ParquetFile.open(file)) {

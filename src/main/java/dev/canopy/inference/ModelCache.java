@@ -48,6 +48,12 @@ public final class ModelCache {
         return new Lookup(m, true);
     }
 
+    /** Whether some version of the model at {@code uri} is held (a cold instance holds none). */
+    public synchronized boolean holds(String uri) {
+        String prefix = uri + "@";
+        return models.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+    }
+
     public synchronized long bytes() {
         return bytes;
     }

@@ -41,12 +41,17 @@ public final class ModelLoader {
         }
     }
 
+    /** The metadata object beside a model: {@code x.json} for {@code x.model} or {@code x.trees}. */
+    static String metadataUri(String modelUri) {
+        return modelUri.endsWith(".model") || modelUri.endsWith(".trees")
+                ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
+    }
+
     public static Model load(ObjectStore store, String modelUri, String version) {
         if (RuleModel.isRule(modelUri)) {
             return RuleModel.parse("modelUri", modelUri);
         }
-        String metaUri = modelUri.endsWith(".model") || modelUri.endsWith(".trees")
-                ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
+        String metaUri = metadataUri(modelUri);
         byte[] metaBytes;
         try {
             metaBytes = store.read(metaUri);

@@ -8,7 +8,7 @@ import dev.canopy.data.PredictionsCsv;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.Model;
-import dev.canopy.storage.ObjectInfo;
+import dev.canopy.parquet.read.ReadTuning;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
@@ -29,10 +29,18 @@ public final class PredictService {
     /** Renewed only when a snapshot of this instance is restored (see {@link #renewInstanceId}). */
     private volatile String instanceId;
 
+    private final ReadTuning tuning;
+
     public PredictService(ObjectStore store, ModelCache cache, String instanceId) {
+        this(store, cache, instanceId, ReadTuning.DEFAULT);
+    }
+
+    /** {@code tuning}: how shards are read (footer guess, hole limit, read-ahead bytes per shard). */
+    public PredictService(ObjectStore store, ModelCache cache, String instanceId, ReadTuning tuning) {
         this.store = store;
         this.cache = cache;
         this.instanceId = instanceId;
+        this.tuning = tuning;
     }
 
     public String instanceId() {
@@ -102,12 +110,14 @@ public final class PredictService {
             throw new InvalidInputException(csv ? "outputFormat" : "keepColumns", csv ? req.outputFormat() : keepNames,
                     "applies to the predictions file; give outputUri or outputPrefix");
         }
-        String version = ModelLoader.version(store, req.modelUri());
-        ModelCache.Lookup lookup = cache.get(req.modelUri(), version, () -> ModelLoader.load(store, req.modelUri(), version));
+        ModelReads modelReads = new ModelReads(store);
+        ModelCache.Lookup lookup = model(req, modelReads);
         Model model = lookup.model();
 
-        ObjectInfo info = store.head(req.shard());
-        if (info.size() == 0) {
+        // No HEAD: the first read is the footer's, by one suffix read that also gives the size and the version
+        // every later read of the shard is pinned to (ObjectStoreInputFile).
+        ObjectStoreInputFile shard = new ObjectStoreInputFile(store, req.shard(), tuning);
+        if (shard.getLength() == 0) {
             throw new InvalidInputException("shard", req.shard(), "the shard is empty (0 bytes)");
         }
         boolean keep = output != null;
@@ -127,8 +137,7 @@ public final class PredictService {
         }
         long rows;
         try {
-            rows = ParquetColumns.scan("shard", new ObjectStoreInputFile(store, req.shard(), info.size()),
-                    model.columns(), text, keptColumns, (columns, n) -> {
+            rows = ParquetColumns.scan("shard", shard, model.columns(), text, keptColumns, (columns, n) -> {
                         if (scratch[0].length < n) {
                             scratch[0] = new double[n];
                         }
@@ -171,7 +180,42 @@ public final class PredictService {
                 store.write(csvCopy, PredictionsCsv.write(kept[0], count[0], keptColumns), "text/csv");
             }
         }
+        ObjectStoreInputFile.Totals shardReads = shard.counts();
         return new PredictResult(req.shard(), rows, sum[0], instanceId, lookup.loaded(),
-                (System.nanoTime() - t0) / 1_000_000, written, csvCopy);
+                (System.nanoTime() - t0) / 1_000_000, written, csvCopy, modelReads.requests() + shardReads.requests(),
+                modelReads.roundTrips() + shardReads.roundTrips(), shardReads.bytes());
+    }
+
+    /**
+     * The request's model, from the cache or loaded. Pinned ({@code modelVersion}, as the orchestrator sends it):
+     * no storage call when cached, else the model and its metadata read at once with {@code If-Match}. Unpinned and
+     * cold: the same single round trip, the version taken from the model read's answer. Unpinned and warm: one HEAD
+     * to see whether the model was replaced.
+     */
+    private ModelCache.Lookup model(PredictRequest req, ModelReads reads) {
+        String uri = req.modelUri();
+        if (dev.canopy.model.RuleModel.isRule(uri)) {
+            String v = ModelLoader.version(reads, uri);
+            return cache.get(uri, v, () -> ModelLoader.load(reads, uri, v));
+        }
+        String pinned = req.modelVersion() == null || req.modelVersion().isBlank() ? null : req.modelVersion();
+        String version = pinned;
+        if (version == null && !cache.holds(uri)) {
+            reads.prefetch(uri, null);
+            try {
+                version = reads.modelVersion();
+            } catch (dev.canopy.error.ObjectNotFoundException e) {
+                throw new dev.canopy.error.ObjectNotFoundException(uri).with("field", "modelUri");
+            }
+        } else if (version == null) {
+            version = ModelLoader.version(reads, uri);
+        }
+        String v = version;
+        return cache.get(uri, v, () -> {
+            if (pinned != null) {
+                reads.prefetch(uri, pinned);
+            }
+            return ModelLoader.load(reads, uri, v);
+        });
     }
 }

@@ -89,8 +89,13 @@ public final class GuardedObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        return delegate.readRange(check(uri), offset, length);
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        return delegate.readRange(check(uri), offset, length, expectedVersion);
+    }
+
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        return delegate.readSuffix(check(uri), length);
     }
 
     @Override

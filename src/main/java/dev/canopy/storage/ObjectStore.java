@@ -26,7 +26,44 @@ public interface ObjectStore {
     byte[] read(String uri, String expectedVersion);
 
     /** Reads {@code length} bytes from {@code offset}; fewer only at the end of the object. */
-    byte[] readRange(String uri, long offset, int length);
+    default byte[] readRange(String uri, long offset, int length) {
+        return readRange(uri, offset, length, null);
+    }
+
+    /**
+     * As {@link #readRange(String, long, int)}, failing with {@link dev.canopy.error.ConflictException} unless the
+     * object still has version {@code expectedVersion} (null: any version). On S3 the request carries
+     * {@code If-Match}, so a replaced object answers 412 and no byte of the new version is mixed with the old;
+     * adapters without a conditional read check the version around the read.
+     */
+    byte[] readRange(String uri, long offset, int length, String expectedVersion);
+
+    /**
+     * The last {@code length} bytes of the object (all of it when it is shorter), with the object's size and
+     * version taken from the same answer: one request where {@code head} then {@code readRange} would take two
+     * sequential round trips. On S3 and https this is one GET with {@code Range: bytes=-length}; the size comes
+     * from {@code Content-Range}, the version from the ETag. Ranged readers ({@code dev.canopy.data.ObjectStoreInputFile})
+     * read a Parquet footer this way and pin every later read of the object to the version it returned.
+     */
+    Suffix readSuffix(String uri, int length);
+
+    /**
+     * What {@link #readSuffix} returns: {@code bytes} are the object's last bytes, {@code info} its whole size and
+     * version. {@code bytes.length == min(length asked, size)}.
+     */
+    record Suffix(ObjectInfo info, byte[] bytes) {
+        public Suffix {
+            if (bytes.length > info.size()) {
+                throw new IllegalArgumentException(info.uri() + ": a suffix of " + bytes.length + " bytes of a "
+                        + info.size() + "-byte object");
+            }
+        }
+
+        /** Where the suffix starts in the object. */
+        public long offset() {
+            return info.size() - bytes.length;
+        }
+    }
 
     /** Creates or replaces the object. Replacing with the same bytes is harmless: writes are idempotent. */
     void write(String uri, byte[] data, String contentType);

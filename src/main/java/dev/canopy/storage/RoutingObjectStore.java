@@ -37,8 +37,13 @@ public final class RoutingObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        return route(uri).readRange(uri, offset, length);
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        return route(uri).readRange(uri, offset, length, expectedVersion);
+    }
+
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        return route(uri).readSuffix(uri, length);
     }
 
     @Override

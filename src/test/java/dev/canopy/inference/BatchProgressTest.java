@@ -149,8 +149,13 @@ class BatchProgressTest {
         }
 
         @Override
-        public byte[] readRange(String uri, long offset, int length) {
-            return main.readRange(uri, offset, length);
+        public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+            return main.readRange(uri, offset, length, expectedVersion);
+        }
+
+        @Override
+        public Suffix readSuffix(String uri, int length) {
+            return main.readSuffix(uri, length);
         }
 
         @Override

@@ -60,10 +60,18 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        byte[] d = blob(uri).data();
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        byte[] d = read(uri, expectedVersion);
         int from = (int) Math.min(offset, d.length);
         return Arrays.copyOfRange(d, from, Math.min(d.length, from + length));
+    }
+
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        Blob b = blob(uri);
+        byte[] d = b.data();
+        return new Suffix(new ObjectInfo(uri, d.length, b.version()),
+                Arrays.copyOfRange(d, Math.max(0, d.length - length), d.length));
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Wraps a store and records each call, to assert how an adapter is used (ranged reads, writes). */
-public final class RecordingObjectStore implements ObjectStore {
+public class RecordingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final AtomicLong bytesRead = new AtomicLong();
@@ -46,11 +46,20 @@ public final class RecordingObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
         calls.add("range " + uri + " " + offset + "+" + length);
-        byte[] b = delegate.readRange(uri, offset, length);
+        byte[] b = delegate.readRange(uri, offset, length, expectedVersion);
         bytesRead.addAndGet(b.length);
         return b;
+    }
+
+    /** Recorded as {@code suffix <uri> <offset>+<length>} once the answer gives the offset. */
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        Suffix s = delegate.readSuffix(uri, length);
+        calls.add("suffix " + uri + " " + s.offset() + "+" + s.bytes().length);
+        bytesRead.addAndGet(s.bytes().length);
+        return s;
     }
 
     @Override

@@ -33,13 +33,22 @@ public final class S3ProxyServer implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return proxy.getPort();
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
     public S3Client client() {
+        return client(endpoint());
+    }
+
+    /** A client that reaches this server through {@code endpoint} (a proxy in front of it). */
+    public S3Client client(String endpoint) {
         return S3Client.builder()
-                .endpointOverride(URI.create(endpoint()))
+                .endpointOverride(URI.create(endpoint))
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))

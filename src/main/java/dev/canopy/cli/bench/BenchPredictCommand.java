@@ -95,9 +95,11 @@ public class BenchPredictCommand implements Callable<Integer> {
         } else {
             stdout.printf(Locale.ROOT, "bench predict: median %d ms over %d runs, %s rows/s%n", median, runs.size(),
                     report.get("rowsPerSecond"));
+            stdout.printf(Locale.ROOT, "batch: %s requests and %s round trips per shard before its PUT%n",
+                    last.requestsPerShard(), last.roundTripsPerShard());
             stdout.printf(Locale.ROOT, "one predictor, one thread: median %s ms for %s rows, %s rows/s; "
-                            + "%s requests and %s bytes read per shard%n", one.get("medianMillis"), one.get("rows"),
-                    one.get("rowsPerSecond"), one.get("requestsPerShard"), one.get("bytesPerShard"));
+                            + "%s requests, %s round trips and %s bytes read per shard%n", one.get("medianMillis"), one.get("rows"),
+                    one.get("rowsPerSecond"), one.get("requestsPerShard"), one.get("roundTripsPerShard"), one.get("bytesPerShard"));
             stdout.print(Tables.batch(last));
         }
         return 0;
@@ -111,7 +113,8 @@ public class BenchPredictCommand implements Callable<Integer> {
     private Map<String, Object> onePredictor(String modelUri, BatchPredictResult batch, int repeat) {
         List<String> shards = batch.shards().stream().filter(s -> s.state() == CallState.SUCCEEDED)
                 .map(ShardResult::shard).toList();
-        PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), "bench");
+        PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), "bench",
+                dev.canopy.config.CanopyBeans.readTuning(config.batch()));
         long[] nanos = new long[repeat];
         long rows = 0;
         ObjectStoreInputFile.Totals before = null;
@@ -129,7 +132,7 @@ public class BenchPredictCommand implements Callable<Integer> {
             }
         }
         long medianNanos = BenchCommand.median(nanos);
-        // Ranged reads of the shards' Parquet bytes (footer and projected column chunks; not the HEAD request)
+        // Reads of the shards' Parquet bytes: the suffix read with the footer, then the projected column chunks
         ObjectStoreInputFile.Totals read = ObjectStoreInputFile.totals().minus(before);
         double reads = (double) shards.size() * repeat;
         Map<String, Object> out = new LinkedHashMap<>();
@@ -139,6 +142,7 @@ public class BenchPredictCommand implements Callable<Integer> {
         out.put("medianMillis", Math.round(medianNanos / 1e4) / 100.0);
         out.put("rowsPerSecond", medianNanos == 0 ? null : Math.round(rows * 1e9 / medianNanos));
         out.put("requestsPerShard", reads == 0 ? null : Math.round(read.requests() / reads * 100) / 100.0);
+        out.put("roundTripsPerShard", reads == 0 ? null : Math.round(read.roundTrips() / reads * 100) / 100.0);
         out.put("bytesPerShard", reads == 0 ? null : Math.round(read.bytes() / reads));
         return out;
     }

@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A Parquet file read straight from the format: the footer and page headers by {@link ParquetFormat}, the projected column chunks by one ranged read each, their pages decompressed and handed to
+ * A Parquet file read straight from the format: the footer and page headers by {@link ParquetFormat}, the
+ * projected column chunks of many row groups fetched together (neighbours joined, the reads issued at once when
+ * the file supports vectored reads; see {@link ReadTuning}), their pages decompressed and handed to
  * {@link PageDecoder}. It needs neither parquet-hadoop (and Hadoop) nor parquet-column. Encrypted files are
  * refused; nested and repeated columns are listed, and refused by the callers that score columns.
  */
@@ -41,18 +43,25 @@ public final class ParquetFile implements AutoCloseable {
      * so this bounds a column's decoding memory (64 MiB) whatever a file claims.
      */
     public static final int MAX_PAGE_VALUES = 1 << 22;
-    /** Column chunks this close are fetched in one read: a request costs more than a few kilobytes more. */
-    public static final int MAX_GAP = 8 << 10;
-    /** Bytes read from the end of a file at first: the footers of typical shards are a few kilobytes. */
-    private static final int TAIL = 16 << 10;
+    private static final org.apache.parquet.bytes.ByteBufferAllocator HEAP = new org.apache.parquet.bytes.HeapByteBufferAllocator();
 
     private final InputFile file;
+    private final ReadTuning tuning;
     private final SeekableInputStream in;
     private final FileMeta meta;
     private final List<Column> columns;
     /** The bytes read first, from the end of the file: the footer and often the last column chunks. */
     private final byte[] tail;
     private final long tailStart;
+    /**
+     * The window: the chunks of {@code windowColumns} in row groups {@code [windowFrom, windowFrom + windowBytes.length)},
+     * fetched together and not yet handed out ({@code windowBytes[g][j]} holds chunk j of row group
+     * {@code windowFrom + g} from {@code windowBase[g][j]}); null once handed out, so its bytes can be freed.
+     */
+    private List<Column> windowColumns;
+    private int windowFrom;
+    private byte[][][] windowBytes = new byte[0][][];
+    private int[][] windowBase;
 
     /**
      * A leaf column: its dotted path, physical type (with its fixed length), the maximum definition and
@@ -156,9 +165,10 @@ public final class ParquetFile implements AutoCloseable {
         }
     }
 
-    private ParquetFile(InputFile file, SeekableInputStream in, FileMeta meta, List<Column> columns, byte[] tail,
-                        long tailStart) {
+    private ParquetFile(InputFile file, ReadTuning tuning, SeekableInputStream in, FileMeta meta, List<Column> columns,
+                        byte[] tail, long tailStart) {
         this.file = file;
+        this.tuning = tuning;
         this.in = in;
         this.meta = meta;
         this.columns = columns;
@@ -166,7 +176,12 @@ public final class ParquetFile implements AutoCloseable {
         this.tailStart = tailStart;
     }
 
+    /**
+     * Opens a file: one read of its last {@link ReadTuning#tailGuess()} bytes (the file's {@link ReadTuning}, or
+     * the default), and one more only when the footer is longer than that.
+     */
     public static ParquetFile open(InputFile file) throws IOException {
+        ReadTuning tuning = ReadTuning.of(file);
         long length = file.getLength();
         if (length < 12) {
             throw new ParquetException(length + " bytes is too small for a Parquet file");
@@ -175,7 +190,7 @@ public final class ParquetFile implements AutoCloseable {
         try {
             // One read for the tail, which holds the whole footer of a typical file: on object storage each
             // read is a request, and reading the length first, then the footer, would cost two.
-            int tailLength = (int) Math.min(length, TAIL);
+            int tailLength = (int) Math.min(length, tuning.tailGuess());
             byte[] tail = new byte[tailLength];
             in.seek(length - tailLength);
             in.readFully(tail);
@@ -202,7 +217,7 @@ public final class ParquetFile implements AutoCloseable {
                 tailStart = length - tailLength;
             }
             meta = ParquetFormat.readFileMeta(tail, tailLength - 8 - footerLength, footerLength);
-            return new ParquetFile(file, in, meta, columns(meta.schema()), tail, tailStart);
+            return new ParquetFile(file, tuning, in, meta, columns(meta.schema()), tail, tailStart);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -255,57 +270,163 @@ public final class ParquetFile implements AutoCloseable {
     }
 
     /**
-     * Reads the chunks of {@code wanted} in one row group, in the order given. Their byte ranges are read in
-     * order of place, neighbours joined into one read when at most {@link #MAX_GAP} bytes lie between them, and
-     * bytes already in the tail are not read again: on object storage each read is one ranged GET. Pages are
-     * decompressed as they are decoded.
+     * Reads the chunks of {@code wanted} in one row group, in the order given. They come from the window: on the
+     * first call, and whenever the row group is not in it, the chunks of {@code wanted} in this row group and the
+     * following ones (as many as fit {@link ReadTuning#readAheadBytes()}, at least this one) are fetched together
+     * ({@link #fetchWindow}). A file read row group after row group with the same columns therefore costs one
+     * round trip per window, not one per row group. Pages are decompressed as they are decoded.
      */
     public List<Chunk> read(int rowGroup, List<Column> wanted) throws IOException {
-        int n = wanted.size();
-        ColumnMeta[] metas = new ColumnMeta[n];
-        long[] starts = new long[n];
-        Integer[] order = new Integer[n];
-        for (int j = 0; j < n; j++) {
-            metas[j] = chunk(rowGroup, wanted.get(j));
-            starts[j] = start(metas[j]);
-            order[j] = j;
+        int w = rowGroup - windowFrom;
+        if (!wanted.equals(windowColumns) || w < 0 || w >= windowBytes.length || windowBytes[w] == null) {
+            fetchWindow(rowGroup, wanted);
+            w = 0;
         }
-        Arrays.sort(order, (a, b) -> Long.compare(starts[a], starts[b]));
-        Chunk[] out = new Chunk[n];
-        for (int i = 0; i < n; ) {
-            long from = starts[order[i]];
-            long to = from + metas[order[i]].compressedSize();
-            int k = i + 1;
-            while (k < n && starts[order[k]] - to <= MAX_GAP) {
-                to = Math.max(to, starts[order[k]] + metas[order[k]].compressedSize());
-                k++;
-            }
-            if (to - from > Integer.MAX_VALUE - 16) {
-                throw new ParquetException("column chunks of " + (to - from) + " bytes in one row group");
-            }
-            byte[] bytes = range(from, (int) (to - from));
-            for (int m = i; m < k; m++) {
-                int j = order[m];
-                out[j] = chunk(metas[j], wanted.get(j), bytes, (int) (starts[j] - from));
-            }
-            i = k;
+        byte[][] bytes = windowBytes[w];
+        int[] base = windowBase[w];
+        windowBytes[w] = null; // handed out: the window no longer keeps these bytes alive
+        windowBase[w] = null;
+        List<Chunk> out = new ArrayList<>(wanted.size());
+        for (int j = 0; j < wanted.size(); j++) {
+            out.add(chunk(chunk(rowGroup, wanted.get(j)), wanted.get(j), bytes[j], base[j]));
         }
-        return Arrays.asList(out);
+        return out;
     }
 
-    /** Bytes {@code [from, from + size)} of the file: from the tail when it holds them, else read (only what it lacks). */
-    private byte[] range(long from, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        long end = from + size;
-        int fetched = (int) Math.max(0, Math.min(end, tailStart) - from);
-        if (fetched > 0) {
-            in.seek(from);
-            in.readFully(bytes, 0, fetched);
+    /** One column chunk to fetch: row group {@code group} (in the window), column {@code column}, file bytes {@code [start, end)}. */
+    private record Piece(int group, int column, long start, long end) {
+    }
+
+    /**
+     * Fetches the chunks of {@code wanted} in row group {@code first} and the following row groups with rows, while
+     * their sizes (from the footer, checked against the file) add up to at most {@link ReadTuning#readAheadBytes()}.
+     * The chunks' byte ranges are sorted, neighbours at most {@link ReadTuning#holeLimit()} apart joined up to
+     * {@link ReadTuning#rangeLimit()}, bytes already in the tail not read again, and the remaining ranges read
+     * at once: through {@link SeekableInputStream#readVectored} when the stream offers it (object storage: one
+     * request each, concurrently), else one after another.
+     */
+    private void fetchWindow(int first, List<Column> wanted) throws IOException {
+        int n = wanted.size();
+        List<Piece> pieces = new ArrayList<>();
+        long total = 0;
+        int groups = 0;
+        for (int g = first; g < rowGroups(); g++) {
+            if (g > first && rows(g) <= 0) {
+                groups++; // nothing to decode there (callers skip such row groups): nothing fetched
+                continue;
+            }
+            List<Piece> here = new ArrayList<>(n);
+            long size = 0;
+            for (int j = 0; j < n; j++) {
+                ColumnMeta cm = chunk(g, wanted.get(j));
+                long start = start(cm);
+                here.add(new Piece(g - first, j, start, start + cm.compressedSize()));
+                size += cm.compressedSize();
+            }
+            if (g > first && total + size > tuning.readAheadBytes()) {
+                break;
+            }
+            pieces.addAll(here);
+            total += size;
+            groups = g - first + 1;
         }
-        if (fetched < size) {
-            System.arraycopy(tail, (int) (from + fetched - tailStart), bytes, fetched, size - fetched);
+        pieces.sort((a, b) -> Long.compare(a.start(), b.start()));
+        // join neighbours into ranges [from[r], to[r])
+        List<long[]> ranges = new ArrayList<>();
+        int[] rangeOf = new int[pieces.size()];
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece p = pieces.get(i);
+            long[] last = ranges.isEmpty() ? null : ranges.getLast();
+            if (last != null && p.start() - last[1] <= tuning.holeLimit()
+                    && Math.max(last[1], p.end()) - last[0] <= tuning.rangeLimit()) {
+                last[1] = Math.max(last[1], p.end());
+            } else {
+                ranges.add(new long[]{p.start(), p.end()});
+            }
+            rangeOf[i] = ranges.size() - 1;
         }
-        return bytes;
+        // what each range lacks from the tail is fetched, all at once
+        List<org.apache.parquet.io.ParquetFileRange> fetch = new ArrayList<>();
+        org.apache.parquet.io.ParquetFileRange[] fetchOf = new org.apache.parquet.io.ParquetFileRange[ranges.size()];
+        for (int r = 0; r < ranges.size(); r++) {
+            long from = ranges.get(r)[0];
+            long fetched = Math.min(ranges.get(r)[1], tailStart) - from;
+            if (fetched > 0) {
+                fetchOf[r] = new org.apache.parquet.io.ParquetFileRange(from, (int) fetched);
+                fetch.add(fetchOf[r]);
+            }
+        }
+        if (!fetch.isEmpty()) {
+            if (fetch.size() > 1 && in.readVectoredAvailable(HEAP)) {
+                in.readVectored(fetch, HEAP);
+            } else {
+                for (org.apache.parquet.io.ParquetFileRange f : fetch) {
+                    byte[] b = new byte[f.getLength()];
+                    in.seek(f.getOffset());
+                    in.readFully(b);
+                    f.setDataReadFuture(java.util.concurrent.CompletableFuture.completedFuture(ByteBuffer.wrap(b)));
+                }
+            }
+        }
+        byte[][] rangeBytes = new byte[ranges.size()][];
+        long[] rangeStart = new long[ranges.size()];
+        for (int r = 0; r < ranges.size(); r++) {
+            long from = ranges.get(r)[0];
+            long to = ranges.get(r)[1];
+            if (fetchOf[r] == null) {
+                rangeBytes[r] = tail; // wholly in the tail: the chunks are read from it in place
+                rangeStart[r] = tailStart;
+                continue;
+            }
+            ByteBuffer got = await(fetchOf[r]);
+            int fetched = fetchOf[r].getLength();
+            if (got.remaining() != fetched) {
+                throw new ParquetException("a read of " + fetched + " bytes at " + from + " returned " + got.remaining());
+            }
+            byte[] bytes;
+            if (to - from == fetched && got.hasArray() && got.arrayOffset() == 0 && got.position() == 0
+                    && got.array().length == fetched) {
+                bytes = got.array();
+            } else {
+                bytes = new byte[(int) (to - from)];
+                got.get(bytes, 0, fetched);
+                System.arraycopy(tail, (int) (from + fetched - tailStart), bytes, fetched, (int) (to - from) - fetched);
+            }
+            rangeBytes[r] = bytes;
+            rangeStart[r] = from;
+        }
+        windowColumns = List.copyOf(wanted);
+        windowFrom = first;
+        windowBytes = new byte[groups][][];
+        windowBase = new int[groups][];
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece p = pieces.get(i);
+            if (windowBytes[p.group()] == null) {
+                windowBytes[p.group()] = new byte[n][];
+                windowBase[p.group()] = new int[n];
+            }
+            windowBytes[p.group()][p.column()] = rangeBytes[rangeOf[i]];
+            windowBase[p.group()][p.column()] = (int) (p.start() - rangeStart[rangeOf[i]]);
+        }
+    }
+
+    /** The bytes of one vectored read; a storage fault keeps its own type (and whether it is retried). */
+    private static ByteBuffer await(org.apache.parquet.io.ParquetFileRange f) throws IOException {
+        try {
+            return f.getDataReadFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading column chunks");
+        }
     }
 
     /**

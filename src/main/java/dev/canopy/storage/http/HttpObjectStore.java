@@ -51,7 +51,8 @@ public final class HttpObjectStore implements ObjectStore {
     public byte[] read(String uri, String expectedVersion) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(timeout).GET();
         HttpResponse<byte[]> r = send(uri, b.build());
-        String v = version(r);
+        String v = version(r, r.body().length);
+        v = v != null ? v : "/" + r.body().length;
         if (expectedVersion != null && !expectedVersion.equals(v)) {
             throw new ConflictException("object changed during the run: " + uri + " is now version " + v
                     + ", the run pinned " + expectedVersion);
@@ -59,16 +60,69 @@ public final class HttpObjectStore implements ObjectStore {
         return r.body();
     }
 
+    /**
+     * A GET with {@code Range}. A pinned read sends {@code If-Match} when the version is a strong ETag (a 412 is a
+     * conflict), and checks the answer's own version in every case: a server that ignores {@code If-Match}, or
+     * versions by Last-Modified, still cannot hand out bytes of another version unnoticed. An answer with no
+     * version at all cannot be pinned and is refused.
+     */
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        HttpResponse<byte[]> r = send(uri, HttpRequest.newBuilder(URI.create(uri)).timeout(timeout)
-                .header("Range", "bytes=" + offset + "-" + (offset + length - 1)).GET().build());
-        if (r.statusCode() == 206) {
-            return r.body();
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        if (length <= 0) {
+            return new byte[0];
         }
-        byte[] all = r.body();
-        int from = (int) Math.min(offset, all.length);
-        return java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + length));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(timeout)
+                .header("Range", "bytes=" + offset + "-" + (offset + length - 1)).GET();
+        if (strongEtag(expectedVersion)) {
+            b.header("If-Match", expectedVersion);
+        }
+        HttpResponse<byte[]> r = send(uri, b.build(), expectedVersion);
+        byte[] body = r.body();
+        long size = r.statusCode() == 206
+                ? dev.canopy.storage.s3.S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null), body.length)
+                : body.length;
+        checkPinned(uri, expectedVersion, version(r, size));
+        if (r.statusCode() == 206) {
+            return body;
+        }
+        int from = (int) Math.min(offset, body.length);
+        return java.util.Arrays.copyOfRange(body, from, Math.min(body.length, from + length));
+    }
+
+    /** A GET with {@code Range: bytes=-length}; a server that ignores ranges sends all, and the end is kept. */
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("a suffix of " + length + " bytes");
+        }
+        HttpResponse<byte[]> r = send(uri, HttpRequest.newBuilder(URI.create(uri)).timeout(timeout)
+                .header("Range", "bytes=-" + length).GET().build(), null);
+        byte[] body = r.body();
+        long size;
+        if (r.statusCode() == 206) {
+            size = dev.canopy.storage.s3.S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null),
+                    body.length);
+        } else {
+            size = body.length;
+            body = java.util.Arrays.copyOfRange(body, (int) Math.max(0, size - length), body.length);
+        }
+        String v = version(r, size);
+        if (v == null) {
+            throw new StorageException("cannot pin the version of " + uri + ": the server sends neither an ETag nor "
+                    + "Last-Modified, so a later ranged read could mix two versions of the object", false, null);
+        }
+        return new Suffix(new ObjectInfo(uri, size, v), body);
+    }
+
+    private static boolean strongEtag(String v) {
+        return v != null && v.startsWith("\"");
+    }
+
+    private static void checkPinned(String uri, String expected, String actual) {
+        if (expected != null && !expected.equals(actual)) {
+            throw new ConflictException("object changed during the run: " + uri + " is now version " + actual
+                    + ", the run pinned " + expected);
+        }
     }
 
     @Override
@@ -91,18 +145,31 @@ public final class HttpObjectStore implements ObjectStore {
         HttpResponse<byte[]> r = send(uri, HttpRequest.newBuilder(URI.create(uri)).timeout(timeout)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return new ObjectInfo(uri, size, version(r));
+        String v = version(r, size);
+        return new ObjectInfo(uri, size, v != null ? v : "/" + size);
     }
 
-    private static String version(HttpResponse<?> r) {
-        return r.headers().firstValue("ETag").orElseGet(() -> r.headers().firstValue("Last-Modified").orElse("")
-                + "/" + r.headers().firstValue("Content-Length").orElse(""));
+    /**
+     * The ETag, else Last-Modified and the object's size (not the answer's Content-Length, which for a ranged
+     * answer is the part's); null when the server sends neither.
+     */
+    private static String version(HttpResponse<?> r, long size) {
+        return r.headers().firstValue("ETag").orElseGet(() -> r.headers().firstValue("Last-Modified")
+                .map(m -> m + "/" + size).orElse(null));
     }
 
     private HttpResponse<byte[]> send(String uri, HttpRequest request) {
+        return send(uri, request, null);
+    }
+
+    private HttpResponse<byte[]> send(String uri, HttpRequest request, String expectedVersion) {
         try {
             HttpResponse<byte[]> r = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
             int s = r.statusCode();
+            if (s == 412 && expectedVersion != null) {
+                throw new ConflictException("object changed during the run: " + uri
+                        + " no longer has the version the run pinned (" + expectedVersion + ")");
+            }
             if (s == 404 || s == 410) {
                 throw new ObjectNotFoundException(uri);
             }

@@ -62,23 +62,60 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * A local file has no conditional read: the version (modification time and size) is taken from the open
+     * file before and after the read, so a file replaced by rename (how {@link #write} replaces) or rewritten in
+     * place during the read is caught.
+     */
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
-        try (FileChannel ch = FileChannel.open(path(uri), StandardOpenOption.READ)) {
-            long size = ch.size();
-            int n = (int) Math.max(0, Math.min(length, size - offset));
-            ByteBuffer buf = ByteBuffer.allocate(n);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, offset + buf.position()) < 0) {
-                    break;
-                }
-            }
-            return buf.array();
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
+        Path p = path(uri);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            checkVersion(uri, info(uri, p), expectedVersion);
+            byte[] data = read(ch, offset, length);
+            checkVersion(uri, info(uri, p), expectedVersion);
+            return data;
         } catch (NoSuchFileException e) {
-            throw new ObjectNotFoundException(uri);
+            throw expectedVersion == null ? new ObjectNotFoundException(uri) : gone(uri, expectedVersion);
         } catch (IOException e) {
             throw io("read range of", uri, e);
         }
+    }
+
+    /** The last bytes, read from one open file; size and version from that file's attributes. */
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        Path p = path(uri);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ObjectInfo info = info(uri, p);
+            long size = ch.size();
+            int n = (int) Math.min(length, size);
+            byte[] data = read(ch, size - n, n);
+            ObjectInfo after = info(uri, p);
+            checkVersion(uri, after, info.version());
+            return new Suffix(new ObjectInfo(uri, size, info.version()), data);
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(uri);
+        } catch (IOException e) {
+            throw io("read the end of", uri, e);
+        }
+    }
+
+    private static byte[] read(FileChannel ch, long offset, int length) throws IOException {
+        long size = ch.size();
+        int n = (int) Math.max(0, Math.min(length, size - offset));
+        ByteBuffer buf = ByteBuffer.allocate(n);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, offset + buf.position()) < 0) {
+                break;
+            }
+        }
+        return buf.array();
+    }
+
+    private static ConflictException gone(String uri, String expected) {
+        return new ConflictException("object changed during the run: " + uri + " is gone, the run pinned version "
+                + expected);
     }
 
     @Override

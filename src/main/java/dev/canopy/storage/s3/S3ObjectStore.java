@@ -8,11 +8,13 @@ import dev.canopy.error.StorageException;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.StorageUri;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -60,13 +62,62 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public byte[] readRange(String uri, long offset, int length) {
+    public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
         if (length <= 0) {
             return new byte[0];
         }
         StorageUri u = s3(uri);
         return call("read range of", uri, () -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(u.bucket())
-                .key(u.path()).range("bytes=" + offset + "-" + (offset + length - 1)).build()).asByteArray());
+                .key(u.path()).range("bytes=" + offset + "-" + (offset + length - 1)).ifMatch(expectedVersion)
+                .build()).asByteArray());
+    }
+
+    /**
+     * One GET with {@code Range: bytes=-length}: S3 answers 206 with the last bytes (the whole object when it is
+     * shorter) and {@code Content-Range: bytes first-last/size}. An empty object has no byte to range over and
+     * answers 416; it is then read whole, still one request for an object that cannot be a Parquet file anyway.
+     */
+    @Override
+    public Suffix readSuffix(String uri, int length) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("a suffix of " + length + " bytes");
+        }
+        StorageUri u = s3(uri);
+        ResponseBytes<GetObjectResponse> r;
+        try {
+            r = call("read the end of", uri, () -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(u.bucket())
+                    .key(u.path()).range("bytes=-" + length).build()));
+        } catch (StorageException e) {
+            if (!(e.getCause() instanceof S3Exception s3e) || s3e.statusCode() != 416) {
+                throw e;
+            }
+            r = call("read", uri, () -> s3.getObjectAsBytes(GetObjectRequest.builder().bucket(u.bucket()).key(u.path())
+                    .build()));
+        }
+        byte[] bytes = r.asByteArray();
+        long size = objectSize(uri, r.response().contentRange(), bytes.length);
+        return new Suffix(new ObjectInfo(uri, size, r.response().eTag()), bytes);
+    }
+
+    /**
+     * The object's size from a ranged answer's {@code Content-Range} ({@code bytes 0-9/10}); an answer without
+     * one (a server that sent the whole object) is the whole object.
+     */
+    public static long objectSize(String uri, String contentRange, int bodyLength) {
+        if (contentRange == null || contentRange.isBlank()) {
+            return bodyLength;
+        }
+        int slash = contentRange.lastIndexOf('/');
+        try {
+            long size = Long.parseLong(contentRange.substring(slash + 1).trim());
+            if (size < bodyLength) {
+                throw new NumberFormatException("smaller than the body");
+            }
+            return size;
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            throw new StorageException("cannot read the end of " + uri + ": unusable Content-Range '" + contentRange
+                    + "' for a " + bodyLength + "-byte body", false, e).with("uri", uri);
+        }
     }
 
     @Override
