@@ -65,7 +65,7 @@ public final class Options {
         public SuperviseRequest apply(SuperviseRequest r) {
             return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
                     r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true);
+                    r.missing(), r.categorical(), r.maxCategories(), true, r.sampleRows());
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -165,9 +165,14 @@ public final class Options {
                 description = "A training parameter, e.g. random_forest.trees=300; repeat for more.")
         List<String> params;
 
+        @Option(names = "--sample-rows", paramLabel = "<n>",
+                description = "Train and test on a sample of n rows of --data, the same for the same --seed: for data "
+                        + "too large for the trainer's memory or time (see docs/training-data.md).")
+        Long sampleRows;
+
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out, null, delimiter, missing, categorical, maxCategories);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, sampleRows);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -233,7 +238,7 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.sampleRows());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

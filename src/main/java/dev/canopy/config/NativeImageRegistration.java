@@ -53,7 +53,7 @@ public final class NativeImageRegistration {
             smile.model.cart.LeafNode.class, smile.model.cart.RegressionNode.class,
             smile.data.formula.Formula.class, smile.data.formula.Term.class, smile.data.formula.Variable.class,
             smile.data.type.StructType.class, smile.data.type.StructField.class, smile.data.type.DataType.ID.class,
-            smile.data.type.DoubleType.class, smile.data.type.PrimitiveType.class,
+            smile.data.type.DoubleType.class, smile.data.type.FloatType.class, smile.data.type.PrimitiveType.class,
             smile.validation.RegressionMetrics.class,
             java.util.ArrayList.class, java.util.HashMap.class, java.lang.Integer.class, java.lang.Number.class,
             java.lang.Enum.class})

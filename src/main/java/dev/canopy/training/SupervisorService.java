@@ -112,7 +112,7 @@ public final class SupervisorService {
                 LogContext.ATTEMPT, 1)) {
 
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
-            ObjectInfo data = store.head(checkUri("data", req.data()));
+            ObjectInfo data = dev.canopy.data.DatasetParts.plan(store, "data", checkUri("data", req.data())).info();
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
             claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
                     Boolean.TRUE.equals(req.overwrite()));
@@ -138,7 +138,7 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.sampleRows());
         }
     }
 

@@ -17,12 +17,23 @@ import java.util.Map;
  * @param categorical   {@code auto}: every text column is a (categorical) feature; {@code none} (default):
  *                      text columns are features only when {@code features} names them
  * @param maxCategories the most categories a categorical feature may have (default 64)
+ * @param sampleRows    train and test on a deterministic sample of this many rows of {@code data} (chosen with
+ *                      {@code seed}), read part by part; for data that does not fit the trainer's memory or time
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
                            String testDataVersion, Map<String, Object> params, String out,
                            Integer folds, Integer fold, Boolean trial, String delimiter,
-                           String missing, String categorical, Integer maxCategories) {
+                           String missing, String categorical, Integer maxCategories, Long sampleRows) {
+
+    public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
+                        String algorithm, Double testFraction, Long seed, String testData,
+                        String testDataVersion, Map<String, Object> params, String out,
+                        Integer folds, Integer fold, Boolean trial, String delimiter,
+                        String missing, String categorical, Integer maxCategories) {
+        this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null);
+    }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,

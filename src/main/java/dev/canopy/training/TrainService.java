@@ -1,7 +1,8 @@
 package dev.canopy.training;
 
+import dev.canopy.data.DatasetParts;
+import dev.canopy.data.DatasetReader;
 import dev.canopy.data.Table;
-import dev.canopy.data.TableReader;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.FeatureEncoding;
@@ -45,9 +46,9 @@ public final class TrainService {
     private final ObjectStore store;
     private final StatusBoard board;
     /** Guarded by itself; access order, so the least recently used table is evicted. */
-    private final Map<String, CompletableFuture<Table>> tables = new LinkedHashMap<>(4, 0.75f, true) {
+    private final Map<String, CompletableFuture<DatasetReader.Result>> tables = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Table>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<DatasetReader.Result>> eldest) {
             return size() > CACHED_TABLES;
         }
     };
@@ -96,12 +97,12 @@ public final class TrainService {
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
             Prepared data = prepare(req);
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
-            double[][] trainRows = data.trainRows;
-            double[][] validation = null;
+            FeatureMatrix trainSet = data.train();
+            FeatureMatrix validation = null;
             if (req.folds() != null) {
-                Folds folds = Folds.of(trainRows.length, req.folds(), seed);
-                validation = gatherRows(trainRows, folds.heldOut(req.fold()));
-                trainRows = gatherRows(trainRows, folds.kept(req.fold()));
+                Folds folds = Folds.of(trainSet.rows(), req.folds(), seed);
+                validation = trainSet.rows(folds.heldOut(req.fold()));
+                trainSet = trainSet.rows(folds.kept(req.fold()));
             }
 
             publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
@@ -109,12 +110,12 @@ public final class TrainService {
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
             try {
-                model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
+                model = SmileTrainer.fit(algorithm, params, trainSet, seed, progress);
             } finally {
                 progress.close();
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
-            LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
+            LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
@@ -168,28 +169,11 @@ public final class TrainService {
         }
     }
 
-    private static double[][] gatherRows(double[][] rows, int[] idx) {
-        double[][] out = new double[idx.length][];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = rows[idx[i]];
-        }
-        return out;
-    }
-
-    /** MSE on rows laid out as the training rows are (features, then the target). */
-    private static double validationMse(TreeEnsemble ensemble, double[][] rows) {
-        int p = rows[0].length - 1;
-        double[][] columns = new double[p][rows.length];
-        double[] y = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < p; j++) {
-                columns[j][i] = rows[i][j];
-            }
-            y[i] = rows[i][p];
-        }
-        double[] predicted = new double[rows.length];
-        ensemble.predict(columns, rows.length, predicted);
-        return Metrics.of(y, predicted).mse();
+    /** MSE of the model on rows it did not train on (a fold's held-out rows). */
+    private static double validationMse(TreeEnsemble ensemble, FeatureMatrix rows) {
+        double[] predicted = new double[rows.rows()];
+        ensemble.predict(rows.doubleColumns(), rows.rows(), predicted);
+        return Metrics.of(rows.labels(), predicted).mse();
     }
 
     /** The test rows the model gives a prediction, with their true values. */
@@ -277,16 +261,11 @@ public final class TrainService {
     }
 
     /**
-     * The training rows (row-major, target last), the test rows (column-major, as the model takes them), what
-     * they came from, and the encoding saved with the model.
+     * The training rows (float32 columns and the target), the test rows (double columns, as the model takes
+     * them), what they came from, and the encoding saved with the model.
      */
-    record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary,
+    record Prepared(FeatureMatrix train, double[][] testColumns, double[] testY, DatasetSummary summary,
                     FeatureEncoding encoding) {
-        String[] names() {
-            List<String> n = new ArrayList<>(summary.features());
-            n.add(summary.target());
-            return n.toArray(String[]::new);
-        }
     }
 
     Prepared prepare(TrainRequest req) {
@@ -300,8 +279,11 @@ public final class TrainService {
                 throw new InvalidInputException("testFraction", fraction, "must be greater than 0 and less than 1");
             }
         }
-        String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
-        Table table = table("data", req.data(), version, opt.delimiter());
+        DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
+        String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store);
+        DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
+        Table table = read.table();
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
@@ -337,8 +319,9 @@ public final class TrainService {
             trainIdx = usable;
             encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
             encoder = new FeatureEncoding.Encoder(encoding);
-            String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
-            Table test = table("testData", req.testData(), tv, opt.delimiter());
+            DatasetParts.Plan testPlan = DatasetParts.pinned(store, "testData", req.testData(), req.testDataVersion());
+            String tv = req.testDataVersion() != null ? req.testDataVersion() : testPlan.version();
+            Table test = dataset("testData", testPlan, tv, opt.delimiter(), null).table();
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
@@ -357,21 +340,16 @@ public final class TrainService {
             throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
                     + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
         }
-        double[][] x = DataPreparation.columns(sel, encoder, trainIdx);
-        encoder.fill(x, trainIdx.length); // impute: the saved fill values; drop and error left no gaps
-        double[][] trainRows = new double[trainIdx.length][x.length + 1];
-        for (int i = 0; i < trainIdx.length; i++) {
-            double[] r = trainRows[i];
-            for (int j = 0; j < x.length; j++) {
-                r[j] = x[j][i];
-            }
-            r[x.length] = y[trainIdx[i]];
-        }
+        FeatureMatrix train = new FeatureMatrix(sel.names(), target,
+                DataPreparation.trainingColumns(sel, encoder, trainIdx), gather(y, trainIdx));
         List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
                 .map(FeatureEncoding.Feature::name).toList();
+        List<DatasetSummary.Part> parts = read.parts().size() < 2 && plan.single() ? null
+                : read.parts().stream().map(p -> new DatasetSummary.Part(p.name(), p.rows())).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
-                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length);
-        return new Prepared(trainRows, testColumns, testY, summary, encoding);
+                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length,
+                parts, sample == null ? null : read.rowsRead());
+        return new Prepared(train, testColumns, testY, summary, encoding);
     }
 
     private static int[] identity(int n) {
@@ -398,12 +376,11 @@ public final class TrainService {
      * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
      * asking for the same table wait for one parse. A key must hold everything the parse depends on.
      */
-    Table table(String field, String uri, String version, Character delimiter) {
-        if (version == null) {
-            return TableReader.read(field, uri, store.read(uri), delimiter);
-        }
-        String key = uri + '\n' + version + '\n' + delimiter;
-        CompletableFuture<Table> table;
+    DatasetReader.Result dataset(String field, DatasetParts.Plan plan, String version, Character delimiter,
+                                 DatasetReader.Sample sample) {
+        String uri = plan.uri();
+        String key = uri + '\n' + version + '\n' + delimiter + '\n' + sample;
+        CompletableFuture<DatasetReader.Result> table;
         boolean parse = false;
         synchronized (tables) {
             table = tables.get(key);
@@ -415,7 +392,7 @@ public final class TrainService {
         }
         if (parse) {
             try {
-                table.complete(TableReader.read(field, uri, store.read(uri, version), delimiter));
+                table.complete(DatasetReader.read(store, field, plan, delimiter, sample));
             } catch (RuntimeException e) {
                 synchronized (tables) {
                     tables.remove(key, table);
