@@ -37,7 +37,7 @@ public final class NativeImageRegistration {
             dev.canopy.training.SearchResult.class, dev.canopy.training.Trial.class, dev.canopy.training.Invocation.class,
             dev.canopy.training.SearchStatus.class, dev.canopy.training.ModelInsights.class,
             dev.canopy.model.FeatureEncoding.class, dev.canopy.model.FeatureEncoding.Feature.class,
-            dev.canopy.training.RunSummary.class, dev.canopy.cost.CostReport.class,
+            dev.canopy.training.RunSummary.class, dev.canopy.training.DatasetSummary.Part.class, dev.canopy.cost.CostReport.class,
             dev.canopy.cost.CostReport.FunctionCost.class, dev.canopy.inference.BatchProgress.class})
     public static final class Payloads {
     }
