@@ -65,7 +65,7 @@ public final class Options {
         public SuperviseRequest apply(SuperviseRequest r) {
             return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
                     r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true, r.sampleRows());
+                    r.missing(), r.categorical(), r.maxCategories(), true, r.sampleRows(), r.fitToBudget());
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -170,9 +170,13 @@ public final class Options {
                         + "too large for the trainer's memory or time (see docs/training-data.md).")
         Long sampleRows;
 
+        @Option(names = "--fit-to-budget", description = "When the data does not fit a trainer's memory or time budget, "
+                + "train on the largest sample that does (the same for the same --seed) instead of refusing.")
+        Boolean fitToBudget;
+
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, sampleRows);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, sampleRows, fitToBudget);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -238,7 +242,7 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.sampleRows());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.sampleRows(), req.fitToBudget());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

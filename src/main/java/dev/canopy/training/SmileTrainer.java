@@ -111,6 +111,11 @@ public final class SmileTrainer {
     private static <T> IterativeAlgorithmController<T> controller(ExecutorService events, int total,
                                                                   ProgressListener progress, Class<T> type) {
         IterativeAlgorithmController<T> c = new IterativeAlgorithmController<>(events, Flow.defaultBufferSize());
+        // stop() ends boosting between trees; closing makes a forest's next submit throw, which ends its fit
+        progress.onStart(() -> {
+            c.stop();
+            c.close();
+        });
         AtomicInteger built = new AtomicInteger();
         c.subscribe(new Flow.Subscriber<>() {
             @Override

@@ -138,7 +138,7 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.sampleRows());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.sampleRows(), req.fitToBudget());
         }
     }
 

@@ -19,12 +19,15 @@ import java.util.Map;
  * @param maxCategories the most categories a categorical feature may have (default 64)
  * @param sampleRows    train and test on a deterministic sample of this many rows of {@code data} (chosen with
  *                      {@code seed}), read part by part; for data that does not fit the trainer's memory or time
+ * @param fitToBudget   when the data does not fit the trainer's memory or time budget, train on the largest
+ *                      deterministic sample that does (instead of refusing)
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
                            String testDataVersion, Map<String, Object> params, String out,
                            Integer folds, Integer fold, Boolean trial, String delimiter,
-                           String missing, String categorical, Integer maxCategories, Long sampleRows) {
+                           String missing, String categorical, Integer maxCategories, Long sampleRows,
+                           Boolean fitToBudget) {
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData,
@@ -32,7 +35,7 @@ public record TrainRequest(String runId, String data, String dataVersion, String
                         Integer folds, Integer fold, Boolean trial, String delimiter,
                         String missing, String categorical, Integer maxCategories) {
         this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
-                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null);
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null, null);
     }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,

@@ -18,6 +18,7 @@ import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +56,24 @@ public final class TrainService {
     private final Clock clock;
     private final String defaultOut;
 
+    /** The default of canopy.train.time-budget: the template's 840 s trainer timeout minus a minute. */
+    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(13);
+    /** What evaluating and saving need after a fit: a fit still running this close to the deadline is stopped. */
+    static final double SAVE_SHARE = 0.05;
+    static final long MIN_SAVE_MILLIS = 20_000;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                    .name("canopy-train-deadline").unstarted(r));
+
+    private final Duration timeBudget;
+
     public TrainService(ObjectStore store, Clock clock, String defaultOut) {
+        this(store, clock, defaultOut, DEFAULT_TIME_BUDGET);
+    }
+
+    /** @param timeBudget how long one invocation may run (canopy.train.time-budget) */
+    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget) {
+        this.timeBudget = timeBudget;
         this.store = store;
         this.board = new StatusBoard(store, clock);
         this.clock = clock;
@@ -78,11 +96,18 @@ public final class TrainService {
         // status writes); a retried invocation is a new request.
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "train", LogContext.RUN_ID, runId,
                 LogContext.ALGORITHM, alg, LogContext.ATTEMPT, 1)) {
-            return train(req, algorithm, runId, out, params);
+            return train(req, algorithm, runId, out, params, System.nanoTime() + timeBudget.toNanos());
         }
     }
 
-    private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params) {
+    /** Milliseconds to the point where a fit must stop so that evaluation and saving still fit the budget. */
+    private long fitMillisLeft(long deadline) {
+        long save = Math.max(MIN_SAVE_MILLIS, (long) (timeBudget.toMillis() * SAVE_SHARE));
+        return (deadline - System.nanoTime()) / 1_000_000 - save;
+    }
+
+    private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params,
+                              long deadline) {
         String alg = algorithm.id();
         Folds.check("folds", req.folds());
         if (req.folds() == null ? req.fold() != null : req.fold() == null || req.fold() < 0 || req.fold() >= req.folds()) {
@@ -95,7 +120,7 @@ public final class TrainService {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
-            Prepared data = prepare(req);
+            Prepared data = prepare(req, algorithm, params, fitMillisLeft(deadline));
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             FeatureMatrix trainSet = data.train();
             FeatureMatrix validation = null;
@@ -109,10 +134,21 @@ public final class TrainService {
             long t0 = System.nanoTime();
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
+            long stopIn = fitMillisLeft(deadline);
+            var watchdog = WATCHDOG.schedule(progress::stopFit, Math.max(0, stopIn), java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
                 model = SmileTrainer.fit(algorithm, params, trainSet, seed, progress);
+            } catch (RuntimeException e) {
+                if (progress.stopped()) {
+                    throw overBudget(alg, progress, t0, trainSet, e);
+                }
+                throw e;
             } finally {
+                watchdog.cancel(false);
                 progress.close();
+            }
+            if (progress.stopped()) {
+                throw overBudget(alg, progress, t0, trainSet, null);
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
@@ -160,6 +196,18 @@ public final class TrainService {
             }
             throw e;
         }
+    }
+
+    private InvalidInputException overBudget(String alg, Progress progress, long t0, FeatureMatrix data, RuntimeException cause) {
+        InvalidInputException e = new InvalidInputException("data", data.rows() + " rows", String.format(java.util.Locale.ROOT,
+                "%s was stopped after %d s, %s, so that this answer arrives before the time budget of %d s "
+                        + "(canopy.train.time-budget) runs out; train on a sample (--sample-rows, or --fit-to-budget), "
+                        + "with lighter parameters, or with a longer budget",
+                alg, (System.nanoTime() - t0) / 1_000_000_000, progress.built(), timeBudget.toSeconds()));
+        if (cause != null) {
+            e.addSuppressed(cause);
+        }
+        return e;
     }
 
     private static void publish(StatusBoard board, String out, String runId, String alg, TrainerState state,
@@ -223,6 +271,10 @@ public final class TrainService {
         private final String unit;
         private long last;
         private boolean closed;
+        private Runnable stop;
+        private boolean stopped;
+        private int done = -1;
+        private int total;
 
         Progress(StatusBoard board, String out, String runId, String alg, String unit) {
             this.board = board;
@@ -233,7 +285,30 @@ public final class TrainService {
         }
 
         @Override
+        public synchronized void onStart(Runnable stop) {
+            this.stop = stop;
+        }
+
+        /** Ends the fit at its next tree (the deadline's watchdog calls this). */
+        synchronized void stopFit() {
+            stopped = true;
+            if (stop != null) {
+                stop.run();
+            }
+        }
+
+        synchronized boolean stopped() {
+            return stopped;
+        }
+
+        synchronized String built() {
+            return done < 0 ? "before its first tree was built" : done + " of " + total + " " + unit + " built";
+        }
+
+        @Override
         public synchronized void onProgress(int done, int total) {
+            this.done = Math.max(this.done, done);
+            this.total = total;
             long now = System.currentTimeMillis();
             if (board == null || closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
                 return;
@@ -268,7 +343,7 @@ public final class TrainService {
                     FeatureEncoding encoding) {
     }
 
-    Prepared prepare(TrainRequest req) {
+    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
         DataPreparation.Options opt = DataPreparation.options(req.delimiter(), req.missing(), req.categorical(),
                 req.maxCategories());
         String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
@@ -281,7 +356,7 @@ public final class TrainService {
         }
         DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
         String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
-        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store);
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft);
         DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
         Table table = read.table();
         if (table.rows() == 0) {
