@@ -48,7 +48,8 @@ public final class Options {
     /** The data a command reads, required. */
     public static final class Data {
         @Option(names = "--data", required = true, paramLabel = "<uri>",
-                description = "The data: a path, file:, s3:// or https:// URI of a CSV or Parquet file.")
+                description = "The data: a path, file:, s3:// or https:// URI of a CSV or Parquet file, or a folder or S3 prefix "
+                        + "of such parts with one schema (docs/training-data.md).")
         public String data;
     }
 

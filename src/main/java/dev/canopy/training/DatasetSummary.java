@@ -37,4 +37,16 @@ public record DatasetSummary(String uri, String version, int rows, int trainRows
                           List<String> features) {
         this(uri, version, rows, trainRows, testRows, target, features, null, null, null, null, null);
     }
+
+    /** "parts: 12 (part-00000.parquet 83,334 rows, …)", and the sample when there is one; null without parts. */
+    public String describeParts() {
+        if (parts == null || parts.isEmpty()) {
+            return null;
+        }
+        List<String> each = parts.stream().limit(5)
+                .map(p -> String.format(java.util.Locale.ROOT, "%s %,d rows", p.name(), p.rows())).toList();
+        return String.format(java.util.Locale.ROOT, "parts: %d (%s%s)%s", parts.size(), String.join(", ", each),
+                parts.size() > 5 ? ", …" : "", sampledFrom == null ? "" : String.format(java.util.Locale.ROOT,
+                        "; trained on a sample of %,d of their %,d rows", rows, sampledFrom));
+    }
 }

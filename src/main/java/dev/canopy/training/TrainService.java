@@ -130,7 +130,8 @@ public final class TrainService {
                 trainSet = trainSet.rows(folds.kept(req.fold()));
             }
 
-            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
+            String rowsRead = rowsRead(data.summary());
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting on " + rowsRead, null);
             long t0 = System.nanoTime();
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
@@ -179,7 +180,8 @@ public final class TrainService {
             store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
                     model, scored.y(), predicted)), "application/json");
 
-            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format(java.util.Locale.ROOT, "mse %.4f on %s",
+                    m.mse(), rowsRead), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
                     (long) bytes.length, modelUri, params, null, data.summary, validationMse);
@@ -208,6 +210,15 @@ public final class TrainService {
             e.addSuppressed(cause);
         }
         return e;
+    }
+
+    /** "800,000 training rows of 1,000,000 in 12 parts": what status shows of the data a trainer fits. */
+    static String rowsRead(DatasetSummary d) {
+        String of = String.format(java.util.Locale.ROOT, "%,d training rows of %,d", d.trainRows(), d.rows());
+        if (d.sampledFrom() != null) {
+            of += String.format(java.util.Locale.ROOT, " sampled from %,d", d.sampledFrom());
+        }
+        return d.parts() == null ? of : of + " in " + d.parts().size() + " parts";
     }
 
     private static void publish(StatusBoard board, String out, String runId, String alg, TrainerState state,
