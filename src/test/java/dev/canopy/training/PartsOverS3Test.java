@@ -61,7 +61,7 @@ class PartsOverS3Test {
                 Map.of("gradient_boosting", Map.of("trees", 20)), null, null, null, null, "auto", null);
         SuperviseResult r = supervisor.supervise(req);
         r.results().forEach(x -> assertEquals(TrainerState.DONE, x.state(), String.valueOf(x.error())));
-        DatasetSummary d = r.results().getFirst().dataset();
+        DatasetSummary d = r.dataset();
         assertEquals(9_000, d.rows());
         assertEquals(3, d.parts().size());
         assertTrue(d.version().startsWith(DatasetParts.PARTS_VERSION + "3:"), d.version());
