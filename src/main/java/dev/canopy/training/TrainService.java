@@ -141,7 +141,7 @@ public final class TrainService {
                 model = SmileTrainer.fit(algorithm, params, trainSet, seed, progress);
             } catch (RuntimeException e) {
                 if (progress.stopped()) {
-                    throw overBudget(alg, progress, t0, trainSet, e);
+                    throw overBudget(alg, req.data(), progress, t0, trainSet, e);
                 }
                 throw e;
             } finally {
@@ -149,7 +149,7 @@ public final class TrainService {
                 progress.close();
             }
             if (progress.stopped()) {
-                throw overBudget(alg, progress, t0, trainSet, null);
+                throw overBudget(alg, req.data(), progress, t0, trainSet, null);
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
@@ -200,12 +200,13 @@ public final class TrainService {
         }
     }
 
-    private InvalidInputException overBudget(String alg, Progress progress, long t0, FeatureMatrix data, RuntimeException cause) {
-        InvalidInputException e = new InvalidInputException("data", data.rows() + " rows", String.format(java.util.Locale.ROOT,
-                "%s was stopped after %d s, %s, so that this answer arrives before the time budget of %d s "
+    private InvalidInputException overBudget(String alg, String uri, Progress progress, long t0, FeatureMatrix data,
+                                             RuntimeException cause) {
+        InvalidInputException e = new InvalidInputException("data", uri, String.format(java.util.Locale.ROOT,
+                "%s on %,d training rows was stopped after %d s, %s, so that this answer arrives before the time budget of %d s "
                         + "(canopy.train.time-budget) runs out; train on a sample (--sample-rows, or --fit-to-budget), "
                         + "with lighter parameters, or with a longer budget",
-                alg, (System.nanoTime() - t0) / 1_000_000_000, progress.built(), timeBudget.toSeconds()));
+                alg, data.rows(), (System.nanoTime() - t0) / 1_000_000_000, progress.built(), timeBudget.toSeconds()));
         if (cause != null) {
             e.addSuppressed(cause);
         }

@@ -27,7 +27,9 @@ class ServePartsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        serve = ServeProcess.start(dir, "--quiet");
+        // the shared 2-core machine can take over a minute to start three trainer JVMs at once (its first run
+        // here failed so: serve's default 60 s init timeout); what this test checks is the parts, not init speed
+        serve = ServeProcess.start(dir, "--quiet", "--init-timeout", "300");
     }
 
     @AfterAll
