@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "generate", description = "Write synthetic data sets.", subcommands = GenerateTaxiCommand.class)
+@Command(name = "generate", description = "Write synthetic data sets.", subcommands = {GenerateTaxiCommand.class, GenerateRegressionCommand.class})
 @Dependent
 @Unremovable
 public class GenerateCommand implements Callable<Integer> {

@@ -50,7 +50,8 @@ public final class Options {
     /** The data a command reads, required. */
     public static final class Data {
         @Option(names = "--data", required = true, paramLabel = "<uri>",
-                description = "The data: a path, file:, s3:// or https:// URI of a CSV or Parquet file.")
+                description = "The data: a path, file:, s3:// or https:// URI of a CSV or Parquet file, or a folder or S3 prefix "
+                        + "of such parts with one schema (docs/training-data.md).")
         public String data;
     }
 
@@ -67,7 +68,7 @@ public final class Options {
         public SuperviseRequest apply(SuperviseRequest r) {
             return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
                     r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true, r.exclude());
+                    r.missing(), r.categorical(), r.maxCategories(), true, r.exclude(), r.sampleRows(), r.fitToBudget());
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -172,9 +173,19 @@ public final class Options {
                 description = "A training parameter, e.g. random_forest.trees=300; repeat for more.")
         List<String> params;
 
+        @Option(names = "--sample-rows", paramLabel = "<n>",
+                description = "Train and test on a sample of n rows of --data, the same for the same --seed: for data "
+                        + "too large for the trainer's memory or time (see docs/training-data.md).")
+        Long sampleRows;
+
+        @Option(names = "--fit-to-budget", description = "When the data does not fit a trainer's memory or time budget, "
+                + "train on the largest sample that does (the same for the same --seed) instead of refusing.")
+        Boolean fitToBudget;
+
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, exclude);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, exclude, sampleRows,
+                    fitToBudget);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -240,7 +251,8 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.exclude());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.exclude(), req.sampleRows(),
+                    req.fitToBudget());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

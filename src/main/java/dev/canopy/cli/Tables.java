@@ -130,6 +130,9 @@ public final class Tables {
     /** The features, the columns left out and why, and the gaps per feature with the policy applied. */
     static String dataset(DatasetSummary d) {
         StringBuilder sb = new StringBuilder();
+        if (d.parts() != null && !d.parts().isEmpty()) {
+            sb.append(d.describeParts()).append('\n');
+        }
         if (d.features() != null && !d.features().isEmpty()) {
             List<String> cat = d.categorical() == null ? List.of() : d.categorical();
             sb.append("features: ").append(String.join(", ", d.features().stream()

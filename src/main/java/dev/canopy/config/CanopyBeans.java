@@ -73,14 +73,15 @@ public class CanopyBeans {
                     }
                 })));
         return config.storage().allowedLocations()
-                .<ObjectStore>map(roots -> new GuardedObjectStore(routing, roots))
+                .<ObjectStore>map(roots -> new GuardedObjectStore(routing, withDataBuckets(roots,
+                        config.storage().dataBuckets().orElse(java.util.List.of()))))
                 .orElse(routing);
     }
 
     @Produces
     @Singleton
     TrainService trainService(ObjectStore store, Clock clock, CanopyConfig config) {
-        return new TrainService(store, clock, config.outputUri());
+        return new TrainService(store, clock, config.outputUri(), config.train().timeBudget());
     }
 
     @Produces
@@ -186,5 +187,17 @@ public class CanopyBeans {
         c.endpoint().ifPresent(b::endpointOverride);
         c.region().map(Region::of).ifPresent(b::region);
         return b;
+    }
+
+    /** The allowed locations and, for each bucket users' data is read from, {@code s3://bucket/}. */
+    static java.util.List<String> withDataBuckets(java.util.List<String> roots, java.util.List<String> buckets) {
+        java.util.List<String> out = new java.util.ArrayList<>(roots);
+        for (String b : buckets) {
+            String name = b.trim();
+            if (!name.isEmpty()) {
+                out.add("s3://" + name + "/");
+            }
+        }
+        return java.util.List.copyOf(out);
     }
 }

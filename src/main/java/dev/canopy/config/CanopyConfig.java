@@ -49,6 +49,13 @@ public interface CanopyConfig {
          * path, so {@code ..} and symbolic links cannot lead out.
          */
         Optional<java.util.List<String>> allowedLocations();
+
+        /**
+         * Buckets users' data sets are read from besides Canopy's own (the template's DataBuckets parameter, whose
+         * IAM policies grant them read only): each is added to the allowed locations as {@code s3://bucket/}.
+         * Unset by default.
+         */
+        Optional<java.util.List<String>> dataBuckets();
     }
 
     Data data();
@@ -120,6 +127,19 @@ public interface CanopyConfig {
     }
 
     Batch batch();
+
+    Train train();
+
+    interface Train {
+        /**
+         * How long one train invocation may run before it must answer: the trainer Lambda's timeout (840 s in
+         * the template) minus a minute. A fit whose estimate exceeds what is left is refused up front with the
+         * figures (or, with fitToBudget, trains on a sample that fits); one still running at the end is stopped
+         * and reported FAILED with them, never killed silently by Lambda.
+         */
+        @WithDefault("PT13M")
+        Duration timeBudget();
+    }
 
     interface Batch {
         /** The largest pool a batch-predict request may ask for. */

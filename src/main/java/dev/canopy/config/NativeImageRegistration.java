@@ -49,7 +49,7 @@ public final class NativeImageRegistration {
             SearchResult.class, Trial.class, TrainInvocation.class,
             SearchStatus.class, ModelInsights.class,
             FeatureEncoding.class, FeatureEncoding.Feature.class,
-            RunSummary.class, CostReport.class,
+            RunSummary.class, DatasetSummary.Part.class, CostReport.class,
             CostReport.FunctionCost.class, BatchProgress.class})
     public static final class Payloads {
     }
@@ -65,7 +65,7 @@ public final class NativeImageRegistration {
             smile.model.cart.LeafNode.class, smile.model.cart.RegressionNode.class,
             smile.data.formula.Formula.class, smile.data.formula.Term.class, smile.data.formula.Variable.class,
             smile.data.type.StructType.class, smile.data.type.StructField.class, smile.data.type.DataType.ID.class,
-            smile.data.type.DoubleType.class, smile.data.type.PrimitiveType.class,
+            smile.data.type.DoubleType.class, smile.data.type.FloatType.class, smile.data.type.PrimitiveType.class,
             smile.validation.RegressionMetrics.class,
             java.util.ArrayList.class, java.util.HashMap.class, java.lang.Integer.class, java.lang.Number.class,
             java.lang.Enum.class})

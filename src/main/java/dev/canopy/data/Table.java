@@ -90,6 +90,16 @@ public final class Table {
         return columns;
     }
 
+    /** Columns that hold a row index (pandas' index) rather than data. */
+    public java.util.Set<String> indexColumns() {
+        return indexColumns;
+    }
+
+    /** The file's URI named in messages, or null. */
+    public String source() {
+        return source;
+    }
+
     /** What the reader skipped and why, e.g. an unnamed index column; empty when it kept everything. */
     public List<String> notices() {
         return notices;

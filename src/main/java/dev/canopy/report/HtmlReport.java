@@ -55,7 +55,11 @@ public final class HtmlReport {
         if (r.search() != null && r.search().best() != null) {
             h.append(' ').append(esc(String.valueOf(r.search().best().params())));
         }
-        h.append("</b></p></header>\n");
+        h.append("</b></p>");
+        if (d.parts() != null && !d.parts().isEmpty()) {
+            h.append("<p class=\"meta\">").append(esc(d.describeParts())).append("</p>");
+        }
+        h.append("</header>\n");
 
         dataNotes(h, d);
         ranking(h, r);

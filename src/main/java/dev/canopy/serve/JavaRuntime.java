@@ -27,20 +27,45 @@ import java.util.zip.ZipInputStream;
  */
 public final class JavaRuntime {
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
+    /**
+     * The flags Lambda's Java 17+ managed runtimes start the JVM with besides the heap size (JAVA_TOOL_OPTIONS
+     * aside). Source: the command line of the managed java17 runtime's JVM as dumped from inside a function
+     * (github.com/sigpwned/the-lambda-iceberg-dissecting-the-official-java-runtimes, quoted in
+     * sigpwned's lambda bootstrap scripts, Oct 2023 and Oct 2024): {@code -XX:MaxHeapSize=445645k
+     * -XX:+UseSerialGC -Xshare:on -XX:SharedArchiveFile=/var/lang/lib/server/runtime.jsa -XX:+TieredCompilation
+     * -XX:TieredStopAtLevel=1 --add-opens=java.base/java.io=ALL-UNNAMED -Djava.net.preferIPv4Stack=true
+     * -XX:+ErrorFileToStderr} for a 512 MB function; AWS's "Customize Java runtime startup behavior" page
+     * (docs.aws.amazon.com/lambda/latest/dg/java-customization.html) confirms level-1 tiered compilation
+     * and the serial collector for java17, java21 and java25 (java25 keeps the JVM's default tiering only
+     * with SnapStart or provisioned concurrency, which serve does not emulate). {@code -Xshare:on} with
+     * Lambda's own archive is left out: the local JDK's default CDS archive ({@code -Xshare:auto}) plays its
+     * part. The java25 runtime's own command line was not dumped here; it is taken to be the same.
+     */
     public static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC");
+            "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr");
+
+    /**
+     * The share of a function's memory the managed runtime gives the heap: 445645k for 512 MB (above) is
+     * 512 × 1024 × 0.85, and 85 % is also what the older java8 runtime used (with 10 % metaspace and 5 %
+     * code cache; stackoverflow.com/a/40469970). Without it the JVM would take a quarter of the memory.
+     */
+    static final double HEAP_SHARE = 0.85;
 
     private JavaRuntime() {
     }
 
+    /** The heap Lambda's managed Java runtime gives a function of {@code memoryMb}, in KiB, as its flag takes it. */
+    public static long maxHeapKb(int memoryMb) {
+        return Math.round(memoryMb * 1024L * HEAP_SHARE);
+    }
+
     /**
-     * The JVM flags of a function with {@code memoryMb}: Lambda's, and the function's memory as the machine's
-     * memory, from which the JVM sizes its heap (it would otherwise size it from this host's).
+     * The JVM flags of a function with {@code memoryMb}: Lambda's, its heap size, and the function's memory as
+     * the machine's memory, from which the JVM sizes the rest (it would otherwise size them from this host's).
      */
     public static List<String> jvmFlags(int memoryMb) {
-        return java.util.stream.Stream.concat(JVM_FLAGS.stream(), java.util.stream.Stream.of("-XX:MaxRAM=" + memoryMb + "m"))
-                .toList();
+        return java.util.stream.Stream.concat(JVM_FLAGS.stream(), java.util.stream.Stream.of(
+                "-XX:MaxHeapSize=" + maxHeapKb(memoryMb) + "k", "-XX:MaxRAM=" + memoryMb + "m")).toList();
     }
 
     /** The runtime client's class path: the jars of {@code dir} (the build copies them to target/bench-lib). */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The functions of a SAM template as they would be deployed: {@code Globals.Function} merged into each
  * {@code AWS::Serverless::Function}'s properties (maps merged, the function's values winning, as SAM does),
  * then CloudFormation's intrinsics resolved ({@code Ref}, {@code Fn::Sub}, {@code Fn::If} and the condition
- * functions, {@code Fn::Join}, {@code Fn::Select}, {@code Fn::GetAtt ...Arn}) with each parameter's override
+ * functions, {@code Fn::Join}, {@code Fn::Split}, {@code Fn::Select}, {@code Fn::GetAtt ...Arn}) with each parameter's override
  * or default.
  *
  * <p>Names as {@code serve} deploys them: a function's {@code FunctionName}, or {@code <stack>-<logical id
@@ -183,6 +183,7 @@ public final class SamTemplate {
             case "Fn::Not" -> !truth(resolve(args.get(0)));
             case "Fn::Join" -> String.join(String.valueOf(args.get(0)),
                     ((List<?>) resolve(args.get(1))).stream().map(String::valueOf).toList());
+            case "Fn::Split" -> List.of(String.valueOf(resolve(args.get(1))).split(java.util.regex.Pattern.quote(String.valueOf(args.get(0))), -1));
             case "Fn::Select" -> ((List<?>) resolve(args.get(1))).get(Integer.parseInt(String.valueOf(resolve(args.get(0)))));
             case "Fn::Sub" -> arg instanceof List<?> l ? sub(String.valueOf(l.get(0)), map(resolve(l.get(1))))
                     : sub(String.valueOf(arg), Map.of());

@@ -34,8 +34,11 @@ final class DataPreflight {
         }
         TrainRequest one = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(), algorithm.id(),
                 req.testFraction(), req.seed(), req.testData(), testVersion, null, out, null, null, Boolean.TRUE,
-                req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude());
-        TrainService.Prepared prepared = new TrainService(store, clock, out).prepare(one);
+                req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude(),
+                req.sampleRows(), req.fitToBudget());
+        // no time budget here: the supervisor looks for data errors only; each trainer checks its own budget
+        TrainService.Prepared prepared = new TrainService(store, clock, out)
+                .prepare(one, algorithm, TrainingParams.resolve(algorithm, null), Long.MAX_VALUE);
         // said once, here, rather than by every trainer
         prepared.warnings().forEach(w -> LOG.warn(w));
         return prepared.summary();

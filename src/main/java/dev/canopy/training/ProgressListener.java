@@ -5,6 +5,13 @@ package dev.canopy.training;
 public interface ProgressListener {
     void onProgress(int done, int total);
 
+    /**
+     * Called once as a fit starts with what stops it: after {@code stop} runs, the fit ends at its next tree
+     * (boosting returns, a forest fails at its next finished tree). A single tree cannot be stopped.
+     */
+    default void onStart(Runnable stop) {
+    }
+
     ProgressListener NONE = (d, t) -> {
     };
 }

@@ -34,15 +34,14 @@ public final class SmileTrainer {
     }
 
     /**
-     * @param rows    training rows, each {@code features.length + 1} wide with the target last
-     * @param names   column names of {@code rows}, target last
+     * @param data the training rows; Smile reads their float columns in place
      */
-    public static Object fit(Algorithm algorithm, Map<String, Number> params, double[][] rows, String[] names,
+    public static Object fit(Algorithm algorithm, Map<String, Number> params, FeatureMatrix data,
                              long seed, ProgressListener progress) {
-        String target = names[names.length - 1];
-        int p = names.length - 1;
-        int n = rows.length;
-        DataFrame df = DataFrame.of(rows, names);
+        String target = data.target();
+        int p = data.features();
+        int n = data.rows();
+        DataFrame df = data.toDataFrame();
         Formula formula = Formula.lhs(target);
         int maxLeaves = leaves(params, n);
         int nodeSize = params.get("min_leaf_size").intValue();
@@ -112,6 +111,11 @@ public final class SmileTrainer {
     private static <T> IterativeAlgorithmController<T> controller(ExecutorService events, int total,
                                                                   ProgressListener progress, Class<T> type) {
         IterativeAlgorithmController<T> c = new IterativeAlgorithmController<>(events, Flow.defaultBufferSize());
+        // stop() ends boosting between trees; closing makes a forest's next submit throw, which ends its fit
+        progress.onStart(() -> {
+            c.stop();
+            c.close();
+        });
         AtomicInteger built = new AtomicInteger();
         c.subscribe(new Flow.Subscriber<>() {
             @Override

@@ -1,5 +1,7 @@
 package dev.canopy.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,8 +9,8 @@ import java.util.Map;
  * Input of the {@code supervise} function. Only {@code data} is required. {@code params} maps an
  * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}. {@code search}, when given,
  * makes the run a search ({@link SearchSpace}). {@code delimiter}, {@code missing}, {@code categorical} and
- * {@code maxCategories} are passed to every trainer (see {@link TrainRequest}), and so is {@code exclude}, the
- * columns that are never features.
+ * {@code maxCategories} are passed to every trainer (see {@link TrainRequest}), and so are {@code exclude}, the
+ * columns that are never features, {@code sampleRows} and {@code fitToBudget}.
  *
  * <p><b>Run ids.</b> A run keeps what it was asked for in {@code {out}/{runId}/request.json}
  * ({@link RunFingerprint}: the data's URI, version and size, and every setting, defaults filled in).
@@ -25,15 +27,15 @@ public record SuperviseRequest(String runId, String data, String target, List<St
                                Map<String, Map<String, Object>> params, String out, SearchSpace search,
                                String delimiter, String missing, String categorical, Integer maxCategories,
                                Boolean overwrite,
-                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                               List<String> exclude) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<String> exclude,
+                               Long sampleRows, Boolean fitToBudget) {
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
                             Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,
                             String out, SearchSpace search, String delimiter, String missing, String categorical,
                             Integer maxCategories, Boolean overwrite) {
         this(runId, data, target, features, algorithms, testFraction, seed, testData, params, out, search, delimiter,
-                missing, categorical, maxCategories, overwrite, null);
+                missing, categorical, maxCategories, overwrite, null, null, null);
     }
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,

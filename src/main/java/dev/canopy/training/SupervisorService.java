@@ -2,6 +2,7 @@ package dev.canopy.training;
 
 import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
+import dev.canopy.data.DatasetParts;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.ConflictException;
 import dev.canopy.invoke.FunctionInvocationException;
@@ -112,7 +113,7 @@ public final class SupervisorService {
                 LogContext.ATTEMPT, 1)) {
 
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
-            ObjectInfo data = store.head(checkUri("data", req.data()));
+            ObjectInfo data = DatasetParts.plan(store, "data", checkUri("data", req.data())).info();
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
             // a data error every trainer would hit fails here, once, before any trainer and the run folder
             DatasetSummary checked = DataPreflight.check(store, clock, req, data, testVersion, runId, out, algorithms);
@@ -141,7 +142,8 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude(),
+                    req.sampleRows(), req.fitToBudget());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.canopy.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -18,21 +20,25 @@ import java.util.Map;
  *                      text columns are features only when {@code features} names them
  * @param maxCategories the most categories a categorical feature may have (default 64)
  * @param exclude       columns that are never features (besides those named like identifiers, left out by default)
+ * @param sampleRows    train and test on a deterministic sample of this many rows of {@code data} (chosen with
+ *                      {@code seed}), read part by part; for data that does not fit the trainer's memory or time
+ * @param fitToBudget   when the data does not fit the trainer's memory or time budget, train on the largest
+ *                      deterministic sample that does (instead of refusing)
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
                            String testDataVersion, Map<String, Object> params, String out,
                            Integer folds, Integer fold, Boolean trial, String delimiter,
                            String missing, String categorical, Integer maxCategories,
-                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                           List<String> exclude) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> exclude,
+                           Long sampleRows, Boolean fitToBudget) {
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
                         Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
                         String delimiter, String missing, String categorical, Integer maxCategories) {
         this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
-                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null);
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null, null, null);
     }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,

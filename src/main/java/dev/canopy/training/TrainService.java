@@ -1,7 +1,8 @@
 package dev.canopy.training;
 
+import dev.canopy.data.DatasetParts;
+import dev.canopy.data.DatasetReader;
 import dev.canopy.data.Table;
-import dev.canopy.data.TableReader;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.FeatureEncoding;
@@ -17,6 +18,7 @@ import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,16 +47,33 @@ public final class TrainService {
     private final ObjectStore store;
     private final StatusBoard board;
     /** Guarded by itself; access order, so the least recently used table is evicted. */
-    private final Map<String, CompletableFuture<Table>> tables = new LinkedHashMap<>(4, 0.75f, true) {
+    private final Map<String, CompletableFuture<DatasetReader.Result>> tables = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<Table>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<DatasetReader.Result>> eldest) {
             return size() > CACHED_TABLES;
         }
     };
     private final Clock clock;
     private final String defaultOut;
 
+    /** The default of canopy.train.time-budget: the template's 840 s trainer timeout minus a minute. */
+    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(13);
+    /** What evaluating and saving need after a fit: a fit still running this close to the deadline is stopped. */
+    static final double SAVE_SHARE = 0.05;
+    static final long MIN_SAVE_MILLIS = 20_000;
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                    .name("canopy-train-deadline").unstarted(r));
+
+    private final Duration timeBudget;
+
     public TrainService(ObjectStore store, Clock clock, String defaultOut) {
+        this(store, clock, defaultOut, DEFAULT_TIME_BUDGET);
+    }
+
+    /** @param timeBudget how long one invocation may run (canopy.train.time-budget) */
+    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget) {
+        this.timeBudget = timeBudget;
         this.store = store;
         this.board = new StatusBoard(store, clock);
         this.clock = clock;
@@ -77,11 +96,18 @@ public final class TrainService {
         // status writes); a retried invocation is a new request.
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "train", LogContext.RUN_ID, runId,
                 LogContext.ALGORITHM, alg, LogContext.ATTEMPT, 1)) {
-            return train(req, algorithm, runId, out, params);
+            return train(req, algorithm, runId, out, params, System.nanoTime() + timeBudget.toNanos());
         }
     }
 
-    private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params) {
+    /** Milliseconds to the point where a fit must stop so that evaluation and saving still fit the budget. */
+    private long fitMillisLeft(long deadline) {
+        long save = Math.max(MIN_SAVE_MILLIS, (long) (timeBudget.toMillis() * SAVE_SHARE));
+        return (deadline - System.nanoTime()) / 1_000_000 - save;
+    }
+
+    private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params,
+                              long deadline) {
         String alg = algorithm.id();
         Folds.check("folds", req.folds());
         if (req.folds() == null ? req.fold() != null : req.fold() == null || req.fold() < 0 || req.fold() >= req.folds()) {
@@ -94,27 +120,39 @@ public final class TrainService {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
-            Prepared data = prepare(req);
+            Prepared data = prepare(req, algorithm, params, fitMillisLeft(deadline));
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
-            double[][] trainRows = data.trainRows;
-            double[][] validation = null;
+            FeatureMatrix trainSet = data.train();
+            FeatureMatrix validation = null;
             if (req.folds() != null) {
-                Folds folds = Folds.of(trainRows.length, req.folds(), seed);
-                validation = gatherRows(trainRows, folds.heldOut(req.fold()));
-                trainRows = gatherRows(trainRows, folds.kept(req.fold()));
+                Folds folds = Folds.of(trainSet.rows(), req.folds(), seed);
+                validation = trainSet.rows(folds.heldOut(req.fold()));
+                trainSet = trainSet.rows(folds.kept(req.fold()));
             }
 
-            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
+            String rowsRead = rowsRead(data.summary());
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting on " + rowsRead, null);
             long t0 = System.nanoTime();
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
+            long stopIn = fitMillisLeft(deadline);
+            var watchdog = WATCHDOG.schedule(progress::stopFit, Math.max(0, stopIn), java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
-                model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
+                model = SmileTrainer.fit(algorithm, params, trainSet, seed, progress);
+            } catch (RuntimeException e) {
+                if (progress.stopped()) {
+                    throw overBudget(alg, req.data(), progress, t0, trainSet, e);
+                }
+                throw e;
             } finally {
+                watchdog.cancel(false);
                 progress.close();
             }
+            if (progress.stopped()) {
+                throw overBudget(alg, req.data(), progress, t0, trainSet, null);
+            }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
-            LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
+            LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = SmileTrees.compile(model);
@@ -142,7 +180,8 @@ public final class TrainService {
             store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
                     model, scored.y(), predicted)), "application/json");
 
-            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
+            publish(board, out, runId, alg, TrainerState.DONE, 1, String.format(java.util.Locale.ROOT, "mse %.4f on %s",
+                    m.mse(), rowsRead), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
                     (long) bytes.length, modelUri, params, null, data.summary, validationMse);
@@ -161,6 +200,28 @@ public final class TrainService {
         }
     }
 
+    private InvalidInputException overBudget(String alg, String uri, Progress progress, long t0, FeatureMatrix data,
+                                             RuntimeException cause) {
+        InvalidInputException e = new InvalidInputException("data", uri, String.format(java.util.Locale.ROOT,
+                "%s on %,d training rows was stopped after %d s, %s, so that this answer arrives before the time budget of %d s "
+                        + "(canopy.train.time-budget) runs out; train on a sample (--sample-rows, or --fit-to-budget), "
+                        + "with lighter parameters, or with a longer budget",
+                alg, data.rows(), (System.nanoTime() - t0) / 1_000_000_000, progress.built(), timeBudget.toSeconds()));
+        if (cause != null) {
+            e.addSuppressed(cause);
+        }
+        return e;
+    }
+
+    /** "800,000 training rows of 1,000,000 in 12 parts": what status shows of the data a trainer fits. */
+    static String rowsRead(DatasetSummary d) {
+        String of = String.format(java.util.Locale.ROOT, "%,d training rows of %,d", d.trainRows(), d.rows());
+        if (d.sampledFrom() != null) {
+            of += String.format(java.util.Locale.ROOT, " sampled from %,d", d.sampledFrom());
+        }
+        return d.parts() == null ? of : of + " in " + d.parts().size() + " parts";
+    }
+
     private static void publish(StatusBoard board, String out, String runId, String alg, TrainerState state,
                                 double progress, String detail, String error) {
         if (board != null) {
@@ -168,28 +229,11 @@ public final class TrainService {
         }
     }
 
-    private static double[][] gatherRows(double[][] rows, int[] idx) {
-        double[][] out = new double[idx.length][];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = rows[idx[i]];
-        }
-        return out;
-    }
-
-    /** MSE on rows laid out as the training rows are (features, then the target). */
-    private static double validationMse(TreeEnsemble ensemble, double[][] rows) {
-        int p = rows[0].length - 1;
-        double[][] columns = new double[p][rows.length];
-        double[] y = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < p; j++) {
-                columns[j][i] = rows[i][j];
-            }
-            y[i] = rows[i][p];
-        }
-        double[] predicted = new double[rows.length];
-        ensemble.predict(columns, rows.length, predicted);
-        return Metrics.of(y, predicted).mse();
+    /** MSE of the model on rows it did not train on (a fold's held-out rows). */
+    private static double validationMse(TreeEnsemble ensemble, FeatureMatrix rows) {
+        double[] predicted = new double[rows.rows()];
+        ensemble.predict(rows.doubleColumns(), rows.rows(), predicted);
+        return Metrics.of(rows.labels(), predicted).mse();
     }
 
     /** The test rows the model gives a prediction, with their true values. */
@@ -239,6 +283,10 @@ public final class TrainService {
         private final String unit;
         private long last;
         private boolean closed;
+        private Runnable stop;
+        private boolean stopped;
+        private int done = -1;
+        private int total;
 
         Progress(StatusBoard board, String out, String runId, String alg, String unit) {
             this.board = board;
@@ -249,7 +297,30 @@ public final class TrainService {
         }
 
         @Override
+        public synchronized void onStart(Runnable stop) {
+            this.stop = stop;
+        }
+
+        /** Ends the fit at its next tree (the deadline's watchdog calls this). */
+        synchronized void stopFit() {
+            stopped = true;
+            if (stop != null) {
+                stop.run();
+            }
+        }
+
+        synchronized boolean stopped() {
+            return stopped;
+        }
+
+        synchronized String built() {
+            return done < 0 ? "before its first tree was built" : done + " of " + total + " " + unit + " built";
+        }
+
+        @Override
         public synchronized void onProgress(int done, int total) {
+            this.done = Math.max(this.done, done);
+            this.total = total;
             long now = System.currentTimeMillis();
             if (board == null || closed || (done != total && now - last < PROGRESS_INTERVAL_MILLIS)) {
                 return;
@@ -277,19 +348,14 @@ public final class TrainService {
     }
 
     /**
-     * The training rows (row-major, target last), the test rows (column-major, as the model takes them), what
-     * they came from, and the encoding saved with the model.
+     * The training rows (float32 columns and the target), the test rows (double columns, as the model takes
+     * them), what they came from, and the encoding saved with the model.
      */
-    record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary,
+    record Prepared(FeatureMatrix train, double[][] testColumns, double[] testY, DatasetSummary summary,
                     FeatureEncoding encoding, List<String> warnings) {
-        String[] names() {
-            List<String> n = new ArrayList<>(summary.features());
-            n.add(summary.target());
-            return n.toArray(String[]::new);
-        }
     }
 
-    Prepared prepare(TrainRequest req) {
+    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
         DataPreparation.Options opt = DataPreparation.options(req.delimiter(), req.missing(), req.categorical(),
                 req.maxCategories());
         String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
@@ -300,8 +366,11 @@ public final class TrainService {
                 throw new InvalidInputException("testFraction", fraction, "must be greater than 0 and less than 1");
             }
         }
-        String version = req.dataVersion() != null ? req.dataVersion() : store.head(req.data()).version();
-        Table table = table("data", req.data(), version, opt.delimiter());
+        DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
+        String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft);
+        DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
+        Table table = read.table();
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
@@ -337,8 +406,9 @@ public final class TrainService {
             trainIdx = usable;
             encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
             encoder = new FeatureEncoding.Encoder(encoding);
-            String tv = req.testDataVersion() != null ? req.testDataVersion() : store.head(req.testData()).version();
-            Table test = table("testData", req.testData(), tv, opt.delimiter());
+            DatasetParts.Plan testPlan = DatasetParts.pinned(store, "testData", req.testData(), req.testDataVersion());
+            String tv = req.testDataVersion() != null ? req.testDataVersion() : testPlan.version();
+            Table test = dataset("testData", testPlan, tv, opt.delimiter(), null).table();
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
@@ -357,21 +427,16 @@ public final class TrainService {
             throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
                     + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
         }
-        double[][] x = DataPreparation.columns(sel, encoder, trainIdx);
-        encoder.fill(x, trainIdx.length); // impute: the saved fill values; drop and error left no gaps
-        double[][] trainRows = new double[trainIdx.length][x.length + 1];
-        for (int i = 0; i < trainIdx.length; i++) {
-            double[] r = trainRows[i];
-            for (int j = 0; j < x.length; j++) {
-                r[j] = x[j][i];
-            }
-            r[x.length] = y[trainIdx[i]];
-        }
+        FeatureMatrix train = new FeatureMatrix(sel.names(), target,
+                DataPreparation.trainingColumns(sel, encoder, trainIdx), gather(y, trainIdx));
         List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
                 .map(FeatureEncoding.Feature::name).toList();
+        List<DatasetSummary.Part> parts = read.parts().size() < 2 && plan.single() ? null
+                : read.parts().stream().map(p -> new DatasetSummary.Part(p.name(), p.rows())).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
-                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length);
-        return new Prepared(trainRows, testColumns, testY, summary, encoding, sel.warnings());
+                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length,
+                parts, sample == null ? null : read.rowsRead());
+        return new Prepared(train, testColumns, testY, summary, encoding, sel.warnings());
     }
 
     private static int[] identity(int n) {
@@ -398,12 +463,11 @@ public final class TrainService {
      * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
      * asking for the same table wait for one parse. A key must hold everything the parse depends on.
      */
-    Table table(String field, String uri, String version, Character delimiter) {
-        if (version == null) {
-            return TableReader.read(field, uri, store.read(uri), delimiter);
-        }
-        String key = uri + '\n' + version + '\n' + delimiter;
-        CompletableFuture<Table> table;
+    DatasetReader.Result dataset(String field, DatasetParts.Plan plan, String version, Character delimiter,
+                                 DatasetReader.Sample sample) {
+        String uri = plan.uri();
+        String key = uri + '\n' + version + '\n' + delimiter + '\n' + sample;
+        CompletableFuture<DatasetReader.Result> table;
         boolean parse = false;
         synchronized (tables) {
             table = tables.get(key);
@@ -415,7 +479,7 @@ public final class TrainService {
         }
         if (parse) {
             try {
-                table.complete(TableReader.read(field, uri, store.read(uri, version), delimiter));
+                table.complete(DatasetReader.read(store, field, plan, delimiter, sample));
             } catch (RuntimeException e) {
                 synchronized (tables) {
                     tables.remove(key, table);

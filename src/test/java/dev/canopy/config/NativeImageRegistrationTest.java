@@ -56,7 +56,7 @@ class NativeImageRegistrationTest {
             if (a != Algorithm.DECISION_TREE) {
                 o.put("trees", 3);
             }
-            Object model = SmileTrainer.fit(a, TrainingParams.resolve(a, o), rows, names.toArray(String[]::new), 1,
+            Object model = SmileTrainer.fit(a, TrainingParams.resolve(a, o), dev.canopy.training.FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1,
                     ProgressListener.NONE);
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(ModelCodec.write(model)))) {
                 in.setObjectInputFilter(info -> {

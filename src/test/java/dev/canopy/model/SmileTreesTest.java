@@ -39,7 +39,7 @@ class SmileTreesTest {
             overrides.put("trees", 20);
         }
         Map<String, Number> params = TrainingParams.resolve(algorithm, overrides);
-        Object model = SmileTrainer.fit(algorithm, params, rows, names.toArray(String[]::new), 1, ProgressListener.NONE);
+        Object model = SmileTrainer.fit(algorithm, params, dev.canopy.training.FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1, ProgressListener.NONE);
         TreeEnsemble flat = SmileTrees.compile(model);
         assertEquals(p - 1, flat.features());
 

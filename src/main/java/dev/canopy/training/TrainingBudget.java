@@ -1,0 +1,130 @@
+package dev.canopy.training;
+
+import dev.canopy.data.DatasetParts;
+import dev.canopy.data.DatasetReader;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.storage.ObjectStore;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a trainer can hold: before reading a data set, its rows and columns (from the Parquet parts' footers, or
+ * for CSV from its bytes) give an estimate of the heap training needs; data that does not fit is refused up
+ * front with the figures and the remedies (a sample, or more memory) instead of failing with an
+ * OutOfMemoryError minutes later.
+ */
+final class TrainingBudget {
+    /** The share of the heap free at the start that training may plan to use; the rest is the model's and slack. */
+    static final double HEAP_SHARE = 0.6;
+
+    /**
+     * Bytes per cell while training: the table as read (8, a double or a text reference), the float32 training
+     * columns (4), the test columns (8 × 0.2) and Smile's sort order per feature (4), rounded up.
+     */
+    static final long BYTES_PER_CELL = 18;
+    /** Bytes per row besides: target, split indices, per-tree sample and residual arrays. */
+    static final long BYTES_PER_ROW = 64;
+    /** CSV's bytes per cell are unknown before parsing; at about 6 text bytes a cell the estimate is this × bytes. */
+    static final double CSV_BYTES_FACTOR = BYTES_PER_CELL / 6.0;
+    /** The fewest rows a sample may have. */
+    static final long MIN_SAMPLE = 10;
+
+    private TrainingBudget() {
+    }
+
+    static long estimateBytes(long rows, int columns) {
+        return rows * (columns * BYTES_PER_CELL + BYTES_PER_ROW);
+    }
+
+    /** Heap this JVM can still give, from its maximum and what is in use now. */
+    static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * CPU nanoseconds of fitting per unit of work, measured with Smile 6.3 and exact splits on float columns
+     * (80,000 rows, 8 features, 20 trees; see docs/training-data.md): a forest's work is trees × rows × mtry ×
+     * log2(rows) (98 ns), boosting's trees × rows × features × min(depth, log2(rows)) (34 ns), a tree's
+     * rows × features × log2(rows) (about 40 ns). Divided by the cores, since Smile fits trees, and split
+     * searches, in parallel. Unlimited forests on millions of rows grow deeper than log2(rows), so the
+     * estimate can be low there; the deadline's watchdog still stops such a fit in time.
+     */
+    static final double NANOS_FOREST = 100, NANOS_BOOSTING = 35, NANOS_TREE = 40;
+
+    /** Estimated fit time of {@code algorithm} on {@code rows} training rows of {@code features} features. */
+    static long fitMillis(Algorithm algorithm, Map<String, Number> params, long rows, int features) {
+        double log = Math.max(1, Math.log(Math.max(2, rows)) / Math.log(2));
+        double nanos = switch (algorithm) {
+            case RANDOM_FOREST -> {
+                int mtry = params.get("mtry").intValue();
+                mtry = mtry == 0 ? Math.max(1, features / 3) : Math.min(mtry, features);
+                yield NANOS_FOREST * params.get("trees").intValue() * rows * mtry * log;
+            }
+            case GRADIENT_BOOSTING -> NANOS_BOOSTING * params.get("trees").intValue() * rows * features
+                    * Math.min(log, params.get("max_depth").intValue());
+            case DECISION_TREE -> NANOS_TREE * rows * features * log;
+        };
+        return (long) (nanos / 1e6 / Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The sample to read ({@code sampleRows}, or under {@code fitToBudget} the largest that fits), or null for
+     * all rows. Refuses data whose memory estimate exceeds {@link #HEAP_SHARE} of the free heap, or whose fit
+     * estimate exceeds {@code remainingMillis}, with the figures and the remedies.
+     */
+    static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, Algorithm algorithm,
+                                       Map<String, Number> params, long remainingMillis) {
+        return sample(req, plan, store, freeHeap(), algorithm, params, remainingMillis);
+    }
+
+    static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
+                                       Algorithm algorithm, Map<String, Number> params, long remainingMillis) {
+        Long n = req.sampleRows();
+        if (n != null && n < MIN_SAMPLE) {
+            throw new InvalidInputException("sampleRows", n, "must be at least " + MIN_SAMPLE);
+        }
+        boolean fit = Boolean.TRUE.equals(req.fitToBudget());
+        long seed = req.seed() == null ? TrainService.DEFAULT_SEED : req.seed();
+        DatasetParts.Plan counted = DatasetParts.withFooterRows(store, plan);
+        long rows = counted.rows();
+        int columns = counted.columns();
+        long budget = (long) (freeHeap * HEAP_SHARE);
+        boolean known = rows >= 0 && columns > 0;
+        // CSV: rows from the bytes at about 6 bytes a cell, of columns unknown: counted as cells of one column
+        long total = known ? rows : Math.max(1, plan.bytes() / 6);
+        int cols = known ? columns : 1;
+        long used = n == null ? total : Math.min(total, n);
+        long memory = estimateBytes(used, cols);
+        long memoryRows = budget / (cols * BYTES_PER_CELL + BYTES_PER_ROW);
+        double testShare = req.testFraction() == null ? TrainService.DEFAULT_TEST_FRACTION : req.testFraction();
+        long trainRows = (long) (used * (req.testData() == null ? 1 - testShare : 1));
+        long millis = known ? fitMillis(algorithm, params, trainRows, columns - 1) : 0;
+        long timeRows = millis <= remainingMillis ? used : (long) (used * 0.8 * remainingMillis / Math.max(1, millis));
+        String what = known ? String.format(Locale.ROOT, "%,d rows × %d columns%s", used, columns,
+                used < rows ? String.format(Locale.ROOT, " (a sample of %,d)", rows) : "")
+                : String.format(Locale.ROOT, "%,d bytes of CSV in %d part(s)", plan.bytes(), plan.parts().size());
+        if (memory <= budget && millis <= remainingMillis) {
+            return n == null ? null : new DatasetReader.Sample(n, seed);
+        }
+        long fits = Math.max(MIN_SAMPLE, Math.min(memoryRows, timeRows) / 1000 * 1000);
+        if (fit) {
+            return new DatasetReader.Sample(Math.min(used, fits), seed);
+        }
+        String remedy = String.format(Locale.ROOT, "; train on a sample (--sample-rows %d, request sampleRows; the same "
+                + "rows for the same seed; or --fit-to-budget to let the trainer choose it)", fits);
+        if (memory > budget) {
+            throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
+                    String.format(Locale.ROOT, "does not fit the trainer's memory: training on %s needs about %,d MB "
+                                    + "(%d bytes a cell), and %.0f%% of the %,d MB of heap free is %,d MB%s, or give the "
+                                    + "trainer more memory (the template's TrainerMemorySize; locally, the JVM's -Xmx)",
+                            what, memory >> 20, BYTES_PER_CELL, HEAP_SHARE * 100, freeHeap >> 20, budget >> 20, remedy));
+        }
+        throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
+                String.format(Locale.ROOT, "does not fit the trainer's time budget: %s on %,d training rows of %d features "
+                                + "is estimated at %,d s, and %,d s are left of canopy.train.time-budget%s, or lighter "
+                                + "parameters (fewer trees, a smaller max_depth)",
+                        algorithm.id(), trainRows, columns - 1, millis / 1000, remainingMillis / 1000, remedy));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.canopy.training;
+
+import dev.canopy.data.DatasetParts;
+import dev.canopy.data.DatasetReader;
+import dev.canopy.data.RegressionParts;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.storage.local.LocalObjectStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingBudgetTest {
+    static final long HOUR = 3_600_000;
+
+    static TrainRequest request(String data, Long sampleRows, Boolean fit) {
+        return new TrainRequest("run-1", data, null, RegressionParts.TARGET, null, "random_forest", 0.2, 7L, null, null,
+                Map.of("trees", 5), null, null, null, null, null, null, "auto", null, null, sampleRows, fit);
+    }
+
+    static Map<String, Number> params() {
+        return TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("trees", 5));
+    }
+
+    @Test
+    void dataThatCannotFitTheHeapIsRefusedUpFrontWithTheEstimateAndARemedy(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir, 20_000, 4, 1);
+        LocalObjectStore store = new LocalObjectStore();
+        DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
+        long need = TrainingBudget.estimateBytes(20_000, 9);
+        long heap = (long) (need / TrainingBudget.HEAP_SHARE / 2); // half of what it needs
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingBudget.sample(
+                request(dir.toString(), null, null), plan, store, heap, Algorithm.RANDOM_FOREST, params(), HOUR));
+        assertTrue(e.getMessage().contains("does not fit the trainer's memory") && e.getMessage().contains("20,000 rows × 9 columns")
+                && e.getMessage().contains("--sample-rows 9000") && e.getMessage().contains("TrainerMemorySize"), e.getMessage());
+
+        // asked to, it samples instead; and a sample that fits is taken as asked
+        DatasetReader.Sample s = TrainingBudget.sample(request(dir.toString(), null, true), plan, store, heap,
+                Algorithm.RANDOM_FOREST, params(), HOUR);
+        assertEquals(new DatasetReader.Sample(9000, 7), s);
+        assertEquals(new DatasetReader.Sample(5000, 7), TrainingBudget.sample(request(dir.toString(), 5000L, null), plan,
+                store, heap, Algorithm.RANDOM_FOREST, params(), HOUR));
+        assertNull(TrainingBudget.sample(request(dir.toString(), null, null), plan, store, heap * 4,
+                Algorithm.RANDOM_FOREST, params(), HOUR));
+    }
+
+    @Test
+    void aFitThatCannotEndBeforeTheDeadlineIsRefusedWithBothFigures(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir, 20_000, 2, 1);
+        LocalObjectStore store = new LocalObjectStore();
+        DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
+        long estimate = TrainingBudget.fitMillis(Algorithm.RANDOM_FOREST, params(), 16_000, 8);
+        assertTrue(estimate > 0, "estimate " + estimate);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingBudget.sample(
+                request(dir.toString(), null, null), plan, store, 1L << 40, Algorithm.RANDOM_FOREST, params(), estimate / 2));
+        assertTrue(e.getMessage().contains("does not fit the trainer's time budget") && e.getMessage().contains("16,000 training rows")
+                && e.getMessage().contains("--sample-rows"), e.getMessage());
+        DatasetReader.Sample s = TrainingBudget.sample(request(dir.toString(), null, true), plan, store, 1L << 40,
+                Algorithm.RANDOM_FOREST, params(), estimate / 2);
+        assertNotNull(s);
+        assertTrue(s.rows() < 20_000 && s.rows() >= 1000, "sample " + s);
+    }
+
+    @Test
+    void aTrainerTrainsOnASampleOfAFolderOfPartsAndReportsTheParts(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir.resolve("set"), 6_000, 3, 2);
+        LocalObjectStore store = new LocalObjectStore();
+        TrainService service = new TrainService(store, Clock.systemUTC(), dir.resolve("out").toString());
+        TrainRequest r = new TrainRequest("run-1", dir.resolve("set").toString(), null, RegressionParts.TARGET, null,
+                "decision_tree", 0.25, 7L, null, null, Map.of(), null, null, null, null, null, null, "auto", null, null, 2_000L, null);
+        TrainResult res = service.train(r);
+        assertEquals(TrainerState.DONE, res.state());
+        assertEquals(2_000, res.dataset().rows());
+        assertEquals(6_000L, res.dataset().sampledFrom());
+        assertEquals(List.of(new DatasetSummary.Part("part-00000.parquet", 2000), new DatasetSummary.Part("part-00001.parquet", 2000),
+                new DatasetSummary.Part("part-00002.parquet", 2000)), res.dataset().parts());
+        assertTrue(res.dataset().version().startsWith(DatasetParts.PARTS_VERSION), res.dataset().version());
+        assertTrue(res.dataset().categorical().contains("payment_type"));
+        assertTrue(res.mse() < 0.6, "mse " + res.mse());
+    }
+
+    /** The deadline's watchdog stops a fit at its next tree: boosting returns early, a forest fails. */
+    @Test
+    void aStoppedFitEndsAtItsNextTree() {
+        double[][] rows = new double[2000][4];
+        java.util.Random r = new java.util.Random(3);
+        for (double[] row : rows) {
+            row[0] = r.nextDouble();
+            row[1] = r.nextDouble();
+            row[2] = r.nextDouble();
+            row[3] = row[0] * 2 + Math.sin(row[1] * 5) + r.nextGaussian() * 0.1;
+        }
+        FeatureMatrix m = FeatureMatrix.ofRows(rows, new String[]{"a", "b", "c", "y"});
+        for (Algorithm a : List.of(Algorithm.GRADIENT_BOOSTING, Algorithm.RANDOM_FOREST)) {
+            AtomicReference<Runnable> stop = new AtomicReference<>();
+            AtomicInteger built = new AtomicInteger();
+            ProgressListener stopAfterFirst = new ProgressListener() {
+                @Override
+                public void onProgress(int done, int total) {
+                    built.set(done);
+                    stop.get().run();
+                }
+
+                @Override
+                public void onStart(Runnable s) {
+                    stop.set(s);
+                }
+            };
+            Map<String, Number> p = TrainingParams.resolve(a, Map.of("trees", 400));
+            Object model;
+            try {
+                model = SmileTrainer.fit(a, p, m, 1, stopAfterFirst);
+            } catch (IllegalStateException e) {
+                model = null; // a forest's next submit fails once its controller is closed
+            }
+            assertNotNull(stop.get(), a + " never offered a stop");
+            if (model instanceof smile.regression.GradientTreeBoost g) {
+                assertTrue(g.trees().length < 400, a + " built " + g.trees().length + " trees after being stopped");
+            } else {
+                assertNull(model, a + " finished all its trees after being stopped");
+            }
+        }
+    }
+}
