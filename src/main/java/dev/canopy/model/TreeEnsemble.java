@@ -154,7 +154,7 @@ public final class TreeEnsemble {
     }
 
     /** Bytes the node arrays hold, for the model cache's bound. */
-    long bytes() {
+    public long bytes() {
         return 33L * split.length + 4L * roots.length + 1024;
     }
 
