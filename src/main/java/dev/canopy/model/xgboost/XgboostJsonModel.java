@@ -1,6 +1,7 @@
 package dev.canopy.model.xgboost;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -141,6 +142,9 @@ public final class XgboostJsonModel {
         try (JsonParser p = TREES.getFactory().createParser(json)) {
             Reader r = new Reader(p);
             return r.document();
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException("not a readable XGBoost JSON model: " + oneLine(e.getOriginalMessage())
+                    + (e.getLocation() != null ? " (at byte " + e.getLocation().getByteOffset() + ")" : ""));
         } catch (IOException e) {
             throw new ModelFormatException("not a readable XGBoost JSON model: " + oneLine(e.getMessage()));
         } catch (IllegalArgumentException e) {
