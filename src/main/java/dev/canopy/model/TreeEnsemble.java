@@ -15,9 +15,10 @@ package dev.canopy.model;
  * {@link Output#SIGMOID} model (a binary classifier's margin) answers {@code 1 / (1 + exp(-that))}.
  *
  * <p>Speed: the lock-step walk compares {@code x <= threshold} and nothing else, whatever the nodes' gap
- * directions. A feature that some NaN-left node splits on is transposed twice into the scratch rows: as it is
- * (NaN, which fails {@code <=}, goes right) and with NaN replaced by {@code -Infinity} (which passes every
- * {@code <=}, so goes left), and each node reads the copy its direction needs.
+ * directions. A feature is transposed into the scratch rows as it is (NaN, which fails {@code <=}, goes right)
+ * when only NaN-right nodes split on it, with NaN replaced by {@code -Infinity} (which passes every
+ * {@code <=}, so goes left) when only NaN-left nodes do, and both ways, in two slots, when both kinds do; each
+ * node reads the slot its direction needs.
  *
  * <p>Immutable and thread-safe.
  */
@@ -41,13 +42,16 @@ public final class TreeEnsemble {
 
     private final int[] roots;
     /**
-     * The scratch-row slot node i reads: its feature, or {@code features + k} for the k-th feature that NaN-left
-     * nodes split on (that copy holds -Infinity for NaN); 0 for a leaf, so a walk that stands on its leaf still
-     * reads a real column.
+     * The scratch-row slot node i reads: its feature, or {@code features + k} for the k-th feature that both
+     * NaN-left and NaN-right nodes split on (that copy holds -Infinity for NaN); 0 for a leaf, so a walk that
+     * stands on its leaf still reads a real column.
      */
     private final int[] split;
-    /** The features that NaN-left nodes split on, in slot order: slot {@code features + k} copies {@code nanLeftFeature[k]}. */
+    /** The features both kinds of node split on, in slot order: slot {@code features + k} copies {@code nanLeftFeature[k]}. */
     private final int[] nanLeftFeature;
+    /** Per feature: only NaN-left nodes split on it, so its own slot holds -Infinity for NaN. */
+    private final boolean[] gapsLow;
+    private final boolean anyNanLeft;
     private final boolean[] nanLeft;
     private final Output output;
     private final double[] threshold;
@@ -115,19 +119,33 @@ public final class TreeEnsemble {
                 below[i] = 1 + Math.max(below[left[i]], below[right[i]]);
             }
         }
-        // Give each feature that NaN-left nodes split on its slot after the features, and point those nodes at it.
+        // Which kinds of node split on each feature decide its slots: a feature with both kinds gets a second
+        // slot after the features, and its NaN-left nodes read that one.
+        boolean[] leftUse = new boolean[features];
+        boolean[] rightUse = new boolean[features];
+        boolean anyLeft = false;
+        for (int i = 0; i < n; i++) {
+            if (feature[i] >= 0) {
+                (this.nanLeft[i] ? leftUse : rightUse)[feature[i]] = true;
+                anyLeft |= this.nanLeft[i];
+            }
+        }
+        this.anyNanLeft = anyLeft;
+        this.gapsLow = new boolean[features];
         int[] slot = new int[features];
         int extra = 0;
         int[] copies = new int[0];
+        for (int f = 0; f < features; f++) {
+            gapsLow[f] = leftUse[f] && !rightUse[f];
+            if (leftUse[f] && rightUse[f]) {
+                slot[f] = features + extra++;
+                copies = java.util.Arrays.copyOf(copies, extra);
+                copies[extra - 1] = f;
+            }
+        }
         for (int i = 0; i < n; i++) {
-            if (this.nanLeft[i]) {
-                int f = split[i];
-                if (slot[f] == 0) {
-                    slot[f] = features + extra++;
-                    copies = java.util.Arrays.copyOf(copies, extra);
-                    copies[extra - 1] = f;
-                }
-                split[i] = slot[f];
+            if (this.nanLeft[i] && slot[split[i]] != 0) {
+                split[i] = slot[split[i]];
             }
         }
         this.nanLeftFeature = copies;
@@ -182,7 +200,7 @@ public final class TreeEnsemble {
 
     /** Whether any node sends gaps left; a model without such nodes is written in the version-1 tree format. */
     boolean anyNanLeft() {
-        return nanLeftFeature.length > 0;
+        return anyNanLeft;
     }
 
     public Output output() {
@@ -261,8 +279,15 @@ public final class TreeEnsemble {
             // row-major, so one row's features sit together
             for (int f = 0; f < features; f++) {
                 double[] c = columns[f];
-                for (int r = 0; r < count; r++) {
-                    x[r * stride + f] = c[from + r];
+                if (gapsLow[f]) {
+                    for (int r = 0; r < count; r++) {
+                        double v = c[from + r];
+                        x[r * stride + f] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+                    }
+                } else {
+                    for (int r = 0; r < count; r++) {
+                        x[r * stride + f] = c[from + r];
+                    }
                 }
             }
             for (int k = 0; k < nanLeftFeature.length; k++) {
