@@ -14,6 +14,7 @@ second of the predicting thread (what Canopy's bench also reports; a busy shared
 files with `java -jar target/canopy-runner.jar bench score --model <out dir>/xgb-60.json --data <csv>`.
 """
 import json
+import os
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ import numpy as np
 
 csv, out = sys.argv[1], sys.argv[2]
 repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 40
+os.makedirs(out, exist_ok=True)
 with open(csv) as f:
     header = f.readline().strip().split(",")
 data = np.genfromtxt(csv, delimiter=",", skip_header=1, dtype=np.float64)
