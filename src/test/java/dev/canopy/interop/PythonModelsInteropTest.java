@@ -15,14 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.canopy.testing.DuckDb.exec;
+import static dev.canopy.testing.DuckDb.one;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -203,19 +202,6 @@ class PythonModelsInteropTest {
             String lineage = "SELECT string_agg(DISTINCT decode(value), ',') FROM parquet_kv_metadata('" + out
                     + "/*.parquet') WHERE decode(key) = '%s'";
             assertEquals(format, one(duck, lineage.formatted("canopy.model_format")));
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String one(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            assertTrue(r.next(), sql);
-            return r.getString(1);
         }
     }
 }
