@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.ModelRef;
 import dev.canopy.inference.OutputOptions;
 import dev.canopy.training.Folds;
 import dev.canopy.config.CanopyConfig;
@@ -120,7 +121,7 @@ public final class Options {
         /** The model URI the functions receive: with {@code #features=…} when --features is given. */
         public String uri() {
             try {
-                return model == null ? null : dev.canopy.inference.ModelRef.withFeatures(model, features);
+                return model == null ? null : ModelRef.withFeatures(model, features);
             } catch (InvalidInputException e) {
                 throw new IllegalArgumentException("--features: " + e.getMessage());
             }

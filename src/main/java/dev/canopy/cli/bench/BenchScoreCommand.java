@@ -1,5 +1,6 @@
 package dev.canopy.cli.bench;
 
+import dev.canopy.inference.ModelRef;
 import dev.canopy.cli.Options;
 import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
@@ -53,7 +54,7 @@ public class BenchScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchCommand.checkRepeat(repeat, 10_000);
-        String modelUri = dev.canopy.inference.ModelRef.withFeatures(model.model, features);
+        String modelUri = ModelRef.withFeatures(model.model, features);
         String version = ModelLoader.version(store, modelUri);
         long l0 = System.nanoTime();
         Model m = ModelLoader.load(store, modelUri, version);
