@@ -43,18 +43,21 @@ final class ModelReads implements ObjectStore {
      * once: one round trip for both.
      */
     void prefetch(String uri, String version) {
-        modelUri = uri;
-        metaUri = ModelLoader.metadataUri(uri);
-        requests.addAndGet(2);
+        // a model trained in Python names its features after '#' and has no metadata object beside it
+        String location = ModelRef.parse(uri).location();
+        boolean canopy = ModelLoader.isCanopyFile(uri);
+        modelUri = location;
+        metaUri = canopy ? ModelLoader.metadataUri(location) : null;
+        requests.addAndGet(canopy ? 2 : 1);
         roundTrips.incrementAndGet();
         model = async(() -> {
             if (version == null) {
-                return store.readSuffix(uri, Integer.MAX_VALUE);
+                return store.readSuffix(location, Integer.MAX_VALUE);
             }
-            byte[] b = store.read(uri, version);
-            return new Suffix(new ObjectInfo(uri, b.length, version), b);
+            byte[] b = store.read(location, version);
+            return new Suffix(new ObjectInfo(location, b.length, version), b);
         });
-        meta = async(() -> store.read(metaUri));
+        meta = canopy ? async(() -> store.read(metaUri)) : null;
     }
 
     /** The version of the model being prefetched, from its read's answer (waits for it). */

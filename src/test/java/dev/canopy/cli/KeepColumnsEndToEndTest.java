@@ -9,12 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.Random;
 
+import static dev.canopy.testing.DuckDb.exec;
+import static dev.canopy.testing.DuckDb.one;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,19 +105,6 @@ class KeepColumnsEndToEndTest {
             assertEquals(1, other.exitCode(), other.getErrorOutput());
             assertTrue(other.getErrorOutput().contains("holds the outputs of another batch"), other.getErrorOutput());
             assertEquals(model, one(duck, lineage.formatted("canopy.model_uri")));
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String one(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            assertTrue(r.next(), sql);
-            return r.getString(1);
         }
     }
 }

@@ -1,0 +1,5 @@
+/**
+ * LightGBM models saved as text, converted into a {@code TreeEnsemble} that scores as LightGBM's
+ * {@code predict} does, each split's missing type (None, Zero, NaN) and default direction included. Plain Java.
+ */
+package dev.canopy.model.lightgbm;
