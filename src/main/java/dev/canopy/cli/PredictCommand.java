@@ -5,6 +5,7 @@ import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.BatchPredictService;
 import dev.canopy.inference.ShardOutputs;
+import dev.canopy.pool.CallState;
 import dev.canopy.storage.StorageUri;
 import dev.canopy.inference.BatchProgress;
 import dev.canopy.invoke.FunctionInvoker;
@@ -135,7 +136,7 @@ public class PredictCommand implements Callable<Integer> {
     static ProgressDisplay.Snapshot stoppedSnapshot(BatchPredictResult r) {
         int total = r.succeeded() + r.failed();
         int notStarted = (int) r.shards().stream()
-                .filter(s -> s.state() == dev.canopy.pool.CallState.CANCELLED && s.attempts() == 0).count();
+                .filter(s -> s.state() == CallState.CANCELLED && s.attempts() == 0).count();
         return new ProgressDisplay.Snapshot("shards", total - notStarted, total, r.failed() - notStarted, r.rows(), -1,
                 r.wallMillis(), true);
     }

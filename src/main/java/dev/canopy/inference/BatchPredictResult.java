@@ -1,6 +1,7 @@
 package dev.canopy.inference;
 
 import dev.canopy.cost.CostReport;
+import dev.canopy.pool.CallState;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -71,7 +72,7 @@ public record BatchPredictResult(String runId, String modelUri, int poolSize, Li
         int n = 0;
         for (ShardResult s : shards == null ? List.<ShardResult>of() : shards) {
             Long c = count.apply(s);
-            if (c != null && s.state() == dev.canopy.pool.CallState.SUCCEEDED && s.runId() == null) {
+            if (c != null && s.state() == CallState.SUCCEEDED && s.runId() == null) {
                 sum += c;
                 n++;
             }

@@ -1,6 +1,7 @@
 package dev.canopy.inference;
 
 import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.error.StorageException;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 
@@ -87,7 +88,7 @@ final class ModelReads implements ObjectStore {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dev.canopy.error.StorageException("interrupted while reading a model", true, e);
+            throw new StorageException("interrupted while reading a model", true, e);
         }
     }
 

@@ -6,8 +6,10 @@ import dev.canopy.data.KeptColumns;
 import dev.canopy.data.ParquetPredictionsWriter;
 import dev.canopy.data.PredictionsCsv;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.Model;
+import dev.canopy.model.RuleModel;
 import dev.canopy.parquet.read.ReadTuning;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
@@ -194,7 +196,7 @@ public final class PredictService {
      */
     private ModelCache.Lookup model(PredictRequest req, ModelReads reads) {
         String uri = req.modelUri();
-        if (dev.canopy.model.RuleModel.isRule(uri)) {
+        if (RuleModel.isRule(uri)) {
             String v = ModelLoader.version(reads, uri);
             return cache.get(uri, v, () -> ModelLoader.load(reads, uri, v));
         }
@@ -204,8 +206,8 @@ public final class PredictService {
             reads.prefetch(uri, null);
             try {
                 version = reads.modelVersion();
-            } catch (dev.canopy.error.ObjectNotFoundException e) {
-                throw new dev.canopy.error.ObjectNotFoundException(uri).with("field", "modelUri");
+            } catch (ObjectNotFoundException e) {
+                throw new ObjectNotFoundException(uri).with("field", "modelUri");
             }
         } else if (version == null) {
             version = ModelLoader.version(reads, uri);

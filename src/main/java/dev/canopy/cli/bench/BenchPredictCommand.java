@@ -2,6 +2,7 @@ package dev.canopy.cli.bench;
 
 import dev.canopy.cli.Options;
 import dev.canopy.cli.Tables;
+import dev.canopy.config.CanopyBeans;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.inference.BatchPredictRequest;
@@ -114,7 +115,7 @@ public class BenchPredictCommand implements Callable<Integer> {
         List<String> shards = batch.shards().stream().filter(s -> s.state() == CallState.SUCCEEDED)
                 .map(ShardResult::shard).toList();
         PredictService predictor = new PredictService(store, new ModelCache(config.batch().modelCacheBytes()), "bench",
-                dev.canopy.config.CanopyBeans.readTuning(config.batch()));
+                CanopyBeans.readTuning(config.batch()));
         long[] nanos = new long[repeat];
         long rows = 0;
         ObjectStoreInputFile.Totals before = null;

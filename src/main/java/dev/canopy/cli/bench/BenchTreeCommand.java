@@ -4,6 +4,7 @@ import dev.canopy.cli.Options;
 import dev.canopy.cli.Supervision;
 import dev.canopy.cli.Tables;
 import dev.canopy.config.CanopyConfig;
+import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.data.RegressionParts;
@@ -141,7 +142,7 @@ public class BenchTreeCommand implements Callable<Integer> {
                 return;
             }
             if (have > 0) {
-                throw new dev.canopy.error.InvalidInputException("--data", data.data, "holds " + have + " parts, not --parts "
+                throw new InvalidInputException("--data", data.data, "holds " + have + " parts, not --parts "
                         + parts + "; give an empty or new folder to generate --rows into");
             }
             RegressionParts.write(dir, rows, parts, 1);

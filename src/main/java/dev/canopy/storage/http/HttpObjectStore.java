@@ -6,6 +6,7 @@ import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.error.StorageException;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.s3.S3ObjectStore;
 
 import java.io.IOException;
 import java.net.URI;
@@ -79,7 +80,7 @@ public final class HttpObjectStore implements ObjectStore {
         HttpResponse<byte[]> r = send(uri, b.build(), expectedVersion);
         byte[] body = r.body();
         long size = r.statusCode() == 206
-                ? dev.canopy.storage.s3.S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null), body.length)
+                ? S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null), body.length)
                 : body.length;
         checkPinned(uri, expectedVersion, version(r, size));
         if (r.statusCode() == 206) {
@@ -100,7 +101,7 @@ public final class HttpObjectStore implements ObjectStore {
         byte[] body = r.body();
         long size;
         if (r.statusCode() == 206) {
-            size = dev.canopy.storage.s3.S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null),
+            size = S3ObjectStore.objectSize(uri, r.headers().firstValue("Content-Range").orElse(null),
                     body.length);
         } else {
             size = body.length;
