@@ -109,7 +109,9 @@ public final class TrainService {
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
             Object model;
             try {
-                model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
+                model = algorithm == Algorithm.GRADIENT_BOOSTING
+                        ? XgboostTrainer.fit(params, XgboostTrainer.Input.ofRows(trainRows), data.summary.features(), seed, progress)
+                        : SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
             } finally {
                 progress.close();
             }
@@ -117,7 +119,7 @@ public final class TrainService {
             LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
-            TreeEnsemble ensemble = SmileTrees.compile(model);
+            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostTrees.convert(x) : SmileTrees.compile(model);
             // scored as predict will score it: the same encoding and missing-value policy
             Scored scored = scoreTest(new TreeModel(data.encoding(), ensemble), data);
             double[] predicted = scored.predicted();
@@ -129,14 +131,21 @@ public final class TrainService {
                         null, null, params, null, data.summary, validationMse);
             }
 
-            byte[] bytes = ModelCodec.write(model);
-            store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
+            byte[] bytes;
+            if (model instanceof XgboostTrainer.Fitted x) {
+                // XGBoost's own JSON model: loadable by XGBoost in any language
+                bytes = x.json();
+                store.write(RunLayout.xgboostModel(out, runId, alg), bytes, "application/json");
+            } else {
+                bytes = ModelCodec.write(model);
+                store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
+            }
             // What predictors load: the same trees as plain numbers, which no file can turn into code.
             String modelUri = RunLayout.trees(out, runId, alg);
             store.write(modelUri, TreeCodec.write(ensemble), "application/octet-stream");
             ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
                     data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
-                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
+                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(algorithm), runId,
                     Instant.now(clock).toString(), data.encoding());
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
             store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
@@ -263,9 +272,13 @@ public final class TrainService {
         }
     }
 
-    private static Map<String, String> libraries() {
+    private static Map<String, String> libraries(Algorithm algorithm) {
         Map<String, String> libs = new LinkedHashMap<>();
-        libs.put("smile", version(smile.regression.RandomForest.class, "6.3.0"));
+        if (algorithm == Algorithm.GRADIENT_BOOSTING) {
+            libs.put("xgboost", XgboostTrainer.VERSION);
+        } else {
+            libs.put("smile", version(smile.regression.RandomForest.class, "6.3.0"));
+        }
         libs.put("java", Runtime.version().toString());
         libs.put("canopy", version(TrainService.class, "dev"));
         return libs;
