@@ -11,8 +11,10 @@ import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
+import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
+import dev.canopy.pool.Backoff;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
@@ -53,12 +55,30 @@ public final class TrainService {
     };
     private final Clock clock;
     private final String defaultOut;
+    /** Null: forests never fan out (no invoker to reach other trainers). */
+    private final ForestFanOut fanOut;
+    private final long modelMaxBytes;
+
+    /** The largest model the predictor is asked to load, by default: {@code canopy.model.max-bytes}. */
+    public static final long DEFAULT_MODEL_MAX_BYTES = 268_435_456L;
 
     public TrainService(ObjectStore store, Clock clock, String defaultOut) {
+        this(store, clock, defaultOut, null, ForestFanOut.Settings.DEFAULT, DEFAULT_MODEL_MAX_BYTES, Backoff.DEFAULT);
+    }
+
+    /**
+     * @param invoker       reaches other {@code train} functions, for a forest that fans out; a transport that
+     *                      makes one attempt per call (the fan-out's pool retries); null: no fan-out
+     * @param modelMaxBytes {@code canopy.model.max-bytes}: the bound on the model the predictor loads
+     */
+    public TrainService(ObjectStore store, Clock clock, String defaultOut, FunctionInvoker invoker,
+                        ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff) {
         this.store = store;
         this.board = new StatusBoard(store, clock);
         this.clock = clock;
         this.defaultOut = defaultOut;
+        this.fanOut = invoker == null ? null : new ForestFanOut(store, invoker, fanOut, backoff);
+        this.modelMaxBytes = modelMaxBytes;
     }
 
     public TrainResult train(TrainRequest req) {
@@ -72,6 +92,9 @@ public final class TrainService {
         }
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         Map<String, Number> params = TrainingParams.resolve(algorithm, req.params());
+        if (req.share() != null) {
+            ForestFanOut.check(req.share(), algorithm);
+        }
         String alg = algorithm.id();
         // attempt 1: the supervisor invokes each trainer once (a second trainer would race the first's
         // status writes); a retried invocation is a new request.
@@ -88,8 +111,10 @@ public final class TrainService {
             throw new InvalidInputException("fold", req.fold(), req.folds() == null ? "needs folds"
                     : "must be between 0 and folds - 1 (" + (req.folds() - 1) + ")");
         }
-        // a search's trials save nothing and publish nothing: the supervisor reports them
-        StatusBoard board = req.isTrial() ? null : this.board;
+        // a search's trials save nothing and publish nothing: the supervisor reports them; a forest's worker
+        // publishes nothing either: the trainer that invoked it does
+        ForestFanOut.Share share = req.share();
+        StatusBoard board = req.isTrial() || share != null ? null : this.board;
         try {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
@@ -104,19 +129,41 @@ public final class TrainService {
                 trainRows = gatherRows(trainRows, folds.kept(req.fold()));
             }
 
-            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting", null);
+            // refused here, before any tree grows, when the model could not fit the predictor
+            params = ModelSize.bound(algorithm, params, trainRows.length, modelMaxBytes);
+            int workers = algorithm == Algorithm.RANDOM_FOREST && fanOut != null && !req.isTrial() && share == null
+                    ? fanOut.workers(trainRows.length, params.get("trees").intValue()) : 1;
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, workers > 1 ? "starting " + workers + " workers" : "starting", null);
             long t0 = System.nanoTime();
-            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
+            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree"
+                    : workers > 1 ? "trees over " + workers + " workers" : "trees");
             Object model;
+            List<Invocation> workerCalls = null;
             try {
-                model = algorithm == Algorithm.GRADIENT_BOOSTING
-                        ? XgboostTrainer.fit(params, XgboostTrainer.Input.ofRows(trainRows), data.summary.features(), seed, progress)
-                        : SmileTrainer.fit(algorithm, params, trainRows, data.names(), seed, progress);
+                if (workers > 1) {
+                    ForestFanOut.Merged merged = fanOut.fit(req, out, params, trainRows, data.names(), seed, workers, progress);
+                    model = merged.forest();
+                    workerCalls = merged.workers();
+                } else if (algorithm == Algorithm.GRADIENT_BOOSTING) {
+                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.ofRows(trainRows), data.summary.features(),
+                            seed, progress);
+                } else {
+                    model = SmileTrainer.fit(algorithm, params, trainRows, data.names(), share == null ? seed : share.seed(),
+                            progress);
+                }
             } finally {
                 progress.close();
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainRows.length, trainMillis);
+            if (share != null) {
+                byte[] part = ModelCodec.write(model);
+                String partUri = RunLayout.forestPart(out, runId, share.index());
+                store.write(partUri, part, "application/x-java-serialized-object");
+                LOG.infof("share %d of %d: %d trees saved, %d bytes", share.index(), share.workers(), share.trees(), part.length);
+                return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, (long) part.length,
+                        partUri, params, null, null);
+            }
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
             TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostTrees.convert(x) : SmileTrees.compile(model);
@@ -154,7 +201,7 @@ public final class TrainService {
             publish(board, out, runId, alg, TrainerState.DONE, 1, String.format("mse %.4f", m.mse()), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                    (long) bytes.length, modelUri, params, null, data.summary, validationMse);
+                    (long) bytes.length, modelUri, params, null, data.summary, validationMse, workerCalls);
         } catch (RuntimeException e) {
             String error = describe(e);
             LOG.warnf("failed: %s", error);
