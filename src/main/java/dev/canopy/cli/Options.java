@@ -106,9 +106,23 @@ public final class Options {
     /** The model of a batch: required, except when it is resumed (then it is the manifest's). */
     public static final class BatchModel {
         @Option(names = "--model", paramLabel = "<uri|rule:EXPR>",
-                description = "A model (…/models/<algorithm>.trees or .model) or a rule, e.g. rule:passenger_count>=2; "
-                        + "required unless --resume.")
+                description = "A model (…/models/<algorithm>.trees or .model, an XGBoost .json or LightGBM .txt model) "
+                        + "or a rule, e.g. rule:passenger_count>=2; required unless --resume.")
         public String model;
+
+        @Option(names = "--features", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
+                description = "For an XGBoost or LightGBM model saved without feature names: the shard columns it takes, "
+                        + "in the order it was trained with.")
+        List<String> features;
+
+        /** The model URI the functions receive: with {@code #features=…} when --features is given. */
+        public String uri() {
+            try {
+                return model == null ? null : dev.canopy.inference.ModelRef.withFeatures(model, features);
+            } catch (InvalidInputException e) {
+                throw new IllegalArgumentException("--features: " + e.getMessage());
+            }
+        }
     }
 
     /** A trained model or a rule, required. */
@@ -379,7 +393,16 @@ public final class Options {
                 throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
                         "Invalid value for option '--keep-columns': " + e.getMessage());
             }
-            return new BatchPredictRequest(runId.runId, model.model, shards.shards, shards.prefix(), shards.poolSize, out,
+            if (model.features != null && model.model == null) {
+                throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--features goes with --model");
+            }
+            String modelUri;
+            try {
+                modelUri = model.uri();
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "Invalid value for option " + e.getMessage());
+            }
+            return new BatchPredictRequest(runId.runId, modelUri, shards.shards, shards.prefix(), shards.poolSize, out,
                     !unordered, maxAttempts, shardTimeout, toleratedFailurePercentage, null, keepColumns,
                     outputFormat == null ? null : outputFormat.name(), null, null);
         }

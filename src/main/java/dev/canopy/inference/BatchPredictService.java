@@ -151,6 +151,7 @@ public final class BatchPredictService {
         }
         // Fail fast on a missing model or a bad rule, rather than once per shard.
         String modelVersion = ModelLoader.version(store, req.modelUri());
+        ModelLoader.preflight(store, req.modelUri(), modelVersion); // a Python model that does not convert: refused here
         if (resumed != null) {
             BatchManifests.checkModel(req, resumed, modelVersion);
         }

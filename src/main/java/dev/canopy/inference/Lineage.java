@@ -20,6 +20,8 @@ public final class Lineage {
     public static final String ALGORITHM = "canopy.algorithm";
     public static final String VERSION = "canopy.version";
     public static final String SHARD = "canopy.shard";
+    /** The format and library version of a model trained elsewhere, e.g. {@code xgboost-json 1.7.4}. */
+    public static final String MODEL_FORMAT = "canopy.model_format";
 
     private static volatile String version;
 
@@ -56,6 +58,9 @@ public final class Lineage {
         }
         if (model.algorithm() != null) {
             kv.put(ALGORITHM, model.algorithm());
+        }
+        if (model.format() != null) {
+            kv.put(MODEL_FORMAT, model.format());
         }
         kv.put(VERSION, canopyVersion());
         kv.put(SHARD, req.shard());

@@ -7,6 +7,8 @@ import dev.canopy.json.Json;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.Model;
 import dev.canopy.model.ModelCodec;
+import dev.canopy.model.ModelFiles;
+import dev.canopy.model.ModelFormatException;
 import dev.canopy.model.RuleModel;
 import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
@@ -20,9 +22,12 @@ import java.util.List;
 
 /**
  * Loads a model by URI: {@code rule:...} is parsed; {@code x.trees} is the training tree's numbers-only
- * format ({@link TreeCodec}, no deserialization); any other URI is a Smile model ({@code x.model}, Java
- * serialization read through {@link ModelCodec}'s allow-list). Either has its metadata JSON beside it
- * ({@code x.json}), which names the features in order; features are then taken from shards by column name.
+ * format ({@link TreeCodec}, no deserialization) and {@code x.model} a Smile model (Java serialization read
+ * through {@link ModelCodec}'s allow-list), each with its metadata JSON beside it ({@code x.json}), which
+ * names the features in order. Any other URI is told by its first bytes ({@link ModelFiles#sniff}): one of
+ * those two, or a model trained in Python (XGBoost JSON, LightGBM text), converted once here into the same
+ * lock-step scorer, whose features are the names saved with it or those the URI ends with
+ * ({@link ModelRef}). Features are then taken from shards by column name.
  */
 public final class ModelLoader {
     private ModelLoader() {
@@ -35,9 +40,20 @@ public final class ModelLoader {
             return "rule";
         }
         try {
-            return store.head(modelUri).version();
+            return store.head(ModelRef.parse(modelUri).location()).version();
         } catch (ObjectNotFoundException e) {
             throw new ObjectNotFoundException(modelUri).with("field", "modelUri");
+        }
+    }
+
+    /**
+     * Reads and converts a model that is neither a rule nor one of Canopy's {@code .trees}/{@code .model} files
+     * (an XGBoost or LightGBM model, or an unknown file), so that batch-predict refuses an unsupported one
+     * before any shard is read rather than once per shard.
+     */
+    public static void preflight(ObjectStore store, String modelUri, String version) {
+        if (!RuleModel.isRule(modelUri) && !modelUri.endsWith(".trees") && !modelUri.endsWith(".model")) {
+            load(store, modelUri, version);
         }
     }
 
@@ -45,8 +61,26 @@ public final class ModelLoader {
         if (RuleModel.isRule(modelUri)) {
             return RuleModel.parse("modelUri", modelUri);
         }
-        String metaUri = modelUri.endsWith(".model") || modelUri.endsWith(".trees")
-                ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
+        ModelRef ref = ModelRef.parse(modelUri);
+        boolean canopy = modelUri.endsWith(".model") || modelUri.endsWith(".trees");
+        byte[] bytes = null;
+        if (!canopy) {
+            bytes = store.read(ref.location(), version);
+            ModelFiles.Kind kind;
+            try {
+                kind = ModelFiles.sniff(bytes);
+                if (kind == ModelFiles.Kind.XGBOOST_JSON || kind == ModelFiles.Kind.LIGHTGBM_TEXT) {
+                    return ModelFiles.convert(bytes, ref.features());
+                }
+            } catch (ModelFormatException e) {
+                throw new InvalidInputException("modelUri", modelUri, e.getMessage());
+            }
+        }
+        if (!ref.features().isEmpty()) {
+            throw new InvalidInputException("modelUri", modelUri, "#features= applies to models trained in Python "
+                    + "(XGBoost, LightGBM); a Canopy model names its features in its metadata");
+        }
+        String metaUri = canopy ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
         byte[] metaBytes;
         try {
             metaBytes = store.read(metaUri);
@@ -71,12 +105,16 @@ public final class ModelLoader {
             throw new InvalidInputException("modelUri", metaUri, "model metadata lists no features");
         }
         TreeEnsemble ensemble;
-        if (modelUri.endsWith(".trees")) {
+        if (bytes == null) {
+            bytes = store.read(modelUri, version);
+        }
+        if (modelUri.endsWith(".trees") || bytes.length >= 12 && new String(bytes, 0, 12,
+                java.nio.charset.StandardCharsets.ISO_8859_1).equals("CANOPY-TREES")) {
             // the training tree's numbers-only format: no deserialization at all
-            ensemble = TreeCodec.read(modelUri, store.read(modelUri, version));
+            ensemble = TreeCodec.read(modelUri, bytes);
         } else {
             // a Smile model (Java serialization), read through the allow-list
-            Object model = ModelCodec.read(modelUri, store.read(modelUri, version));
+            Object model = ModelCodec.read(modelUri, bytes);
             try {
                 ensemble = SmileTrees.compile(model);
             } catch (IllegalArgumentException e) {

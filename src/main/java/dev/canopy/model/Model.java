@@ -33,6 +33,14 @@ public interface Model {
         return null;
     }
 
+    /**
+     * The format and library version of the file the model was converted from ({@code xgboost-json 1.7.4},
+     * {@code lightgbm-text v4}), written beside its predictions; null for Canopy's own models and rules.
+     */
+    default String format() {
+        return null;
+    }
+
     /** Approximate heap size, for the byte-bounded model cache. */
     long bytes();
 }

@@ -18,12 +18,14 @@ import java.nio.charset.StandardCharsets;
  * present and every node checked, so a hostile file can only be refused. The training tree writes it
  * beside the Smile model ({@code x.trees} next to {@code x.model}) and hands it out as the model URI.
  *
- * <p>Layout, big-endian: the magic {@code CANOPY-TREES}, version 1, features, base, scale, the tree count
- * and roots, the node count, then per node array: feature, threshold, left, right, value.
+ * <p>Layout, big-endian: the magic {@code CANOPY-TREES}, the version, features, base, scale, (version 2: the
+ * output, 0 identity or 1 sigmoid), the tree count and roots, the node count, then per node array: feature,
+ * threshold, left, right, value, and (version 2) one byte per node, 1 when a gap goes left. A model whose gaps
+ * all go right and whose output is the margin is written as version 1, which readers before version 2 read.
  */
 public final class TreeCodec {
     private static final byte[] MAGIC = "CANOPY-TREES".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     /** Bytes one node takes: feature, left and right ints, threshold and value doubles. */
     private static final int NODE_BYTES = 3 * Integer.BYTES + 2 * Double.BYTES;
 
@@ -33,11 +35,15 @@ public final class TreeCodec {
     public static byte[] write(TreeEnsemble e) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * NODE_BYTES + e.trees() * 4);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            boolean v2 = e.anyNanLeft() || e.output() != TreeEnsemble.Output.IDENTITY;
             out.write(MAGIC);
-            out.writeInt(VERSION);
+            out.writeInt(v2 ? 2 : 1);
             out.writeInt(e.features());
             out.writeDouble(e.base());
             out.writeDouble(e.scale());
+            if (v2) {
+                out.writeInt(e.output().ordinal());
+            }
             out.writeInt(e.trees());
             for (int r : e.roots()) {
                 out.writeInt(r);
@@ -58,6 +64,11 @@ public final class TreeCodec {
             for (double v : e.value()) {
                 out.writeDouble(v);
             }
+            if (v2) {
+                for (boolean b : e.nanLeft()) {
+                    out.writeByte(b ? 1 : 0);
+                }
+            }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -74,8 +85,8 @@ public final class TreeCodec {
                 throw bad(uri, "not a Canopy tree file (no CANOPY-TREES header)");
             }
             int version = in.getInt();
-            if (version != VERSION) {
-                throw bad(uri, "tree file version " + version + " is not supported (this reader knows " + VERSION + ")");
+            if (version < 1 || version > VERSION) {
+                throw bad(uri, "tree file version " + version + " is not supported (this reader knows 1 to " + VERSION + ")");
             }
             int features = in.getInt();
             double base = in.getDouble();
@@ -83,12 +94,20 @@ public final class TreeCodec {
             if (features < 1 || features > 100_000 || !Double.isFinite(base) || !Double.isFinite(scale)) {
                 throw bad(uri, "implausible header: features " + features + ", base " + base + ", scale " + scale);
             }
+            TreeEnsemble.Output output = TreeEnsemble.Output.IDENTITY;
+            if (version >= 2) {
+                int o = in.getInt();
+                if (o < 0 || o >= TreeEnsemble.Output.values().length) {
+                    throw bad(uri, "unknown output transform " + o);
+                }
+                output = TreeEnsemble.Output.values()[o];
+            }
             int trees = count(uri, in, "trees", Integer.BYTES);
             int[] roots = new int[trees];
             for (int i = 0; i < trees; i++) {
                 roots[i] = in.getInt();
             }
-            int nodes = count(uri, in, "nodes", NODE_BYTES);
+            int nodes = count(uri, in, "nodes", version >= 2 ? NODE_BYTES + 1 : NODE_BYTES);
             int[] feature = new int[nodes];
             double[] threshold = new double[nodes];
             int[] left = new int[nodes];
@@ -108,6 +127,16 @@ public final class TreeCodec {
             }
             for (int i = 0; i < nodes; i++) {
                 value[i] = in.getDouble();
+            }
+            boolean[] nanLeft = new boolean[nodes];
+            if (version >= 2) {
+                for (int i = 0; i < nodes; i++) {
+                    byte b = in.get();
+                    if (b != 0 && b != 1) {
+                        throw bad(uri, "node " + i + " has gap direction " + b + " (0 right, 1 left)");
+                    }
+                    nanLeft[i] = b == 1;
+                }
             }
             if (in.hasRemaining()) {
                 throw bad(uri, in.remaining() + " bytes after the last node");
@@ -129,8 +158,11 @@ public final class TreeCodec {
                 if (feature[i] < 0 && !Double.isFinite(value[i])) {
                     throw bad(uri, "leaf " + i + " holds " + value[i]);
                 }
+                if (feature[i] >= 0 && Double.isNaN(threshold[i])) {
+                    throw bad(uri, "node " + i + " has no threshold (NaN)");
+                }
             }
-            return new TreeEnsemble(roots, feature, threshold, left, right, value, base, scale, features);
+            return new TreeEnsemble(roots, feature, threshold, left, right, nanLeft, value, base, scale, features, output);
         } catch (BufferUnderflowException e) {
             throw bad(uri, "truncated tree file (" + data.length + " bytes)");
         }

@@ -6,11 +6,18 @@ package dev.canopy.model;
  * {@code predict(Tuple)}, which boxes every row into a tuple and chases node objects.
  *
  * <p>Node {@code i} is a leaf when {@code feature[i] < 0}; its output is {@code value[i]}. Otherwise rows
- * with {@code x[feature[i]] <= threshold[i]} go to {@code left[i]}, all others (NaN included) to
- * {@code right[i]}, which is exactly Smile's {@code OrdinalNode} rule.
+ * with {@code x[feature[i]] <= threshold[i]} go to {@code left[i]}, all others to {@code right[i]}, which is
+ * exactly Smile's {@code OrdinalNode} rule. A gap (NaN) goes to {@code right[i]} unless {@code nanLeft[i]}:
+ * models converted from XGBoost and LightGBM route gaps by each split's default direction.
  *
  * <p>The prediction is {@code base + scale * sum(tree outputs)}: a forest has base 0 and scale
- * 1/trees, boosting has its intercept and learning rate, a single tree has 0 and 1.
+ * 1/trees, boosting has its intercept and learning rate, a single tree has 0 and 1. A
+ * {@link Output#SIGMOID} model (a binary classifier's margin) answers {@code 1 / (1 + exp(-that))}.
+ *
+ * <p>Speed: the lock-step walk compares {@code x <= threshold} and nothing else, whatever the nodes' gap
+ * directions. A feature that some NaN-left node splits on is transposed twice into the scratch rows: as it is
+ * (NaN, which fails {@code <=}, goes right) and with NaN replaced by {@code -Infinity} (which passes every
+ * {@code <=}, so goes left), and each node reads the copy its direction needs.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,9 +31,25 @@ public final class TreeEnsemble {
     private static final int CHUNK = 8192;
     private static final int SCRATCH_VALUES = 1 << 20;
 
+    /** What the summed trees' margin becomes. */
+    public enum Output {
+        /** The margin itself (regression). */
+        IDENTITY,
+        /** {@code 1 / (1 + exp(-margin))}: a binary classifier's probability. */
+        SIGMOID
+    }
+
     private final int[] roots;
-    /** The feature node i splits on; 0 for a leaf, so a walk that stands on its leaf still reads a real column. */
+    /**
+     * The scratch-row slot node i reads: its feature, or {@code features + k} for the k-th feature that NaN-left
+     * nodes split on (that copy holds -Infinity for NaN); 0 for a leaf, so a walk that stands on its leaf still
+     * reads a real column.
+     */
     private final int[] split;
+    /** The features that NaN-left nodes split on, in slot order: slot {@code features + k} copies {@code nanLeftFeature[k]}. */
+    private final int[] nanLeftFeature;
+    private final boolean[] nanLeft;
+    private final Output output;
     private final double[] threshold;
     /** {@code child[2i]} is node i's left child, {@code child[2i + 1]} its right; a leaf's children are itself. */
     private final int[] child;
@@ -43,11 +66,27 @@ public final class TreeEnsemble {
      */
     public TreeEnsemble(int[] roots, int[] feature, double[] threshold, int[] left, int[] right, double[] value,
                         double base, double scale, int features) {
+        this(roots, feature, threshold, left, right, new boolean[feature.length], value, base, scale, features,
+                Output.IDENTITY);
+    }
+
+    /**
+     * @param nanLeft per node: a gap (NaN) goes left (true) or right (false); ignored for leaves
+     * @throws IllegalArgumentException if a root or child is out of range or a child does not come after its
+     *                                  parent (the layout that guarantees every walk ends)
+     */
+    public TreeEnsemble(int[] roots, int[] feature, double[] threshold, int[] left, int[] right, boolean[] nanLeft,
+                        double[] value, double base, double scale, int features, Output output) {
         int n = feature.length;
-        if (threshold.length != n || left.length != n || right.length != n || value.length != n) {
+        if (threshold.length != n || left.length != n || right.length != n || value.length != n || nanLeft.length != n) {
             throw new IllegalArgumentException("node arrays differ in length");
         }
+        if (features < 1) {
+            throw new IllegalArgumentException("a model takes at least one feature, not " + features);
+        }
         this.roots = roots;
+        this.nanLeft = new boolean[n];
+        this.output = java.util.Objects.requireNonNull(output, "output");
         this.split = new int[n];
         this.threshold = threshold;
         this.value = value;
@@ -66,6 +105,7 @@ public final class TreeEnsemble {
                 child[2 * i + 1] = i;
             } else {
                 split[i] = feature[i];
+                this.nanLeft[i] = nanLeft[i];
                 if (left[i] <= i || left[i] >= n || right[i] <= i || right[i] >= n) {
                     throw new IllegalArgumentException("node " + i + " has children " + left[i] + " and " + right[i]
                             + "; they must follow it");
@@ -75,6 +115,22 @@ public final class TreeEnsemble {
                 below[i] = 1 + Math.max(below[left[i]], below[right[i]]);
             }
         }
+        // Give each feature that NaN-left nodes split on its slot after the features, and point those nodes at it.
+        int[] slot = new int[features];
+        int extra = 0;
+        int[] copies = new int[0];
+        for (int i = 0; i < n; i++) {
+            if (this.nanLeft[i]) {
+                int f = split[i];
+                if (slot[f] == 0) {
+                    slot[f] = features + extra++;
+                    copies = java.util.Arrays.copyOf(copies, extra);
+                    copies[extra - 1] = f;
+                }
+                split[i] = slot[f];
+            }
+        }
+        this.nanLeftFeature = copies;
         this.height = new int[roots.length];
         for (int t = 0; t < roots.length; t++) {
             if (roots[t] < 0 || roots[t] >= n) {
@@ -98,8 +154,8 @@ public final class TreeEnsemble {
     }
 
     /** Bytes the node arrays hold, for the model cache's bound. */
-    long bytes() {
-        return 32L * split.length + 4L * roots.length + 1024;
+    public long bytes() {
+        return 33L * split.length + 4L * roots.length + 1024;
     }
 
     // The arrays themselves, for TreeCodec; never modified after construction.
@@ -108,13 +164,29 @@ public final class TreeEnsemble {
     }
 
     int[] feature() {
-        int[] f = split.clone();
+        int[] f = new int[split.length];
         for (int i = 0; i < f.length; i++) {
-            if (leaf(i)) {
-                f[i] = -1;
-            }
+            f[i] = leaf(i) ? -1 : feature(i);
         }
         return f;
+    }
+
+    /** The model feature node i splits on (not its scratch slot). */
+    private int feature(int i) {
+        return split[i] < features ? split[i] : nanLeftFeature[split[i] - features];
+    }
+
+    boolean[] nanLeft() {
+        return nanLeft.clone();
+    }
+
+    /** Whether any node sends gaps left; a model without such nodes is written in the version-1 tree format. */
+    boolean anyNanLeft() {
+        return nanLeftFeature.length > 0;
+    }
+
+    public Output output() {
+        return output;
     }
 
     private boolean leaf(int i) {
@@ -158,11 +230,16 @@ public final class TreeEnsemble {
         for (int root : roots) {
             int n = root;
             while (!leaf(n)) {
-                n = child[2 * n + (row[split[n]] <= threshold[n] ? 0 : 1)];
+                double v = row[feature(n)];
+                n = child[2 * n + (v <= threshold[n] || nanLeft[n] && Double.isNaN(v) ? 0 : 1)];
             }
             sum += value[n];
         }
-        return base + scale * sum;
+        return finish(base + scale * sum);
+    }
+
+    private double finish(double margin) {
+        return output == Output.SIGMOID ? 1.0 / (1.0 + Math.exp(-margin)) : margin;
     }
 
     /**
@@ -175,7 +252,7 @@ public final class TreeEnsemble {
      * bit for bit the same.
      */
     public void predict(double[][] columns, int rows, double[] out) {
-        int stride = features;
+        int stride = features + nanLeftFeature.length;
         int chunk = Math.max(LANES, Math.min(CHUNK, SCRATCH_VALUES / stride));
         double[] x = new double[Math.min(rows, chunk) * stride];
         int[] at = new int[LANES];
@@ -186,6 +263,14 @@ public final class TreeEnsemble {
                 double[] c = columns[f];
                 for (int r = 0; r < count; r++) {
                     x[r * stride + f] = c[from + r];
+                }
+            }
+            for (int k = 0; k < nanLeftFeature.length; k++) {
+                double[] c = columns[nanLeftFeature[k]];
+                int f = features + k;
+                for (int r = 0; r < count; r++) {
+                    double v = c[from + r];
+                    x[r * stride + f] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
                 }
             }
             java.util.Arrays.fill(out, from, from + count, 0.0);
@@ -201,7 +286,7 @@ public final class TreeEnsemble {
                 }
             }
             for (int r = from; r < from + count; r++) {
-                out[r] = base + scale * out[r];
+                out[r] = finish(base + scale * out[r]);
             }
         }
     }
