@@ -11,6 +11,7 @@ import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
+import dev.canopy.model.xgboost.XgboostJsonModel;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
@@ -166,7 +167,9 @@ public final class TrainService {
             }
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
-            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostTrees.convert(x) : SmileTrees.compile(model);
+            // XGBoost's JSON read by the converter that also reads users' XGBoost models: no native code to score it
+            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
+                    : SmileTrees.compile(model);
             // scored as predict will score it: the same encoding and missing-value policy
             Scored scored = scoreTest(new TreeModel(data.encoding(), ensemble), data);
             double[] predicted = scored.predicted();
