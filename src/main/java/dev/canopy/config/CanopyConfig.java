@@ -1,5 +1,6 @@
 package dev.canopy.config;
 
+import dev.canopy.cost.PriceTable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Canopy's settings. Every key can also be set from the environment in the usual Quarkus way
- * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). The README's configuration table lists them.
+ * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). docs/configuration.md is generated from this
+ * interface (keys, defaults and these comments): document a new key here, then regenerate it.
  */
 @ConfigMapping(prefix = "canopy")
 public interface CanopyConfig {
@@ -43,7 +45,8 @@ public interface CanopyConfig {
         /**
          * Locations requests may read and write: {@code s3://bucket/prefix/} or local directories. Any
          * other location is refused before a storage call is made. Unset: no restriction (the one-machine
-         * default); the SAM template sets it to the deployment's bucket.
+         * default); the SAM template sets it to the deployment's bucket. Local paths are checked by their real
+         * path, so {@code ..} and symbolic links cannot lead out.
          */
         Optional<java.util.List<String>> allowedLocations();
     }
@@ -84,19 +87,19 @@ public interface CanopyConfig {
     }
 
     interface Memory {
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int supervise();
 
-        @WithDefault("3008")
+        @WithDefault(PriceTable.TRAIN_MEMORY_MB)
         int train();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int status();
 
-        @WithDefault("1769")
+        @WithDefault(PriceTable.PREDICT_MEMORY_MB)
         int predict();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int batchPredict();
     }
 
@@ -179,7 +182,10 @@ public interface CanopyConfig {
         /** Lambda endpoint override, e.g. {@code http://127.0.0.1:3001} for {@code sam local start-lambda}. */
         Optional<URI> endpoint();
 
-        /** AWS region of the Lambda client; the SDK's default region chain when absent. */
+        /**
+         * AWS region of the Lambda client. Default: {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION} (which the
+         * AWS CLI and boto3 read, the Java SDK does not), else the SDK's default region chain.
+         */
         Optional<String> region();
 
         /**

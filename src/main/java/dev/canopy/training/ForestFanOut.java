@@ -57,7 +57,7 @@ public final class ForestFanOut {
     }
 
     /** A merged forest and the workers' invocations (milliseconds since the fan-out began). */
-    record Merged(RandomForest forest, List<Invocation> workers) {
+    record Merged(RandomForest forest, List<TrainInvocation> workers) {
     }
 
     private final ObjectStore store;
@@ -167,12 +167,12 @@ public final class ForestFanOut {
                 results.add(pool.getNext());
             }
         }
-        List<Invocation> invocations = new ArrayList<>();
-        invocations.add(new Invocation("share", Algorithm.RANDOM_FOREST.id(), null, null, 0, start[0], end[0], 1,
+        List<TrainInvocation> invocations = new ArrayList<>();
+        invocations.add(new TrainInvocation("share", Algorithm.RANDOM_FOREST.id(), null, null, 0, start[0], end[0], 1,
                 TrainerState.DONE.name()));
         for (PoolResult<Share, TrainResult> r : results) {
             int i = r.input().index();
-            invocations.add(new Invocation("worker", Algorithm.RANDOM_FOREST.id(), null, null, i, start[i],
+            invocations.add(new TrainInvocation("worker", Algorithm.RANDOM_FOREST.id(), null, null, i, start[i],
                     Math.max(start[i], end[i]), r.attempts(), r.succeeded() ? TrainerState.DONE.name()
                     : r.state() == CallState.FAILED ? TrainerState.FAILED.name() : r.state().name(),
                     billed[i] == 0 ? null : billed[i]));
@@ -209,10 +209,10 @@ public final class ForestFanOut {
      * A trainer's fan-out on the run's timeline: its own share on the trainer's slot, worker {@code i} on lane
      * {@code lanes + i - 1}, past the supervisor's slots; times moved to the run's clock.
      */
-    static List<Invocation> timeline(List<Invocation> workers, long trainerStart, int trainerSlot, int lanes) {
-        List<Invocation> out = new ArrayList<>();
-        for (Invocation w : workers) {
-            out.add(new Invocation(w.kind(), w.algorithm(), null, null, w.slot() == 0 ? trainerSlot : lanes + w.slot() - 1,
+    static List<TrainInvocation> timeline(List<TrainInvocation> workers, long trainerStart, int trainerSlot, int lanes) {
+        List<TrainInvocation> out = new ArrayList<>();
+        for (TrainInvocation w : workers) {
+            out.add(new TrainInvocation(w.kind(), w.algorithm(), null, null, w.slot() == 0 ? trainerSlot : lanes + w.slot() - 1,
                     trainerStart + w.startMillis(), trainerStart + w.endMillis(), w.attempts(), w.state(), w.billedMillis()));
         }
         return out;

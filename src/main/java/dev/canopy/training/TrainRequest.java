@@ -17,6 +17,7 @@ import java.util.Map;
  * @param categorical   {@code auto}: every text column is a (categorical) feature; {@code none} (default):
  *                      text columns are features only when {@code features} names them
  * @param maxCategories the most categories a categorical feature may have (default 64)
+ * @param exclude       columns that are never features (besides those named like identifiers, left out by default)
  * @param share         set by a random_forest trainer that fans out ({@link ForestFanOut}): this call builds
  *                      that share of the forest's trees, saves it and publishes nothing
  */
@@ -26,20 +27,32 @@ public record TrainRequest(String runId, String data, String dataVersion, String
                            Integer folds, Integer fold, Boolean trial, String delimiter,
                            String missing, String categorical, Integer maxCategories,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           List<String> exclude,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                            ForestFanOut.Share share) {
+
+    public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
+                        String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
+                        Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
+                        String delimiter, String missing, String categorical, Integer maxCategories,
+                        List<String> exclude) {
+        this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, exclude, null);
+    }
+
+    /** This request as one worker's share of a forest: the same data, version and split, its own trees and seed. */
+    TrainRequest withShare(ForestFanOut.Share s, Map<String, Object> shareParams) {
+        return new TrainRequest(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData,
+                testDataVersion, shareParams, out, folds, fold, trial, delimiter, missing, categorical, maxCategories,
+                exclude, s);
+    }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
                         Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
                         String delimiter, String missing, String categorical, Integer maxCategories) {
         this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
-                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null);
-    }
-
-    /** This request as one worker's share of a forest: the same data, version and split, its own trees and seed. */
-    TrainRequest withShare(ForestFanOut.Share s, Map<String, Object> shareParams) {
-        return new TrainRequest(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData,
-                testDataVersion, shareParams, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, s);
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null, null);
     }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,

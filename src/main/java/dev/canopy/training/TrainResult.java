@@ -15,7 +15,7 @@ public record TrainResult(String algorithm, TrainerState state, Double mse, Doub
                           Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params,
                           String error, @JsonInclude(JsonInclude.Include.NON_NULL) DatasetSummary dataset,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Double validationMse,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<Invocation> workers) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<TrainInvocation> workers) {
 
     public TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
                        Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params, String error,

@@ -139,7 +139,7 @@ public final class TrainService {
             Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree"
                     : workers > 1 ? "trees over " + workers + " workers" : "trees");
             Object model;
-            List<Invocation> workerCalls = null;
+            List<TrainInvocation> workerCalls = null;
             try {
                 if (workers > 1) {
                     ForestFanOut.Merged merged = fanOut.fit(req, out, params, trainRows, data.names(), seed, workers, progress);
@@ -344,7 +344,7 @@ public final class TrainService {
      * they came from, and the encoding saved with the model.
      */
     record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary,
-                    FeatureEncoding encoding) {
+                    FeatureEncoding encoding, List<String> warnings) {
         String[] names() {
             List<String> n = new ArrayList<>(summary.features());
             n.add(summary.target());
@@ -370,7 +370,7 @@ public final class TrainService {
         }
         double[] y = table.numeric("target", target);
         checkFinite("target", target, y);
-        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), opt);
+        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), req.exclude(), opt);
         Map<String, Integer> gaps = DataPreparation.gaps(sel, req.data());
         if (opt.missing() == MissingPolicy.ERROR) {
             DataPreparation.refuseGaps(gaps, table.rows(), req.data());
@@ -434,7 +434,7 @@ public final class TrainService {
                 .map(FeatureEncoding.Feature::name).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
                 List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length);
-        return new Prepared(trainRows, testColumns, testY, summary, encoding);
+        return new Prepared(trainRows, testColumns, testY, summary, encoding, sel.warnings());
     }
 
     private static int[] identity(int n) {

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Per-algorithm parameters, their defaults and validation. Defaults mirror the seed (random forest 150
  * trees; decision tree max depth 15; boosted trees 150 trees, depth 10, learning rate 0.1). The Smile
- * algorithms' others were chosen by measurement on California housing (see the README). Gradient boosting
+ * algorithms' others were chosen by measurement on California housing (docs/cli.md, "Training parameters"). Gradient boosting
  * is XGBoost ({@link XgboostTrainer}): its parameters carry XGBoost's names and XGBRegressor's defaults;
  * XGBoost's native names ({@code eta}, {@code lambda}...) and Canopy's earlier ones ({@code trees},
  * {@code min_leaf_size}) are read as the parameter they stand for, and results name it that way.

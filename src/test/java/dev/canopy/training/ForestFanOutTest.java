@@ -64,7 +64,7 @@ class ForestFanOutTest {
         assertEquals(TrainerState.DONE, r.state());
         assertEquals(3, shares.get(), "the trainer builds share 0, three workers the others");
         assertEquals(4, r.workers().size());
-        assertEquals(List.of("share", "worker", "worker", "worker"), r.workers().stream().map(Invocation::kind).toList());
+        assertEquals(List.of("share", "worker", "worker", "worker"), r.workers().stream().map(TrainInvocation::kind).toList());
         assertTrue(r.workers().stream().allMatch(w -> w.state().equals("DONE")), r.workers().toString());
         assertEquals(40, TreeCodec.read(r.modelUri(), store.read(r.modelUri())).trees(), "one model of every tree");
         Object smile = ModelCodec.read("m", store.read(RunLayout.model(OUT, "fan", "random_forest")));
