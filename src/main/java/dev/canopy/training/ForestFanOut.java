@@ -1,7 +1,8 @@
 package dev.canopy.training;
 
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.ModelCodec;
@@ -91,10 +92,10 @@ public final class ForestFanOut {
 
     static void check(Share s, Algorithm a) {
         if (a != Algorithm.RANDOM_FOREST) {
-            throw new dev.canopy.error.InvalidInputException("share", s, "only random_forest fans out, not " + a.id());
+            throw new InvalidInputException("share", s, "only random_forest fans out, not " + a.id());
         }
         if (s.workers() < 2 || s.index() < 1 || s.index() >= s.workers() || s.trees() < 1) {
-            throw new dev.canopy.error.InvalidInputException("share", s,
+            throw new InvalidInputException("share", s,
                     "needs 2 or more workers, an index from 1 to workers - 1 (0 is the trainer's own) and 1 or more trees");
         }
     }

@@ -143,7 +143,7 @@ class ForestFanOutTest {
         TrainRequest r = forest("x", 1, 10);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> service.train(
                 new TrainRequest(r.runId(), r.data(), null, null, null, "decision_tree", 0.25, 1L, null, null, null, null,
-                        null, null, null, null, null, null, null, new ForestFanOut.Share(1, 2, 5, 9))));
+                        null, null, null, null, null, null, null, null, new ForestFanOut.Share(1, 2, 5, 9))));
         assertTrue(e.getMessage().contains("only random_forest fans out"), e.getMessage());
         e = assertThrows(InvalidInputException.class, () -> service.train(r.withShare(new ForestFanOut.Share(0, 2, 5, 9),
                 Map.of("trees", 5))));
