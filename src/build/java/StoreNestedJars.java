@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -23,7 +25,11 @@ import java.util.zip.ZipOutputStream;
  * compresses across its classes, where a jar deflates each class file on its own.
  *
  * <p>The entries' bytes, names, order and times are kept, so signed jars stay valid and the output is as
- * reproducible as the input. A package without nested jars (the native one: a {@code bootstrap} binary
+ * reproducible as the input. The one exception is asked for by name: each further argument
+ * {@code <jar-prefix>!<entry-prefix>} leaves out of the jars under {@code lib/} whose names start with
+ * {@code jar-prefix} the entries whose names start with {@code entry-prefix}. The pom uses it for XGBoost4J's
+ * native libraries of platforms Lambda does not run (Windows, macOS): Lambda's direct upload takes at most
+ * 50 MB, and those libraries alone are 23 MB. A package without nested jars (the native one: a {@code bootstrap} binary
  * whose executable bit a rewrite would lose) is left untouched.
  */
 public final class StoreNestedJars {
@@ -31,10 +37,19 @@ public final class StoreNestedJars {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: java StoreNestedJars.java <function.zip>");
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: java StoreNestedJars.java <function.zip> [<jar-prefix>!<entry-prefix>...]");
         }
         Path zip = Path.of(args[0]);
+        List<String[]> drops = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] d = args[i].split("!", 2);
+            if (d.length != 2 || d[0].isEmpty() || d[1].isEmpty()) {
+                throw new IllegalArgumentException("expected <jar-prefix>!<entry-prefix>, got " + args[i]);
+            }
+            drops.add(d);
+        }
+        int[] dropped = {0};
         if (!Files.isRegularFile(zip)) {
             throw new IllegalArgumentException("no Lambda package at " + zip.toAbsolutePath());
         }
@@ -59,7 +74,7 @@ public final class StoreNestedJars {
                 }
                 byte[] data = in.readAllBytes();
                 if (isNestedJar(e.getName())) {
-                    data = storedCopy(data, e.getName());
+                    data = storedCopy(data, e.getName(), dropped(drops, e.getName()), dropped);
                     jars++;
                 }
                 ZipEntry copy = new ZipEntry(e.getName());
@@ -70,7 +85,8 @@ public final class StoreNestedJars {
             }
         }
         Files.move(tmp, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf("[store-nested-jars] %s: %d jars stored, %,d -> %,d bytes%n", zip, jars, before, Files.size(zip));
+        System.out.printf("[store-nested-jars] %s: %d jars stored, %d entries left out, %,d -> %,d bytes%n", zip, jars,
+                dropped[0], before, Files.size(zip));
     }
 
     static boolean isNestedJar(String name) {
@@ -88,13 +104,32 @@ public final class StoreNestedJars {
         return false;
     }
 
-    /** The same jar, every entry STORED (a STORED entry needs its size and CRC before its bytes). */
-    static byte[] storedCopy(byte[] jar, String name) throws IOException {
+    /** The entry prefixes to leave out of the nested jar {@code name}. */
+    private static List<String> dropped(List<String[]> drops, String name) {
+        List<String> out = new ArrayList<>();
+        for (String[] d : drops) {
+            if (name.startsWith("lib/" + d[0])) {
+                out.add(d[1]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The same jar, every entry STORED (a STORED entry needs its size and CRC before its bytes), less the
+     * entries whose names start with one of {@code leaveOut}; {@code dropped[0]} counts those.
+     */
+    static byte[] storedCopy(byte[] jar, String name, List<String> leaveOut, int[] dropped) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(jar.length * 3);
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar));
              ZipOutputStream out = new ZipOutputStream(bytes)) {
             int entries = 0;
             for (ZipEntry e; (e = in.getNextEntry()) != null; entries++) {
+                String entry = e.getName();
+                if (leaveOut.stream().anyMatch(entry::startsWith)) {
+                    dropped[0]++;
+                    continue;
+                }
                 byte[] data = in.readAllBytes();
                 CRC32 crc = new CRC32();
                 crc.update(data);

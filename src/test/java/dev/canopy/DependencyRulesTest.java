@@ -67,6 +67,16 @@ class DependencyRulesTest {
             .should().dependOnClassesThat().resideInAPackage("dev.canopy.training..")
             .because("what training and inference share lives in dev.canopy.model");
 
+    static final ArchRule predictorNeverLoadsXgboost = noClasses()
+            .that().resideInAnyPackage("dev.canopy.inference..", "dev.canopy.model..")
+            .should().dependOnClassesThat().resideInAPackage("ml.dmlc..")
+            .because("the predictor scores converted .trees and carries no native code; XGBoost trains only");
+
+    static final ArchRule onlyTheXgboostTrainerUsesXgboost = noClasses()
+            .that().haveNameNotMatching("dev\\.canopy\\.training\\.XgboostTrainer(\\$.*)?")
+            .should().dependOnClassesThat().resideInAPackage("ml.dmlc..")
+            .because("loading XGBoost's classes loads its native library: one class holds that, the trainer's");
+
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Functions").definedBy("dev.canopy.function..")
             // report reads a training run's records and renders them: a service beside training
@@ -136,6 +146,12 @@ class DependencyRulesTest {
         trainingDoesNotUseInference.check(main);
         inferenceDoesNotUseTraining.check(main);
         trainingAndInferenceDoNotUseReport.check(main);
+    }
+
+    @Test
+    void onlyTheTrainerLoadsXgboostNeverThePredictor() {
+        predictorNeverLoadsXgboost.check(main);
+        onlyTheXgboostTrainerUsesXgboost.check(main);
     }
 
     @Test

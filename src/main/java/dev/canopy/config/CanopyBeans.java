@@ -17,6 +17,7 @@ import dev.canopy.storage.RoutingObjectStore;
 import dev.canopy.storage.http.HttpObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.storage.s3.S3ObjectStore;
+import dev.canopy.training.ForestFanOut;
 import dev.canopy.training.StatusRequest;
 import dev.canopy.training.StatusService;
 import dev.canopy.training.SuperviseRequest;
@@ -80,8 +81,11 @@ public class CanopyBeans {
 
     @Produces
     @Singleton
-    TrainService trainService(ObjectStore store, Clock clock, CanopyConfig config) {
-        return new TrainService(store, clock, config.outputUri(), config.train().timeBudget());
+    TrainService trainService(ObjectStore store, Clock clock, CanopyConfig config, FunctionInvoker invoker) {
+        // the fan-out's pool is the one layer that retries a forest's worker calls: it gets the one-attempt transport
+        return new TrainService(store, clock, config.outputUri(), config.train().timeBudget(), invoker,
+                new ForestFanOut.Settings(config.forest().treeRowsPerWorker(), config.forest().maxWorkers()),
+                config.model().maxBytes(), Backoff.DEFAULT);
     }
 
     @Produces

@@ -126,6 +126,35 @@ public interface CanopyConfig {
         int maxConcurrency();
     }
 
+    Model model();
+
+    interface Model {
+        /**
+         * The largest model a trainer makes, in bytes of its {@code .trees} (what the predictor loads, 28 bytes a
+         * node). Before a tree grows, a trainer bounds the model's leaves to fit; a model whose parameters could
+         * still exceed this is refused with the figures. 256 MB keeps a loaded model and its load well inside the
+         * template's 1,769 MB predictor.
+         */
+        @WithDefault("268435456")
+        long maxBytes();
+    }
+
+    Forest forest();
+
+    interface Forest {
+        /**
+         * The most work (training rows × trees) one {@code train} invocation does for a random forest; past it,
+         * the trainer splits the forest's trees over more invocations, each building its share with its own seed.
+         * 30,000,000 is 200,000 rows × 150 trees, about a minute on 2 cores.
+         */
+        @WithDefault("30000000")
+        long treeRowsPerWorker();
+
+        /** The most invocations one random forest is built by, the trainer's own included. */
+        @WithDefault("8")
+        int maxWorkers();
+    }
+
     Batch batch();
 
     Train train();

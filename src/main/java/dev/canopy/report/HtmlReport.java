@@ -371,7 +371,8 @@ public final class HtmlReport {
         h.append("<p class=\"note\">One bar per <code>train</code> invocation, on the pool slot that ran it: ")
                 .append(ran.size()).append(" invocations on ").append(lanes.size()).append(" slots over ")
                 .append(fmt("%.1f", end / 1000.0)).append(" s. <span class=\"key trial\">trial</span> <span class=\"key refit\">refit</span> "
-                        + "<span class=\"key train\">train</span> <span class=\"key failed\">failed</span></p>\n");
+                        + "<span class=\"key train\">train</span> <span class=\"key worker\">forest worker</span> "
+                        + "<span class=\"key failed\">failed</span></p>\n");
         h.append("<svg id=\"timeline-chart\" class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
                 .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\">\n");
         for (int k = 0; k < lanes.size(); k++) {
@@ -475,9 +476,9 @@ public final class HtmlReport {
             .bar{fill:#5a8dd6}.bar.best{fill:#2f6fca}.err{stroke:#1a202c;stroke-width:1.4;fill:none}
             .axis line{stroke:#718096}.frame{fill:none;stroke:#cbd5e0}.diag{stroke:#e53e3e;stroke-dasharray:4 3}
             .pt{fill:#2f6fca;fill-opacity:.35}.imp{fill:#38a169}
-            .inv.trial{fill:#5a8dd6}.inv.refit{fill:#dd6b20}.inv.train{fill:#38a169}.inv.failed{fill:#e53e3e}
+            .inv.trial{fill:#5a8dd6}.inv.refit{fill:#dd6b20}.inv.train{fill:#38a169}.inv.share,.inv.worker{fill:#2f855a}.inv.failed{fill:#e53e3e}
             .key{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;font-size:12px}.key.trial{background:#5a8dd6}
-            .key.refit{background:#dd6b20}.key.train{background:#38a169}.key.failed{background:#e53e3e}
+            .key.refit{background:#dd6b20}.key.train{background:#38a169}.key.worker{background:#2f855a}.key.failed{background:#e53e3e}
             figure{margin:10px 0}figcaption{color:#4a5568;font-size:13px}
             """;
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What a report shows of a saved model, written beside it ({@link RunLayout#insights}): Smile's feature
- * importance (the total impurity decrease of each feature's splits) and the model's predictions for the
+ * importance (the total impurity decrease of each feature's splits; XGBoost's total gain) and the model's predictions for the
  * test rows against the actual values, at most {@link #MAX_POINTS} of them, taken at an even stride so
  * the file stays small whatever the test set's size.
  */
@@ -34,6 +34,7 @@ public record ModelInsights(String algorithm, List<String> features, double[] im
             case RandomForest f -> f.importance();
             case GradientTreeBoost g -> g.importance();
             case CART tree -> tree.importance();
+            case XgboostTrainer.Fitted x -> x.importance();
             default -> null;
         };
     }

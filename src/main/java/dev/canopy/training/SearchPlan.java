@@ -110,8 +110,10 @@ final class SearchPlan {
                 throw new InvalidInputException("search.grid." + e.getKey(), e.getKey(), "algorithm given twice");
             }
             Map<String, List<Number>> lists = new LinkedHashMap<>();
+            Map<String, String> names = new LinkedHashMap<>();
             for (Map.Entry<String, List<Object>> p : (e.getValue() == null ? Map.<String, List<Object>>of() : e.getValue()).entrySet()) {
                 String field = "search.grid." + a.id() + "." + p.getKey();
+                String name = TrainingParams.canonical(a, p.getKey(), field, names);
                 if (p.getValue() == null || p.getValue().isEmpty()) {
                     throw new InvalidInputException(field, p.getValue(), "must list at least one value");
                 }
@@ -123,7 +125,7 @@ final class SearchPlan {
                     }
                     values.add(n);
                 }
-                lists.put(p.getKey(), values);
+                lists.put(name, values);
             }
             out.put(a, lists);
         }
@@ -139,8 +141,10 @@ final class SearchPlan {
         for (Map.Entry<String, Map<String, SearchSpace.Range>> e : given.entrySet()) {
             Algorithm a = algorithm("search.ranges." + e.getKey(), e.getKey(), algorithms);
             Map<String, SearchSpace.Range> rs = new LinkedHashMap<>();
+            Map<String, String> names = new LinkedHashMap<>();
             for (Map.Entry<String, SearchSpace.Range> p : (e.getValue() == null ? Map.<String, SearchSpace.Range>of() : e.getValue()).entrySet()) {
                 String field = "search.ranges." + a.id() + "." + p.getKey();
+                String name = TrainingParams.canonical(a, p.getKey(), field, names);
                 SearchSpace.Range r = p.getValue();
                 if (r == null || r.min() == null || r.max() == null) {
                     throw new InvalidInputException(field, r, "needs min and max");
@@ -157,7 +161,7 @@ final class SearchPlan {
                 if (scale.equals("log") && r.min() <= 0) {
                     throw new InvalidInputException(field + ".min", r.min(), "a log range must be above 0");
                 }
-                rs.put(p.getKey(), new SearchSpace.Range(r.min(), r.max(), scale));
+                rs.put(name, new SearchSpace.Range(r.min(), r.max(), scale));
             }
             if (!rs.isEmpty()) {
                 out.put(a, rs);

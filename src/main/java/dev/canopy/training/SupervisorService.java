@@ -256,6 +256,9 @@ public final class SupervisorService {
                     start[j.index()], Math.max(start[j.index()], end[j.index()]), r.attempts(),
                     r.succeeded() ? TrainerState.DONE.name() : r.state() == CallState.FAILED ? TrainerState.FAILED.name()
                             : r.state().name(), run.meter().billedMillis(first + j.index())));
+            if (r.succeeded() && r.value().workers() != null) {
+                invocations.addAll(ForestFanOut.timeline(r.value().workers(), start[j.index()], r.slot(), size));
+            }
         }
         return results;
     }

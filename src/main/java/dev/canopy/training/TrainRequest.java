@@ -24,6 +24,8 @@ import java.util.Map;
  *                      {@code seed}), read part by part; for data that does not fit the trainer's memory or time
  * @param fitToBudget   when the data does not fit the trainer's memory or time budget, train on the largest
  *                      deterministic sample that does (instead of refusing)
+ * @param share         set by a random_forest trainer that fans out ({@link ForestFanOut}): this call builds
+ *                      that share of the forest's trees, saves it and publishes nothing
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
@@ -31,14 +33,32 @@ public record TrainRequest(String runId, String data, String dataVersion, String
                            Integer folds, Integer fold, Boolean trial, String delimiter,
                            String missing, String categorical, Integer maxCategories,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> exclude,
-                           Long sampleRows, Boolean fitToBudget) {
+                           Long sampleRows, Boolean fitToBudget,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) ForestFanOut.Share share) {
+
+    public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
+                        String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
+                        Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
+                        String delimiter, String missing, String categorical, Integer maxCategories,
+                        List<String> exclude, Long sampleRows, Boolean fitToBudget) {
+        this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, exclude, sampleRows,
+                fitToBudget, null);
+    }
+
+    /** This request as one worker's share of a forest: the same data, version, sample and split, its own trees and seed. */
+    TrainRequest withShare(ForestFanOut.Share s, Map<String, Object> shareParams) {
+        return new TrainRequest(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData,
+                testDataVersion, shareParams, out, folds, fold, trial, delimiter, missing, categorical, maxCategories,
+                exclude, sampleRows, fitToBudget, s);
+    }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
                         Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
                         String delimiter, String missing, String categorical, Integer maxCategories) {
         this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
-                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null, null, null);
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null, null, null, null);
     }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,

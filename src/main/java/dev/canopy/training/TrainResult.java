@@ -8,12 +8,21 @@ import java.util.Map;
  * One trainer's outcome: a row of the supervisor's results. A FAILED row has {@code error} set and no
  * metrics. {@code dataset} is filled by {@code train} and left out of the supervisor's rows, which
  * report it once at the top. {@code validationMse} is set only for a cross-validation trial: the MSE on
- * its held-out fold (the other metrics are always on the test rows).
+ * its held-out fold (the other metrics are always on the test rows). {@code workers} is set by a random
+ * forest that fanned out ({@link ForestFanOut}): its workers' invocations, in milliseconds since the trainer began.
  */
 public record TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
                           Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params,
                           String error, @JsonInclude(JsonInclude.Include.NON_NULL) DatasetSummary dataset,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) Double validationMse) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double validationMse,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<TrainInvocation> workers) {
+
+    public TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
+                       Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params, String error,
+                       DatasetSummary dataset, Double validationMse) {
+        this(algorithm, state, mse, rmse, mae, r2, trainMillis, modelBytes, modelUri, params, error, dataset,
+                validationMse, null);
+    }
 
     public TrainResult(String algorithm, TrainerState state, Double mse, Double rmse, Double mae, Double r2,
                        Long trainMillis, Long modelBytes, String modelUri, Map<String, Number> params, String error,
@@ -28,6 +37,6 @@ public record TrainResult(String algorithm, TrainerState state, Double mse, Doub
 
     public TrainResult withoutDataset() {
         return new TrainResult(algorithm, state, mse, rmse, mae, r2, trainMillis, modelBytes, modelUri, params, error,
-                null, validationMse);
+                null, validationMse, workers);
     }
 }

@@ -12,8 +12,11 @@ import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
+import dev.canopy.model.xgboost.XgboostJsonModel;
+import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
+import dev.canopy.pool.Backoff;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
@@ -55,6 +58,12 @@ public final class TrainService {
     };
     private final Clock clock;
     private final String defaultOut;
+    /** Null: forests never fan out (no invoker to reach other trainers). */
+    private final ForestFanOut fanOut;
+    private final long modelMaxBytes;
+
+    /** The largest model the predictor is asked to load, by default: {@code canopy.model.max-bytes}. */
+    public static final long DEFAULT_MODEL_MAX_BYTES = 268_435_456L;
 
     /** The default of canopy.train.time-budget: the template's 840 s trainer timeout minus a minute. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(13);
@@ -73,11 +82,25 @@ public final class TrainService {
 
     /** @param timeBudget how long one invocation may run (canopy.train.time-budget) */
     public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget) {
+        this(store, clock, defaultOut, timeBudget, null, ForestFanOut.Settings.DEFAULT, DEFAULT_MODEL_MAX_BYTES,
+                Backoff.DEFAULT);
+    }
+
+    /**
+     * @param timeBudget    how long one invocation may run (canopy.train.time-budget)
+     * @param invoker       reaches other {@code train} functions, for a forest that fans out; a transport that
+     *                      makes one attempt per call (the fan-out's pool retries); null: no fan-out
+     * @param modelMaxBytes {@code canopy.model.max-bytes}: the bound on the model the predictor loads
+     */
+    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
+                        ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff) {
         this.timeBudget = timeBudget;
         this.store = store;
         this.board = new StatusBoard(store, clock);
         this.clock = clock;
         this.defaultOut = defaultOut;
+        this.fanOut = invoker == null ? null : new ForestFanOut(store, invoker, fanOut, backoff);
+        this.modelMaxBytes = modelMaxBytes;
     }
 
     public TrainResult train(TrainRequest req) {
@@ -91,6 +114,9 @@ public final class TrainService {
         }
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         Map<String, Number> params = TrainingParams.resolve(algorithm, req.params());
+        if (req.share() != null) {
+            ForestFanOut.check(req.share(), algorithm);
+        }
         String alg = algorithm.id();
         // attempt 1: the supervisor invokes each trainer once (a second trainer would race the first's
         // status writes); a retried invocation is a new request.
@@ -114,8 +140,10 @@ public final class TrainService {
             throw new InvalidInputException("fold", req.fold(), req.folds() == null ? "needs folds"
                     : "must be between 0 and folds - 1 (" + (req.folds() - 1) + ")");
         }
-        // a search's trials save nothing and publish nothing: the supervisor reports them
-        StatusBoard board = req.isTrial() ? null : this.board;
+        // a search's trials save nothing and publish nothing: the supervisor reports them; a forest's worker
+        // publishes nothing either: the trainer that invoked it does
+        ForestFanOut.Share share = req.share();
+        StatusBoard board = req.isTrial() || share != null ? null : this.board;
         try {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
@@ -131,14 +159,30 @@ public final class TrainService {
             }
 
             String rowsRead = rowsRead(data.summary());
-            publish(board, out, runId, alg, TrainerState.TRAINING, 0, "starting on " + rowsRead, null);
+            // refused here, before any tree grows, when the model could not fit the predictor
+            params = ModelSize.bound(algorithm, params, trainSet.rows(), modelMaxBytes);
+            int workers = algorithm == Algorithm.RANDOM_FOREST && fanOut != null && !req.isTrial() && share == null
+                    ? fanOut.workers(trainSet.rows(), params.get("trees").intValue()) : 1;
+            publish(board, out, runId, alg, TrainerState.TRAINING, 0, (workers > 1 ? "starting " + workers + " workers"
+                    : "starting") + " on " + rowsRead, null);
             long t0 = System.nanoTime();
-            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree" : "trees");
+            Progress progress = new Progress(board, out, runId, alg, algorithm == Algorithm.DECISION_TREE ? "tree"
+                    : workers > 1 ? "trees over " + workers + " workers" : "trees");
             Object model;
+            List<TrainInvocation> workerCalls = null;
             long stopIn = fitMillisLeft(deadline);
             var watchdog = WATCHDOG.schedule(progress::stopFit, Math.max(0, stopIn), java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
-                model = SmileTrainer.fit(algorithm, params, trainSet, seed, progress);
+                if (workers > 1) {
+                    ForestFanOut.Merged merged = fanOut.fit(req, out, params, trainSet, seed, workers, progress);
+                    model = merged.forest();
+                    workerCalls = merged.workers();
+                } else if (algorithm == Algorithm.GRADIENT_BOOSTING) {
+                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), data.summary.features(),
+                            seed, progress);
+                } else {
+                    model = SmileTrainer.fit(algorithm, params, trainSet, share == null ? seed : share.seed(), progress);
+                }
             } catch (RuntimeException e) {
                 if (progress.stopped()) {
                     throw overBudget(alg, req.data(), progress, t0, trainSet, e);
@@ -153,9 +197,19 @@ public final class TrainService {
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
+            if (share != null) {
+                byte[] part = ModelCodec.write(model);
+                String partUri = RunLayout.forestPart(out, runId, share.index());
+                store.write(partUri, part, "application/x-java-serialized-object");
+                LOG.infof("share %d of %d: %d trees saved, %d bytes", share.index(), share.workers(), share.trees(), part.length);
+                return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, (long) part.length,
+                        partUri, params, null, null);
+            }
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
-            TreeEnsemble ensemble = SmileTrees.compile(model);
+            // XGBoost's JSON read by the converter that also reads users' XGBoost models: no native code to score it
+            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
+                    : SmileTrees.compile(model);
             // scored as predict will score it: the same encoding and missing-value policy
             Scored scored = scoreTest(new TreeModel(data.encoding(), ensemble), data);
             double[] predicted = scored.predicted();
@@ -167,14 +221,21 @@ public final class TrainService {
                         null, null, params, null, data.summary, validationMse);
             }
 
-            byte[] bytes = ModelCodec.write(model);
-            store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
+            byte[] bytes;
+            if (model instanceof XgboostTrainer.Fitted x) {
+                // XGBoost's own JSON model: loadable by XGBoost in any language
+                bytes = x.json();
+                store.write(RunLayout.xgboostModel(out, runId, alg), bytes, "application/json");
+            } else {
+                bytes = ModelCodec.write(model);
+                store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
+            }
             // What predictors load: the same trees as plain numbers, which no file can turn into code.
             String modelUri = RunLayout.trees(out, runId, alg);
             store.write(modelUri, TreeCodec.write(ensemble), "application/octet-stream");
             ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
                     data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
-                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(), runId,
+                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(algorithm), runId,
                     Instant.now(clock).toString(), data.encoding());
             store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
             store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
@@ -184,7 +245,7 @@ public final class TrainService {
                     m.mse(), rowsRead), null);
             LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                    (long) bytes.length, modelUri, params, null, data.summary, validationMse);
+                    (long) bytes.length, modelUri, params, null, data.summary, validationMse, workerCalls);
         } catch (RuntimeException e) {
             String error = describe(e);
             LOG.warnf("failed: %s", error);
@@ -334,9 +395,13 @@ public final class TrainService {
         }
     }
 
-    private static Map<String, String> libraries() {
+    private static Map<String, String> libraries(Algorithm algorithm) {
         Map<String, String> libs = new LinkedHashMap<>();
-        libs.put("smile", version(smile.regression.RandomForest.class, "6.3.0"));
+        if (algorithm == Algorithm.GRADIENT_BOOSTING) {
+            libs.put("xgboost", XgboostTrainer.VERSION);
+        } else {
+            libs.put("smile", version(smile.regression.RandomForest.class, "6.3.0"));
+        }
         libs.put("java", Runtime.version().toString());
         libs.put("canopy", version(TrainService.class, "dev"));
         return libs;

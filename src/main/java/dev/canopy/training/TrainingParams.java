@@ -9,13 +9,17 @@ import java.util.Map;
 
 /**
  * Per-algorithm parameters, their defaults and validation. Defaults mirror the seed (random forest 150
- * trees; decision tree max depth 15; boosted trees 150 trees, depth 10, learning rate 0.1). The others
- * were chosen by measurement on California housing (docs/cli.md, "Training parameters"): they keep accuracy at or better
- * than the seed's scikit-learn/XGBoost results while the three trainers fit in 6.5 s on 2 cores.
+ * trees; decision tree max depth 15; boosted trees 150 trees, depth 10, learning rate 0.1). The Smile
+ * algorithms' others were chosen by measurement on California housing (docs/cli.md, "Training parameters"). Gradient boosting
+ * is XGBoost ({@link XgboostTrainer}): its parameters carry XGBoost's names and XGBRegressor's defaults;
+ * XGBoost's native names ({@code eta}, {@code lambda}...) and Canopy's earlier ones ({@code trees},
+ * {@code min_leaf_size}) are read as the parameter they stand for, and results name it that way.
  */
 public final class TrainingParams {
 
     private static final Map<Algorithm, List<ParamSpec>> SPECS = new EnumMap<>(Algorithm.class);
+    /** Other names a parameter is known by: alias to name. */
+    private static final Map<Algorithm, Map<String, String>> ALIASES = new EnumMap<>(Algorithm.class);
 
     static {
         SPECS.put(Algorithm.RANDOM_FOREST, List.of(
@@ -30,13 +34,32 @@ public final class TrainingParams {
                 ParamSpec.integer("max_depth", 15, 0, 500, "maximum split levels; 0 = unlimited"),
                 ParamSpec.integer("max_leaves", 0, 0, 10_000_000, "maximum leaves; 0 = unlimited"),
                 ParamSpec.integer("min_leaf_size", 20, 1, 1_000_000, "minimum rows in a leaf")));
+        // XGBoost's own names (its scikit-learn API, XGBRegressor, which the tutorial uses) and its defaults,
+        // but for the tutorial's three: 150 trees, depth 10, learning rate 0.1.
         SPECS.put(Algorithm.GRADIENT_BOOSTING, List.of(
-                ParamSpec.integer("trees", 150, 1, 5000, "number of boosting rounds"),
-                ParamSpec.integer("max_depth", 10, 1, 500, "maximum split levels per tree"),
-                ParamSpec.real("learning_rate", 0.1, 1e-6, 1.0, "shrinkage applied to each tree"),
+                ParamSpec.integer("n_estimators", 150, 1, 5000, "number of boosting rounds (trees)"),
+                ParamSpec.integer("max_depth", 10, 1, 64, "maximum split levels per tree"),
+                ParamSpec.real("learning_rate", 0.1, 1e-6, 1.0, "shrinkage applied to each tree (XGBoost's eta)"),
                 ParamSpec.integer("max_leaves", 0, 0, 10_000_000, "maximum leaves per tree; 0 = unlimited"),
-                ParamSpec.integer("min_leaf_size", 30, 1, 1_000_000, "minimum rows in a leaf"),
-                ParamSpec.real("subsample", 0.8, 0.01, 1.0, "fraction of rows sampled per round")));
+                ParamSpec.integer("max_bin", 256, 2, 65_536, "histogram bins per feature (tree_method=hist)"),
+                ParamSpec.real("min_child_weight", 1, 0, 1e9,
+                        "minimum hessian sum in a child; for squared error, the minimum rows in a leaf"),
+                ParamSpec.real("subsample", 1.0, 0.01, 1.0, "fraction of rows sampled per round"),
+                ParamSpec.real("colsample_bytree", 1.0, 0.01, 1.0, "fraction of features sampled per tree"),
+                ParamSpec.real("reg_lambda", 1, 0, 1e9, "L2 regularisation of leaf weights (XGBoost's lambda)"),
+                ParamSpec.real("reg_alpha", 0, 0, 1e9, "L1 regularisation of leaf weights (XGBoost's alpha)"),
+                ParamSpec.real("gamma", 0, 0, 1e9, "minimum loss reduction to split (min_split_loss)"),
+                ParamSpec.integer("nthread", 0, 0, 1024, "threads; 0 = every CPU of the instance")));
+        // XGBoost's native names, and Canopy's names from before gradient boosting was XGBoost, read as the
+        // parameter they are. min_leaf_size maps exactly: squared error's hessian is 1 per row.
+        ALIASES.put(Algorithm.GRADIENT_BOOSTING, Map.of(
+                "eta", "learning_rate",
+                "lambda", "reg_lambda",
+                "alpha", "reg_alpha",
+                "min_split_loss", "gamma",
+                "num_boost_round", "n_estimators",
+                "trees", "n_estimators",
+                "min_leaf_size", "min_child_weight"));
     }
 
     private TrainingParams() {
@@ -56,10 +79,32 @@ public final class TrainingParams {
         if (overrides == null) {
             return out;
         }
+        Map<String, String> given = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : overrides.entrySet()) {
-            out.put(e.getKey(), value(algorithm, e.getKey(), e.getValue(), "params." + algorithm.id() + "." + e.getKey()));
+            String field = "params." + algorithm.id() + "." + e.getKey();
+            String name = canonical(algorithm, e.getKey(), field, given);
+            out.put(name, value(algorithm, name, e.getValue(), field));
         }
         return out;
+    }
+
+    /**
+     * The name {@code name} stands for ({@code eta} is {@code learning_rate}); {@code seen} collects the names
+     * given so far (name to the spelling used), so one parameter given under two names is refused.
+     */
+    static String canonical(Algorithm algorithm, String name, String field, Map<String, String> seen) {
+        String c = ALIASES.getOrDefault(algorithm, Map.of()).getOrDefault(name, name);
+        String before = seen.put(c, name);
+        if (before != null) {
+            throw new InvalidInputException(field, name, "given twice, as " + before + " and " + name
+                    + (c.equals(name) && c.equals(before) ? "" : " (both are " + c + ")"));
+        }
+        return c;
+    }
+
+    /** The name {@code name} stands for, or itself. */
+    static String canonical(Algorithm algorithm, String name) {
+        return ALIASES.getOrDefault(algorithm, Map.of()).getOrDefault(name, name);
     }
 
     /** The names {@code algorithm} takes. */
@@ -69,15 +114,19 @@ public final class TrainingParams {
 
     /** Whether {@code name} of {@code algorithm} is a whole number. */
     static boolean isInteger(Algorithm algorithm, String name) {
-        return SPECS.get(algorithm).stream().anyMatch(s -> s.name().equals(name) && s.integer());
+        String c = canonical(algorithm, name);
+        return SPECS.get(algorithm).stream().anyMatch(s -> s.name().equals(c) && s.integer());
     }
 
     /** One checked value, as {@link #resolve} checks it; errors name {@code field}. */
-    static Number value(Algorithm algorithm, String name, Object value, String field) {
+    static Number value(Algorithm algorithm, String given, Object value, String field) {
         List<ParamSpec> specs = SPECS.get(algorithm);
+        String name = canonical(algorithm, given);
         ParamSpec spec = specs.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new InvalidInputException(field, value, "unknown parameter; "
-                        + algorithm.id() + " takes " + specs.stream().map(ParamSpec::name).toList()));
+                        + algorithm.id() + " takes " + specs.stream().map(ParamSpec::name).toList()
+                        + (ALIASES.containsKey(algorithm) ? " (also as " + ALIASES.get(algorithm).keySet().stream()
+                        .sorted().toList() + ")" : "")));
         double v = toDouble(field, value);
         if (Double.isNaN(v) || v < spec.min() || v > spec.max()) {
             throw new InvalidInputException(field, value, "out of range; must be between "

@@ -144,6 +144,13 @@ class SamTemplateTest {
                     && Map.of("Ref", callee[1]).equals(l.get("FunctionName")));
             assertTrue(allowed, caller + " needs lambda:InvokeFunction on " + callee[1]);
         });
+        // a random forest's trainer invokes its own function (ForestFanOut), by name: a Ref would be a cycle
+        Map<String, Object> train = functions().get("TrainFunction");
+        Map<String, String> self = Map.of("Fn::Sub", "${AWS::StackName}-train");
+        assertEquals(self, train.get("FunctionName"));
+        assertEquals(Map.of("Fn::Sub", "${AWS::StackName}-train:live"), env(train).get("CANOPY_INVOKE_FUNCTIONS_TRAIN"));
+        assertTrue(((List<?>) train.get("Policies")).stream().anyMatch(p -> p instanceof Map<?, ?> m
+                && m.get("LambdaInvokePolicy") instanceof Map<?, ?> l && self.equals(l.get("FunctionName"))));
         functions().forEach((name, props) -> {
             for (Object p : (List<?>) props.get("Policies")) {
                 assertFalse(p.toString().contains("\"*\"") || p.toString().contains("=*"), name + " policy " + p);

@@ -108,7 +108,9 @@ class SearchTest {
         Trial best = s.ranking().getFirst();
         assertEquals(best, s.best());
         assertEquals(best.algorithm(), r.best());
-        assertEquals(8, best.params().get("trees").intValue(), "the request's params are the fixed values under the grid");
+        // gradient_boosting's "trees" is read as XGBoost's n_estimators
+        assertEquals(8, best.params().get(best.algorithm().equals("gradient_boosting") ? "n_estimators" : "trees").intValue(),
+                "the request's params are the fixed values under the grid");
 
         // the results are the refitted best of each algorithm, in the search's order, and their models are saved
         assertEquals(List.of(best.algorithm()), r.results().stream().limit(1).map(TrainResult::algorithm).toList());

@@ -16,9 +16,29 @@ class TrainingParamsTest {
         assertEquals(150, TrainingParams.resolve(Algorithm.RANDOM_FOREST, null).get("trees"));
         assertEquals(15, TrainingParams.resolve(Algorithm.DECISION_TREE, null).get("max_depth"));
         Map<String, Number> gb = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
-        assertEquals(150, gb.get("trees"));
+        assertEquals(150, gb.get("n_estimators"));
         assertEquals(10, gb.get("max_depth"));
         assertEquals(0.1, gb.get("learning_rate"));
+    }
+
+    @Test
+    void gradientBoostingTakesXgboostsNamesAndReadsOtherSpellingsAsThem() {
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING,
+                Map.of("trees", 20, "eta", 0.3, "min_leaf_size", 4, "lambda", 2));
+        assertEquals(20, p.get("n_estimators"));
+        assertEquals(0.3, p.get("learning_rate"));
+        assertEquals(4.0, p.get("min_child_weight"));
+        assertEquals(2.0, p.get("reg_lambda"));
+        assertTrue(!p.containsKey("trees") && !p.containsKey("eta"), p.toString());
+
+        InvalidInputException twice = assertThrows(InvalidInputException.class, () -> TrainingParams.resolve(
+                Algorithm.GRADIENT_BOOSTING, new java.util.LinkedHashMap<>(Map.of("eta", 0.3, "learning_rate", 0.2))));
+        assertTrue(twice.getMessage().contains("given twice") && twice.getMessage().contains("both are learning_rate"),
+                twice.getMessage());
+        InvalidInputException unknown = assertThrows(InvalidInputException.class,
+                () -> TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("mtry", 3)));
+        assertTrue(unknown.getMessage().contains("n_estimators") && unknown.getMessage().contains("also as [alpha, eta"),
+                unknown.getMessage());
     }
 
     @Test

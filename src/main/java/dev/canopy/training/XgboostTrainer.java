@@ -1,0 +1,187 @@
+package dev.canopy.training;
+
+import dev.canopy.error.CanopyException;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Fits gradient boosting with XGBoost (through XGBoost4J, {@code tree_method=hist}), the library Ray's
+ * tutorial trains with, under XGBoost's own parameter names ({@link TrainingParams}).
+ *
+ * <p>This is the only class that touches {@code ml.dmlc}: loading it loads XGBoost's native library. The
+ * predictor never does (DependencyRulesTest keeps {@code inference} and {@code model} off {@code ml.dmlc});
+ * it scores the model converted to {@code .trees}.
+ *
+ * <p>The input is XGBoost4J's own dense layout, so any row store can feed it without a copy of its own:
+ * row-major {@code float}s, {@code NaN} for a missing value.
+ */
+public final class XgboostTrainer {
+
+    /** XGBoost4J's version, as its jar states it. */
+    public static final String VERSION = version();
+
+    private XgboostTrainer() {
+    }
+
+    private static String version() {
+        Properties p = new Properties();
+        try (InputStream in = XGBoost.class.getResourceAsStream("/xgboost4j-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // the version is for the metadata only
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    /**
+     * Training rows as XGBoost takes them.
+     *
+     * @param rows   {@code nrow * ncol} feature values, row-major; {@code NaN} is missing
+     * @param labels {@code nrow} targets
+     */
+    public record Input(float[] rows, int nrow, int ncol, float[] labels) {
+        public Input {
+            if (nrow < 1 || ncol < 1 || rows.length != (long) nrow * ncol || labels.length != nrow) {
+                throw new IllegalArgumentException("rows hold " + rows.length + " values and labels " + labels.length
+                        + " for " + nrow + " rows of " + ncol + " features");
+            }
+        }
+
+        /** The training set as XGBoost's dense matrix takes it: row-major float32, gaps as NaN. */
+        public static Input of(FeatureMatrix m) {
+            double[] y = m.labels();
+            float[] labels = new float[y.length];
+            for (int i = 0; i < y.length; i++) {
+                labels[i] = (float) y[i];
+            }
+            return new Input(m.toRowMajor(Float.NaN), m.rows(), m.features(), labels);
+        }
+    }
+
+    /**
+     * A fitted booster, held as XGBoost's own JSON model (what is saved and what the converter reads).
+     *
+     * @param importance each feature's total gain over the model's splits, in feature order
+     */
+    public record Fitted(byte[] json, double[] importance, int rounds, int threads) {
+    }
+
+    /**
+     * @param params resolved {@link TrainingParams} of {@link Algorithm#GRADIENT_BOOSTING}
+     * @param names  the feature names, in column order
+     */
+    public static Fitted fit(Map<String, Number> params, Input input, List<String> names, long seed,
+                             ProgressListener progress) {
+        int rounds = params.get("n_estimators").intValue();
+        int threads = threads(params);
+        DMatrix train = null;
+        Booster booster = null;
+        try {
+            train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
+            train.setLabel(input.labels());
+            progress.onProgress(0, rounds);
+            // Zero rounds builds the booster with its configuration; the rounds then run one by one, as
+            // XGBoost.train runs them, so each can report progress.
+            booster = XGBoost.train(train, booster(params, threads, seed), 0, Map.of(), null, null);
+            for (int round = 0; round < rounds; round++) {
+                booster.update(train, round);
+                progress.onProgress(round + 1, rounds);
+            }
+            byte[] json = booster.toByteArray("json");
+            return new Fitted(json, importance(booster, names), rounds, threads);
+        } catch (XGBoostError e) {
+            throw new TrainingFailure("XGBoost failed: " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            if (train != null) {
+                train.dispose();
+            }
+        }
+    }
+
+    /** XGBoost's own predictions of {@code rows} (row-major, NaN missing) by the model {@code json}. */
+    public static float[] predict(byte[] json, float[] rows, int nrow, int ncol) {
+        Booster booster = null;
+        DMatrix m = null;
+        try {
+            booster = XGBoost.loadModel(json);
+            m = new DMatrix(rows, nrow, ncol, Float.NaN);
+            float[][] p = booster.predict(m);
+            float[] out = new float[nrow];
+            for (int i = 0; i < nrow; i++) {
+                out[i] = p[i][0];
+            }
+            return out;
+        } catch (XGBoostError | IOException e) {
+            throw new TrainingFailure("XGBoost failed to predict: " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            if (m != null) {
+                m.dispose();
+            }
+        }
+    }
+
+    /** 0 means every CPU this instance has (on Lambda: what its memory setting buys). */
+    static int threads(Map<String, Number> params) {
+        int n = params.get("nthread").intValue();
+        return n == 0 ? Runtime.getRuntime().availableProcessors() : n;
+    }
+
+    /** The booster's parameters: XGBoost's names, as XGBRegressor passes them to the native library. */
+    static Map<String, Object> booster(Map<String, Number> params, int threads, long seed) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("objective", "reg:squarederror");
+        p.put("tree_method", "hist");
+        p.put("eta", params.get("learning_rate").doubleValue());
+        p.put("max_depth", params.get("max_depth").intValue());
+        p.put("max_leaves", params.get("max_leaves").intValue());
+        p.put("max_bin", params.get("max_bin").intValue());
+        p.put("min_child_weight", params.get("min_child_weight").doubleValue());
+        p.put("subsample", params.get("subsample").doubleValue());
+        p.put("colsample_bytree", params.get("colsample_bytree").doubleValue());
+        p.put("lambda", params.get("reg_lambda").doubleValue());
+        p.put("alpha", params.get("reg_alpha").doubleValue());
+        p.put("gamma", params.get("gamma").doubleValue());
+        p.put("nthread", threads);
+        p.put("seed", seed);
+        p.put("verbosity", 0);
+        return p;
+    }
+
+    private static double[] importance(Booster booster, List<String> names) throws XGBoostError {
+        // XGBoost's own default names; a null array crashes the JNI call, and users' names may hold anything
+        String[] ids = new String[names.size()];
+        for (int j = 0; j < ids.length; j++) {
+            ids[j] = "f" + j;
+        }
+        Map<String, Double> gain = booster.getScore(ids, "total_gain");
+        double[] out = new double[names.size()];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = gain.getOrDefault("f" + j, 0.0);
+        }
+        return out;
+    }
+
+    /** A failure inside XGBoost's native library, with its message; not transient, so never retried. */
+    static final class TrainingFailure extends CanopyException {
+        TrainingFailure(String message, Throwable cause) {
+            super(message, false, cause);
+        }
+    }
+}
