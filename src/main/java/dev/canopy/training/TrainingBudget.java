@@ -62,7 +62,7 @@ final class TrainingBudget {
                 mtry = mtry == 0 ? Math.max(1, features / 3) : Math.min(mtry, features);
                 yield NANOS_FOREST * params.get("trees").intValue() * rows * mtry * log;
             }
-            case GRADIENT_BOOSTING -> NANOS_BOOSTING * params.get("trees").intValue() * rows * features
+            case GRADIENT_BOOSTING -> NANOS_BOOSTING * params.get("n_estimators").intValue() * rows * features
                     * Math.min(log, params.get("max_depth").intValue());
             case DECISION_TREE -> NANOS_TREE * rows * features * log;
         };

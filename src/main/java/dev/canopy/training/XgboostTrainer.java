@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fits gradient boosting with XGBoost (through XGBoost4J, {@code tree_method=hist}), the library Ray's
@@ -87,6 +88,9 @@ public final class XgboostTrainer {
         int threads = threads(params);
         DMatrix train = null;
         Booster booster = null;
+        // the trainer's deadline watchdog stops boosting between rounds: the rounds so far are a whole model
+        AtomicBoolean stop = new AtomicBoolean();
+        progress.onStart(() -> stop.set(true));
         try {
             train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
             train.setLabel(input.labels());
@@ -94,12 +98,14 @@ public final class XgboostTrainer {
             // Zero rounds builds the booster with its configuration; the rounds then run one by one, as
             // XGBoost.train runs them, so each can report progress.
             booster = XGBoost.train(train, booster(params, threads, seed), 0, Map.of(), null, null);
-            for (int round = 0; round < rounds; round++) {
-                booster.update(train, round);
-                progress.onProgress(round + 1, rounds);
+            int built = 0;
+            while (built < rounds && !stop.get()) {
+                booster.update(train, built);
+                built++;
+                progress.onProgress(built, rounds);
             }
             byte[] json = booster.toByteArray("json");
-            return new Fitted(json, importance(booster, names), rounds, threads);
+            return new Fitted(json, importance(booster, names), built, threads);
         } catch (XGBoostError e) {
             throw new TrainingFailure("XGBoost failed: " + e.getMessage(), e);
         } finally {

@@ -120,13 +120,15 @@ class TrainingBudgetTest {
             Map<String, Number> p = TrainingParams.resolve(a, Map.of("trees", 400));
             Object model;
             try {
-                model = SmileTrainer.fit(a, p, m, 1, stopAfterFirst);
+                model = a == Algorithm.GRADIENT_BOOSTING
+                        ? XgboostTrainer.fit(p, XgboostTrainer.Input.of(m), m.names(), 1, stopAfterFirst)
+                        : SmileTrainer.fit(a, p, m, 1, stopAfterFirst);
             } catch (IllegalStateException e) {
                 model = null; // a forest's next submit fails once its controller is closed
             }
             assertNotNull(stop.get(), a + " never offered a stop");
-            if (model instanceof smile.regression.GradientTreeBoost g) {
-                assertTrue(g.trees().length < 400, a + " built " + g.trees().length + " trees after being stopped");
+            if (model instanceof XgboostTrainer.Fitted g) {
+                assertTrue(g.rounds() < 400, a + " built " + g.rounds() + " trees after being stopped");
             } else {
                 assertNull(model, a + " finished all its trees after being stopped");
             }
