@@ -4,6 +4,7 @@ import dev.canopy.cost.CostReport;
 import dev.canopy.inference.BatchProgress;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.pool.CallState;
+import dev.canopy.training.ForestFanOut;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.RunSummary;
 import dev.canopy.training.SearchResult;
@@ -49,7 +50,7 @@ public final class NativeImageRegistration {
             SearchResult.class, Trial.class, TrainInvocation.class,
             SearchStatus.class, ModelInsights.class,
             FeatureEncoding.class, FeatureEncoding.Feature.class,
-            RunSummary.class, DatasetSummary.Part.class, CostReport.class,
+            RunSummary.class, DatasetSummary.Part.class, ForestFanOut.Share.class, CostReport.class,
             CostReport.FunctionCost.class, BatchProgress.class})
     public static final class Payloads {
     }

@@ -52,6 +52,9 @@ class NativeImageRegistrationTest {
         Set<Class<?>> registered = targets(NativeImageRegistration.SmileModels.class);
         Set<String> missing = new TreeSet<>();
         for (Algorithm a : Algorithm.values()) {
+            if (a == Algorithm.GRADIENT_BOOSTING) {
+                continue; // saved as XGBoost's JSON and .trees: no Java serialization
+            }
             Map<String, Object> o = new HashMap<>();
             if (a != Algorithm.DECISION_TREE) {
                 o.put("trees", 3);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -26,9 +27,9 @@ class StatusFunctionTest {
         Path dir = FunctionProfiles.OUT.resolve("out/fn-status-1/status");
         Files.createDirectories(dir);
         Files.write(dir.resolve("random_forest.json"), Json.write(new TrainerStatus("random_forest",
-                TrainerState.TRAINING, 0.4, "60/150 trees", "2026-11-25T19:00:00Z", null)));
+                TrainerState.TRAINING, 0.4, "60/150 trees", Instant.now().toString(), null)));
         Files.write(dir.resolve("decision_tree.json"), Json.write(new TrainerStatus("decision_tree",
-                TrainerState.DONE, 1, "mse 0.36", "2026-11-25T19:00:01Z", null)));
+                TrainerState.DONE, 1, "mse 0.36", Instant.now().toString(), null)));
         given().contentType(ContentType.JSON).body(EventFixtures.event("status.json"))
                 .when().post()
                 .then().statusCode(200)

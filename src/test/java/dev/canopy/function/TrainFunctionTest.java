@@ -27,11 +27,12 @@ class TrainFunctionTest {
                 .body("algorithm", equalTo("gradient_boosting"))
                 .body("state", equalTo("DONE"))
                 .body("mse", greaterThan(0f)).body("mse", lessThan(1f))
-                .body("params.trees", equalTo(25))
+                .body("params.n_estimators", equalTo(25))
                 .body("dataset.rows", equalTo(700))
                 .body("dataset.testRows", equalTo(140))
                 .body("modelUri", containsString("fn-train-1/models/gradient_boosting.trees"));
         assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/models/gradient_boosting.json")));
+        assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/models/gradient_boosting.xgboost.json")));
         assertTrue(Files.exists(FunctionProfiles.OUT.resolve("out/fn-train-1/status/gradient_boosting.json")));
     }
 

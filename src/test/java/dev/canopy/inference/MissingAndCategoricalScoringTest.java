@@ -46,7 +46,7 @@ class MissingAndCategoricalScoringTest {
 
     private String train(String data, String missing, String categorical) {
         TrainResult t = new TrainService(mem, Clock.systemUTC(), "mem://out").train(new TrainRequest("m-" + missing,
-                data, null, null, null, "gradient_boosting", 0.2, 1L, null, null, Map.of("trees", 30), null, null, null, null, null,
+                data, null, null, null, "gradient_boosting", 0.2, 1L, null, null, Map.of("trees", 100, "max_depth", 3), null, null, null, null, null,
                 missing, categorical, null));
         return t.modelUri();
     }
