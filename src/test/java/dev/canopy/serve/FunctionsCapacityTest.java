@@ -81,4 +81,35 @@ class FunctionsCapacityTest {
         f.find("canopy-train").release(b, true);
         f.find("canopy-predict").release(again, true);
     }
+
+    @Test
+    void anInvocationsLogKeepsItsTailWithinItsCap() {
+        Invocation inv = new Invocation("arn", new byte[0]);
+        String line = "x".repeat(999);
+        for (int i = 0; i < 5_000; i++) { // 5 MB of lines
+            inv.log(i + line);
+        }
+        String log = inv.log();
+        assertTrue(log.length() <= Invocation.MAX_LOG_CHARS + 100, "bounded: " + log.length());
+        assertTrue(log.startsWith("["), "says what it dropped: " + log.substring(0, 80));
+        assertTrue(log.endsWith("4999" + line + "\n"), "the tail is kept");
+    }
+
+    @Test
+    void aLogLineWithoutEndIsCutNotBufferedWithoutBound() throws Exception {
+        Path spewer = dir.resolve("spewer");
+        Files.writeString(spewer, "#!/bin/sh\nhead -c 600000 /dev/zero | tr '\\0' a\nexec sleep 120\n");
+        Files.setPosixFilePermissions(spewer, PosixFilePermissions.fromString("rwx------"));
+        FunctionSpec spec = new FunctionSpec("F", "f", dir.resolve("f.zip"), "h", 128, 60, Map.of(), null, "live");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Instance i = new Instance("f-1", spec, dir, spewer.toString(), List.of(), "", Map.of(), lines::add)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (lines.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertTrue(lines.size() >= 2, "600 KB without a newline arrive as cut lines: " + lines.size());
+        assertTrue(lines.getFirst().endsWith("[line cut at " + Instance.MAX_LINE + " bytes]"));
+        assertTrue(lines.getFirst().length() < Instance.MAX_LINE + 100);
+    }
 }
