@@ -41,9 +41,24 @@ public final class ModelLoader {
         }
     }
 
+    /** Loads a rule or a {@code .trees} model: what predictors load. */
     public static Model load(ObjectStore store, String modelUri, String version) {
+        return load(store, modelUri, version, false);
+    }
+
+    /**
+     * @param javaModels true: a Smile {@code .model} (Java serialization) is read too, through {@link
+     *                   ModelCodec}'s allow-list and limits. Predictors never need it: training writes the
+     *                   same trees as {@code .trees}, which hold numbers only.
+     */
+    public static Model load(ObjectStore store, String modelUri, String version, boolean javaModels) {
         if (RuleModel.isRule(modelUri)) {
             return RuleModel.parse("modelUri", modelUri);
+        }
+        if (!javaModels && !modelUri.endsWith(".trees")) {
+            throw new InvalidInputException("modelUri", modelUri, "predictors load rule:... or a .trees model (numbers "
+                    + "only); a Java-serialized Smile .model is not loaded here. Training writes <algorithm>.trees "
+                    + "beside each .model");
         }
         String metaUri = modelUri.endsWith(".model") || modelUri.endsWith(".trees")
                 ? modelUri.substring(0, modelUri.length() - ".model".length()) + ".json" : modelUri + ".json";
