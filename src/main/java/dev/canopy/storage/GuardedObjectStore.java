@@ -138,6 +138,11 @@ public final class GuardedObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        return delegate.writeIfAbsent(check(uri), data, contentType);
+    }
+
+    @Override
     public void delete(String uri) {
         delegate.delete(check(uri));
     }

@@ -102,6 +102,38 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Written to a temporary file, then hard-linked to its name: {@code link(2)} fails if the name exists,
+     * atomically, and a reader sees the whole object or none.
+     */
+    @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        Path target = path(uri);
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                Files.write(tmp, data);
+                Files.createLink(target, tmp);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                // no hard links here: an exclusive create is still atomic, though a reader may see it grow
+                try (var out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    out.write(data);
+                    return true;
+                } catch (java.nio.file.FileAlreadyExistsException exists) {
+                    return false;
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw io("create", uri, e);
+        }
+    }
+
     @Override
     public void delete(String uri) {
         try {
