@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Canopy's settings. Every key can also be set from the environment in the usual Quarkus way
- * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). The README's configuration table lists them.
+ * ({@code canopy.invoke.mode} is {@code CANOPY_INVOKE_MODE}). docs/configuration.md is generated from this
+ * interface (keys, defaults and these comments): document a new key here, then regenerate it.
  */
 @ConfigMapping(prefix = "canopy")
 public interface CanopyConfig {
@@ -43,7 +44,8 @@ public interface CanopyConfig {
         /**
          * Locations requests may read and write: {@code s3://bucket/prefix/} or local directories. Any
          * other location is refused before a storage call is made. Unset: no restriction (the one-machine
-         * default); the SAM template sets it to the deployment's bucket.
+         * default); the SAM template sets it to the deployment's bucket. Local paths are checked by their real
+         * path, so {@code ..} and symbolic links cannot lead out.
          */
         Optional<java.util.List<String>> allowedLocations();
     }

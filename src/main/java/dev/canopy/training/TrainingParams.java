@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Per-algorithm parameters, their defaults and validation. Defaults mirror the seed (random forest 150
  * trees; decision tree max depth 15; boosted trees 150 trees, depth 10, learning rate 0.1). The others
- * were chosen by measurement on California housing (see the README): they keep accuracy at or better
+ * were chosen by measurement on California housing (docs/cli.md, "Training parameters"): they keep accuracy at or better
  * than the seed's scikit-learn/XGBoost results while the three trainers fit in 6.5 s on 2 cores.
  */
 public final class TrainingParams {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's example, end to end as a user runs it: a CSV of their own (ids, a text column, gaps written as
+ * The example in docs/data.md ("End to end"), as a user runs it: a CSV of their own (ids, a text column, gaps written as
  * empty cells and NA) is trained with {@code --categorical auto} and a missing-value policy; the same rows
  * without the target, as Parquet shards written by DuckDB, are scored with {@code --keep-columns id}; the
  * predictions, read back by DuckDB and joined by id to the input, give every id exactly one prediction.

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ones, on a seeded schedule. Every shard must be reported exactly once, with the state and attempt count
  * the schedule implies; no output may be written twice under two names; in-flight never exceeds the pool.
  * The figures (wall time, peak heap, peak in-flight) are printed and kept in target/reliability/load.json
- * for the README; they are reported, not asserted, because they depend on the machine.
+ * for docs/guarantees.md; they are reported, not asserted, because they depend on the machine.
  */
 class LoadAndFaultTest {
     static final int SHARDS = 1000;

@@ -1,0 +1,7 @@
+/**
+ * What training writes and inference reads: {@code Model} and its kinds ({@code RuleModel}, {@code TreeModel}
+ * over {@code TreeEnsemble}, trees flattened into arrays), the numbers-only {@code .trees} format
+ * ({@code TreeCodec}), Smile models read through an allow-list ({@code ModelCodec}), and how features are
+ * encoded (categories, missing values). Plain Java and Smile.
+ */
+package dev.canopy.model;
