@@ -83,23 +83,14 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void write(String uri, byte[] data, String contentType) {
-        Path target = path(uri);
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        viaTemporaryFile("write", uri, data, (tmp, target) -> {
             try {
-                Files.write(tmp, data);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException e) {
-            throw io("write", uri, e);
-        }
+            return true;
+        });
     }
 
     /**
@@ -108,12 +99,8 @@ public final class LocalObjectStore implements ObjectStore {
      */
     @Override
     public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
-        Path target = path(uri);
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        return viaTemporaryFile("create", uri, data, (tmp, target) -> {
             try {
-                Files.write(tmp, data);
                 Files.createLink(target, tmp);
                 return true;
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -126,11 +113,28 @@ public final class LocalObjectStore implements ObjectStore {
                 } catch (java.nio.file.FileAlreadyExistsException exists) {
                     return false;
                 }
+            }
+        });
+    }
+
+    /** How a written temporary file becomes the object: false when it does not. */
+    private interface Publish {
+        boolean publish(Path tmp, Path target) throws IOException;
+    }
+
+    private static boolean viaTemporaryFile(String op, String uri, byte[] data, Publish publish) {
+        Path target = path(uri);
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            try {
+                Files.write(tmp, data);
+                return publish.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw io("create", uri, e);
+            throw io(op, uri, e);
         }
     }
 
