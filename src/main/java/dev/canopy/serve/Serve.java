@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  *       AWS_LAMBDA_LOG_GROUP_NAME}, {@code AWS_EXECUTION_ENV}, {@code AWS_LAMBDA_INITIALIZATION_TYPE},
  *       {@code TZ}, {@code LANG}, {@code PATH}, and credentials: serve's own {@code AWS_ACCESS_KEY_ID},
  *       {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} when it has them, else dummy keys (enough
- *       for the functions to call serve itself, which checks no signature);</li>
+ *       for the functions to call serve itself, which checks a signature's form, not the signature);</li>
  *   <li>the template's ({@code Globals} and the function's {@code Environment.Variables});</li>
  *   <li>serve's local settings: {@code CANOPY_INVOKE_ENDPOINT} is serve's own address, so that functions in
  *       {@code lambda} mode invoke each other through it; {@code CANOPY_OUTPUT_URI} is {@code --out}; {@code
