@@ -9,11 +9,22 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The project's dependency rules on the main classes. Domain packages are plain Java; {@code function} calls
@@ -97,6 +108,9 @@ class DependencyRulesTest {
             .should().dependOnClassesThat(resideInAPackage("dev.canopy..").and(not(resideInAPackage("dev.canopy.parquet.."))))
             .because("dev.canopy.parquet is a self-contained library; Canopy's adapters (dev.canopy.data) map its errors");
 
+    /** Canopy's top-level packages depend on each other one way only (a subpackage belongs to its top-level package). */
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("dev.canopy.(*)..").should().beFreeOfCycles();
+
     static JavaClasses main;
 
     @BeforeAll
@@ -137,5 +151,87 @@ class DependencyRulesTest {
     @Test
     void sharedLibrariesDependOnNoLayer() {
         sharedLibrariesAreLeaves.check(main);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        packagesAreFreeOfCycles.check(main);
+    }
+
+    /** A Canopy class written by its full name in code, outside imports, comments and strings. */
+    static final Pattern FULL_NAME = Pattern.compile("(?<![\\w.])dev\\.canopy\\.(?:[a-z]\\w*\\.)+[A-Z]\\w*");
+
+    /**
+     * Canopy's own classes are imported, never named in full in code: an import shows a reader (and tools
+     * that read imports) every dependency of a file at its top. ArchUnit sees compiled classes, where the two
+     * look alike, so this reads the sources.
+     */
+    @Test
+    void mainSourcesImportCanopyClassesInsteadOfNamingThemInFull() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String[] lines = codeOnly(Files.readString(f)).split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    String line = lines[i].strip();
+                    if (line.startsWith("import ") || line.startsWith("package ")) {
+                        continue;
+                    }
+                    Matcher m = FULL_NAME.matcher(line);
+                    while (m.find()) {
+                        found.add(f + ":" + (i + 1) + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
+    @Test
+    void theSourceScanSeesFullNamesInCodeOnly() {
+        String code = codeOnly("a = dev.canopy.x.Y.f(); // dev.canopy.x.Z\n/* dev.canopy.x.W */ s = \"dev.canopy.x.V\";\n");
+        Matcher m = FULL_NAME.matcher(code);
+        List<String> seen = new ArrayList<>();
+        while (m.find()) {
+            seen.add(m.group());
+        }
+        assertEquals(List.of("dev.canopy.x.Y"), seen);
+    }
+
+    /** The source with comments and string and character literals blanked out, line breaks kept. */
+    static String codeOnly(String src) {
+        StringBuilder out = new StringBuilder(src.length());
+        int i = 0;
+        int n = src.length();
+        while (i < n) {
+            char c = src.charAt(i);
+            if (c == '/' && i + 1 < n && src.charAt(i + 1) == '/') {
+                while (i < n && src.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && src.charAt(i + 1) == '*') {
+                int end = src.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+                src.substring(i, end).chars().filter(ch -> ch == '\n').forEach(ch -> out.append('\n'));
+                i = end;
+            } else if (src.startsWith("\"\"\"", i)) {
+                int end = src.indexOf("\"\"\"", i + 3);
+                end = end < 0 ? n : end + 3;
+                src.substring(i, end).chars().filter(ch -> ch == '\n').forEach(ch -> out.append('\n'));
+                out.append("\"\"");
+                i = end;
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && src.charAt(j) != c && src.charAt(j) != '\n') {
+                    j += src.charAt(j) == '\\' ? 2 : 1;
+                }
+                out.append(c).append(c);
+                i = Math.min(n, j + 1);
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.Lineage;
 import dev.canopy.cli.bench.BenchCommand;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -55,7 +56,7 @@ public class CanopyCommand implements Callable<Integer> {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"canopy " + dev.canopy.inference.Lineage.canopyVersion(),
+            return new String[]{"canopy " + Lineage.canopyVersion(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

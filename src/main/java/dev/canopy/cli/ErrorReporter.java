@@ -1,7 +1,7 @@
 package dev.canopy.cli;
 
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -18,8 +18,24 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        cmd.getErr().println("canopy: " + describe(e));
+        cmd.getErr().println("canopy: " + asOption(describe(e), cmd.getParseResult()));
         return CanopyCommand.FAILED;
+    }
+
+    /** A request field that leads an error ({@code poolSize="-1": ...}), in front of {@code <ErrorType>: }. */
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(\\w+: )([a-z][A-Za-z0-9]*)(?=[=\\[])");
+
+    /**
+     * {@code line} with the request field it names spelled as the option the user gave for it
+     * ({@code poolSize} → {@code --pool-size}): the user typed the option, not the field.
+     */
+    static String asOption(String line, CommandLine.ParseResult given) {
+        java.util.regex.Matcher m = FIELD.matcher(line);
+        if (!m.find()) {
+            return line;
+        }
+        String option = "--" + m.group(2).replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return given == null || !given.hasMatchedOption(option) ? line : m.group(1) + option + line.substring(m.end());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.OutputOptions;
+import dev.canopy.training.Folds;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.inference.BatchPredictRequest;
@@ -65,7 +67,7 @@ public final class Options {
         public SuperviseRequest apply(SuperviseRequest r) {
             return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
                     r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true);
+                    r.missing(), r.categorical(), r.maxCategories(), true, r.exclude());
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -128,6 +130,11 @@ public final class Options {
                         "A text column named here is a categorical feature."})
         List<String> features;
 
+        @Option(names = "--exclude", split = "\\s*,\\s*", splitSynopsisLabel = ",", paramLabel = "<column>",
+                description = {"Columns that are never features, comma-separated (columns named like identifiers,",
+                        "id, *_id, uuid..., are left out by default; --features names one to use it)."})
+        List<String> exclude;
+
         @Option(names = "--categorical", paramLabel = "auto|none",
                 description = "auto: every text column is a categorical feature; none (default): only those --features names.")
         String categorical;
@@ -167,7 +174,7 @@ public final class Options {
 
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
-                    params(params), out, null, delimiter, missing, categorical, maxCategories);
+                    params(params), out, null, delimiter, missing, categorical, maxCategories, null, exclude);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -223,7 +230,7 @@ public final class Options {
             if (!given()) {
                 return req;
             }
-            dev.canopy.training.Folds.check("--folds", folds);
+            Folds.check("--folds", folds);
             if (random != null && random < 1) {
                 throw new InvalidInputException("--random", random, "must be at least 1");
             }
@@ -233,7 +240,7 @@ public final class Options {
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
             return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
                     req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite());
+                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.exclude());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {
@@ -373,7 +380,7 @@ public final class Options {
 
         public BatchPredictRequest request() {
             try {
-                dev.canopy.inference.OutputOptions.keepColumns(keepColumns);
+                OutputOptions.keepColumns(keepColumns);
             } catch (InvalidInputException e) {
                 // found before any function is called: a usage error, as a bad value picocli itself refuses
                 throw new picocli.CommandLine.ParameterException(mixee.commandLine(),

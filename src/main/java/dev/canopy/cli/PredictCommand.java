@@ -3,6 +3,9 @@ package dev.canopy.cli;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
+import dev.canopy.inference.BatchPredictService;
+import dev.canopy.inference.ShardOutputs;
+import dev.canopy.storage.StorageUri;
 import dev.canopy.inference.BatchProgress;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
@@ -57,6 +60,10 @@ public class PredictCommand implements Callable<Integer> {
     @Inject
     CanopyConfig config;
 
+    /** The in-process batches that a Ctrl-C stops (none when batch-predict runs in Lambda). */
+    @Inject
+    jakarta.enterprise.inject.Instance<BatchPredictService> services;
+
     @Override
     public Integer call() {
         if (batch.model() == null && !resume.given()) {
@@ -73,16 +80,35 @@ public class PredictCommand implements Callable<Integer> {
         String progressUri = BatchProgress.uri(req.outputPrefix() != null ? req.outputPrefix() : resume.outputPrefix(),
                 config.outputUri(), req.runId());
         ProgressDisplay display = progress.display(spec.commandLine().getErr());
+        String out = req.outputPrefix() != null ? req.outputPrefix() : resume.outputPrefix();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         BatchPredictResult r;
-        try {
-            r = ProgressDisplay.whilePolling(() -> invoker.invoke("batch-predict", req, BatchPredictResult.class), POLL,
-                    () -> display.update(snapshot(read(progressUri, req.runId()))));
-            display.finish(finalSnapshot(r));
-        } finally {
-            display.stop();
+        String stoppedBy;
+        int stoppedExit;
+        try (StopSignals signals = StopSignals.install(err, () -> services.get().stopRunning(), out == null
+                ? "without --out the batch keeps no manifest: run it again"
+                : "resume the shards that did not finish with: canopy predict --resume "
+                + StorageUri.join(out, ShardOutputs.MANIFEST))) {
+            try {
+                r = ProgressDisplay.whilePolling(() -> invoker.invoke("batch-predict", req, BatchPredictResult.class), POLL,
+                        () -> display.update(snapshot(read(progressUri, req.runId()))));
+                display.finish(signals.received() == null ? finalSnapshot(r) : stoppedSnapshot(r));
+            } finally {
+                display.stop();
+            }
+            stoppedBy = signals.received();
+            stoppedExit = stoppedBy == null ? 0 : signals.exitCode();
         }
         spec.commandLine().getOut().print(json.json ? Json.writeString(r) + System.lineSeparator() : Tables.batch(r));
-        return toleranceExceeded(r, spec.commandLine().getErr());
+        if (stoppedBy != null) {
+            int total = r.succeeded() + r.failed();
+            err.println("canopy: stopped by " + stoppedBy + ": " + r.succeeded() + " of " + total
+                    + " shards succeeded and keep their outputs; " + (r.manifestUri() == null
+                    ? "without --out the batch keeps no manifest: run it again"
+                    : "run the other " + r.failed() + " with: canopy predict --resume " + r.manifestUri()));
+            return stoppedExit;
+        }
+        return toleranceExceeded(r, err);
     }
 
     /** This run's latest progress, or null before its first (or while another run's is still there). */
@@ -103,6 +129,15 @@ public class PredictCommand implements Callable<Integer> {
     static ProgressDisplay.Snapshot finalSnapshot(BatchPredictResult r) {
         int shards = r.succeeded() + r.failed();
         return new ProgressDisplay.Snapshot("shards", shards, shards, r.failed(), r.rows(), -1, r.wallMillis(), true);
+    }
+
+    /** A stopped batch's last line: the shards it never started are neither done nor failed. */
+    static ProgressDisplay.Snapshot stoppedSnapshot(BatchPredictResult r) {
+        int total = r.succeeded() + r.failed();
+        int notStarted = (int) r.shards().stream()
+                .filter(s -> s.state() == dev.canopy.pool.CallState.CANCELLED && s.attempts() == 0).count();
+        return new ProgressDisplay.Snapshot("shards", total - notStarted, total, r.failed() - notStarted, r.rows(), -1,
+                r.wallMillis(), true);
     }
 
     static int toleranceExceeded(BatchPredictResult r, java.io.PrintWriter err) {

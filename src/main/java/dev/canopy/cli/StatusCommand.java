@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = {"Show each trainer's state in a run, or without --run the runs under --out, newest first.",
-        "Exits 1 when a trainer FAILED."})
+        "Exits 1 when a trainer FAILED, or is LOST (it stopped reporting without finishing)."})
 @Dependent
 @Unremovable
 public class StatusCommand implements Callable<Integer> {
@@ -59,6 +59,7 @@ public class StatusCommand implements Callable<Integer> {
         }
         RunStatus s = invoker.invoke("status", new StatusRequest(run, out.or(config)), RunStatus.class);
         stdout.print(json.json ? Json.writeString(s) + System.lineSeparator() : Tables.status(s));
-        return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED) ? CanopyCommand.FAILED : 0;
+        return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED || t.state() == TrainerState.LOST)
+                ? CanopyCommand.FAILED : 0;
     }
 }

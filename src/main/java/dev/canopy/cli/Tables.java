@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.RunStatus;
@@ -165,17 +166,26 @@ public final class Tables {
         sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", "run", "updated", "best", "trainers"));
         for (RunSummary r : runs) {
             String trainers = String.join(", ", r.trainers().stream().map(t -> t.algorithm() + " " + t.state()).toList());
-            sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", r.runId(), r.updatedAt(),
+            sb.append(String.format(Locale.ROOT, "%-28s %-27s %-16s %s%n", r.runId(), time(r.updatedAt()),
                     r.best() == null ? "-" : r.best(), trainers));
         }
         return sb.toString();
+    }
+
+    /** An ISO-8601 instant to the second, one width for all (a record may carry fractions of a second). */
+    static String time(String iso) {
+        try {
+            return java.time.Instant.parse(iso).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (RuntimeException notAnInstant) {
+            return String.valueOf(iso);
+        }
     }
 
     public static String status(RunStatus s) {
         StringBuilder sb = new StringBuilder("run " + s.runId() + "\n");
         for (TrainerStatus t : s.trainers()) {
             sb.append(String.format(Locale.ROOT, "%-18s %-12s %5.0f%%  %-20s %s%s%n", t.algorithm(), t.state(),
-                    t.progress() * 100, t.detail(), t.updatedAt(), t.error() == null ? "" : "  " + t.error()));
+                    t.progress() * 100, t.detail(), time(t.updatedAt()), t.error() == null ? "" : "  " + t.error()));
         }
         if (s.search() != null) {
             sb.append(searchProgress(s.search())).append('\n');
@@ -191,7 +201,7 @@ public final class Tables {
                         b.params(), b.cvMse()));
     }
 
-    public static String batch(dev.canopy.inference.BatchPredictResult r) {
+    public static String batch(BatchPredictResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run %s  model %s  pool %d  wall %.3f s%n", r.runId(), r.modelUri(),
                 r.poolSize(), r.wallMillis() / 1000.0));

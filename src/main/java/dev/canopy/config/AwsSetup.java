@@ -21,7 +21,7 @@ final class AwsSetup {
             // Quarkus may wrap the SDK's exception or only quote it in its own message
             if (t.getMessage() != null && (t instanceof SdkClientException ? t.getMessage().startsWith("Unable to load region")
                     : t.getMessage().contains("SdkClientException: Unable to load region"))) {
-                return new ConfigurationException("no AWS region for " + client + ": set AWS_REGION (or " + setting + ")", e);
+                return new ConfigurationException("no AWS region for " + client + ": set AWS_REGION or AWS_DEFAULT_REGION (or " + setting + ")", e);
             }
         }
         return e;

@@ -1,5 +1,6 @@
 package dev.canopy.config;
 
+import dev.canopy.cost.PriceTable;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -86,19 +87,19 @@ public interface CanopyConfig {
     }
 
     interface Memory {
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int supervise();
 
-        @WithDefault("3008")
+        @WithDefault(PriceTable.TRAIN_MEMORY_MB)
         int train();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int status();
 
-        @WithDefault("1769")
+        @WithDefault(PriceTable.PREDICT_MEMORY_MB)
         int predict();
 
-        @WithDefault("512")
+        @WithDefault(PriceTable.ORCHESTRATOR_MEMORY_MB)
         int batchPredict();
     }
 
@@ -152,7 +153,10 @@ public interface CanopyConfig {
         /** Lambda endpoint override, e.g. {@code http://127.0.0.1:3001} for {@code sam local start-lambda}. */
         Optional<URI> endpoint();
 
-        /** AWS region of the Lambda client; the SDK's default region chain when absent. */
+        /**
+         * AWS region of the Lambda client. Default: {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION} (which the
+         * AWS CLI and boto3 read, the Java SDK does not), else the SDK's default region chain.
+         */
         Optional<String> region();
 
         /**

@@ -1,5 +1,17 @@
 package dev.canopy.config;
 
+import dev.canopy.cost.CostReport;
+import dev.canopy.inference.BatchProgress;
+import dev.canopy.model.FeatureEncoding;
+import dev.canopy.pool.CallState;
+import dev.canopy.training.ModelInsights;
+import dev.canopy.training.RunSummary;
+import dev.canopy.training.SearchResult;
+import dev.canopy.training.SearchSpace;
+import dev.canopy.training.SearchStatus;
+import dev.canopy.training.TrainInvocation;
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.Trial;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.PredictRequest;
@@ -32,13 +44,13 @@ public final class NativeImageRegistration {
             TrainRequest.class, TrainResult.class, DatasetSummary.class, SuperviseRequest.class, SuperviseResult.class,
             StatusRequest.class, RunStatus.class, TrainerStatus.class, ModelMetadata.class, Metrics.class,
             PredictRequest.class, PredictResult.class, BatchPredictRequest.class, BatchPredictResult.class,
-            ShardResult.class, dev.canopy.training.TrainerState.class, dev.canopy.pool.CallState.class,
-            dev.canopy.training.SearchSpace.class, dev.canopy.training.SearchSpace.Range.class,
-            dev.canopy.training.SearchResult.class, dev.canopy.training.Trial.class, dev.canopy.training.Invocation.class,
-            dev.canopy.training.SearchStatus.class, dev.canopy.training.ModelInsights.class,
-            dev.canopy.model.FeatureEncoding.class, dev.canopy.model.FeatureEncoding.Feature.class,
-            dev.canopy.training.RunSummary.class, dev.canopy.cost.CostReport.class,
-            dev.canopy.cost.CostReport.FunctionCost.class, dev.canopy.inference.BatchProgress.class})
+            ShardResult.class, TrainerState.class, CallState.class,
+            SearchSpace.class, SearchSpace.Range.class,
+            SearchResult.class, Trial.class, TrainInvocation.class,
+            SearchStatus.class, ModelInsights.class,
+            FeatureEncoding.class, FeatureEncoding.Feature.class,
+            RunSummary.class, CostReport.class,
+            CostReport.FunctionCost.class, BatchProgress.class})
     public static final class Payloads {
     }
 

@@ -1,6 +1,5 @@
 package dev.canopy.cost;
 
-import dev.canopy.error.FunctionInvocationException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,8 +68,7 @@ public final class CostMeter {
      * (throttled, unreachable, a 4xx or 5xx of the service, a bad function name) is not an invocation.
      */
     public void recordFailure(String function, int item, Throwable e) {
-        if (e instanceof FunctionInvocationException f && (f.outcome() == FunctionInvocationException.Outcome.FUNCTION_ERROR
-                || f.outcome() == FunctionInvocationException.Outcome.NO_RESPONSE)) {
+        if (e instanceof FailedCall f && f.reachedFunction()) {
             record(function, item, f.billing());
         }
     }

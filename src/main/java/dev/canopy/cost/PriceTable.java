@@ -29,8 +29,18 @@ public record PriceTable(String architecture, double x86UsdPerGbSecond, double a
     public static final int MIN_MEMORY_MB = 128;
     public static final int MAX_MEMORY_MB = 10_240;
 
+    /**
+     * The functions' memory in MB: sam-template.yaml's MemorySize defaults, which are the source (CostConfigTest
+     * fails when these differ from them). Text, so that {@code CanopyConfig}'s {@code @WithDefault}s name them too.
+     */
+    public static final String ORCHESTRATOR_MEMORY_MB = "512";
+    public static final String TRAIN_MEMORY_MB = "3008";
+    public static final String PREDICT_MEMORY_MB = "1769";
+
     public static final PriceTable DEFAULT = new PriceTable(X86_64, 0.0000166667, 0.0000133334, 0.20,
-            Map.of("supervise", 512, "status", 512, "batch-predict", 512, "train", 3008, "predict", 1769));
+            Map.of("supervise", Integer.parseInt(ORCHESTRATOR_MEMORY_MB), "status", Integer.parseInt(ORCHESTRATOR_MEMORY_MB),
+                    "batch-predict", Integer.parseInt(ORCHESTRATOR_MEMORY_MB), "train", Integer.parseInt(TRAIN_MEMORY_MB),
+                    "predict", Integer.parseInt(PREDICT_MEMORY_MB)));
 
     /** Validated; an error names the setting ({@code canopy.cost.*}) and its value. */
     public PriceTable {

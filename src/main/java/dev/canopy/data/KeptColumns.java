@@ -72,6 +72,31 @@ public final class KeptColumns {
     }
 
     /**
+     * Checks, from its footer alone, that {@code shard} has the kept columns as {@link #bind} requires them; an
+     * error names the column. A file that is not readable Parquet passes: that is the shard's own failure.
+     */
+    public void check(String shard, org.apache.parquet.io.InputFile file) {
+        if (names.isEmpty()) {
+            return;
+        }
+        ParquetFile reader;
+        try {
+            reader = ParquetFile.open(file);
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return; // the shard fails when it runs, and says why there
+        }
+        try (reader) {
+            Map<String, ParquetFile.Column> byName = new java.util.HashMap<>();
+            for (ParquetFile.Column c : reader.columns()) {
+                byName.put(c.path(), c);
+            }
+            bind(shard, reader, byName);
+        } catch (java.io.IOException closing) {
+            // only the footer was read
+        }
+    }
+
+    /**
      * Finds the kept columns in a shard, before anything is read. A missing column is an error naming the column,
      * the shard and the shard's columns; a nested one (list, map, struct), or for CSV one that has no text form,
      * names its type.

@@ -1,6 +1,8 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.read.ParquetFile;
+import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.PageDecoder;
 
 import dev.canopy.error.InvalidInputException;
@@ -43,7 +45,7 @@ public final class ParquetColumns {
                 names.add(c.path());
             }
             return names;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw unreadable(field, file, e);
         }
     }
@@ -85,7 +87,7 @@ public final class ParquetColumns {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is repeated; only flat columns can be scored");
                 }
                 boolean asText = text.containsKey(n);
-                if (asText ? c.type() != dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
+                if (asText ? c.type() != ParquetFormat.Type.BYTE_ARRAY : !c.numeric()) {
                     throw new InvalidInputException(field, file.toString(), "column \"" + n + "\" is "
                             + c.describe() + ", not " + (asText ? "text (the model takes it as categories)" : "numeric"));
                 }
@@ -132,17 +134,17 @@ public final class ParquetColumns {
                 }
             }
             return total;
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw unreadable(field, file, e);
         }
     }
 
+    /**
+     * A file the Parquet library refused: its explicit checks (lengths, counts, offsets, encodings) raise
+     * {@link dev.canopy.parquet.ParquetException}, an I/O error of the file is an IOException too. Nothing else is
+     * mapped: a storage fault keeps its own type (and retryability), and any other exception is a bug to be seen.
+     */
     private static InvalidInputException unreadable(String field, InputFile file, Exception e) {
-        if (e instanceof dev.canopy.error.CanopyException ce && !(ce instanceof InvalidInputException)) {
-            throw ce; // storage faults keep their own type (and retryability)
-        }
         return new InvalidInputException(field, file.toString(), "not a readable Parquet file: " + e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.read.ParquetFile;
 import dev.canopy.parquet.write.ParquetWriterLite;
 
 import java.io.ByteArrayOutputStream;
@@ -71,7 +72,7 @@ public final class ParquetPredictionsWriter {
             }
             List<ParquetWriterLite.Values> values = new ArrayList<>();
             if (!kept.isEmpty()) {
-                for (dev.canopy.parquet.read.ParquetFile.Chunk c : kept.chunks(g)) {
+                for (ParquetFile.Chunk c : kept.chunks(g)) {
                     values.add(ParquetWriterLite.Values.copyOf(c));
                 }
             }

@@ -1,5 +1,7 @@
 package dev.canopy.data;
 
+import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.codec.PureJavaCodecs.UnsupportedCodecException;
 import dev.canopy.parquet.read.ParquetFile;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,10 +43,10 @@ public final class ParquetTableReader {
                 boolean flat = c.pathList().size() == 1 && c.maxRepetition() == 0;
                 boolean numeric = flat && c.numeric();
                 types.add(numeric ? null : flat && TEXT.equals(c.describe())
-                        && c.type() == dev.canopy.parquet.format.ParquetFormat.Type.BYTE_ARRAY ? TEXT : c.describe());
+                        && c.type() == ParquetFormat.Type.BYTE_ARRAY ? TEXT : c.describe());
             }
             index = pandasIndex(reader.keyValues().get("pandas"));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UnsupportedCodecException e) {
             throw new InvalidInputException(field, file.toString(), "unreadable Parquet file: " + e.getMessage());
         }
         // numeric columns as doubles; string columns through a per-column dictionary, as codes, then back to text

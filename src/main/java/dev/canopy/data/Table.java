@@ -105,7 +105,26 @@ public final class Table {
                 return c;
             }
         }
-        throw new InvalidInputException(field, name, "no such column; the data has " + names());
+        throw new InvalidInputException(field, name, "no such column; the data has " + names() + delimiterHint());
+    }
+
+    /**
+     * When the header read as one column that holds another delimiter ({@code id;MedInc;...} read with ','),
+     * says so: the delimiter, not the column, is what is wrong.
+     */
+    private String delimiterHint() {
+        if (names().size() != 1) {
+            return "";
+        }
+        String only = names().getFirst();
+        for (char d : new char[]{';', ',', '\t', '|'}) {
+            if (only.indexOf(d) >= 0) {
+                return "; the header read as one column, so the delimiter looks wrong: the header holds '"
+                        + (d == '\t' ? "\\t" : String.valueOf(d)) + "', give delimiter " + (d == '\t' ? "\\t" : String.valueOf(d))
+                        + " (--delimiter)";
+            }
+        }
+        return "";
     }
 
     /** The values of a column that must be numeric and finite (features may hold NaN, never ±Inf). */

@@ -25,7 +25,7 @@ public class BatchPredictFunction {
 
     @Funq("batch-predict")
     public BatchPredictResult batchPredict(JsonNode request) {
-        Invocation.begin("batch-predict", request, null, null, config.maxRequestBytes());
+        InvocationStart.begin("batch-predict", request, null, null, config.maxRequestBytes());
         long deadline = System.currentTimeMillis() + config.batch().timeBudget().toMillis();
         return service.run(Json.request(request, BatchPredictRequest.class), () -> deadline - System.currentTimeMillis());
     }

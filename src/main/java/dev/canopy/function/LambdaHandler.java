@@ -21,7 +21,7 @@ import java.io.OutputStream;
  *   <li>{@code dev.canopy.error.InvalidInputException} (bad request, data or parameter; permanent),</li>
  *   <li>{@code dev.canopy.error.ObjectNotFoundException} (a model, shard or object that is not there),</li>
  *   <li>{@code dev.canopy.error.ConflictException}, {@code dev.canopy.error.StorageException},
- *       {@code dev.canopy.error.FunctionInvocationException} (a nested call failed),</li>
+ *       {@code dev.canopy.invoke.FunctionInvocationException} (a nested call failed),</li>
  *   <li>or any other unchecked exception a function lets escape, under its own class name.</li>
  * </ul>
  * Through Funqy's own handler all of these arrive as {@code io.quarkus.funqy.runtime.ApplicationException}

@@ -22,7 +22,7 @@ public class PredictFunction {
 
     @Funq("predict")
     public PredictResult predict(JsonNode request) {
-        Invocation.begin("predict", request, LogContext.SHARD, "shard", config.maxRequestBytes());
+        InvocationStart.begin("predict", request, LogContext.SHARD, "shard", config.maxRequestBytes());
         return service.predict(Json.request(request, PredictRequest.class));
     }
 }

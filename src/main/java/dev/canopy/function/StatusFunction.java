@@ -21,7 +21,7 @@ public class StatusFunction {
 
     @Funq("status")
     public RunStatus status(JsonNode request) {
-        Invocation.begin("status", request, null, null, config.maxRequestBytes());
+        InvocationStart.begin("status", request, null, null, config.maxRequestBytes());
         return service.status(Json.request(request, StatusRequest.class));
     }
 }

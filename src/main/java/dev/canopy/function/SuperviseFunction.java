@@ -21,7 +21,7 @@ public class SuperviseFunction {
 
     @Funq("supervise")
     public SuperviseResult supervise(JsonNode request) {
-        Invocation.begin("supervise", request, null, null, config.maxRequestBytes());
+        InvocationStart.begin("supervise", request, null, null, config.maxRequestBytes());
         return service.supervise(Json.request(request, SuperviseRequest.class));
     }
 }

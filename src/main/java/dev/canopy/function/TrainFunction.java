@@ -22,7 +22,7 @@ public class TrainFunction {
 
     @Funq("train")
     public TrainResult train(JsonNode request) {
-        Invocation.begin("train", request, LogContext.ALGORITHM, "algorithm", config.maxRequestBytes());
+        InvocationStart.begin("train", request, LogContext.ALGORITHM, "algorithm", config.maxRequestBytes());
         return service.train(Json.request(request, TrainRequest.class));
     }
 }

@@ -48,7 +48,10 @@ final class BatchManifests {
         return manifest.shards().stream().sorted(Comparator.comparingInt(ShardResult::index)).map(ShardResult::shard).toList();
     }
 
-    /** Loads the manifest {@code req.resumeFrom()} names, refusing a request that contradicts it. */
+    /**
+     * Loads the manifest {@code req.resumeFrom()} names, refusing a request that contradicts it; a RUNNING one
+     * (its batch was killed) with the shards it finished, from their outputs ({@link BatchRecovery}).
+     */
     static BatchPredictResult load(ObjectStore store, BatchPredictRequest req) {
         String uri = req.resumeFrom();
         if (Boolean.TRUE.equals(req.overwrite())) {
@@ -101,7 +104,8 @@ final class BatchManifests {
             throw contradiction("outputFormat", req.outputFormat(), "the manifest's "
                     + BatchOutputs.outputFormat(m.outputFormat()), uri);
         }
-        return with(m, prefix);
+        // a batch killed before its final manifest: what it finished is read back from its outputs
+        return BatchRecovery.recover(store, with(m, prefix));
     }
 
     private static BatchPredictResult with(BatchPredictResult m, String prefix) {

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  *       keepColumns, outputFormat): allowed, predict rewrites the same deterministic objects;</li>
  *   <li>the manifest of another batch: refused, unless {@code overwrite}, which first deletes the outputs that
  *       manifest accounts for (and their CSV copies) that are there; the manifest is then replaced;</li>
+ *   <li>the manifest of another batch that left no outputs there (all its shards failed): replaced, as it
+ *       claims nothing;</li>
  *   <li>a resumed batch's own manifest: kept, its successful outputs are part of the merged batch.</li>
  * </ul>
  * Then it writes the RUNNING manifest, which proves in one request that the prefix is allowed, its bucket
@@ -93,7 +95,12 @@ final class BatchOutputs {
         }
         if (plan.resumed() == null && previous != null) {
             List<String> differences = differences(previous);
-            if (!differences.isEmpty()) {
+            if (!differences.isEmpty() && previousOutputs.isEmpty()) {
+                // a batch that left no outputs (every shard failed, or it stopped before the first) claims
+                // nothing: its manifest is replaced, as there is nothing of it to mix with
+                LOG.infof("replacing the manifest of batch %s under %s, which left no outputs (%s)", previous.runId(),
+                        prefix, String.join("; ", differences));
+            } else if (!differences.isEmpty()) {
                 if (!overwrite) {
                     throw new ConflictException("outputPrefix=\"" + prefix + "\" holds the outputs of another batch ("
                             + String.join("; ", differences) + "); predict into another outputPrefix, or overwrite "

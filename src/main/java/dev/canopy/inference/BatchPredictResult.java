@@ -1,5 +1,6 @@
 package dev.canopy.inference;
 
+import dev.canopy.cost.CostReport;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -24,7 +25,7 @@ public record BatchPredictResult(String runId, String modelUri, int poolSize, Li
                                  long wallMillis, boolean toleranceExceeded,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String manifestUri,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String resultUri,
-                                 @JsonInclude(JsonInclude.Include.NON_NULL) dev.canopy.cost.CostReport cost,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) CostReport cost,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String resumedFrom,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String modelVersion,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) String shardPrefix,
@@ -36,7 +37,7 @@ public record BatchPredictResult(String runId, String modelUri, int poolSize, Li
     public BatchPredictResult(String runId, String modelUri, int poolSize, List<ShardResult> shards, long rows,
                               double scoreSum, int succeeded, int failed, int modelLoads, int instances,
                               long wallMillis, boolean toleranceExceeded, String manifestUri, String resultUri,
-                              dev.canopy.cost.CostReport cost, String resumedFrom) {
+                              CostReport cost, String resumedFrom) {
         this(runId, modelUri, poolSize, shards, rows, scoreSum, succeeded, failed, modelLoads, instances, wallMillis,
                 toleranceExceeded, manifestUri, resultUri, cost, resumedFrom, null, null, null, null, null, null);
     }

@@ -3,7 +3,7 @@ package dev.canopy.inference;
 import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
@@ -65,6 +65,8 @@ public final class BatchPredictService {
     /** Progress snapshots ({@link BatchProgress}) are published at most this often, plus a final one. */
     static final long PROGRESS_INTERVAL_MILLIS = 1000;
     private LongSupplier progressClock = System::currentTimeMillis;
+    /** The batches running in this process; {@link #stopRunning} stops them. */
+    private final BatchStops stops = new BatchStops();
 
     public BatchPredictService(ObjectStore store, FunctionInvoker invoker, Limits limits, Backoff backoff) {
         this(store, invoker, limits, backoff, PriceTable.DEFAULT);
@@ -101,6 +103,17 @@ public final class BatchPredictService {
     }
 
     /**
+     * Stops the batches running in this process as their time budget would (a Ctrl-C on the command line):
+     * no shard starts any more, the running ones finish, and each batch writes its manifest with the shards
+     * that succeeded, so that {@code resumeFrom} runs only the others.
+     *
+     * @return how many batches were told to stop
+     */
+    public int stopRunning() {
+        return stops.stopAll();
+    }
+
+    /**
      * @param millisLeft how long the caller may still run (a Lambda's remaining time minus a margin for
      *                   the report); no new shard is started once it reaches 0, and the shards left are
      *                   reported CANCELLED
@@ -114,14 +127,18 @@ public final class BatchPredictService {
                 ? "batch-" + UUID.randomUUID().toString().substring(0, 8) : StorageUri.checkSegment("runId", req.runId());
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.ATTEMPT, 1)) {
-            BatchPredictResult r = run(req, runId, millisLeft);
+            BatchPredictResult r;
+            try (BatchStops.Stop stop = stops.start()) {
+                r = run(req, runId, stop.budget(millisLeft), stop::stopped);
+            }
             LOG.infof("batch done: %d shards, %d succeeded, %d failed, %d rows, %d model loads on %d instances, %d ms",
                     r.succeeded() + r.failed(), r.succeeded(), r.failed(), r.rows(), r.modelLoads(), r.instances(), r.wallMillis());
             return r;
         }
     }
 
-    private BatchPredictResult run(BatchPredictRequest req, String runId, LongSupplier millisLeft) {
+    private BatchPredictResult run(BatchPredictRequest req, String runId, LongSupplier millisLeft,
+                                   java.util.function.BooleanSupplier stopped) {
         long t0 = System.nanoTime();
         int poolSize = req.poolSize() == null ? 6 : req.poolSize();
         if (poolSize < 1 || poolSize > limits.maxPoolSize()) {
@@ -172,6 +189,9 @@ public final class BatchPredictService {
             BatchPredictResult done = with(resumed, resumed.shards(), plan.manifestUri(), null);
             return Boolean.TRUE.equals(req.summaryOnly()) ? with(done, List.of(), done.manifestUri(), null) : done;
         }
+        // What every shard would fail on (the model, the kept columns) fails the batch once, before any call.
+        BatchPreflight.check(store, req.modelUri(), modelVersion, shards.get(todo.getFirst()), keepColumns,
+                OutputOptions.csv(req.outputFormat()));
         // Before any shard is read: the outputs may be written there, and mixing with another batch is refused.
         BatchOutputs outputs = new BatchOutputs(store, plan);
         outputs.prepare(Boolean.TRUE.equals(req.overwrite()), poolSize);
@@ -195,7 +215,7 @@ public final class BatchPredictService {
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
                 .build((i, slot, attempt) -> predict(effective, shards.get(i), outputPrefix, runId, slot, attempt,
-                        meter, i))) {
+                        meter, i, stopped))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -206,8 +226,7 @@ public final class BatchPredictService {
                 rows.add(row(pool.getNextUnordered(), shards, meter));
             }
             for (int i = next; i < todo.size(); i++) {
-                rows.add(new ShardResult(todo.get(i), shards.get(todo.get(i)), CallState.CANCELLED, null, null, 0, null,
-                        null, 0, null, "not started: the orchestrator's time ran out"));
+                rows.add(BatchStops.notStarted(todo.get(i), shards.get(todo.get(i))));
             }
         }
         // the progress counts this run's shards: a resumed batch's carried rows were done before it started
@@ -229,7 +248,10 @@ public final class BatchPredictService {
      * failed or not, goes to the meter under the shard's index.
      */
     private PredictResult predict(BatchPredictRequest req, String shard, String outputPrefix, String runId, int slot,
-                                  int attempt, CostMeter meter, int index) {
+                                  int attempt, CostMeter meter, int index, java.util.function.BooleanSupplier stopped) {
+        if (stopped.getAsBoolean()) {
+            throw new BatchStops.NotStarted(); // queued before the batch was stopped: not sent
+        }
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
             try {
@@ -303,6 +325,9 @@ public final class BatchPredictService {
 
     private static ShardResult row(PoolResult<Integer, PredictResult> r, List<String> shards, CostMeter meter) {
         int i = r.input();
+        if (r.error() instanceof BatchStops.NotStarted) {
+            return BatchStops.notStarted(i, shards.get(i));
+        }
         PredictResult v = r.value();
         if (v != null) {
             return new ShardResult(i, shards.get(i), r.state(), v.rows(), v.scoreSum(), r.attempts(), v.instanceId(),

@@ -7,7 +7,6 @@ import dev.canopy.pool.PoolResult;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,10 +14,13 @@ import java.util.function.LongSupplier;
  * once per {@code intervalMillis}, and a last time with the batch's totals.
  *
  * <p>Progress is a view: a write that fails is logged once and never fails the batch. {@link #onResult} runs
- * inside the pool's completion (see {@code FunctionPool.ProgressListener}), so it only counts and, when a
- * snapshot is due, hands the write to a virtual thread; at most one write is in flight, and a due snapshot
- * is skipped rather than queued while one is, so the writes land in order and the counts they carry never
- * go down. {@link #finish} waits for that write before the last one.
+ * inside the pool's completion (see {@code FunctionPool.ProgressListener}), one completion at a time, and
+ * writes a due snapshot there, on the completing slot's own thread. So a published count is the count of
+ * completions at that moment, the writes land in order, and the outputs on storage are ahead of it by at
+ * most the shards in flight (the pool size). The write used to go to a fresh virtual thread; in one-machine
+ * mode the pool's slots are virtual threads that score shards in process and hold every carrier thread,
+ * so that write waited for the whole batch and the count stood still (issue 24). Writing in place costs the
+ * other slots' hand-over one small write per interval, not their calls.
  */
 final class ProgressPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
@@ -34,7 +36,6 @@ final class ProgressPublisher {
     private int failed;
     private long rows;
     private long lastPublished;
-    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private boolean warned;
 
     ProgressPublisher(ObjectStore store, String uri, String runId, int total, LongSupplier clock, long intervalMillis) {
@@ -51,6 +52,9 @@ final class ProgressPublisher {
 
     /** One shard's final outcome (retries are over); a pool listener. */
     synchronized void onResult(PoolResult<Integer, PredictResult> r, long completed, long submitted) {
+        if (r.error() instanceof BatchStops.NotStarted) {
+            return; // a stopped batch's shard that was never sent: neither done nor failed
+        }
         done++;
         if (r.state() == CallState.SUCCEEDED && r.value() != null) {
             rows += r.value().rows();
@@ -58,10 +62,9 @@ final class ProgressPublisher {
             failed++;
         }
         long now = clock.getAsLong();
-        if (now - lastPublished >= intervalMillis && inFlight.isDone()) {
+        if (now - lastPublished >= intervalMillis) {
             lastPublished = now;
-            BatchProgress p = snapshot(now, false);
-            inFlight = CompletableFuture.runAsync(() -> write(p), Thread::startVirtualThread);
+            write(snapshot(now, false));
         }
     }
 
@@ -69,12 +72,7 @@ final class ProgressPublisher {
      * The last snapshot, from the batch's own rows of this run: they also count the shards never started
      * ({@code shards}, of which {@code failed} did not succeed, and the rows the others scored).
      */
-    void finish(int shards, int failed, long rows) {
-        CompletableFuture<Void> last;
-        synchronized (this) {
-            last = inFlight;
-        }
-        last.join();
+    synchronized void finish(int shards, int failed, long rows) {
         write(new BatchProgress(runId, shards, shards, failed, rows, startedAt, clock.getAsLong() - startedAt, true));
     }
 
@@ -92,7 +90,7 @@ final class ProgressPublisher {
                 }
                 warned = true;
             }
-            // the writing thread may be a fresh virtual thread: name the batch here
+            // the writing thread is a pool slot or the batch's own: name the batch here
             try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                     LogContext.ATTEMPT, 1)) {
                 LOG.warnf("progress not published to %s (the batch goes on): %s", LogContext.location(uri),

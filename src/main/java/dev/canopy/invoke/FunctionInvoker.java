@@ -11,14 +11,14 @@ import java.io.IOException;
  * {@link dev.canopy.invoke.lambda.LambdaFunctionInvoker} (the Lambda Invoke API) and
  * {@link dev.canopy.invoke.local.LocalFunctionInvoker} (in-process, same JSON round trip).
  *
- * <p>A function that fails raises {@link dev.canopy.error.FunctionInvocationException} with the remote
+ * <p>A function that fails raises {@link FunctionInvocationException} with the remote
  * error type and message, and an outcome that says what is known of the call. Adapters make exactly one
  * attempt per call and never retry: the caller's {@link dev.canopy.pool.RetryPolicy} does (its Javadoc
  * states which layer retries what). Implementations are thread-safe.
  *
  * <p><b>Billing.</b> {@link #invokeBilled} also returns what the call was billed: the Lambda adapter reads
  * the REPORT line of the log tail Lambda returns, the local one measures the call. A call that ran and
- * failed is billed too: its {@link dev.canopy.error.FunctionInvocationException#billing()} says so.
+ * failed is billed too: its {@link FunctionInvocationException#billing()} says so.
  */
 public interface FunctionInvoker {
 

@@ -2,7 +2,7 @@ package dev.canopy.report;
 
 import dev.canopy.cost.CostReport;
 import dev.canopy.training.DatasetSummary;
-import dev.canopy.training.Invocation;
+import dev.canopy.training.TrainInvocation;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.SearchResult;
 import dev.canopy.training.SuperviseResult;
@@ -57,6 +57,7 @@ public final class HtmlReport {
         }
         h.append("</b></p></header>\n");
 
+        dataNotes(h, d);
         ranking(h, r);
         String best = r.best();
         ModelInsights bi = best == null ? null : insights.get(best);
@@ -66,6 +67,45 @@ public final class HtmlReport {
         cost(h, r.cost());
         h.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    // ---- data -----------------------------------------------------------------------------------
+
+    /** What was done to the data before training: imputed gaps, left-out columns, categorical encoding. */
+    private static void dataNotes(StringBuilder h, DatasetSummary d) {
+        List<String> notes = new ArrayList<>();
+        Map<String, Integer> gaps = d.missingCells() == null ? Map.of() : new java.util.TreeMap<>(d.missingCells());
+        int cells = gaps.values().stream().mapToInt(Integer::intValue).sum();
+        if (cells > 0) {
+            String where = String.join(", ", gaps.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> esc(e.getKey()) + " (" + e.getValue() + ")").toList());
+            String policy = d.missing() == null ? "" : d.missing();
+            notes.add(switch (policy) {
+                case "impute" -> "<b>Imputed gaps:</b> " + cells + " cell(s) without a value were filled in before "
+                        + "training (missing=impute): " + where + ".";
+                case "drop" -> "<b>Dropped rows:</b> " + (d.droppedRows() == null ? "the" : d.droppedRows())
+                        + " row(s) with a gap were left out (missing=drop); gaps: " + where + ".";
+                default -> "<b>Gaps:</b> " + cells + " cell(s) without a value: " + where + ".";
+            });
+        }
+        if (d.leftOut() != null && !d.leftOut().isEmpty()) {
+            notes.add("<b>Left out:</b> " + String.join("; ", new java.util.TreeMap<>(d.leftOut()).entrySet().stream()
+                    .map(e -> "<code>" + esc(e.getKey()) + "</code> (" + esc(e.getValue()) + ")").toList())
+                    + ". These columns are not features.");
+        }
+        if (d.categorical() != null && !d.categorical().isEmpty()) {
+            notes.add("<b>Categorical:</b> " + String.join(", ", d.categorical().stream().map(c -> "<code>" + esc(c) + "</code>")
+                    .toList()) + " are text columns, encoded as category codes (one number per distinct value, kept "
+                    + "with the model so that predictions encode them the same way).");
+        }
+        if (notes.isEmpty()) {
+            return;
+        }
+        h.append("<section id=\"data\"><h2>Data</h2>\n<ul class=\"notices\">\n");
+        for (String n : notes) {
+            h.append("<li class=\"notice\">").append(n).append("</li>\n");
+        }
+        h.append("</ul></section>\n");
     }
 
     // ---- ranking --------------------------------------------------------------------------------
@@ -97,8 +137,9 @@ public final class HtmlReport {
             }
         }
         barChart(h, bars);
-        h.append("<table id=\"ranking-table\" class=\"sortable\"><thead><tr><th>rank</th><th>algorithm</th><th>state</th>");
+        // the ranking table lists a search's configurations; without a search the results table below is the ranking
         if (s != null) {
+            h.append("<table id=\"ranking-table\" class=\"sortable\"><thead><tr><th>rank</th><th>algorithm</th><th>state</th>");
             h.append("<th>").append(s.folds() == null ? "test MSE" : "CV MSE").append("</th><th>± std</th><th>test MSE</th><th>parameters</th>");
             h.append("</tr></thead><tbody>\n");
             int rank = 1;
@@ -199,17 +240,18 @@ public final class HtmlReport {
         h.append("<p class=\"note\">").append(esc(best)).append(" on the test rows: ").append(n).append(" points")
                 .append(n < in.testRows() ? " of " + in.testRows() + ", taken at an even stride" : "")
                 .append(". On the diagonal, prediction equals truth.</p>\n");
+        // both axes share one scale, so that the diagonal is prediction = truth; each label gives its own range
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            lo = Math.min(lo, Math.min(in.actual()[i], in.predicted()[i]));
-            hi = Math.max(hi, Math.max(in.actual()[i], in.predicted()[i]));
-        }
+        double[] actual = range(in.actual(), n);
+        double[] predicted = range(in.predicted(), n);
+        lo = Math.min(actual[0], predicted[0]);
+        hi = Math.max(actual[1], predicted[1]);
         if (!(hi > lo)) {
             hi = lo + 1;
         }
         int size = 440;
-        int pad = 44;
+        int pad = 52;
         double span = size - 2 * pad;
         double fLo = lo;
         double fHi = hi;
@@ -229,10 +271,31 @@ public final class HtmlReport {
                 h.append('\n');
             }
         }
-        h.append("\n<text x=\"").append(size / 2).append("\" y=\"").append(size - 8).append("\" text-anchor=\"middle\">actual ")
-                .append(fmt("(%.2f … ", lo)).append(fmt("%.2f)", hi))
-                .append("</text><text x=\"14\" y=\"").append(size / 2).append("\" transform=\"rotate(-90 14 ").append(size / 2)
-                .append(")\" text-anchor=\"middle\">predicted</text>\n</svg></section>\n");
+        h.append("\n<g class=\"axis\">");
+        for (int t = 0; t <= 4; t++) {
+            double v = lo + (hi - lo) * t / 4;
+            String label = fmt(Math.abs(hi - lo) >= 10 ? "%.0f" : "%.2f", v);
+            h.append("<text class=\"tick\" x=\"").append(fmt("%.1f", sx.applyAsDouble(v))).append("\" y=\"")
+                    .append(size - pad + 14).append("\" text-anchor=\"middle\">").append(label).append("</text>");
+            h.append("<text class=\"tick\" x=\"").append(pad - 4).append("\" y=\"").append(fmt("%.1f", sy.applyAsDouble(v) + 4))
+                    .append("\" text-anchor=\"end\">").append(label).append("</text>");
+        }
+        h.append("</g>\n<text x=\"").append(size / 2).append("\" y=\"").append(size - 8).append("\" text-anchor=\"middle\">actual ")
+                .append(fmt("(%.2f … ", actual[0])).append(fmt("%.2f)", actual[1]))
+                .append("</text><text x=\"12\" y=\"").append(size / 2).append("\" transform=\"rotate(-90 12 ").append(size / 2)
+                .append(")\" text-anchor=\"middle\">predicted ").append(fmt("(%.2f … ", predicted[0])).append(fmt("%.2f)", predicted[1]))
+                .append("</text>\n</svg></section>\n");
+    }
+
+    /** The smallest and largest of {@code v[0..n)}. */
+    private static double[] range(double[] v, int n) {
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            lo = Math.min(lo, v[i]);
+            hi = Math.max(hi, v[i]);
+        }
+        return new double[]{lo, hi};
     }
 
     // ---- importance -----------------------------------------------------------------------------
@@ -282,16 +345,16 @@ public final class HtmlReport {
 
     // ---- timeline -------------------------------------------------------------------------------
 
-    private static void timeline(StringBuilder h, List<Invocation> invocations) {
+    private static void timeline(StringBuilder h, List<TrainInvocation> invocations) {
         h.append("<section id=\"timeline\"><h2>Timeline of the trainers</h2>\n");
-        List<Invocation> ran = invocations == null ? List.of() : invocations.stream().filter(i -> i.slot() >= 0).toList();
+        List<TrainInvocation> ran = invocations == null ? List.of() : invocations.stream().filter(i -> i.slot() >= 0).toList();
         if (ran.isEmpty()) {
             h.append("<p class=\"note\">This run's result records no invocations.</p></section>\n");
             return;
         }
         TreeSet<Integer> slots = new TreeSet<>();
         long end = 1;
-        for (Invocation i : ran) {
+        for (TrainInvocation i : ran) {
             slots.add(i.slot());
             end = Math.max(end, i.endMillis());
         }
@@ -313,7 +376,7 @@ public final class HtmlReport {
                         .append("\" text-anchor=\"end\">slot ").append(lanes.get(k)).append("</text>");
             }
         }
-        for (Invocation i : ran) {
+        for (TrainInvocation i : ran) {
             int k = lanes.indexOf(i.slot());
             double x = left + i.startMillis() / (double) end * plot;
             double w = Math.max(1.5, (i.endMillis() - i.startMillis()) / (double) end * plot);

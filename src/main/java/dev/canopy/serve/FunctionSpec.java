@@ -31,8 +31,4 @@ public record FunctionSpec(String logicalId, String name, Path codeUri, String h
     public FunctionSpec withReservedConcurrency(Integer n) {
         return new FunctionSpec(logicalId, name, codeUri, handler, memoryMb, timeoutSeconds, environment, n, alias);
     }
-
-    public FunctionSpec withEnvironment(Map<String, String> env) {
-        return new FunctionSpec(logicalId, name, codeUri, handler, memoryMb, timeoutSeconds, env, reservedConcurrency, alias);
-    }
 }

@@ -2,7 +2,6 @@ package dev.canopy.serve;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -228,10 +227,6 @@ final class Functions implements AutoCloseable {
     /** By deployed name or by the template's logical id; null if neither. */
     Pool find(String name) {
         return byName.get(name);
-    }
-
-    Collection<Pool> pools() {
-        return pools;
     }
 
     /** Stops every instance, asking first and killing after a bounded wait, all at once. */

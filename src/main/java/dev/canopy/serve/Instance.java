@@ -48,7 +48,7 @@ final class Instance implements AutoCloseable {
     private final long launchedNanos = System.nanoTime();
     private final InputStream output;
     private final Consumer<String> echo;
-    private volatile Invocation current;
+    private volatile InstanceInvocation current;
     private volatile boolean readerBusy;
     private volatile long lastReadNanos;
     private volatile long initNanos = -1;
@@ -95,9 +95,9 @@ final class Instance implements AutoCloseable {
         output = process.getInputStream();
         Thread.ofPlatform().daemon().name("serve-log-" + id).start(this::readOutput);
         process.onExit().thenRun(() -> {
-            Invocation inv = current;
+            InstanceInvocation inv = current;
             if (inv != null) {
-                inv.outcome.complete(Invocation.Outcome.of(Invocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
+                inv.outcome.complete(InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
                         + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: Runtime exited with error: exit status "
                         + process.exitValue() + "\"}"));
             }
@@ -123,7 +123,7 @@ final class Instance implements AutoCloseable {
      *
      * @param wholeLog wait until the invocation's last log lines are read (for a log tail)
      */
-    Invocation.Outcome invoke(Invocation inv, Duration initLimit, boolean wholeLog) throws InterruptedException {
+    InstanceInvocation.Outcome invoke(InstanceInvocation inv, Duration initLimit, boolean wholeLog) throws InterruptedException {
         synchronized (this) {
             unclaimed.forEach(inv::log);
             unclaimed.clear();
@@ -131,7 +131,7 @@ final class Instance implements AutoCloseable {
         }
         try {
             if (!process.isAlive()) {
-                return Invocation.Outcome.of(Invocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
+                return InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
                         + "\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
             }
             events.add(inv);
@@ -139,7 +139,7 @@ final class Instance implements AutoCloseable {
                 java.util.concurrent.CompletableFuture.anyOf(inv.delivered, inv.outcome)
                         .get(initLimit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                return Invocation.Outcome.of(Invocation.Kind.INIT_TIMEOUT, sandboxTimeout(inv, initLimit.toSeconds()));
+                return InstanceInvocation.Outcome.of(InstanceInvocation.Kind.INIT_TIMEOUT, sandboxTimeout(inv, initLimit.toSeconds()));
             }
             if (!inv.outcome.isDone()) {
                 long deadline = inv.delivered.getNow(System.nanoTime()) + TimeUnit.SECONDS.toNanos(function.timeoutSeconds());
@@ -148,10 +148,10 @@ final class Instance implements AutoCloseable {
                 } catch (TimeoutException e) {
                     inv.log(java.time.Instant.now() + " " + inv.requestId + " Task timed out after "
                             + String.format(java.util.Locale.ROOT, "%.2f", (double) function.timeoutSeconds()) + " seconds");
-                    return Invocation.Outcome.of(Invocation.Kind.TIMEOUT, sandboxTimeout(inv, function.timeoutSeconds()));
+                    return InstanceInvocation.Outcome.of(InstanceInvocation.Kind.TIMEOUT, sandboxTimeout(inv, function.timeoutSeconds()));
                 }
             }
-            Invocation.Outcome o = inv.outcome.get();
+            InstanceInvocation.Outcome o = inv.outcome.get();
             if (wholeLog) {
                 drainOutput();
             }
@@ -163,7 +163,7 @@ final class Instance implements AutoCloseable {
         }
     }
 
-    private static String sandboxTimeout(Invocation inv, long seconds) {
+    private static String sandboxTimeout(InstanceInvocation inv, long seconds) {
         return "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":\"RequestId: " + inv.requestId
                 + " Error: Task timed out after " + String.format(java.util.Locale.ROOT, "%.2f", (double) seconds)
                 + " seconds\"}";
@@ -234,7 +234,7 @@ final class Instance implements AutoCloseable {
 
     /** Called with this instance's lock held. */
     private void line(String line) {
-        Invocation inv = current;
+        InstanceInvocation inv = current;
         if (inv != null) {
             inv.log(line);
         } else if (unclaimed.size() < 1000) {
@@ -253,19 +253,19 @@ final class Instance implements AutoCloseable {
             } else if (path.startsWith("invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
                 String requestId = path.substring("invocation/".length(), path.lastIndexOf('/'));
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                Invocation inv = current;
+                InstanceInvocation inv = current;
                 if (inv == null || !inv.requestId.equals(requestId)) {
                     JavaRuntime.send(exchange, 400, "{\"errorMessage\":\"unknown request id " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
                     return;
                 }
-                inv.outcome.complete(new Invocation.Outcome(path.endsWith("/response") ? Invocation.Kind.RESPONSE
-                        : Invocation.Kind.ERROR, body, exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
+                inv.outcome.complete(new InstanceInvocation.Outcome(path.endsWith("/response") ? InstanceInvocation.Kind.RESPONSE
+                        : InstanceInvocation.Kind.ERROR, body, exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
                 JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
             } else if (path.equals("init/error")) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                Invocation inv = current;
+                InstanceInvocation inv = current;
                 if (inv != null) {
-                    inv.outcome.complete(new Invocation.Outcome(Invocation.Kind.ERROR, body, "init"));
+                    inv.outcome.complete(new InstanceInvocation.Outcome(InstanceInvocation.Kind.ERROR, body, "init"));
                 }
                 JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
             } else {
@@ -284,7 +284,7 @@ final class Instance implements AutoCloseable {
         if (e == STOP) {
             return;
         }
-        Invocation inv = (Invocation) e;
+        InstanceInvocation inv = (InstanceInvocation) e;
         long now = System.nanoTime();
         inv.delivered.complete(now);
         var h = exchange.getResponseHeaders();

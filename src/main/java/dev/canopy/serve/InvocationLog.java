@@ -1,5 +1,6 @@
 package dev.canopy.serve;
 
+import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
 
 import java.io.BufferedWriter;
@@ -39,7 +40,7 @@ final class InvocationLog implements AutoCloseable {
             return new InvocationLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND));
         } catch (IOException e) {
-            throw new dev.canopy.error.InvalidInputException("--invocation-log", file.toString(), "cannot be written: "
+            throw new InvalidInputException("--invocation-log", file.toString(), "cannot be written: "
                     + e.getMessage());
         }
     }

@@ -257,7 +257,7 @@ final class InvokeApi {
         h.add("Content-Type", "application/json");
         h.add("X-Amz-Executed-Version", target.version);
         h.add("x-amzn-RequestId", run.inv.requestId);
-        if (run.outcome.kind() != Invocation.Kind.RESPONSE) {
+        if (run.outcome.kind() != InstanceInvocation.Kind.RESPONSE) {
             h.add("X-Amz-Function-Error", "Unhandled");
         }
         if (tail) {
@@ -272,7 +272,7 @@ final class InvokeApi {
         }
     }
 
-    private record Run(Invocation inv, Invocation.Outcome outcome, byte[] body, String log) {
+    private record Run(InstanceInvocation inv, InstanceInvocation.Outcome outcome, byte[] body, String log) {
     }
 
     /**
@@ -282,13 +282,13 @@ final class InvokeApi {
      * runtimes and images), and bills in 1 ms steps.
      */
     static String reportLine(String requestId, double millis, Double initMillis, int memoryMb, long maxMemoryMb,
-                             Invocation.Kind kind) {
+                             InstanceInvocation.Kind kind) {
         long billed = (long) Math.ceil(millis + (initMillis == null ? 0 : initMillis));
         return String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
                         + "Memory Size: %d MB\tMax Memory Used: %d MB\t%s%s", requestId, millis, billed,
                 memoryMb, maxMemoryMb, initMillis == null ? "" : String.format(Locale.ROOT, "Init Duration: %.2f ms\t", initMillis),
-                kind == Invocation.Kind.TIMEOUT || kind == Invocation.Kind.INIT_TIMEOUT ? "Status: timeout"
-                        : kind == Invocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError" : "");
+                kind == InstanceInvocation.Kind.TIMEOUT || kind == InstanceInvocation.Kind.INIT_TIMEOUT ? "Status: timeout"
+                        : kind == InstanceInvocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError" : "");
     }
 
     /** Runs one invocation on a free or new instance; throttled above the reserved concurrency. */
@@ -303,7 +303,7 @@ final class InvokeApi {
         } catch (Functions.Throttled t) {
             throw new ServiceError(429, "TooManyRequestsException", t.getMessage(), t.reason);
         }
-        Invocation inv = new Invocation(target.arn(region), payload);
+        InstanceInvocation inv = new InstanceInvocation(target.arn(region), payload);
         if (instance == null) {
             throw new ServiceError(429, "TooManyRequestsException", "Rate Exceeded.",
                     "ReservedFunctionConcurrentInvocationLimitExceeded");
@@ -311,15 +311,15 @@ final class InvokeApi {
         Map<String, Object> start = InvocationLog.record("start", inv.requestId, spec.name(), payload);
         start.put("instance", instance.id);
         log.write(start);
-        Invocation.Outcome outcome;
+        InstanceInvocation.Outcome outcome;
         boolean reuse = false;
         try {
             outcome = instance.invoke(inv, initLimit, tail);
-            reuse = outcome.kind() == Invocation.Kind.RESPONSE || outcome.kind() == Invocation.Kind.ERROR
+            reuse = outcome.kind() == InstanceInvocation.Kind.RESPONSE || outcome.kind() == InstanceInvocation.Kind.ERROR
                     && !"init".equals(outcome.detail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = Invocation.Outcome.of(Invocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
+            outcome = InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
                     + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: serve is stopping\"}");
         }
         // read before the release: Lambda resets a timed-out or broken environment, and a killed JVM has no figure
@@ -328,12 +328,12 @@ final class InvokeApi {
         pool.release(instance, reuse);
         long end = System.nanoTime();
         double millis = (end - inv.delivered.getNow(end)) / 1e6;
-        if (outcome.kind() == Invocation.Kind.TIMEOUT) {
+        if (outcome.kind() == InstanceInvocation.Kind.TIMEOUT) {
             millis = TimeUnit.SECONDS.toMillis(spec.timeoutSeconds());
         }
         byte[] body = outcome.body();
-        if (outcome.kind() == Invocation.Kind.RESPONSE && body.length > MAX_RESPONSE) {
-            outcome = Invocation.Outcome.of(Invocation.Kind.ERROR, "{\"errorType\":\"Function.ResponseSizeTooLarge\","
+        if (outcome.kind() == InstanceInvocation.Kind.RESPONSE && body.length > MAX_RESPONSE) {
+            outcome = InstanceInvocation.Outcome.of(InstanceInvocation.Kind.ERROR, "{\"errorType\":\"Function.ResponseSizeTooLarge\","
                     + "\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE
                     + " bytes).\"}");
             body = outcome.body();
@@ -342,7 +342,7 @@ final class InvokeApi {
         String text = "START RequestId: " + inv.requestId + " Version: " + target.version + "\n" + inv.log()
                 + "END RequestId: " + inv.requestId + "\n" + report + "\n";
         echo.accept("[" + instance.id + "] " + report);
-        if (outcome.kind() == Invocation.Kind.EXIT) {
+        if (outcome.kind() == InstanceInvocation.Kind.EXIT) {
             // shown even with --quiet: the runtime's last words are the only clue to why it died
             String[] lines = inv.log().split("\n");
             echo.accept("canopy: serve: " + instance.id + " exited during " + inv.requestId + "; its last lines:");
@@ -356,7 +356,7 @@ final class InvokeApi {
             case ERROR -> "Unhandled";
             case TIMEOUT, INIT_TIMEOUT -> "TimedOut";
             case EXIT -> "Crashed";
-        }, outcome.kind() == Invocation.Kind.RESPONSE ? null : errorType(body));
+        }, outcome.kind() == InstanceInvocation.Kind.RESPONSE ? null : errorType(body));
         r.put("instance", instance.id);
         r.put("coldStart", initMillis != null);
         r.put("durationMs", Math.round(millis * 100) / 100.0);

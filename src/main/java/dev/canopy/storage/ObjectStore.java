@@ -1,5 +1,7 @@
 package dev.canopy.storage;
 
+import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.error.StorageException;
 import java.util.List;
 
 /**
@@ -35,7 +37,7 @@ public interface ObjectStore {
      * outputs listed by its manifest), never whatever else lies beside them.
      */
     default void delete(String uri) {
-        throw new dev.canopy.error.StorageException("cannot delete " + uri + ": " + getClass().getSimpleName()
+        throw new StorageException("cannot delete " + uri + ": " + getClass().getSimpleName()
                 + " does not delete objects", false, null);
     }
 
@@ -63,7 +65,7 @@ public interface ObjectStore {
         try {
             head(uri);
             return true;
-        } catch (dev.canopy.error.ObjectNotFoundException e) {
+        } catch (ObjectNotFoundException e) {
             return false;
         }
     }

@@ -39,8 +39,46 @@ public enum Algorithm {
                 }
             }
         }
-        throw new InvalidInputException(field, value, "unknown algorithm; valid: " + String.join(", ", ids())
-                + " (xgboost is an alias of gradient_boosting)");
+        String near = value == null ? null : nearest(value);
+        throw new InvalidInputException(field, value, "unknown algorithm; " + (near == null ? "" : "did you mean "
+                + near + "? ") + "valid: " + String.join(", ", ids()) + " (xgboost is an alias of gradient_boosting)");
+    }
+
+    /**
+     * The id {@code value} was likely meant as: the same letters in another spelling ({@code RandomForest},
+     * {@code random forest}), or a typo or two away; null when none is that close.
+     */
+    static String nearest(String value) {
+        String letters = value.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
+        String best = null;
+        int bestDistance = 3;
+        for (Algorithm a : values()) {
+            int d = distance(letters, a.id.replace("_", ""));
+            if (d < bestDistance) {
+                best = a.id;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     @Override

@@ -52,7 +52,11 @@ final class DataPreparation {
     }
 
     /** The chosen features of a table: for each, its numbers (numeric) or its text (categorical). */
-    record Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut) {
+    record Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut,
+                     List<String> warnings) {
+        Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut) {
+            this(names, numbers, text, leftOut, List.of());
+        }
     }
 
     /**
@@ -60,6 +64,25 @@ final class DataPreparation {
      * target and, with {@code auto}, every text column. Every other column is in {@code leftOut} with why.
      */
     static Selection select(Table table, String target, List<String> named, Options opt) {
+        return select(table, target, named, null, opt);
+    }
+
+    /**
+     * As {@link #select(Table, String, List, Options)}, never choosing the {@code exclude}d columns, nor, unless
+     * named, a column named like an identifier ({@link IdColumns}); a chosen integer column whose values are
+     * all distinct is kept with a warning.
+     */
+    static Selection select(Table table, String target, List<String> named, List<String> exclude, Options opt) {
+        List<String> excluded = exclude == null ? List.of() : exclude;
+        for (String x : excluded) {
+            table.column("exclude", x); // a column that is not there: a typo, refused naming the columns
+            if (x.equals(target)) {
+                throw new InvalidInputException("exclude", x, "is the target column");
+            }
+            if (named != null && named.contains(x)) {
+                throw new InvalidInputException("exclude", x, "is also named in features");
+            }
+        }
         Map<String, String> leftOut = new LinkedHashMap<>();
         for (String notice : table.notices()) {
             leftOut.put("(unnamed first column)", notice);
@@ -86,7 +109,7 @@ final class DataPreparation {
             }
             for (Table.Column c : table.columns()) {
                 if (!c.name().equals(target) && !named.contains(c.name())) {
-                    leftOut.put(c.name(), "not named in features");
+                    leftOut.put(c.name(), excluded.contains(c.name()) ? "excluded" : "not named in features");
                 }
             }
         } else {
@@ -94,7 +117,11 @@ final class DataPreparation {
                 if (c.name().equals(target)) {
                     continue;
                 }
-                if (c.numeric()) {
+                if (excluded.contains(c.name())) {
+                    leftOut.put(c.name(), "excluded");
+                } else if (IdColumns.namedLikeAnId(c.name())) {
+                    leftOut.put(c.name(), IdColumns.reason());
+                } else if (c.numeric()) {
                     add(names, numbers, text, c.name(), c.values(), null);
                 } else if (c.isText() && opt.autoCategorical()) {
                     add(names, numbers, text, c.name(), null, c.text());
@@ -110,7 +137,13 @@ final class DataPreparation {
                         + (leftOut.isEmpty() ? "" : "; left out: " + leftOut.keySet()));
             }
         }
-        return new Selection(names, numbers, text, leftOut);
+        List<String> warnings = new ArrayList<>();
+        for (int j = 0; j < names.size(); j++) {
+            if (numbers.get(j) != null && IdColumns.distinctIntegers(numbers.get(j))) {
+                warnings.add(IdColumns.warning(names.get(j), numbers.get(j).length));
+            }
+        }
+        return new Selection(names, numbers, text, leftOut, List.copyOf(warnings));
     }
 
     /** The same features, of the same kinds, in another table (the test data). */

@@ -19,21 +19,38 @@ final class NumpyPermutation {
     }
 
     static int[] permutation(int n, long seed) {
+        return seeded(seed).permutation(n);
+    }
+
+    /**
+     * A generator in the state of {@code RandomState(seed)}: scikit-learn's stratified splits draw several
+     * permutations and choices from one such state in turn, so the calls must be made in its order.
+     */
+    static NumpyPermutation seeded(long seed) {
         if (seed < 0 || seed > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("seed must be between 0 and 2^32-1: " + seed);
         }
-        NumpyPermutation rng = new NumpyPermutation(seed);
+        return new NumpyPermutation(seed);
+    }
+
+    /** {@code RandomState.permutation(n)}: {@code arange(n)} shuffled. */
+    int[] permutation(int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) rng.interval(i);
+        shuffle(a);
+        return a;
+    }
+
+    /** {@code RandomState.shuffle(a)} of a one-dimensional array, in place (also {@code permutation(a)}). */
+    void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = (int) interval(i);
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
         }
-        return a;
     }
 
     /** Uniform in [0, max], as NumPy's {@code random_interval} for max below 2^32. */

@@ -21,7 +21,9 @@ import java.util.TreeMap;
 public record RunFingerprint(String data, String dataVersion, long dataSize, String testData, String testVersion,
                              String target, List<String> features, List<String> algorithms, double testFraction,
                              long seed, Map<String, Map<String, Number>> params, SearchSpace search, String delimiter,
-                             String missing, String categorical, Integer maxCategories) {
+                             String missing, String categorical, Integer maxCategories,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             List<String> exclude) {
 
     static RunFingerprint of(SuperviseRequest req, long dataSize, String dataVersion, String testVersion,
                              List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params) {
@@ -32,7 +34,8 @@ public record RunFingerprint(String data, String dataVersion, long dataSize, Str
                 req.features(), algorithms.stream().map(Algorithm::id).toList(),
                 req.testFraction() == null ? TrainService.DEFAULT_TEST_FRACTION : req.testFraction(),
                 req.seed() == null ? TrainService.DEFAULT_SEED : req.seed(), byId, req.search(), req.delimiter(),
-                req.missing(), req.categorical(), req.maxCategories());
+                req.missing(), req.categorical(), req.maxCategories(),
+                req.exclude() == null || req.exclude().isEmpty() ? null : req.exclude());
     }
 
     /**

@@ -24,7 +24,7 @@ public final class StatusBoard {
 
     public void publish(String out, String runId, String algorithm, TrainerState state, double progress,
                         String detail, String error) {
-        TrainerStatus s = new TrainerStatus(algorithm, state, progress, detail, Instant.now(clock).toString(), error);
+        TrainerStatus s = new TrainerStatus(algorithm, state, progress, detail, Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString(), error);
         store.write(RunLayout.status(out, runId, algorithm), Json.write(s), "application/json");
     }
 

@@ -6,6 +6,7 @@ import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.StorageUri;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -23,10 +24,19 @@ public final class StatusService {
     private final ObjectStore store;
     private final StatusBoard board;
     private final String defaultOut;
+    private final Clock clock;
+
+    /**
+     * A trainer whose last report is older than this, and not DONE or FAILED, is LOST: no trainer runs longer
+     * without a report, as a {@code train} invocation ends at Lambda's maximum timeout (15 minutes) and
+     * reports as it loads, trains (every few trees or rounds) and evaluates.
+     */
+    public static final java.time.Duration LOST_AFTER = java.time.Duration.ofMinutes(15);
 
     public StatusService(ObjectStore store, Clock clock, String defaultOut) {
         this.store = store;
         this.board = new StatusBoard(store, clock);
+        this.clock = clock;
         this.defaultOut = defaultOut;
     }
 
@@ -40,7 +50,8 @@ public final class StatusService {
         Map<String, List<TrainerStatus>> trainers = new TreeMap<>();
         Set<String> finished = new HashSet<>();
         for (ObjectInfo o : store.list(prefix)) {
-            String rel = o.uri().startsWith(prefix) ? o.uri().substring(prefix.length()) : null;
+            // compared parsed: a store lists a relative folder (canopy-out, the default) by absolute paths
+            String rel = StorageUri.relative(prefix, o.uri());
             if (rel == null) {
                 continue;
             }
@@ -61,7 +72,8 @@ public final class StatusService {
             String updated = ts.stream().map(TrainerStatus::updatedAt).filter(u -> u != null)
                     .max(Comparator.naturalOrder()).orElse("");
             String best = finished.contains(id) ? best(root, id) : null;
-            found.add(new RunSummary(id, updated, List.copyOf(ts), best));
+            java.time.Instant now = clock.instant();
+            found.add(new RunSummary(id, updated, ts.stream().map(t -> lost(t, now)).toList(), best));
         });
         found.sort(Comparator.comparing(RunSummary::updatedAt).reversed().thenComparing(RunSummary::runId));
         return found;
@@ -75,6 +87,35 @@ public final class StatusService {
         }
     }
 
+    /** {@code s} with each trainer that stopped reporting without finishing as LOST. */
+    private RunStatus lost(RunStatus s) {
+        java.time.Instant now = clock.instant();
+        List<TrainerStatus> out = new ArrayList<>();
+        for (TrainerStatus t : s.trainers()) {
+            out.add(lost(t, now));
+        }
+        return new RunStatus(s.runId(), out, s.search());
+    }
+
+    private static TrainerStatus lost(TrainerStatus t, java.time.Instant now) {
+        if (t.state() == TrainerState.DONE || t.state() == TrainerState.FAILED || t.state() == TrainerState.LOST
+                || t.updatedAt() == null) {
+            return t;
+        }
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(t.updatedAt());
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return t;
+        }
+        if (java.time.Duration.between(at, now).compareTo(LOST_AFTER) <= 0) {
+            return t;
+        }
+        return new TrainerStatus(t.algorithm(), TrainerState.LOST, t.progress(), t.detail(), t.updatedAt(),
+                "no report since " + t.updatedAt() + " while " + t.state() + ", longer than a trainer runs ("
+                        + LOST_AFTER.toMinutes() + " min): it died or timed out without reporting; train again");
+    }
+
     public RunStatus status(StatusRequest req) {
         if (req == null) {
             throw new InvalidInputException("request", null, "a status request body is required");
@@ -83,7 +124,7 @@ public final class StatusService {
         String runId = RunLayout.checkRunId(req.runId());
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "status", LogContext.RUN_ID, runId,
                 LogContext.ATTEMPT, 1)) {
-            RunStatus s = board.read(out, runId);
+            RunStatus s = lost(board.read(out, runId));
             if (s.trainers().isEmpty()) {
                 List<String> known = runs(out).stream().limit(5).map(RunSummary::runId).toList();
                 throw new ObjectNotFoundException(RunLayout.statusDir(out, runId), "no run \"" + runId + "\" under "

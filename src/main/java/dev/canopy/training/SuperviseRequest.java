@@ -7,7 +7,8 @@ import java.util.Map;
  * Input of the {@code supervise} function. Only {@code data} is required. {@code params} maps an
  * algorithm to its overrides, e.g. {@code {"random_forest": {"trees": 300}}}. {@code search}, when given,
  * makes the run a search ({@link SearchSpace}). {@code delimiter}, {@code missing}, {@code categorical} and
- * {@code maxCategories} are passed to every trainer (see {@link TrainRequest}).
+ * {@code maxCategories} are passed to every trainer (see {@link TrainRequest}), and so is {@code exclude}, the
+ * columns that are never features.
  *
  * <p><b>Run ids.</b> A run keeps what it was asked for in {@code {out}/{runId}/request.json}
  * ({@link RunFingerprint}: the data's URI, version and size, and every setting, defaults filled in).
@@ -23,7 +24,17 @@ public record SuperviseRequest(String runId, String data, String target, List<St
                                List<String> algorithms, Double testFraction, Long seed, String testData,
                                Map<String, Map<String, Object>> params, String out, SearchSpace search,
                                String delimiter, String missing, String categorical, Integer maxCategories,
-                               Boolean overwrite) {
+                               Boolean overwrite,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                               List<String> exclude) {
+
+    public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
+                            Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,
+                            String out, SearchSpace search, String delimiter, String missing, String categorical,
+                            Integer maxCategories, Boolean overwrite) {
+        this(runId, data, target, features, algorithms, testFraction, seed, testData, params, out, search, delimiter,
+                missing, categorical, maxCategories, overwrite, null);
+    }
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,
                             Double testFraction, Long seed, String testData, Map<String, Map<String, Object>> params,

@@ -1,5 +1,6 @@
 package dev.canopy.training;
 
+import dev.canopy.cost.CostReport;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -11,11 +12,11 @@ import java.util.List;
  */
 public record SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results,
                               String best, @JsonInclude(JsonInclude.Include.NON_NULL) SearchResult search,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) List<Invocation> invocations,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) dev.canopy.cost.CostReport cost) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) List<TrainInvocation> invocations,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CostReport cost) {
 
     public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best,
-                           SearchResult search, List<Invocation> invocations) {
+                           SearchResult search, List<TrainInvocation> invocations) {
         this(runId, wallMillis, dataset, results, best, search, invocations, null);
     }
 

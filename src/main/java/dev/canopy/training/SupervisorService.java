@@ -4,7 +4,7 @@ import dev.canopy.cost.CostMeter;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.ConflictException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.invoke.FunctionInvoker;
@@ -114,10 +114,12 @@ public final class SupervisorService {
             // Pin the data version once: every trainer reads exactly these bytes or fails with a conflict.
             ObjectInfo data = store.head(checkUri("data", req.data()));
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
+            // a data error every trainer would hit fails here, once, before any trainer and the run folder
+            DatasetSummary checked = DataPreflight.check(store, clock, req, data, testVersion, runId, out, algorithms);
             claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
                     Boolean.TRUE.equals(req.overwrite()));
             Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
-                    new CostMeter(prices));
+                    new CostMeter(prices), checked);
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
             SuperviseResult r = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
@@ -129,8 +131,9 @@ public final class SupervisorService {
     }
 
     /** The run's fixed facts, shared by its calls, and the meter that counts what they cost. */
+    /** @param checked the data's summary from {@link DataPreflight}, null when the data was too large to check */
     private record Run(SuperviseRequest req, String runId, String out, String dataVersion, String testVersion, long t0,
-                       StatusBoard board, CostMeter meter) {
+                       StatusBoard board, CostMeter meter, DatasetSummary checked) {
         long millis() {
             return (System.nanoTime() - t0) / 1_000_000;
         }
@@ -138,7 +141,7 @@ public final class SupervisorService {
         TrainRequest request(Algorithm a, Map<String, Object> params, Integer folds, Integer fold, Boolean trial) {
             return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                     req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
-                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
+                    req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude());
         }
     }
 
@@ -158,7 +161,7 @@ public final class SupervisorService {
             jobs.add(new Job(jobs.size(), "train", a, null, null, run.request(a,
                     req.params() == null ? null : req.params().get(key(req.params(), a)), null, null, null)));
         }
-        List<Invocation> invocations = new ArrayList<>();
+        List<TrainInvocation> invocations = new ArrayList<>();
         List<TrainResult> results = new ArrayList<>();
         for (PoolResult<Job, TrainResult> r : call(run, jobs, jobs.size(), invocations, null)) {
             results.add(row(run, r, params.get(r.input().algorithm())));
@@ -205,9 +208,9 @@ public final class SupervisorService {
 
     /**
      * Runs {@code jobs} in a pool of {@code size} slots and returns their results in job order; appends one
-     * {@link Invocation} per job to {@code invocations}.
+     * {@link TrainInvocation} per job to {@code invocations}.
      */
-    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<Invocation> invocations,
+    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<TrainInvocation> invocations,
                                                     FunctionPool.ProgressListener<Job, TrainResult> progress) {
         long[] start = new long[jobs.size()];
         long[] end = new long[jobs.size()];
@@ -247,7 +250,7 @@ public final class SupervisorService {
         }
         for (PoolResult<Job, TrainResult> r : results) {
             Job j = r.input();
-            invocations.add(new Invocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
+            invocations.add(new TrainInvocation(j.kind(), j.algorithm().id(), j.config(), j.fold(), r.slot(),
                     start[j.index()], Math.max(start[j.index()], end[j.index()]), r.attempts(),
                     r.succeeded() ? TrainerState.DONE.name() : r.state() == CallState.FAILED ? TrainerState.FAILED.name()
                             : r.state().name(), run.meter().billedMillis(first + j.index())));
@@ -257,6 +260,9 @@ public final class SupervisorService {
 
     private static DatasetSummary dataset(Run run, List<TrainResult> results) {
         SuperviseRequest req = run.req();
+        if (run.checked() != null) {
+            return run.checked(); // what the trainers prepared too; there even when every trainer failed
+        }
         return results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
                 .findFirst().orElse(new DatasetSummary(req.data(), run.dataVersion(), 0, 0, 0,
                         req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
@@ -309,7 +315,7 @@ public final class SupervisorService {
                 jobs.size(), search.maxConcurrency());
         Progress progress = new Progress(run, search, jobs.size());
         progress.publish("SEARCHING");
-        List<Invocation> invocations = new ArrayList<>();
+        List<TrainInvocation> invocations = new ArrayList<>();
         List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
                 invocations, (r, done, submitted) -> progress.completed(r));
 

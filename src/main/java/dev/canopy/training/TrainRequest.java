@@ -17,12 +17,23 @@ import java.util.Map;
  * @param categorical   {@code auto}: every text column is a (categorical) feature; {@code none} (default):
  *                      text columns are features only when {@code features} names them
  * @param maxCategories the most categories a categorical feature may have (default 64)
+ * @param exclude       columns that are never features (besides those named like identifiers, left out by default)
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
                            String testDataVersion, Map<String, Object> params, String out,
                            Integer folds, Integer fold, Boolean trial, String delimiter,
-                           String missing, String categorical, Integer maxCategories) {
+                           String missing, String categorical, Integer maxCategories,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           List<String> exclude) {
+
+    public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
+                        String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
+                        Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
+                        String delimiter, String missing, String categorical, Integer maxCategories) {
+        this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, null);
+    }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,

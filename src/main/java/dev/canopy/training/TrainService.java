@@ -281,7 +281,7 @@ public final class TrainService {
      * they came from, and the encoding saved with the model.
      */
     record Prepared(double[][] trainRows, double[][] testColumns, double[] testY, DatasetSummary summary,
-                    FeatureEncoding encoding) {
+                    FeatureEncoding encoding, List<String> warnings) {
         String[] names() {
             List<String> n = new ArrayList<>(summary.features());
             n.add(summary.target());
@@ -307,7 +307,7 @@ public final class TrainService {
         }
         double[] y = table.numeric("target", target);
         checkFinite("target", target, y);
-        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), opt);
+        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), req.exclude(), opt);
         Map<String, Integer> gaps = DataPreparation.gaps(sel, req.data());
         if (opt.missing() == MissingPolicy.ERROR) {
             DataPreparation.refuseGaps(gaps, table.rows(), req.data());
@@ -371,7 +371,7 @@ public final class TrainService {
                 .map(FeatureEncoding.Feature::name).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
                 List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length);
-        return new Prepared(trainRows, testColumns, testY, summary, encoding);
+        return new Prepared(trainRows, testColumns, testY, summary, encoding, sel.warnings());
     }
 
     private static int[] identity(int n) {

@@ -51,10 +51,15 @@ class CliProgressTest {
         }
         assertTrue(Files.exists(out.resolve("_progress.json")), "the batch published its progress");
 
+        String runId = "quiet-" + System.nanoTime();
         LaunchResult quiet = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
-                "--progress", "none", "--json");
+                "--progress", "none", "--json", "--run-id", runId);
         assertEquals(0, quiet.exitCode(), quiet.getErrorOutput());
         assertEquals(List.of(), progressLines(quiet.getErrorOutput(), "shards"));
+        // issue 24, item 10: a batch without --out keeps its progress under canopy.output-uri, which tests set to
+        // target/canopy-out: a test run leaves nothing in the user's ./canopy-out
+        assertTrue(Files.exists(Path.of("target", "canopy-out", "_progress-" + runId + ".json")));
+        assertFalse(Files.exists(Path.of("canopy-out", "_progress-" + runId + ".json")));
     }
 
     @Test

@@ -34,6 +34,19 @@ class UserDataOptionsTest {
         assertEquals(null, none.missing(), "the trainer applies the default (error)");
     }
 
+    /** Issue 24, item 6: {@code --exclude a,b} reaches the request as {@code exclude}. */
+    @Test
+    void excludeReachesTheRequest() {
+        CommandLine cl = CanopyCommand.commandLine(CommandLine.defaultFactory());
+        TrainCommand train = (TrainCommand) cl.parseArgs("train", "--data", "d.csv", "--exclude", "id, seq")
+                .subcommand().commandSpec().userObject();
+        assertEquals(List.of("id", "seq"), train.training.request("r1", "d.csv", "out").exclude());
+        TrainCommand search = (TrainCommand) cl.parseArgs("train", "--data", "d.csv", "--exclude", "seq", "--overwrite")
+                .subcommand().commandSpec().userObject();
+        assertEquals(List.of("seq"), search.overwrite.apply(search.training.request("r1", "d.csv", "out")).exclude(),
+                "kept when the request is completed");
+    }
+
     @Test
     void aMaxCategoriesThatIsNotANumberIsAUsageError() {
         CommandLineTest.Result r = CommandLineTest.run("train", "--data", "d.csv", "--max-categories", "many");

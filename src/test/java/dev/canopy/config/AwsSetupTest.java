@@ -19,7 +19,7 @@ class AwsSetupTest {
                         + "software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain@107e8b18: [...]"));
         RuntimeException e = AwsSetup.explain(creation, "S3", "quarkus.s3.aws.region");
         ConfigurationException c = assertInstanceOf(ConfigurationException.class, e);
-        assertEquals("no AWS region for S3: set AWS_REGION (or quarkus.s3.aws.region)", c.getMessage());
+        assertEquals("no AWS region for S3: set AWS_REGION or AWS_DEFAULT_REGION (or quarkus.s3.aws.region)", c.getMessage());
         assertFalse(c.retryable());
         assertSame(creation, c.getCause(), "the SDK's chain stays available to a debugger");
     }
@@ -28,7 +28,7 @@ class AwsSetupTest {
     void aRegionFailureQuotedOnlyInTheMessageIsRecognisedToo() {
         RuntimeException quoted = new RuntimeException("Error creating synthetic bean [AJJRdIX]: software.amazon.awssdk."
                 + "core.exception.SdkClientException: Unable to load region from any of the providers in the chain");
-        assertEquals("no AWS region for the Lambda client: set AWS_REGION (or canopy.invoke.region)",
+        assertEquals("no AWS region for the Lambda client: set AWS_REGION or AWS_DEFAULT_REGION (or canopy.invoke.region)",
                 AwsSetup.explain(quoted, "the Lambda client", "canopy.invoke.region").getMessage());
     }
 

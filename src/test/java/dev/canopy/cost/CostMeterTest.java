@@ -1,7 +1,7 @@
 package dev.canopy.cost;
 
-import dev.canopy.error.FunctionInvocationException;
-import dev.canopy.error.FunctionInvocationException.Outcome;
+import dev.canopy.invoke.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

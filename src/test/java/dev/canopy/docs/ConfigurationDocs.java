@@ -47,7 +47,7 @@ final class ConfigurationDocs {
             | `quarkus.log.console.json.enabled` | `false` | JSON log lines, one object per line with `runId`, `function`, `algorithm` or `shard`, and `attempt` under `mdc`; the SAM template sets `true` |
             | `quarkus.s3.endpoint-override` | (AWS) | S3 endpoint, e.g. S3Proxy, LocalStack or MinIO |
             | `quarkus.s3.path-style-access` | `false` | path-style bucket addressing (needed by most S3 look-alikes) |
-            | `quarkus.s3.aws.region`, `quarkus.s3.aws.credentials.*` | SDK default chains | S3 region and credentials |
+            | `quarkus.s3.aws.region`, `quarkus.s3.aws.credentials.*` | `AWS_REGION`, else `AWS_DEFAULT_REGION`; SDK default chains | S3 region and credentials |
             """;
 
     /** The annotation as written on an interface, not a mention of it in a comment. */

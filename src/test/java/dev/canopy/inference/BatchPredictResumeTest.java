@@ -208,10 +208,14 @@ class BatchPredictResumeTest {
         assertEquals(5, running.shards().size());
         assertTrue(running.shards().stream().allMatch(x -> x.state() == CallState.CANCELLED
                 && x.error().startsWith("not finished")), running.shards().toString());
-        // as if the orchestrator had died mid-batch: its outputs are there, its manifest says RUNNING
+        // as if the orchestrator had died mid-batch, after three of its shards: their outputs are there (written
+        // whole, with the run's lineage), the others' are not, and its manifest says RUNNING
         Files.write(manifest, during.getLast());
+        Files.delete(Path.of(ShardOutputs.outputUri(out.toString(), shards.get(1))));
+        Files.delete(Path.of(ShardOutputs.outputUri(out.toString(), shards.get(3))));
         BatchPredictResult r = service.run(resume(null, null, null, null, null, null, manifest.toString()));
-        assertEquals(5, invoked.size(), "the shards not recorded as succeeded run again");
+        assertEquals(2, invoked.size(), "only the shards without an output run again (issue 24, item 2)");
+        assertEquals(3, r.shards().stream().filter(x -> "died".equals(x.runId())).count(), "the others are carried");
         assertEquals(5, r.succeeded());
         assertEquals("DONE", r.state());
         assertEquals(7, names(store, out).size(), "one predictions file per shard, the manifest and the progress");

@@ -3,7 +3,7 @@ package dev.canopy.inference;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.canopy.data.TaxiShards;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.invoke.FunctionInvoker;
@@ -53,6 +53,8 @@ class BatchPredictServiceTest {
     static final String RULE = "rule:passenger_count>=2";
     static final Backoff FAST = new Backoff(Duration.ofMillis(1), Duration.ofMillis(3));
     static final BatchPredictService.Limits LIMITS = new BatchPredictService.Limits(64, 500);
+    /** Where a batch without an output prefix keeps its progress: under target/, not the user's ./canopy-out. */
+    static final String BOOKKEEPING = "target/canopy-out";
 
     @TempDir
     static Path dir;
@@ -106,7 +108,7 @@ class BatchPredictServiceTest {
     void scoresEveryShardOnceWithOneModelLoadPerInstance() {
         LocalObjectStore store = new LocalObjectStore();
         Map<Integer, PredictService> instances = new ConcurrentHashMap<>();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, instances), LIMITS, FAST);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, instances), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult r = s.run(request(shards, 3, null, null));
         assertEquals(10, r.succeeded());
         assertEquals(0, r.failed());
@@ -125,7 +127,7 @@ class BatchPredictServiceTest {
     @Test
     void shardPrefixListsTheParquetObjects() {
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult r = s.run(new BatchPredictRequest(null, RULE, null, dir.resolve("taxi") + "/", 4, null,
                 false, null, null, null));
         assertEquals(10, r.succeeded());
@@ -149,7 +151,7 @@ class BatchPredictServiceTest {
                 }
                 return answer;
         });
-        BatchPredictService s = new BatchPredictService(store, flaky, LIMITS, FAST);
+        BatchPredictService s = new BatchPredictService(store, flaky, LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult first = s.run(request(shards, 4, out, null));
         BatchPredictResult second = s.run(request(shards, 4, out, null));
         assertEquals(10, first.succeeded());
@@ -170,7 +172,7 @@ class BatchPredictServiceTest {
         List<String> withMissing = new ArrayList<>(shards);
         withMissing.set(4, dir.resolve("taxi/missing.parquet").toString());
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult ok = s.run(request(withMissing, 4, null, 10.0));
         assertEquals(9, ok.succeeded());
         assertEquals(1, ok.failed());
@@ -218,7 +220,7 @@ class BatchPredictServiceTest {
                     inFlight.decrementAndGet();
                 }
         });
-        BatchPredictResult r = new BatchPredictService(store, faulty, LIMITS, FAST)
+        BatchPredictResult r = new BatchPredictService(store, faulty, LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING)
                 .run(new BatchPredictRequest("f", RULE, many, null, 8, "mem://out", false, 3, 30, 100.0));
         assertEquals(n, r.shards().size());
         assertEquals(n, new HashSet<>(r.shards().stream().map(ShardResult::index).toList()).size(), "no duplicates");
@@ -295,7 +297,7 @@ class BatchPredictServiceTest {
     @Test
     void shardsNotStartedBeforeTheDeadlineAreReportedCancelled() {
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
         AtomicInteger checks = new AtomicInteger();
         BatchPredictResult r = s.run(request(shards, 2, null, 100.0), () -> checks.incrementAndGet() <= 4 ? 1000 : 0);
         assertEquals(10, r.shards().size());

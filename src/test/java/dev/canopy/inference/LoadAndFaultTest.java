@@ -1,7 +1,7 @@
 package dev.canopy.inference;
 
 import dev.canopy.data.TaxiShards;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;

@@ -2,7 +2,7 @@ package dev.canopy.infra;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 

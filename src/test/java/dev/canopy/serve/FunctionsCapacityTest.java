@@ -84,13 +84,13 @@ class FunctionsCapacityTest {
 
     @Test
     void anInvocationsLogKeepsItsTailWithinItsCap() {
-        Invocation inv = new Invocation("arn", new byte[0]);
+        InstanceInvocation inv = new InstanceInvocation("arn", new byte[0]);
         String line = "x".repeat(999);
         for (int i = 0; i < 5_000; i++) { // 5 MB of lines
             inv.log(i + line);
         }
         String log = inv.log();
-        assertTrue(log.length() <= Invocation.MAX_LOG_CHARS + 100, "bounded: " + log.length());
+        assertTrue(log.length() <= InstanceInvocation.MAX_LOG_CHARS + 100, "bounded: " + log.length());
         assertTrue(log.startsWith("["), "says what it dropped: " + log.substring(0, 80));
         assertTrue(log.endsWith("4999" + line + "\n"), "the tail is kept");
     }

@@ -13,7 +13,7 @@ class ServeReportLineTest {
 
     @Test
     void warmLineHasLambdasFieldsAndBillsTheDurationRoundedUp() {
-        String line = InvokeApi.reportLine(ID, 12.341, null, 1769, 80, Invocation.Kind.RESPONSE);
+        String line = InvokeApi.reportLine(ID, 12.341, null, 1769, 80, InstanceInvocation.Kind.RESPONSE);
         assertEquals("REPORT RequestId: " + ID + "\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 1769 MB\t"
                 + "Max Memory Used: 80 MB\t", line);
         assertEquals(new Billing(13, 1769, Billing.Source.LAMBDA_REPORT), ReportLine.parse(line));
@@ -21,7 +21,7 @@ class ServeReportLineTest {
 
     @Test
     void coldStartBillsTheInitTooAsLambdaDoesSinceAugust2025() {
-        String line = InvokeApi.reportLine(ID, 4.42, 333.05, 512, 75, Invocation.Kind.RESPONSE);
+        String line = InvokeApi.reportLine(ID, 4.42, 333.05, 512, 75, InstanceInvocation.Kind.RESPONSE);
         assertEquals("REPORT RequestId: " + ID + "\tDuration: 4.42 ms\tBilled Duration: 338 ms\tMemory Size: 512 MB\t"
                 + "Max Memory Used: 75 MB\tInit Duration: 333.05 ms\t", line);
         assertEquals(338, ReportLine.parse(line).billedMillis());
@@ -29,10 +29,10 @@ class ServeReportLineTest {
 
     @Test
     void timeoutAndCrashLinesEndWithTheirStatus() {
-        String timeout = InvokeApi.reportLine(ID, 3000, null, 128, 40, Invocation.Kind.TIMEOUT);
+        String timeout = InvokeApi.reportLine(ID, 3000, null, 128, 40, InstanceInvocation.Kind.TIMEOUT);
         assertTrue(timeout.endsWith("Billed Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: timeout"), timeout);
         assertEquals(3000, ReportLine.parse(timeout).billedMillis());
-        String crash = InvokeApi.reportLine(ID, 10.5, null, 128, 40, Invocation.Kind.EXIT);
+        String crash = InvokeApi.reportLine(ID, 10.5, null, 128, 40, InstanceInvocation.Kind.EXIT);
         assertTrue(crash.endsWith("\tStatus: error\tError Type: Runtime.ExitError"), crash);
         assertEquals(11, ReportLine.parse(crash).billedMillis());
     }

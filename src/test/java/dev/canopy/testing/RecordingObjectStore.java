@@ -13,8 +13,16 @@ public final class RecordingObjectStore implements ObjectStore {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final AtomicLong bytesRead = new AtomicLong();
 
+    /** Called after each write, on the writing thread (a test that watches what is written as it is written). */
+    private volatile java.util.function.BiConsumer<String, byte[]> afterWrite = (uri, data) -> { };
+
     public RecordingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
+    }
+
+    public RecordingObjectStore afterWrite(java.util.function.BiConsumer<String, byte[]> hook) {
+        this.afterWrite = hook;
+        return this;
     }
 
     public long count(String op, String uriPart) {
@@ -49,6 +57,7 @@ public final class RecordingObjectStore implements ObjectStore {
     public void write(String uri, byte[] data, String contentType) {
         calls.add("write " + uri);
         delegate.write(uri, data, contentType);
+        afterWrite.accept(uri, data);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.canopy.training;
 
-import dev.canopy.error.FunctionInvocationException;
-import dev.canopy.error.FunctionInvocationException.Outcome;
+import dev.canopy.invoke.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException.Outcome;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
@@ -206,7 +206,7 @@ class SearchTest {
         }).supervise(request("s4", 7L, grid(2, 2)));
         assertEquals(2, attempts.get("random_forest4/0true").get(), "a throttled trial is sent again");
         assertEquals(1, attempts.get("random_forest8/0true").get(), "a trial without an answer may still run: not sent again");
-        Invocation noAnswer = r.invocations().stream().filter(i -> i.kind().equals("trial") && i.algorithm().equals("random_forest")
+        TrainInvocation noAnswer = r.invocations().stream().filter(i -> i.kind().equals("trial") && i.algorithm().equals("random_forest")
                 && i.fold() == 0 && r.search().ranking().stream().anyMatch(t -> t.config() == i.config()
                 && t.params().get("max_depth").intValue() == 8)).findFirst().orElseThrow();
         assertEquals("TIMED_OUT", noAnswer.state());

@@ -46,13 +46,13 @@ class SupervisorCostTest {
         assertEquals(7, r.invocations().size());
         CostReport c = r.cost();
         assertNotNull(c);
-        assertEquals(r.invocations().stream().mapToInt(Invocation::attempts).sum(), c.invocations(),
+        assertEquals(r.invocations().stream().mapToInt(TrainInvocation::attempts).sum(), c.invocations(),
                 "every attempt ran once (a crash is not retried), failed ones included");
         assertEquals(CostReport.MEASURED, c.source());
         assertEquals(List.of("train"), c.functions().stream().map(CostReport.FunctionCost::function).toList());
         assertEquals(2048, c.functions().getFirst().memoryMb());
         long sum = 0;
-        for (Invocation inv : r.invocations()) {
+        for (TrainInvocation inv : r.invocations()) {
             assertNotNull(inv.billedMillis(), inv.toString());
             assertTrue(inv.billedMillis() >= 1, inv.toString());
             sum += inv.billedMillis();

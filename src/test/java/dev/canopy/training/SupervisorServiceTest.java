@@ -167,11 +167,15 @@ class SupervisorServiceTest {
     }
 
     @Test
-    void dataErrorsReachEveryRowWithTheTrainersMessage() {
-        SuperviseResult r = supervisor(trainer::train).supervise(
-                new SuperviseRequest("r4", DATA, "Price", null, null, null, null, null, null, null));
-        assertNull(r.best());
-        assertTrue(r.results().stream().allMatch(t -> t.state() == TrainerState.FAILED
-                && t.error().startsWith("InvalidInputException: target=\"Price\"")), r.results().toString());
+    void aDataErrorEveryTrainerWouldHitIsOneErrorBeforeAnyTrainer() {
+        // issue 24, item 8: it used to reach every row, with the trainers' message
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        dev.canopy.error.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.canopy.error.InvalidInputException.class, () -> supervisor(req -> {
+                    calls.incrementAndGet();
+                    return trainer.train(req);
+                }).supervise(new SuperviseRequest("r4", DATA, "Price", null, null, null, null, null, null, null)));
+        assertTrue(e.getMessage().startsWith("target=\"Price\": no such column"), e.getMessage());
+        assertEquals(0, calls.get());
     }
 }

@@ -1,6 +1,5 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.cli.ColdStartBench;
 import dev.canopy.cli.Options;
 import dev.canopy.json.Json;
 import io.quarkus.arc.Unremovable;

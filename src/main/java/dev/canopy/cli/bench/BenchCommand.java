@@ -1,5 +1,6 @@
 package dev.canopy.cli.bench;
 
+import dev.canopy.error.InvalidInputException;
 import dev.canopy.cli.ErrorReporter;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
@@ -31,7 +32,7 @@ public class BenchCommand implements Callable<Integer> {
 
     static void checkRepeat(long repeat, long max) {
         if (repeat < 1 || repeat > max) {
-            throw new dev.canopy.error.InvalidInputException("--repeat", repeat, "must be between 1 and " + max);
+            throw new InvalidInputException("--repeat", repeat, "must be between 1 and " + max);
         }
     }
 }

@@ -2,8 +2,8 @@ package dev.canopy.invoke.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.cost.Billing;
-import dev.canopy.error.FunctionInvocationException;
-import dev.canopy.error.FunctionInvocationException.Outcome;
+import dev.canopy.invoke.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException.Outcome;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;

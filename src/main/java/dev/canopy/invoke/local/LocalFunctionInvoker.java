@@ -2,7 +2,7 @@ package dev.canopy.invoke.local;
 
 import dev.canopy.cost.Billing;
 import dev.canopy.error.CanopyException;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;

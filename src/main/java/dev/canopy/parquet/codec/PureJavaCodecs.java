@@ -97,7 +97,8 @@ public final class PureJavaCodecs {
             int n;
             try {
                 n = decompressor.get().decompress(in, off, len, out, 0, out.length);
-            } catch (MalformedInputException | IndexOutOfBoundsException e) {
+            } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
+                // aircompressor signals corrupt input by these (Snappy: a stated length above the output's)
                 throw new ParquetException("corrupt compressed page: " + e.getMessage(), e);
             }
             if (n != size) {

@@ -329,14 +329,14 @@ public final class ParquetFile implements AutoCloseable {
         return start;
     }
 
-    private ColumnMeta chunk(int rowGroup, Column column) {
+    private ColumnMeta chunk(int rowGroup, Column column) throws ParquetException {
         List<String> path = column.pathList();
         for (ColumnMeta c : meta.rowGroups().get(rowGroup).columns()) {
             if (path.equals(c.path())) {
                 return c;
             }
         }
-        throw new IllegalStateException("row group " + rowGroup + " has no chunk for column " + path);
+        throw new ParquetException("row group " + rowGroup + " has no chunk for column " + path);
     }
 
     /** Parses a chunk's page headers; its bytes are {@code bytes[base, base + compressed size)}. */

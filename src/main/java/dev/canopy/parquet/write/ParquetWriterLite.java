@@ -1,6 +1,7 @@
 package dev.canopy.parquet.write;
 
 import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.parquet.format.Varints;
 import dev.canopy.parquet.codec.PureJavaCodecs;
 import dev.canopy.parquet.read.ParquetFile;
 
@@ -371,12 +372,7 @@ public final class ParquetWriterLite {
         }
         page.write(width);
         int groups = (present + 7) / 8;
-        long header = ((long) groups << 1) | 1;
-        while ((header & ~0x7FL) != 0) {
-            page.write((int) ((header & 0x7F) | 0x80));
-            header >>>= 7;
-        }
-        page.write((int) header);
+        Varints.write(page, ((long) groups << 1) | 1);
         long buffer = 0;
         int bits = 0;
         for (int i = 0; i < groups * 8; i++) {
@@ -441,12 +437,7 @@ public final class ParquetWriterLite {
             while (j < to && (v.isNull(j) ? 0 : 1) == level) {
                 j++;
             }
-            long header = (long) (j - i) << 1;
-            while ((header & ~0x7FL) != 0) {
-                out.write((int) ((header & 0x7F) | 0x80));
-                header >>>= 7;
-            }
-            out.write((int) header);
+            Varints.write(out, (long) (j - i) << 1);
             out.write(level);
             i = j;
         }

@@ -126,9 +126,11 @@ public final class LocalObjectStore implements ObjectStore {
         Path target = path(uri);
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            // not Files.createTempFile, which makes the file 0600 whatever the umask: outputs are the user's
+            // files, read by their other tools and users as any file they write (0644 under the usual umask)
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             try {
-                Files.write(tmp, data);
+                Files.write(tmp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return publish.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -1,7 +1,7 @@
 package dev.canopy.invoke.local;
 
 import dev.canopy.cost.Billing;
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.data.TaxiShards;

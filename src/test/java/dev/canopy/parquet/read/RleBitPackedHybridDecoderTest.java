@@ -1,8 +1,5 @@
-package dev.canopy.data;
+package dev.canopy.parquet.read;
 
-import dev.canopy.parquet.read.ParquetFile;
-import dev.canopy.parquet.read.PageDecoder;
-import dev.canopy.parquet.format.ParquetFormat;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,25 +8,25 @@ import java.nio.ByteBuffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class PageDecoderTest {
+class RleBitPackedHybridDecoderTest {
 
     @Test
-    void decodesRleRunsAndBitPackedGroups() {
+    void decodesRleRunsAndBitPackedGroups() throws Exception {
         // RLE run: header (5 << 1) = 10, value 3 in one byte -> 3,3,3,3,3
         // bit-packed, width 3: header (1 << 1) | 1 = 3, one group of 8 values 0..7 packed LSB first
         // 0..7 in 3 bits: bytes 0x88, 0xC6, 0xFA
         ByteBuffer in = ByteBuffer.wrap(new byte[]{10, 3, 3, (byte) 0x88, (byte) 0xC6, (byte) 0xFA});
         int[] out = new int[13];
-        PageDecoder.decodeHybrid(in, 3, 13, out);
+        RleBitPackedHybridDecoder.decode(in, 3, 13, out);
         assertArrayEquals(new int[]{3, 3, 3, 3, 3, 0, 1, 2, 3, 4, 5, 6, 7}, out);
         assertEquals(6, in.position());
     }
 
     @Test
-    void aShortLastGroupStopsAtTheCountAndWideValuesUseTheGeneralLoop() {
+    void aShortLastGroupStopsAtTheCountAndWideValuesUseTheGeneralLoop() throws Exception {
         // width 1, one group, 5 values wanted of 8: 0b10110 -> 0,1,1,0,1
         int[] out = new int[5];
-        PageDecoder.decodeHybrid(ByteBuffer.wrap(new byte[]{3, 0b10110}), 1, 5, out);
+        RleBitPackedHybridDecoder.decode(ByteBuffer.wrap(new byte[]{3, 0b10110}), 1, 5, out);
         assertArrayEquals(new int[]{0, 1, 1, 0, 1}, out);
         // width 12: values 1..8 packed in 12 bytes; an RLE run of a 2-byte value 300 x 2 first
         ByteBuffer b = ByteBuffer.allocate(3 + 1 + 12);
@@ -49,7 +46,7 @@ class PageDecoderTest {
         }
         b.put(packed).flip();
         int[] wide = new int[10];
-        PageDecoder.decodeHybrid(b, 12, 10, wide);
+        RleBitPackedHybridDecoder.decode(b, 12, 10, wide);
         assertArrayEquals(new int[]{300, 300, 1, 2, 3, 4, 5, 6, 7, 8}, wide);
     }
 
@@ -60,8 +57,6 @@ class PageDecoderTest {
      */
     @Test
     void idsThroughTheDictionaryMatchIdsThenLookupAndBadIdsAreRefused() throws Exception {
-        ParquetFile.Column c = new ParquetFile.Column("x", java.util.List.of("x"), ParquetFormat.Type.INT32,
-                0, 0, 0, null);
         java.util.Random random = new java.util.Random(7);
         for (int width = 1; width <= 12; width++) {
             int size = 1 + random.nextInt(1 << width);
@@ -76,9 +71,9 @@ class PageDecoderTest {
             byte[] encoded = hybrid(ids, width, 100);
             int count = 997; // the last group is short
             int[] decoded = new int[count];
-            PageDecoder.decodeHybrid(ByteBuffer.wrap(encoded), width, count, decoded);
+            RleBitPackedHybridDecoder.decode(ByteBuffer.wrap(encoded), width, count, decoded);
             double[] through = new double[count + 5];
-            PageDecoder.decodeThrough(ByteBuffer.wrap(encoded), width, count, dictionary, through, 5, c);
+            RleBitPackedHybridDecoder.decodeThrough(ByteBuffer.wrap(encoded), width, count, dictionary, through, 5, new int[RleBitPackedHybridDecoder.scratchSize()], "x");
             for (int i = 0; i < count; i++) {
                 assertEquals(ids[i], decoded[i], "width " + width + ", id " + i);
                 assertEquals(dictionary[ids[i]], through[5 + i], "width " + width + ", value " + i);
@@ -90,7 +85,7 @@ class PageDecoderTest {
                     byte[] e = hybrid(wrong, width, 100);
                     int w = width;
                     java.io.IOException x = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                            () -> PageDecoder.decodeThrough(ByteBuffer.wrap(e), w, count, dictionary, new double[count], 0, c));
+                            () -> RleBitPackedHybridDecoder.decodeThrough(ByteBuffer.wrap(e), w, count, dictionary, new double[count], 0, new int[RleBitPackedHybridDecoder.scratchSize()], "x"));
                     org.junit.jupiter.api.Assertions.assertTrue(x.getMessage().contains("dictionary id"), x.getMessage());
                 }
             }

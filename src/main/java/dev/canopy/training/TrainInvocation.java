@@ -6,12 +6,12 @@ package dev.canopy.training;
  * that ran it, and when it started and ended, in milliseconds since the run began. {@code billedMillis} is
  * its attempts' billed time summed (see {@link dev.canopy.cost.CostReport}), null when unknown.
  */
-public record Invocation(String kind, String algorithm, Integer config, Integer fold, int slot, long startMillis,
+public record TrainInvocation(String kind, String algorithm, Integer config, Integer fold, int slot, long startMillis,
                          long endMillis, int attempts, String state,
                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                          Long billedMillis) {
 
-    public Invocation(String kind, String algorithm, Integer config, Integer fold, int slot, long startMillis,
+    public TrainInvocation(String kind, String algorithm, Integer config, Integer fold, int slot, long startMillis,
                       long endMillis, int attempts, String state) {
         this(kind, algorithm, config, fold, slot, startMillis, endMillis, attempts, state, null);
     }

@@ -1,6 +1,6 @@
-package dev.canopy.cli;
+package dev.canopy.cli.bench;
 
-import dev.canopy.error.FunctionInvocationException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
 import dev.canopy.training.SuperviseResult;
@@ -57,6 +57,24 @@ class ColdStartBenchTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String CLASSPATH = System.getProperty("java.class.path").replace(':', File.pathSeparatorChar);
     private static final ColdStartBench.Launch LAUNCH = new ColdStartBench.Launch(List.of(JAVA), CLASSPATH, null);
+
+    /**
+     * The echo handler of the runtime's own AOT cache is generated, not compiled, so it is nowhere in the
+     * package; generated into a task root, it loads as a RequestStreamHandler and answers with its event.
+     */
+    @Test
+    void theEchoHandlerIsGeneratedIntoItsTaskRootAndEchoes(@TempDir Path work) throws Exception {
+        Path root = ColdStartBench.echoTaskRoot(work);
+        assertTrue(Files.exists(root.resolve("echo/EchoHandler.class")));
+        assertEquals(null, ColdStartBench.class.getClassLoader().getResource("echo/EchoHandler.class"));
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[]{root.toUri().toURL()}, getClass().getClassLoader())) {
+            Object handler = loader.loadClass(ColdStartBench.ECHO_CLASS).getConstructor().newInstance();
+            var out = new java.io.ByteArrayOutputStream();
+            ((com.amazonaws.services.lambda.runtime.RequestStreamHandler) handler).handleRequest(
+                    new java.io.ByteArrayInputStream("{\"echo\": 1}".getBytes()), out, null);
+            assertEquals("{\"echo\": 1}", out.toString());
+        }
+    }
 
     @Test
     void timesTheFirstResponseOfAFreshProcess() throws Exception {

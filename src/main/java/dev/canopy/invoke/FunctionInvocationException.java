@@ -1,4 +1,8 @@
-package dev.canopy.error;
+package dev.canopy.invoke;
+
+import dev.canopy.cost.Billing;
+import dev.canopy.cost.FailedCall;
+import dev.canopy.error.CanopyException;
 
 /**
  * A function call that did not return a result: the function itself failed (Lambda's
@@ -9,7 +13,7 @@ package dev.canopy.error;
  * what is known of the call, which decides whether the retrying layer may call again (see
  * {@code dev.canopy.pool.RetryPolicy}).
  */
-public class FunctionInvocationException extends CanopyException {
+public class FunctionInvocationException extends CanopyException implements FailedCall {
 
     /** What the transport knows about one call that did not return a result. */
     public enum Outcome {
@@ -34,7 +38,7 @@ public class FunctionInvocationException extends CanopyException {
     private final String remoteErrorType;
     private final String remoteErrorMessage;
     private final Outcome outcome;
-    private volatile dev.canopy.cost.Billing billing;
+    private volatile Billing billing;
 
     /** A failure of the function itself ({@link Outcome#FUNCTION_ERROR}). */
     public FunctionInvocationException(String function, String errorType, String errorMessage, boolean retryable,
@@ -72,13 +76,20 @@ public class FunctionInvocationException extends CanopyException {
         return e instanceof FunctionInvocationException f && f.outcome == Outcome.NO_RESPONSE;
     }
 
+    /** A function error (it ran, and Lambda bills it) or no answer (it may have run). */
+    @Override
+    public boolean reachedFunction() {
+        return outcome == Outcome.FUNCTION_ERROR || outcome == Outcome.NO_RESPONSE;
+    }
+
     /** What the failed call was billed (a function that ran and failed is billed), or null when unknown. */
-    public dev.canopy.cost.Billing billing() {
+    @Override
+    public Billing billing() {
         return billing;
     }
 
     /** Sets the billing of the call; returns this exception, for chaining. */
-    public FunctionInvocationException billed(dev.canopy.cost.Billing b) {
+    public FunctionInvocationException billed(Billing b) {
         this.billing = b;
         return this;
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * One synchronous invocation handed to an instance: its event, the moment the runtime took it (from which
  * the function's timeout counts, as Lambda's deadline does), its outcome and its log lines.
  */
-final class Invocation {
+final class InstanceInvocation {
     /** How an invocation ended. */
     enum Kind {
         /** the function's response ({@code .../response}) */
@@ -36,7 +36,7 @@ final class Invocation {
     final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     private final StringBuilder log = new StringBuilder();
 
-    Invocation(String invokedArn, byte[] payload) {
+    InstanceInvocation(String invokedArn, byte[] payload) {
         this.invokedArn = invokedArn;
         this.payload = payload;
     }

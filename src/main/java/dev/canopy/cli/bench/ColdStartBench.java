@@ -1,13 +1,13 @@
-package dev.canopy.cli;
+package dev.canopy.cli.bench;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.canopy.cli.Supervision;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.serve.JavaRuntime;
 import dev.canopy.training.SuperviseResult;
 
 import java.io.File;
@@ -16,12 +16,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,15 +55,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ColdStartBench {
     static final String HANDLER = "dev.canopy.function.LambdaHandler::handleRequest";
-    static final String RIC_MAIN = dev.canopy.serve.JavaRuntime.RIC_MAIN;
+    static final String RIC_MAIN = JavaRuntime.RIC_MAIN;
     /** The flags Lambda's Java 17+ managed runtimes start the JVM with (JAVA_TOOL_OPTIONS aside). */
-    static final List<String> LAMBDA_JVM_FLAGS = dev.canopy.serve.JavaRuntime.JVM_FLAGS;
+    static final List<String> LAMBDA_JVM_FLAGS = JavaRuntime.JVM_FLAGS;
     /**
-     * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters (a test keeps them
-     * equal). Lambda gives one full vCPU per 1,769 MB.
+     * Each function's memory in MB: the defaults of sam-template.yaml's memory parameters, as the price table
+     * holds them (tests keep them equal). Lambda gives one full vCPU per 1,769 MB.
      */
-    static final Map<String, Integer> TEMPLATE_MEMORY_MB = Map.of("predict", 1769, "train", 3008,
-            "supervise", 512, "status", 512, "batch-predict", 512);
+    static final Map<String, Integer> TEMPLATE_MEMORY_MB = PriceTable.DEFAULT.memoryMb();
     /**
      * The environment every function gets from sam-template.yaml's Globals that shapes its start-up (JSON log
      * lines at INFO, Lambda invocation mode); the storage locations are the bench's own. A test keeps them equal.
@@ -109,36 +112,54 @@ public final class ColdStartBench {
     }
 
     /**
-     * A handler that answers with its event. Lambda's {@code java25} runtime maps its runtime client from an
-     * AOT cache of its own; the bench writes such a cache by running the client with this handler, so that
-     * the cache holds the client and the JDK classes it needs, and nothing of Canopy's.
+     * A handler that answers with its event, for the runtime client's own AOT cache. Lambda's {@code java25}
+     * runtime maps its runtime client from an AOT cache of its own; the bench writes such a cache by running the
+     * client with this handler, so that the cache holds the client and the JDK classes it needs, and nothing of
+     * Canopy's. The class is generated here ({@link #echoHandlerClass()}) rather than compiled, so that it never
+     * ships in the Lambda package.
      */
-    public static final class EchoHandler implements RequestStreamHandler {
-        @Override
-        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-            input.transferTo(output);
-        }
-    }
-
-    static final String ECHO_HANDLER = EchoHandler.class.getName() + "::handleRequest";
+    static final String ECHO_CLASS = "echo.EchoHandler";
+    static final String ECHO_HANDLER = ECHO_CLASS + "::handleRequest";
 
     /**
-     * A task root holding only {@link EchoHandler}, for the runtime client's own AOT cache: the client's
-     * class loader loads it from there, as it loads any function.
+     * The class file of {@code echo.EchoHandler implements RequestStreamHandler}, whose
+     * {@code handleRequest(in, out, context)} is {@code in.transferTo(out)}.
+     */
+    static byte[] echoHandlerClass() {
+        ClassDesc in = ClassDesc.of("java.io.InputStream");
+        ClassDesc out = ClassDesc.of("java.io.OutputStream");
+        ClassDesc context = ClassDesc.of("com.amazonaws.services.lambda.runtime.Context");
+        return ClassFile.of().build(ClassDesc.of(ECHO_CLASS), c -> c
+                .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+                .withSuperclass(ConstantDescs.CD_Object)
+                .withInterfaceSymbols(ClassDesc.of("com.amazonaws.services.lambda.runtime.RequestStreamHandler"))
+                .withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                        .aload(0)
+                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
+                        .return_())
+                .withMethodBody("handleRequest", MethodTypeDesc.of(ConstantDescs.CD_void, in, out, context),
+                        ClassFile.ACC_PUBLIC, code -> code
+                                .aload(1)
+                                .aload(2)
+                                .invokevirtual(in, "transferTo", MethodTypeDesc.of(ConstantDescs.CD_long, out))
+                                .pop2()
+                                .return_()));
+    }
+
+    /**
+     * A task root holding only the echo handler, for the runtime client's own AOT cache: the client's class
+     * loader loads it from there, as it loads any function.
      */
     static Path echoTaskRoot(Path work) {
-        String file = EchoHandler.class.getName().replace('.', '/') + ".class";
-        Path to = work.resolve("echo-task").resolve(file);
-        try (InputStream in = ColdStartBench.class.getClassLoader().getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IllegalStateException("cannot find " + file + " on the class path");
-            }
+        Path root = work.resolve("echo-task");
+        Path to = root.resolve(ECHO_CLASS.replace('.', '/') + ".class");
+        try {
             Files.createDirectories(to.getParent());
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(to, echoHandlerClass());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return work.resolve("echo-task");
+        return root;
     }
 
     private ColdStartBench() {
@@ -162,7 +183,7 @@ public final class ColdStartBench {
         CompletableFuture<Run> result = new CompletableFuture<>();
         long[] t0 = {0};
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/2018-06-01/runtime/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             try (exchange) {
@@ -176,15 +197,15 @@ public final class ColdStartBench {
                     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
                             "arn:aws:lambda:us-east-1:000000000000:function:canopy-bench");
                     exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-                    dev.canopy.serve.JavaRuntime.send(exchange, 200, event);
+                    JavaRuntime.send(exchange, 200, event);
                 } else if (path.endsWith("/response") || path.endsWith("/error")) {
                     long now = System.nanoTime();
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    dev.canopy.serve.JavaRuntime.send(exchange, 202, "{}");
+                    JavaRuntime.send(exchange, 202, "{}");
                     result.complete(new Run((now - t0[0]) / 1_000_000, body, path.endsWith("/error")));
                     answered.countDown();
                 } else {
-                    dev.canopy.serve.JavaRuntime.send(exchange, 404, "{}");
+                    JavaRuntime.send(exchange, 404, "{}");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -311,12 +332,12 @@ public final class ColdStartBench {
     }
 
     static void deleteTree(Path root) {
-        dev.canopy.serve.JavaRuntime.deleteTree(root);
+        JavaRuntime.deleteTree(root);
     }
 
     /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
     static void unpack(Path zip, Path into) {
-        dev.canopy.serve.JavaRuntime.unpack(zip, into);
+        JavaRuntime.unpack(zip, into);
     }
 
     /**

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Only identifier fields are read, and only when they are JSON strings or numbers; nothing else of the
  * payload reaches a log line.
  */
-final class Invocation {
-    private Invocation() {
+final class InvocationStart {
+    private InvocationStart() {
     }
 
     /**

@@ -1,0 +1,94 @@
+"""scikit-learn's answers for the classification tests (ScikitLearnOracle runs it with /usr/bin/python3).
+
+Every command prints one JSON document on stdout.
+  split LABELS TEST_SIZE SEED        train_test_split(arange(n), stratify=y, ...) for the labels in LABELS
+  california CSV TEST_SIZE SEED      the same with y = MedHouseVal > 2, read here from the CSV
+  kfold LABELS K SEED                StratifiedKFold(K, shuffle=True, random_state=SEED): test indices per fold
+  metrics TRUTH PROBA                log loss, accuracy, balanced accuracy, macro F1 (+ ROC AUC, AP for 2 classes)
+  roc TRUTH SCORES                   roc_curve(drop_intermediate=True)
+  calibration TRUTH SCORES           calibration_curve(y, s, n_bins=10): observed fraction and mean score per bin
+  wine                               the path of the wine CSV that python3-sklearn ships
+  batch JOBS                         JOBS holds one command per line, its words separated by tabs: a JSON list of
+                                     their answers (importing scikit-learn once takes seconds)
+LABELS holds one label per line (integers when every line is one, else text); TRUTH one class code per line;
+PROBA one row of comma-separated class probabilities per line; SCORES one score per line.
+"""
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import sklearn
+from sklearn import metrics
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+
+def labels(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        return np.array([int(x) for x in lines])
+    except ValueError:
+        return np.array(lines)
+
+
+def split(y, test_size, seed):
+    train, test = train_test_split(np.arange(len(y)), stratify=y, test_size=float(test_size), random_state=int(seed))
+    return {"train": train.tolist(), "test": test.tolist()}
+
+
+def main(argv):
+    if argv[1] == "batch":
+        with open(argv[2], encoding="utf-8") as f:
+            return [main([argv[0]] + line.split("\t")) for line in f.read().splitlines() if line]
+    cmd = argv[1]
+    if cmd == "split":
+        out = split(labels(argv[2]), argv[3], argv[4])
+    elif cmd == "california":
+        with open(argv[2], newline="") as f:
+            rows = list(csv.DictReader(f))
+        y = np.array([float(r["MedHouseVal"]) > 2 for r in rows])
+        out = split(y, argv[3], argv[4])
+        out["positives"] = int(y.sum())
+    elif cmd == "kfold":
+        y = labels(argv[2])
+        cv = StratifiedKFold(int(argv[3]), shuffle=True, random_state=int(argv[4]))
+        out = [test.tolist() for _, test in cv.split(np.zeros(len(y)), y)]
+    elif cmd == "metrics":
+        y = labels(argv[2])
+        p = np.loadtxt(argv[3], delimiter=",", ndmin=2)
+        pred = np.argmax(p, axis=1)
+        out = {
+            "log_loss": metrics.log_loss(y, p, labels=list(range(p.shape[1]))),
+            "accuracy": metrics.accuracy_score(y, pred),
+            "balanced_accuracy": metrics.balanced_accuracy_score(y, pred),
+            "macro_f1": metrics.f1_score(y, pred, average="macro", zero_division=0),
+            "confusion": metrics.confusion_matrix(y, pred, labels=list(range(p.shape[1]))).tolist(),
+        }
+        if p.shape[1] == 2:
+            out["roc_auc"] = metrics.roc_auc_score(y, p[:, 1])
+            out["average_precision"] = metrics.average_precision_score(y, p[:, 1])
+    elif cmd == "roc":
+        y = labels(argv[2])
+        s = np.loadtxt(argv[3], ndmin=1)
+        fpr, tpr, _ = metrics.roc_curve(y, s)
+        out = {"fpr": fpr.tolist(), "tpr": tpr.tolist()}
+    elif cmd == "calibration":
+        from sklearn.calibration import calibration_curve
+        y = labels(argv[2])
+        s = np.loadtxt(argv[3], ndmin=1)
+        observed, predicted = calibration_curve(y, s, n_bins=10)
+        out = {"observed": observed.tolist(), "predicted": predicted.tolist()}
+    elif cmd == "wine":
+        out = os.path.join(os.path.dirname(sklearn.datasets.__file__), "data", "wine_data.csv")
+    else:
+        raise SystemExit("unknown command " + cmd)
+    return out
+
+
+if __name__ == "__main__":
+    import sklearn.datasets  # noqa: F401  (for the wine path)
+    print(json.dumps(main(sys.argv)))
