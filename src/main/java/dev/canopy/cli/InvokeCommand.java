@@ -145,7 +145,7 @@ public class InvokeCommand implements Callable<Integer> {
 
     /**
      * The production client ({@link CanopyBeans#lambdaClientBuilder}) aimed at {@code endpoint}. A local Lambda
-     * API checks no signature, so on a loopback endpoint a machine without AWS settings gets a region and
+     * API checks a signature's form, not the signature, so on a loopback endpoint a machine without AWS settings gets a region and
      * placeholder credentials instead of an SDK error; anywhere else the SDK's own lookup decides.
      */
     LambdaClient lambdaClient() {

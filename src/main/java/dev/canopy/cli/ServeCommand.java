@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
                 "Invoke them with any AWS SDK or the AWS CLI (--endpoint-url http://127.0.0.1:3001), or with the "
                         + "command line in lambda mode (-Dcanopy.invoke.mode=lambda -Dcanopy.invoke.endpoint=...).",
                 "A caller's SDK needs a region and credentials of any value (AWS_REGION, AWS_ACCESS_KEY_ID, "
-                        + "AWS_SECRET_ACCESS_KEY); serve checks no signature.",
+                        + "AWS_SECRET_ACCESS_KEY): serve requires a SigV4 Authorization header but does not verify "
+                        + "the signature, and refuses requests from web pages (Origin, Sec-Fetch-Site).",
+                "The functions read and write only the template's locations, --out and each --allow.",
                 "Each function runs in its task root, as on Lambda: give paths in requests as absolute paths.",
                 "Prints one line on stderr when it listens; stops on Ctrl-C (SIGINT) or SIGTERM."})
 @Dependent
@@ -35,6 +37,20 @@ public class ServeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--host", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
     String host;
+
+    @CommandLine.Option(names = "--allow-remote",
+            description = "Accept a --host that is not a loopback address: every host that reaches it can run the "
+                    + "functions with serve's AWS credentials.")
+    boolean allowRemote;
+
+    @CommandLine.Option(names = "--allow", paramLabel = "DIR|s3://BUCKET/PREFIX/",
+            description = "A location the functions may read and write, besides the template's and --out (repeatable).")
+    List<String> allow = List.of();
+
+    @CommandLine.Option(names = "--account-concurrency", defaultValue = "1000", paramLabel = "N",
+            description = "Invocations running at once over all functions, as the account's quota (default: "
+                    + "${DEFAULT-VALUE}); the machine's memory caps the instances further.")
+    int accountConcurrency;
 
     @CommandLine.Option(names = "--port", defaultValue = "3001",
             description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}, as sam local start-lambda).")
@@ -93,7 +109,7 @@ public class ServeCommand implements Callable<Integer> {
         }
         ServeOptions options = new ServeOptions(host, port, template, parameters(parameterOverrides), env, out,
                 reservedConcurrency, timeouts, runtimeClient, region, stackName, invocationLog, quiet,
-                Duration.ofSeconds(initTimeoutSeconds));
+                Duration.ofSeconds(initTimeoutSeconds), allow, allowRemote, accountConcurrency);
         Serve serve = Serve.start(options, System.err::println);
         // SIGINT/SIGTERM: Quarkus ends waitForExit; the hook covers an exit that does not pass through here
         Runtime.getRuntime().addShutdownHook(new Thread(serve::close, "serve-shutdown"));

@@ -57,6 +57,11 @@ final class LazyObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        return d().writeIfAbsent(uri, data, contentType);
+    }
+
+    @Override
     public void delete(String uri) {
         d().delete(uri);
     }

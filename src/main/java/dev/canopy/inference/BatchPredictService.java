@@ -378,12 +378,14 @@ public final class BatchPredictService {
         }
         List<String> out;
         if (hasList) {
-            out = List.copyOf(req.shards());
-            for (int i = 0; i < out.size(); i++) {
-                if (out.get(i) == null || out.get(i).isBlank()) {
-                    throw new InvalidInputException("shards[" + i + "]", out.get(i), "a shard URI is required");
+            // checked before the copy: List.copyOf throws a bare NullPointerException on a null element
+            for (int i = 0; i < req.shards().size(); i++) {
+                String shard = req.shards().get(i);
+                if (shard == null || shard.isBlank()) {
+                    throw new InvalidInputException("shards[" + i + "]", shard, "a shard URI is required");
                 }
             }
+            out = List.copyOf(req.shards());
         } else {
             out = store.list(req.shardPrefix()).stream().map(ObjectInfo::uri)
                     .filter(u -> u.endsWith(".parquet")).toList();

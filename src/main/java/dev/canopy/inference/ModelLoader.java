@@ -57,7 +57,17 @@ public final class ModelLoader {
         return modelUri.endsWith(".model") || modelUri.endsWith(".trees");
     }
 
+    /** Loads a rule, a {@code .trees} model or a model trained in Python: what predictors load. */
     public static Model load(ObjectStore store, String modelUri, String version) {
+        return load(store, modelUri, version, false);
+    }
+
+    /**
+     * @param javaModels true: a Smile {@code .model} (Java serialization) is read too, through {@link
+     *                   ModelCodec}'s allow-list and limits. Predictors never need it: training writes the
+     *                   same trees as {@code .trees}, which hold numbers only.
+     */
+    public static Model load(ObjectStore store, String modelUri, String version, boolean javaModels) {
         if (RuleModel.isRule(modelUri)) {
             return RuleModel.parse("modelUri", modelUri);
         }
@@ -79,6 +89,11 @@ public final class ModelLoader {
         if (!ref.features().isEmpty()) {
             throw new InvalidInputException("modelUri", modelUri, "#features= applies to models trained in Python "
                     + "(XGBoost, LightGBM); a Canopy model names its features in its metadata");
+        }
+        if (!javaModels && (modelUri.endsWith(".model") || !canopy && !TreeCodec.hasMagic(bytes))) {
+            throw new InvalidInputException("modelUri", modelUri, "predictors load rule:..., a .trees model (numbers "
+                    + "only) or an XGBoost/LightGBM model; a Java-serialized Smile .model is not loaded here. Training "
+                    + "writes <algorithm>.trees beside each .model");
         }
         String metaUri = metadataUri(modelUri);
         byte[] metaBytes;

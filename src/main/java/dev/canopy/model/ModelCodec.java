@@ -18,7 +18,11 @@ import java.io.ObjectOutputStream;
  */
 public final class ModelCodec {
 
-    /** The allow-list, in {@link ObjectInputFilter.Config#createFilter} syntax; everything else is rejected. */
+    /**
+     * The allow-list, in {@link ObjectInputFilter.Config#createFilter} syntax; everything else is rejected.
+     * Array lengths and stream bytes are further limited by {@link #read} to what the file's own size can
+     * hold, since the JDK allocates an array at its declared length before it reads any element.
+     */
     public static final String ALLOWED = String.join(";",
             "maxdepth=64", "maxrefs=20000000", "maxbytes=1073741824", "maxarray=200000000",
             "smile.regression.*", "smile.model.cart.*", "smile.data.formula.*", "smile.data.type.*",
@@ -45,13 +49,22 @@ public final class ModelCodec {
         return bytes.toByteArray();
     }
 
+    /**
+     * Reads a model through the allow-list. Every element of an array takes at least one byte of the stream,
+     * so no array may declare more elements than the file has bytes: a forged file of a few bytes cannot
+     * make the reader allocate more than a few times its own size.
+     */
     public static Object read(String uri, byte[] data) {
         String[] rejected = new String[1];
+        long maxArray = data.length;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
             in.setObjectInputFilter(info -> {
-                ObjectInputFilter.Status s = FILTER.checkInput(info);
+                ObjectInputFilter.Status s = info.arrayLength() > maxArray ? ObjectInputFilter.Status.REJECTED
+                        : FILTER.checkInput(info);
                 if (s == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
-                    rejected[0] = info.serialClass() != null ? "class " + info.serialClass().getName()
+                    rejected[0] = info.arrayLength() > maxArray ? "an array of " + info.arrayLength()
+                            + " elements in a file of " + data.length + " bytes"
+                            : info.serialClass() != null ? "class " + info.serialClass().getName()
                             : "a limit (depth " + info.depth() + ", references " + info.references()
                             + ", bytes " + info.streamBytes() + ", array " + info.arrayLength() + ")";
                 }
@@ -61,6 +74,10 @@ public final class ModelCodec {
         } catch (InvalidClassException e) {
             throw new InvalidInputException("modelUri", uri, "model rejected: " + rejected[0]
                     + " is not allowed (only Smile regression models are accepted)");
+        } catch (OutOfMemoryError e) {
+            // the limits above make this unreachable for one file; several at once may still meet a full heap
+            throw new InvalidInputException("modelUri", uri, "model too large for this function's memory ("
+                    + data.length + " bytes): " + e.getMessage());
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new InvalidInputException("modelUri", uri, "not a readable model: " + e);
         }

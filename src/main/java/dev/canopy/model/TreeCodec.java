@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The predictor's model format: a {@link TreeEnsemble}'s arrays, and nothing that can run code. Models are
@@ -30,6 +31,12 @@ public final class TreeCodec {
     private static final int NODE_BYTES = 3 * Integer.BYTES + 2 * Double.BYTES;
 
     private TreeCodec() {
+    }
+
+    /** Whether {@code bytes} start with this format's magic. */
+    public static boolean hasMagic(byte[] bytes) {
+        return bytes != null && bytes.length >= MAGIC.length
+                && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     public static byte[] write(TreeEnsemble e) {

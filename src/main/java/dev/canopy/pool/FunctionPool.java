@@ -194,6 +194,11 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     private final AtomicLong calls = new AtomicLong();
     private volatile boolean cancelled;
     private volatile boolean closed;
+    /** The Error that ended a slot, which ends the pool; guarded by {@link #lock}. */
+    private Error fatal;
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> listenerError =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private FunctionPool(Builder<I, O> b, PoolCall<I, O> call) {
         this.size = b.size;
@@ -305,6 +310,10 @@ public final class FunctionPool<I, O> implements AutoCloseable {
                     completing.remove(index);
                     return completed.remove(index);
                 }
+                if (fatal != null) {
+                    throw new IllegalStateException("the pool stopped: a slot ended with " + fatal
+                            + "; the batch cannot complete", fatal);
+                }
                 if (timeout == null) {
                     completedSignal.awaitUninterruptibly();
                 } else {
@@ -377,6 +386,28 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         }
     }
 
+    /** How many progress calls threw, and the first exception (null if none): they never end a slot. */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
+    public RuntimeException listenerError() {
+        return listenerError.get();
+    }
+
+    private void fail(Error e, int slot) {
+        lock.lock();
+        try {
+            if (fatal == null) {
+                fatal = e;
+            }
+            completedSignal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        cancel();
+    }
+
     /** The most calls that were ever in flight at once (never more than {@link #size()}). */
     public int peakInFlight() {
         return peakInFlight.get();
@@ -400,22 +431,35 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // An interrupt cancels the items, but every slot still gets its stop signal and is waited for: a
+        // slot left parked on the queue would never end.
+        boolean interrupted = false;
         for (int i = 0; i < size; i++) {
-            try {
-                queue.put((Task<I>) POISON);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancel();
-                break;
+            while (true) {
+                try {
+                    queue.put((Task<I>) POISON);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    cancel();
+                }
             }
         }
         for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            while (true) {
+                try {
+                    w.join();
+                    break;
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        cancel();
+                    }
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -435,6 +479,10 @@ public final class FunctionPool<I, O> implements AutoCloseable {
             idle.decrementAndGet();
             try {
                 complete(run(task, slot));
+            } catch (Error e) {
+                // an OutOfMemoryError or the like is no item's result: it ends the pool, and the caller hears it
+                fail(e, slot);
+                return;
             } finally {
                 idle.incrementAndGet();
             }
@@ -463,10 +511,10 @@ public final class FunctionPool<I, O> implements AutoCloseable {
                 } finally {
                     inFlight.decrementAndGet();
                 }
-            });
+            }, () -> cancelled);
             return result(task, CallState.SUCCEEDED, value, null, attempts[0], start, slot);
-        } catch (Throwable e) {
-            // every item ends as a result, whatever its call threw
+        } catch (Exception e) {
+            // every item ends as a result, whatever exception its call threw; an Error ends the pool (work())
             CallState state = cancelled ? CallState.CANCELLED : policy.isTimeout(e) ? CallState.TIMED_OUT : CallState.FAILED;
             return result(task, state, null, e, attempts[0], start, slot);
         } finally {
@@ -508,6 +556,10 @@ public final class FunctionPool<I, O> implements AutoCloseable {
             // also seen every progress call.
             try {
                 progress.onResult(r, done, submitted);
+            } catch (RuntimeException e) {
+                // a listener's failure is not the item's: the result stands, and the slot keeps serving
+                listenerFailures.incrementAndGet();
+                listenerError.compareAndSet(null, e);
             } finally {
                 lock.lock();
                 try {

@@ -190,9 +190,18 @@ public final class RetryPolicy {
      * as {@link TimeoutException}.
      */
     public <T> T call(Attempt<T> attempt) throws Exception {
+        return call(attempt, () -> false);
+    }
+
+    /**
+     * As {@link #call(Attempt)}, for a caller that cancels by interrupting: {@code cancelled} says whether
+     * it has. A timeout's own interrupt is cleared when the attempt ends; a cancel's interrupt that arrived
+     * meanwhile is indistinguishable from it, so it is set again when {@code cancelled} holds.
+     */
+    public <T> T call(Attempt<T> attempt, java.util.function.BooleanSupplier cancelled) throws Exception {
         AtomicInteger n = new AtomicInteger();
         @SuppressWarnings("unchecked")
-        T value = (T) guard.call(() -> timed(attempt, n.incrementAndGet()), Object.class);
+        T value = (T) guard.call(() -> timed(attempt, n.incrementAndGet(), cancelled), Object.class);
         return value;
     }
 
@@ -202,7 +211,7 @@ public final class RetryPolicy {
     }
 
     /** One attempt under the per-attempt timeout, on the calling thread. */
-    private <T> T timed(Attempt<T> attempt, int n) throws Exception {
+    private <T> T timed(Attempt<T> attempt, int n, java.util.function.BooleanSupplier cancelled) throws Exception {
         if (callTimeout == null) {
             return attempt.run(n);
         }
@@ -212,15 +221,23 @@ public final class RetryPolicy {
         try {
             value = attempt.run(n);
         } catch (Exception e) {
-            if (watchdog.finish(alarm)) {
+            if (finish(watchdog, alarm, cancelled)) {
                 throw timeout(n, e);
             }
             throw e;
         }
-        if (watchdog.finish(alarm)) {
+        if (finish(watchdog, alarm, cancelled)) {
             throw timeout(n, null);
         }
         return value;
+    }
+
+    private static boolean finish(Watchdog watchdog, ScheduledFuture<?> alarm, java.util.function.BooleanSupplier cancelled) {
+        boolean expired = watchdog.finish(alarm);
+        if (expired && cancelled.getAsBoolean()) {
+            Thread.currentThread().interrupt(); // the cancel's interrupt, cleared with the timeout's
+        }
+        return expired;
     }
 
     private TimeoutException timeout(int attempt, Throwable cause) {

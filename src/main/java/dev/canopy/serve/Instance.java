@@ -37,6 +37,8 @@ import java.util.function.Consumer;
 final class Instance implements AutoCloseable {
     private static final Object STOP = new Object();
     private static final String RUNTIME = "/2018-06-01/runtime/";
+    /** The longest log line kept whole; CloudWatch cuts a log event at 256 KB. */
+    static final int MAX_LINE = 256 * 1024;
 
     final String id;
     final FunctionSpec function;
@@ -211,6 +213,11 @@ final class Instance implements AutoCloseable {
                         if (buf[i] == '\n') {
                             line(partial.toString(StandardCharsets.UTF_8));
                             partial.reset();
+                        } else if (partial.size() >= MAX_LINE) {
+                            // a line without end (a binary dump, a runaway print) is cut, not buffered without bound
+                            line(partial.toString(StandardCharsets.UTF_8) + " [line cut at " + MAX_LINE + " bytes]");
+                            partial.reset();
+                            partial.write(buf[i]);
                         } else {
                             partial.write(buf[i]);
                         }

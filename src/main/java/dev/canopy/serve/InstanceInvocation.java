@@ -41,11 +41,25 @@ final class InstanceInvocation {
         this.payload = payload;
     }
 
+    /**
+     * The most of an invocation's log kept; older lines are dropped first (the log tail and serve's stderr are
+     * what a user reads, and the tail is the last 4 KB).
+     */
+    static final int MAX_LOG_CHARS = 1 << 20;
+    private long dropped;
+
     synchronized void log(String line) {
         log.append(line).append('\n');
+        if (log.length() > MAX_LOG_CHARS) {
+            int cut = log.length() - MAX_LOG_CHARS / 2;
+            int nl = log.indexOf("\n", cut);
+            cut = nl < 0 ? log.length() : nl + 1;
+            dropped += cut;
+            log.delete(0, cut);
+        }
     }
 
     synchronized String log() {
-        return log.toString();
+        return dropped == 0 ? log.toString() : "[" + dropped + " earlier characters of this log dropped]\n" + log;
     }
 }

@@ -35,6 +35,9 @@ final class InvokeApi {
     static final int MAX_RESPONSE = 6_291_556;
     static final int MAX_EVENT_PAYLOAD = 262_144;
     private static final int TAIL_BYTES = 4096;
+    /** Event invocations accepted and not yet ended; Lambda queues more, serve holds each one's payload in memory. */
+    static final int MAX_EVENTS_IN_FLIGHT = 256;
+    private final java.util.concurrent.atomic.AtomicInteger eventsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private static final Pattern PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations/?");
 
     private final Functions functions;
@@ -79,6 +82,7 @@ final class InvokeApi {
             byte[] payload = null;
             String requestId = java.util.UUID.randomUUID().toString();
             try {
+                refuseBrowsersAndUnsigned(exchange.getRequestHeaders());
                 Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
                 if (!m.matches() || !exchange.getRequestMethod().equals("POST")) {
                     throw new ServiceError(404, "UnknownOperationException", "Unknown operation: "
@@ -104,7 +108,18 @@ final class InvokeApi {
                                     + MAX_EVENT_PAYLOAD + " bytes for the InvokeAsync operation", null);
                         }
                         byte[] p = payload;
-                        Thread.ofVirtual().start(() -> runEvent(target, p));
+                        if (eventsInFlight.incrementAndGet() > MAX_EVENTS_IN_FLIGHT) {
+                            eventsInFlight.decrementAndGet();
+                            throw new ServiceError(429, "TooManyRequestsException", "Rate Exceeded: " + MAX_EVENTS_IN_FLIGHT
+                                    + " Event invocations are waiting or running", "EventsInFlightLimitExceeded");
+                        }
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                runEvent(target, p);
+                            } finally {
+                                eventsInFlight.decrementAndGet();
+                            }
+                        });
                         log.write(end(requestId, function, payload, 202, "Queued", null));
                         sendEmpty(exchange, 202, null);
                     }
@@ -116,14 +131,51 @@ final class InvokeApi {
             } catch (ServiceError e) {
                 Map<String, Object> r = end(requestId, function, payload, e.status, "ServiceError", e.type);
                 log.write(r);
-                if (e.status == 429) {
-                    echo.accept("canopy: serve " + function + " throttled (429): reserved concurrency "
-                            + functions.find(function).spec.reservedConcurrency() + " in use");
+                if (e.status == 403) {
+                    echo.accept("canopy: serve refused " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                            + " from " + exchange.getRemoteAddress() + " (403 " + e.type + ")");
+                } else if (e.status == 429 && function != null && functions.find(function) != null) {
+                    echo.accept("canopy: serve " + function + " throttled (429): "
+                            + ("ReservedFunctionConcurrentInvocationLimitExceeded".equals(e.reason) ? "reserved concurrency "
+                            + functions.find(function).spec.reservedConcurrency() + " in use" : e.getMessage()));
                 }
                 sendServiceError(exchange, requestId, e);
             }
         } catch (IOException | RuntimeException e) {
             echo.accept("canopy: serve: " + e);
+        }
+    }
+
+    /** AWS's form of a SigV4 Authorization header: scheme, credential scope, signed headers, hex signature. */
+    private static final Pattern SIGV4 = Pattern.compile("AWS4-HMAC-SHA256 Credential=[^/\\s,]+/\\d{8}/[a-z0-9-]+/lambda/"
+            + "aws4_request, ?SignedHeaders=[a-z0-9;.-]*host[a-z0-9;.-]*, ?Signature=[0-9a-f]{64}");
+
+    /**
+     * serve runs the functions with the user's AWS keys, so it must refuse what a web page can send: a
+     * browser adds {@code Origin} to every cross-origin POST and {@code Sec-Fetch-Site} to every fetch, and
+     * cannot add {@code Authorization} without a CORS preflight, which serve never answers. AWS SDKs and the
+     * CLI sign every request with SigV4. The header's form is checked, not its signature: serve does not know
+     * the caller's secret key, and a caller that can read the user's keys needs no serve to use them.
+     */
+    static void refuseBrowsersAndUnsigned(com.sun.net.httpserver.Headers h) {
+        String origin = h.getFirst("Origin");
+        if (origin != null) {
+            throw new ServiceError(403, "AccessDeniedException", "serve refuses requests from web pages (Origin: "
+                    + origin + "); call it with an AWS SDK or the AWS CLI", null);
+        }
+        String site = h.getFirst("Sec-Fetch-Site");
+        if (site != null && !site.equals("none")) {
+            throw new ServiceError(403, "AccessDeniedException", "serve refuses requests from web pages (Sec-Fetch-Site: "
+                    + site + "); call it with an AWS SDK or the AWS CLI", null);
+        }
+        String auth = h.getFirst("Authorization");
+        if (auth == null) {
+            throw new ServiceError(403, "MissingAuthenticationTokenException", "Missing Authentication Token: serve "
+                    + "needs an AWS Signature Version 4 Authorization header, as every AWS SDK and the AWS CLI send", null);
+        }
+        if (!SIGV4.matcher(auth).matches() || h.getFirst("X-Amz-Date") == null) {
+            throw new ServiceError(403, "IncompleteSignatureException", "Authorization is not an AWS Signature "
+                    + "Version 4 header for lambda with an X-Amz-Date: " + auth.split("Signature=")[0].strip(), null);
         }
     }
 
@@ -248,6 +300,8 @@ final class InvokeApi {
             instance = pool.acquire();
         } catch (IllegalStateException stopping) {
             throw new ServiceError(500, "ServiceException", "serve is stopping", null);
+        } catch (Functions.Throttled t) {
+            throw new ServiceError(429, "TooManyRequestsException", t.getMessage(), t.reason);
         }
         InstanceInvocation inv = new InstanceInvocation(target.arn(region), payload);
         if (instance == null) {

@@ -28,12 +28,13 @@ import java.util.function.Consumer;
  *       AWS_LAMBDA_LOG_GROUP_NAME}, {@code AWS_EXECUTION_ENV}, {@code AWS_LAMBDA_INITIALIZATION_TYPE},
  *       {@code TZ}, {@code LANG}, {@code PATH}, and credentials: serve's own {@code AWS_ACCESS_KEY_ID},
  *       {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} when it has them, else dummy keys (enough
- *       for the functions to call serve itself, which checks no signature);</li>
+ *       for the functions to call serve itself, which checks a signature's form, not the signature);</li>
  *   <li>the template's ({@code Globals} and the function's {@code Environment.Variables});</li>
  *   <li>serve's local settings: {@code CANOPY_INVOKE_ENDPOINT} is serve's own address, so that functions in
  *       {@code lambda} mode invoke each other through it; {@code CANOPY_OUTPUT_URI} is {@code --out}; {@code
- *       CANOPY_STORAGE_ALLOWED_LOCATIONS} (the template's bucket) is removed: any location is allowed;</li>
- *   <li>{@code --env KEY=VALUE}.</li>
+ *       CANOPY_STORAGE_ALLOWED_LOCATIONS} is the template's locations plus {@code --out} and each {@code
+ *       --allow}: the storage guard is never lifted;</li>
+ *   <li>{@code --env KEY=VALUE}, except the guard's variable, which only {@code --allow} widens.</li>
  * </ol>
  * Nothing else of serve's environment reaches a function. Its working directory is its task root, as on
  * Lambda: paths in requests should be absolute.
@@ -60,6 +61,20 @@ public final class Serve implements AutoCloseable {
      * @param echo where serve's own lines and the functions' log lines go (stderr)
      */
     public static Serve start(ServeOptions o, Consumer<String> echo) {
+        checkHost(o, echo);
+        for (String a : o.allow()) {
+            allowedLocation(a);
+        }
+        if (o.env().containsKey(GUARD)) {
+            throw new InvalidInputException("--env", GUARD, "serve never lifts or replaces the storage guard; "
+                    + "widen it with --allow DIR|s3://bucket/prefix/");
+        }
+        if (o.out().toString().contains(",")) {
+            throw new InvalidInputException("--out", o.out(), "must not contain a comma (the storage guard's list separator)");
+        }
+        if (o.accountConcurrency() < 1) {
+            throw new InvalidInputException("--account-concurrency", o.accountConcurrency(), "must be 1 or more");
+        }
         Map<String, String> overrides = new HashMap<>(o.parameterOverrides());
         List<FunctionSpec> specs = new ArrayList<>();
         for (FunctionSpec s : SamTemplate.functions(o.template(), withJvmPackaging(o.template(), overrides), o.region(),
@@ -99,7 +114,7 @@ public final class Serve implements AutoCloseable {
         try {
             log = InvocationLog.open(o.invocationLog());
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+            String endpoint = callbackEndpoint(o.host(), server.getAddress().getPort());
             Map<Path, Path> taskRoots = new HashMap<>();
             Map<Path, String> classPaths = new HashMap<>();
             Map<String, String> jniFlags = new HashMap<>();
@@ -119,7 +134,7 @@ public final class Serve implements AutoCloseable {
             }
             Functions functions = new Functions(specs, s -> new Functions.Launch(taskRoots.get(s.codeUri()), javaBin,
                     List.of(jniFlags.get(classPaths.get(s.codeUri()))), classPaths.get(s.codeUri()),
-                    environment(s, o, endpoint)), functionLines);
+                    environment(s, o, endpoint)), functionLines, o.accountConcurrency(), Functions.machineMemoryMb(), null);
             InvokeApi api = new InvokeApi(functions, o.region(), o.initLimit(), log, echo);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/", api::handle);
@@ -133,6 +148,65 @@ public final class Serve implements AutoCloseable {
             JavaRuntime.deleteTree(work);
             throw e;
         }
+    }
+
+    private static final String GUARD = "CANOPY_STORAGE_ALLOWED_LOCATIONS";
+
+    /**
+     * A non-loopback address exposes the functions, which hold the user's AWS keys, to every host that can
+     * reach it: only with {@code --allow-remote}, and then with a warning.
+     */
+    static void checkHost(ServeOptions o, Consumer<String> echo) {
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(o.host());
+        } catch (java.net.UnknownHostException e) {
+            throw new InvalidInputException("--host", o.host(), "is not an address of this machine: " + e.getMessage());
+        }
+        if (address.isLoopbackAddress()) {
+            return;
+        }
+        if (!o.allowRemote()) {
+            throw new InvalidInputException("--host", o.host(), "is not a loopback address: other hosts could run the "
+                    + "functions with your AWS keys; add --allow-remote if that is what you want");
+        }
+        echo.accept("canopy: WARNING serve listens on " + o.host() + ": any host that reaches it and signs a request "
+                + "(any key works) runs the functions with serve's AWS credentials");
+    }
+
+    /**
+     * Where the functions call serve back: the address it listens on, or the loopback address of the same
+     * family when it listens on every address.
+     */
+    static String callbackEndpoint(String host, int port) {
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new InvalidInputException("--host", host, e.getMessage());
+        }
+        boolean v6 = a instanceof java.net.Inet6Address;
+        String h = a.isAnyLocalAddress() || v6 && a.isLoopbackAddress() ? (v6 ? "::1" : "127.0.0.1") : a.getHostAddress();
+        int zone = h.indexOf('%');
+        if (zone >= 0) {
+            h = h.substring(0, zone);
+        }
+        return "http://" + hostForUrl(h) + ":" + port;
+    }
+
+    /** One {@code --allow}: a local directory (made absolute) or an s3/https location. */
+    static String allowedLocation(String a) {
+        if (a.contains(",")) {
+            throw new InvalidInputException("--allow", a, "must not contain a comma (the guard's list separator)");
+        }
+        if (a.startsWith("s3://") || a.startsWith("https://")) {
+            dev.canopy.storage.StorageUri.parse("--allow", a);
+            return a;
+        }
+        if (a.contains("://")) {
+            throw new InvalidInputException("--allow", a, "expected a local directory, s3://bucket/prefix/ or https://host/path/");
+        }
+        return Path.of(a).toAbsolutePath().normalize().toString();
     }
 
     /**
@@ -201,9 +275,21 @@ public final class Serve implements AutoCloseable {
         }
         env.putAll(s.environment());
         env.put("CANOPY_INVOKE_ENDPOINT", endpoint);
-        env.put("CANOPY_OUTPUT_URI", o.out().toAbsolutePath().normalize().toString());
-        env.remove("CANOPY_STORAGE_ALLOWED_LOCATIONS");
-        env.putAll(o.env());
+        String out = o.out().toAbsolutePath().normalize().toString();
+        env.put("CANOPY_OUTPUT_URI", out);
+        List<String> roots = new ArrayList<>();
+        String template = s.environment().get(GUARD);
+        if (template != null && !template.isBlank()) {
+            roots.addAll(List.of(template.split(",")));
+        }
+        roots.add(out);
+        for (String a : o.allow()) {
+            roots.add(allowedLocation(a));
+        }
+        Map<String, String> user = new LinkedHashMap<>(o.env());
+        user.remove(GUARD); // refused by start(); never lifts the guard
+        env.putAll(user);
+        env.put(GUARD, String.join(",", roots));
         return env;
     }
 

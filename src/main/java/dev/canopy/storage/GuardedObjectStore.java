@@ -39,13 +39,52 @@ public final class GuardedObjectStore implements ObjectStore {
             default -> false; // https is read-only public data, allowed only where listed explicitly
         };
         if (!ok && u.scheme().equals("https")) {
-            ok = described.stream().anyMatch(r -> r.startsWith("http") && uri.startsWith(r));
+            ok = described.stream().anyMatch(r -> r.startsWith("https://") && httpsUnder(uri, r));
         }
         if (!ok) {
             throw new InvalidInputException("uri", uri, "outside the allowed locations " + described
                     + " (canopy.storage.allowed-locations)");
         }
         return uri;
+    }
+
+    /**
+     * An https location is under a root when scheme, host and port are the root's and the root's path
+     * segments begin its path: {@code https://host} admits neither {@code https://host.evil.example} nor
+     * {@code https://host@evil.example}, and {@code https://host/data} not {@code https://host/data-evil}.
+     * User info, {@code .} or {@code ..} segments and escaped slashes are refused outright.
+     */
+    static boolean httpsUnder(String uri, String root) {
+        java.net.URI u;
+        java.net.URI r;
+        try {
+            u = new java.net.URI(uri);
+            r = new java.net.URI(root);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+        if (!"https".equalsIgnoreCase(u.getScheme()) || !"https".equalsIgnoreCase(r.getScheme())
+                || u.getRawUserInfo() != null || u.getHost() == null || r.getHost() == null
+                || !u.getHost().equalsIgnoreCase(r.getHost()) || port(u) != port(r)) {
+            return false;
+        }
+        String up = u.getRawPath() == null ? "" : u.getRawPath();
+        String rp = r.getRawPath() == null ? "" : r.getRawPath();
+        if (up.toLowerCase(java.util.Locale.ROOT).contains("%2f") || hasDotSegment(up)
+                || up.toLowerCase(java.util.Locale.ROOT).contains("%2e")) {
+            return false;
+        }
+        List<String> us = segments(up);
+        List<String> rs = segments(rp);
+        return us.size() >= rs.size() && us.subList(0, rs.size()).equals(rs);
+    }
+
+    private static int port(java.net.URI u) {
+        return u.getPort() < 0 ? 443 : u.getPort();
+    }
+
+    private static List<String> segments(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(x -> !x.isEmpty()).toList();
     }
 
     private static boolean under(String uri, String root) {
@@ -104,13 +143,39 @@ public final class GuardedObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        return delegate.writeIfAbsent(check(uri), data, contentType);
+    }
+
+    @Override
     public void delete(String uri) {
         delegate.delete(check(uri));
     }
 
+    /**
+     * Roots are folders: a listing's prefix may reach past a root's last segment ({@code s3://b/models}
+     * also matches {@code models-evil/}), so every object listed is checked as well, and those outside are
+     * left out.
+     */
     @Override
     public List<ObjectInfo> list(String prefixUri) {
-        return delegate.list(check(prefixUri));
+        List<ObjectInfo> all = delegate.list(check(prefixUri));
+        List<ObjectInfo> inside = new java.util.ArrayList<>(all.size());
+        for (ObjectInfo o : all) {
+            if (allowed(o.uri())) {
+                inside.add(o);
+            }
+        }
+        return inside;
+    }
+
+    private boolean allowed(String uri) {
+        try {
+            check(uri);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
     }
 
     @Override

@@ -78,6 +78,19 @@ public interface ObjectStore {
                 + " does not delete objects", false, null);
     }
 
+    /**
+     * Creates the object only if there is none: true if this call created it, false if one was there. Two
+     * callers racing for the same URI get one true between them where the store supports it (S3's {@code
+     * If-None-Match: *}, a local hard link). This default checks, then writes: adapters override it.
+     */
+    default boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        if (exists(uri)) {
+            return false;
+        }
+        write(uri, data, contentType);
+        return true;
+    }
+
     /** Lists the objects whose URI starts with {@code prefixUri}, sorted by URI. */
     List<ObjectInfo> list(String prefixUri);
 

@@ -52,6 +52,11 @@ public final class RoutingObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        return route(uri).writeIfAbsent(uri, data, contentType);
+    }
+
+    @Override
     public void delete(String uri) {
         route(uri).delete(uri);
     }

@@ -501,7 +501,16 @@ public final class SupervisorService {
                 LOG.infof("run %s at %s has this request's fingerprint: running it again over the same objects", runId, dir);
             }
         }
-        store.write(RunLayout.request(out, runId), Json.write(fingerprint), "application/json");
+        if (!existing.isEmpty()) {
+            store.write(RunLayout.request(out, runId), Json.write(fingerprint), "application/json");
+        } else if (!store.writeIfAbsent(RunLayout.request(out, runId), Json.write(fingerprint), "application/json")) {
+            // another supervisor claimed the id between the listing and this write: the same request may share it
+            List<String> differences = differences(out, runId, fingerprint);
+            if (!differences.isEmpty()) {
+                throw new ConflictException("runId=\"" + runId + "\" was just claimed at " + dir + " by a run with a "
+                        + "different request (" + String.join("; ", differences) + "); use a new --run-id");
+            }
+        }
     }
 
     /** How the request stored for {@code runId} differs from {@code now}; one entry when none is stored. */

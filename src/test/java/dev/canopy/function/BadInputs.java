@@ -156,6 +156,8 @@ final class BadInputs {
         c.add(new Case("batch-predict", "huge pool size", batch + ", \"poolSize\": 2147483647}", INVALID, "poolSize=\"2147483647\""));
         c.add(new Case("batch-predict", "pool size beyond int", batch + ", \"poolSize\": 99999999999999999999}", INVALID, "poolSize="));
         c.add(new Case("batch-predict", "ordered is not a boolean", batch + ", \"ordered\": \"sometimes\"}", INVALID, "ordered="));
+        c.add(new Case("batch-predict", "a null shard", "{\"modelUri\": \"rule:passenger_count>=2\", \"shards\": [null], "
+                + "\"outputPrefix\": \"${OUT}\"}", INVALID, "shards[0]=null"));
         c.add(new Case("batch-predict", "both shards and shardPrefix", batch + ", \"shards\": [\"" + shard + "\"]}", INVALID, "shardPrefix="));
         c.add(new Case("batch-predict", "tolerated failures above 100%", batch + ", \"toleratedFailurePercentage\": 150}", INVALID, "toleratedFailurePercentage=\"150.0\""));
         c.add(new Case("batch-predict", "zero attempts", batch + ", \"maxAttempts\": 0}", INVALID, "maxAttempts=\"0\""));

@@ -44,7 +44,7 @@ class JsSdkClientIT {
 
             JsonNode calls;
             try (ServeProcess serve = new ServeProcess(List.of("--out", work.resolve("out").toString(),
-                    "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(), "--env", "QUARKUS_S3_PATH_STYLE_ACCESS=true"),
+                    "--parameter-overrides", "BucketName=" + BUCKET, "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(), "--env", "QUARKUS_S3_PATH_STYLE_ACCESS=true"),
                     credentials)) {
                 List<String> args = new ArrayList<>(List.of("--endpoint", serve.endpoint()));
                 args.add("SuperviseFunction=" + EVENTS.resolve("supervise.json"));

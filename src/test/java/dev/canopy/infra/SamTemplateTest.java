@@ -157,7 +157,12 @@ class SamTemplateTest {
                 assertTrue(p instanceof Map<?, ?>, name + ": use scoped SAM policy templates, not managed policies: " + p);
             }
         });
-        assertTrue(((Map<?, ?>) functions().get("PredictFunction")).containsKey("ReservedConcurrentExecutions"));
+        // A reservation is a choice: by default none, so that the stack deploys on a new account, whose quota
+        // of 10 leaves nothing to reserve; batch-predict enforces the pool size either way
+        Object reserved = ((Map<?, ?>) functions().get("PredictFunction")).get("ReservedConcurrentExecutions");
+        assertEquals("{Fn::If=[ReservePredictors, {Ref=PredictorReservedConcurrency}, {Ref=AWS::NoValue}]}",
+                String.valueOf(reserved));
+        assertEquals(0, map(template, "Parameters", "PredictorReservedConcurrency").get("Default"));
     }
 
     @Test

@@ -71,6 +71,7 @@ class WorkflowIT {
                 "AWS_REGION", "us-east-1");
         invocationLog = work.resolve("invocations.jsonl");
         serve = new ServeProcess(List.of("--out", work.resolve("out").toString(),
+                "--parameter-overrides", "BucketName=" + BUCKET,
                 "--invocation-log", invocationLog.toString(),
                 "--reserved-concurrency", "PredictFunction=1",
                 "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(),

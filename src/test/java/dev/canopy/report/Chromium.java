@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * every error the page reports (uncaught exceptions, {@code console.error}, and the browser's own log
  * errors, which include blocked loads). {@link #close()} kills the browser and deletes the profile.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -44,7 +44,23 @@ final class Chromium implements AutoCloseable {
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
 
-    Chromium(Path executable) throws IOException {
+    /**
+     * {@code /usr/bin/chromium} (or {@code -Dcanopy.test.chromium}); {@code .ci/run} installs it. Without it
+     * the calling test is skipped with the reason, except where CI=true, where it fails.
+     */
+    public static Path executable() {
+        Path p = Path.of(System.getProperty("canopy.test.chromium", "/usr/bin/chromium"));
+        if (Files.isExecutable(p)) {
+            return p;
+        }
+        String missing = "no Chromium at " + p + " (apt-get install chromium)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            return org.junit.jupiter.api.Assertions.fail(missing + "; CI=true, where .ci/run installs it");
+        }
+        return org.junit.jupiter.api.Assumptions.abort(missing + "; outside CI the browser test is skipped, CI=true makes it fail");
+    }
+
+    public Chromium(Path executable) throws IOException {
         profile = Files.createTempDirectory("canopy-chromium-");
         process = new ProcessBuilder(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -107,7 +123,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Sends one command and waits for its result; a protocol error fails. */
-    JsonNode send(String method, Map<String, Object> params) {
+    public JsonNode send(String method, Map<String, Object> params) {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
@@ -122,7 +138,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Waits for an event named {@code method} that arrived since the start (events are kept). */
-    JsonNode await(String method) {
+    public JsonNode await(String method) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (JsonNode e : events) {
@@ -136,7 +152,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** The value of a JavaScript expression (JSON-serialisable), evaluated in the page. */
-    JsonNode evaluate(String expression) {
+    public JsonNode evaluate(String expression) {
         JsonNode r = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true));
         if (r.has("exceptionDetails")) {
             throw new IllegalStateException(expression + ": " + r.get("exceptionDetails"));

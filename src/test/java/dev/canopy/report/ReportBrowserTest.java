@@ -7,7 +7,6 @@ import dev.canopy.training.RunLayout;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainerState;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -32,15 +31,7 @@ class ReportBrowserTest {
     static final String OUT = "mem://out";
 
     static Path chromium() {
-        Path p = Path.of(System.getProperty("canopy.test.chromium", "/usr/bin/chromium"));
-        if (Files.isExecutable(p)) {
-            return p;
-        }
-        String missing = "no Chromium at " + p + " (apt-get install chromium)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            return Assertions.fail(missing + "; CI=true, where .ci/run installs it");
-        }
-        return Assumptions.abort(missing + "; outside CI the browser test is skipped, CI=true makes it fail");
+        return Chromium.executable();
     }
 
     @Test

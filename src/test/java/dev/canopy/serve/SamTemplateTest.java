@@ -25,14 +25,17 @@ class SamTemplateTest {
 
     @Test
     void eachFunctionHasItsDeployedNameMemoryTimeoutEnvironmentAndConcurrency() {
-        Map<String, FunctionSpec> f = functions(Map.of("Packaging", "jvm", "BucketName", "my-bucket", "PoolSize", "4"));
+        Map<String, FunctionSpec> f = functions(Map.of("Packaging", "jvm", "BucketName", "my-bucket",
+                "PoolSize", "4", "PredictorReservedConcurrency", "3"));
         assertEquals(List.of("canopy-supervise", "canopy-train", "canopy-status", "canopy-batch-predict", "canopy-predict"),
                 SamTemplate.functions(TEMPLATE, Map.of("Packaging", "jvm"), "eu-west-1", "canopy").stream()
                         .map(FunctionSpec::name).toList());
         FunctionSpec predict = f.get("PredictFunction");
         assertEquals(1769, predict.memoryMb());
         assertEquals(300, predict.timeoutSeconds());
-        assertEquals(4, predict.reservedConcurrency(), "PoolSize's override");
+        assertEquals(3, predict.reservedConcurrency(), "PredictorReservedConcurrency's override");
+        assertEquals(null, functions(Map.of("Packaging", "jvm")).get("PredictFunction").reservedConcurrency(),
+                "by default nothing is reserved: the template deploys on a new account (quota 10)");
         assertEquals("live", predict.alias());
         assertEquals("dev.canopy.function.LambdaHandler::handleRequest", predict.handler());
         assertEquals(Path.of("target/function.zip").toAbsolutePath(), predict.codeUri());
@@ -57,7 +60,8 @@ class SamTemplateTest {
 
     @Test
     void defaultsApplyAndANativePackageIsRefused() {
-        assertEquals(6, functions(Map.of("Packaging", "jvm")).get("PredictFunction").reservedConcurrency());
+        assertEquals(null, functions(Map.of("Packaging", "jvm")).get("PredictFunction").reservedConcurrency(),
+                "no reservation by default: a new account's quota of 10 leaves none to reserve");
         assertEquals("s3://" + SamTemplate.UNSET_PARAMETER + "/canopy",
                 functions(Map.of("Packaging", "jvm")).get("TrainFunction").environment().get("CANOPY_OUTPUT_URI"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> functions(Map.of("Packaging", "native")));

@@ -19,7 +19,7 @@ class ServeEnvironmentTest {
                 .filter(f -> f.logicalId().equals("PredictFunction")).findFirst().orElseThrow();
         ServeOptions o = new ServeOptions("127.0.0.1", 0, Path.of("sam-template.yaml"), Map.of(),
                 Map.of("CANOPY_LOG_LEVEL", "DEBUG"), Path.of("local-out"), Map.of(), Map.of(), null, "eu-west-1",
-                "canopy", null, true, Duration.ofSeconds(60));
+                "canopy", null, true, Duration.ofSeconds(60), java.util.List.of("/data/in", "s3://other/in/"), false, 1000);
         Map<String, String> env = Serve.environment(predict, o, "http://127.0.0.1:4567");
 
         assertEquals("canopy-predict", env.get("AWS_LAMBDA_FUNCTION_NAME"));
@@ -29,7 +29,8 @@ class ServeEnvironmentTest {
         assertEquals("lambda", env.get("CANOPY_INVOKE_MODE"), "the template's Globals");
         assertEquals("http://127.0.0.1:4567", env.get("CANOPY_INVOKE_ENDPOINT"), "functions invoke each other through serve");
         assertEquals(Path.of("local-out").toAbsolutePath().toString(), env.get("CANOPY_OUTPUT_URI"), "--out, not the bucket");
-        assertFalse(env.containsKey("CANOPY_STORAGE_ALLOWED_LOCATIONS"), "the bucket's guard is lifted");
+        assertEquals("s3://my-bucket/," + Path.of("local-out").toAbsolutePath() + ",/data/in,s3://other/in/",
+                env.get("CANOPY_STORAGE_ALLOWED_LOCATIONS"), "the template's locations, --out and --allow: never unguarded");
         assertEquals("DEBUG", env.get("CANOPY_LOG_LEVEL"), "--env wins over the template");
         assertFalse(env.containsKey("HOME"), "nothing of serve's own environment leaks in");
     }

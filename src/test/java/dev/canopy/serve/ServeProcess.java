@@ -51,7 +51,7 @@ final class ServeProcess implements AutoCloseable {
         Path log = dir.resolve("invocations.jsonl");
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", TARGET.resolve("canopy-runner.jar").toString(),
                 "serve", "--port", "0", "--template", "sam-template.yaml", "--out", dir.resolve("out").toString(),
-                "--invocation-log", log.toString()));
+                "--invocation-log", log.toString(), "--allow", dir.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("serve.out").toFile())
                 .redirectError(err.toFile()).start();

@@ -47,4 +47,30 @@ class GuardedObjectStoreTest {
             assertThrows(InvalidInputException.class, () -> g.check(bad), bad);
         }
     }
+
+    @Test
+    void httpsRootsMatchSchemeHostPortAndWholePathSegments() {
+        GuardedObjectStore g = new GuardedObjectStore(new InMemoryObjectStore(), List.of("https://data.example.org",
+                "https://host.example/data"));
+        for (String ok : List.of("https://data.example.org/x.csv", "https://DATA.example.org:443/a/b.parquet",
+                "https://host.example/data/x.csv", "https://host.example/data")) {
+            assertDoesNotThrow(() -> g.check(ok), ok);
+        }
+        for (String bad : List.of("https://data.example.org.evil.example/x.csv", "https://data.example.org@evil.example/x",
+                "https://user@data.example.org/x", "https://data.example.org:8443/x", "http://data.example.org/x",
+                "https://host.example/data-evil/x", "https://host.example/data/../secret", "https://host.example/data/%2e%2e/x",
+                "https://host.example/datax")) {
+            assertThrows(InvalidInputException.class, () -> g.check(bad), bad);
+        }
+    }
+
+    @Test
+    void aRootIsAFolderSoAListingNeverReachesASiblingWithTheSamePrefix() {
+        InMemoryObjectStore inner = new InMemoryObjectStore();
+        inner.put("s3://b/models/rf.trees", new byte[]{1});
+        inner.put("s3://b/models-evil/secret", new byte[]{2});
+        GuardedObjectStore g = new GuardedObjectStore(inner, List.of("s3://b/models"));
+        assertEquals(List.of("s3://b/models/rf.trees"), g.list("s3://b/models").stream().map(ObjectInfo::uri).toList());
+        assertThrows(InvalidInputException.class, () -> g.list("s3://b/models-evil/"));
+    }
 }

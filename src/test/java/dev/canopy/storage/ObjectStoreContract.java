@@ -89,4 +89,30 @@ public abstract class ObjectStoreContract {
         assertThrows(ObjectNotFoundException.class, () -> store().readRange(uri, 0, 10));
         assertFalse(store().exists(uri));
     }
+
+    /** A run id is claimed by creating its request file: only one of two claims may create it. */
+    @Test
+    void writeIfAbsentCreatesOnceAndNeverReplaces() throws Exception {
+        String uri = base() + "/claims/request.json";
+        store().delete(uri);
+        java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(4);
+        List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                String body = "claim-" + i;
+                claims.add(threads.submit(() -> {
+                    go.await();
+                    return store().writeIfAbsent(uri, bytes(body), "application/json");
+                }));
+            }
+        }
+        int created = 0;
+        for (var c : claims) {
+            created += c.get() ? 1 : 0;
+        }
+        assertEquals(1, created, "exactly one of four racing creates wins");
+        String winner = new String(store().read(uri), StandardCharsets.UTF_8);
+        assertFalse(store().writeIfAbsent(uri, bytes("late"), "application/json"));
+        assertEquals(winner, new String(store().read(uri), StandardCharsets.UTF_8), "the winner's object is kept");
+    }
 }

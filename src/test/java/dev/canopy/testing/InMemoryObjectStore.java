@@ -81,6 +81,15 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        boolean created = blobs.putIfAbsent(uri, new Blob(data.clone(), "v" + versions.incrementAndGet())) == null;
+        if (created) {
+            writes.add(new Write(uri, data.clone()));
+        }
+        return created;
+    }
+
+    @Override
     public void delete(String uri) {
         blobs.remove(uri);
     }

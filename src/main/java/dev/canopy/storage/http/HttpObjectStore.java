@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * Read-only storage over plain HTTPS, for public data sets ({@code --data https://...}). The version is the
- * server's ETag, or Last-Modified and length when it sends no ETag.
+ * server's ETag, or Last-Modified and length when it sends no ETag. Redirects are refused, never followed:
+ * the storage guard allows locations, and a redirect would lead past it.
  */
 public final class HttpObjectStore implements ObjectStore {
     /** Built on first use: its TLS set-up costs a cold start ~0.1 s, and most functions never read https. */
@@ -35,7 +36,7 @@ public final class HttpObjectStore implements ObjectStore {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
+                    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
                     client = c;
                 }
             }
@@ -170,6 +171,12 @@ public final class HttpObjectStore implements ObjectStore {
             if (s == 412 && expectedVersion != null) {
                 throw new ConflictException("object changed during the run: " + uri
                         + " no longer has the version the run pinned (" + expectedVersion + ")");
+            }
+            if (s >= 300 && s < 400) {
+                // not followed: the storage guard checked this location, not the one a server points to
+                throw new InvalidInputException("uri", uri, "redirects (HTTP " + s + ") to "
+                        + r.headers().firstValue("Location").orElse("no Location") + "; redirects are not followed, "
+                        + "name the final location (and allow it)");
             }
             if (s == 404 || s == 410) {
                 throw new ObjectNotFoundException(uri);

@@ -120,6 +120,46 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void write(String uri, byte[] data, String contentType) {
+        viaTemporaryFile("write", uri, data, (tmp, target) -> {
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Written to a temporary file, then hard-linked to its name: {@code link(2)} fails if the name exists,
+     * atomically, and a reader sees the whole object or none.
+     */
+    @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        return viaTemporaryFile("create", uri, data, (tmp, target) -> {
+            try {
+                Files.createLink(target, tmp);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                // no hard links here: an exclusive create is still atomic, though a reader may see it grow
+                try (var out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    out.write(data);
+                    return true;
+                } catch (java.nio.file.FileAlreadyExistsException exists) {
+                    return false;
+                }
+            }
+        });
+    }
+
+    /** How a written temporary file becomes the object: false when it does not. */
+    private interface Publish {
+        boolean publish(Path tmp, Path target) throws IOException;
+    }
+
+    private static boolean viaTemporaryFile(String op, String uri, byte[] data, Publish publish) {
         Path target = path(uri);
         try {
             Files.createDirectories(target.getParent());
@@ -128,16 +168,12 @@ public final class LocalObjectStore implements ObjectStore {
             Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
             try {
                 Files.write(tmp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                return publish.publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw io("write", uri, e);
+            throw io(op, uri, e);
         }
     }
 

@@ -127,6 +127,19 @@ public final class S3ObjectStore implements ObjectStore {
                 RequestBody.fromBytes(data)));
     }
 
+    /** {@code PutObject} with {@code If-None-Match: *}: S3 answers 412 when the key exists (AWS S3 since 2024). */
+    @Override
+    public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        StorageUri u = s3(uri);
+        try {
+            call("create", uri, () -> s3.putObject(b -> b.bucket(u.bucket()).key(u.path()).contentType(contentType)
+                    .ifNoneMatch("*"), RequestBody.fromBytes(data)));
+            return true;
+        } catch (ConflictException e) { // 412 Precondition Failed: the object is there
+            return false;
+        }
+    }
+
     @Override
     public void delete(String uri) {
         StorageUri u = s3(uri);
