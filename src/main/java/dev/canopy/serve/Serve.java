@@ -2,6 +2,7 @@ package dev.canopy.serve;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.storage.StorageUri;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -200,7 +201,7 @@ public final class Serve implements AutoCloseable {
             throw new InvalidInputException("--allow", a, "must not contain a comma (the guard's list separator)");
         }
         if (a.startsWith("s3://") || a.startsWith("https://")) {
-            dev.canopy.storage.StorageUri.parse("--allow", a);
+            StorageUri.parse("--allow", a);
             return a;
         }
         if (a.contains("://")) {
