@@ -127,13 +127,15 @@ class WorkflowIT {
     }
 
     @Test
-    void everyTrainerFailedIsNoModel() throws Exception {
+    void aDataErrorIsFoundOnceBySuperviseAndIsTrainingFailed() throws Exception {
         JsonNode r = trainThenPredict("nomodel", "s3://" + BUCKET + "/data/housing.csv", "NoSuchColumn", "shards/gen/",
                 "predictions/nomodel/", 0);
-        row("all trainers failed (a target column that does not exist)", "FAILED Canopy.NoModel", r);
+        row("a target column that does not exist (found once, before any trainer)", "FAILED Canopy.TrainingFailed", r);
         assertEquals("FAILED", r.get("status").asText(), r.toString());
-        assertEquals("Canopy.NoModel", r.get("error").asText(), r.toString());
-        // the supervisor ran and every trainer failed: no batch prediction was attempted
+        assertEquals("Canopy.TrainingFailed", r.get("error").asText(), r.toString());
+        String cause = r.get("cause").asText();
+        assertTrue(cause.contains("InvalidInputException") && cause.contains("NoSuchColumn"), r.toString());
+        // the supervisor refused the data itself: no batch prediction was attempted
         assertTrue(r.get("invocations").findValuesAsText("state").stream().noneMatch("BatchPredict"::equals), r.toString());
     }
 
