@@ -144,7 +144,7 @@ final class BadInputs {
         c.add(new Case("predict", "dot segments in an S3 key", pred.replace(shard, "s3://canopy-test-bucket/allowed/../secret/x.parquet") + "}", INVALID, "uri="));
         c.add(new Case("predict", "output outside the allowed locations", pred + ", \"outputUri\": \"/tmp/canopy-escape.parquet\"}", INVALID, "uri=\"/tmp/canopy-escape.parquet\""));
         c.add(new Case("predict", "corrupt model", pred.replace("rule:passenger_count>=2", "${D}/models/garbage.model") + "}", INVALID, "modelUri="));
-        c.add(new Case("predict", "serialized gadget instead of a model", pred.replace("rule:passenger_count>=2", "${D}/models/gadget.model") + "}", INVALID, "not allowed"));
+        c.add(new Case("predict", "serialized gadget instead of a model", pred.replace("rule:passenger_count>=2", "${D}/models/gadget.model") + "}", INVALID, "a Java-serialized Smile .model is not loaded here"));
         c.add(new Case("predict", "negative attempt", pred + ", \"attempt\": -1}", INVALID, "attempt=\"-1\""));
         c.add(new Case("predict", "a kept column named twice", pred + ", \"outputPrefix\": \"${OUT}\", \"keepColumns\": [\"vendor_id\", \"vendor_id\"]}", INVALID, "keepColumns=\"vendor_id\""));
         c.add(new Case("predict", "a kept column the shard lacks", pred + ", \"outputPrefix\": \"${OUT}\", \"keepColumns\": [\"customer_id\"]}", INVALID, "keepColumns=\"customer_id\""));
