@@ -55,12 +55,50 @@ public final class ModelCodec {
      * make the reader allocate more than a few times its own size.
      */
     public static Object read(String uri, byte[] data) {
+        return read(uri, data, FILTER);
+    }
+
+    /**
+     * {@link #read} for a model whose object graph is deeper than the allow-list's 64 levels: each level of a
+     * tree is one more, and an unbounded tree on many rows goes deeper than that (a forest's share written by
+     * another trainer of the same run). Reads on a thread of its own with a stack sized for {@code maxDepth}
+     * levels, so that a forged graph that deep cannot overflow the caller's stack.
+     */
+    public static Object readDeep(String uri, byte[] data, int maxDepth) {
+        ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(
+                ALLOWED.replace("maxdepth=64", "maxdepth=" + Math.max(64, maxDepth)));
+        Object[] result = new Object[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        // about 1 KB of stack a level, doubled; never less than a platform thread's usual 1 MB
+        long stack = Math.max(1L << 20, 2048L * Math.max(64, maxDepth));
+        Thread t = Thread.ofPlatform().name("canopy-model-read").stackSize(stack).unstarted(() -> {
+            try {
+                result[0] = read(uri, data, filter);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + uri, e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return result[0];
+    }
+
+    private static Object read(String uri, byte[] data, ObjectInputFilter filter) {
         String[] rejected = new String[1];
         long maxArray = data.length;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
             in.setObjectInputFilter(info -> {
                 ObjectInputFilter.Status s = info.arrayLength() > maxArray ? ObjectInputFilter.Status.REJECTED
-                        : FILTER.checkInput(info);
+                        : filter.checkInput(info);
                 if (s == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
                     rejected[0] = info.arrayLength() > maxArray ? "an array of " + info.arrayLength()
                             + " elements in a file of " + data.length + " bytes"

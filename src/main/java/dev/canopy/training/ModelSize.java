@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>A tree of {@code L} leaves has {@code 2L - 1} nodes. Its leaves are at most {@code 2^max_depth}, at most
  * {@code max_leaves}, and at most the rows it sees over the rows a leaf must hold (Smile's
  * {@code min_leaf_size}; XGBoost's {@code min_child_weight}, which for squared error is a row count). A
- * random forest sees all rows (bootstrap) or {@code subsample} of them. So the estimate is an upper bound.
+ * random forest's tree sees {@code subsample} of them (all, with bootstrap), at most {@code max_samples}. So the
+ * estimate is an upper bound.
  *
  * <p>{@code max_leaves = 0} means "as many as the rows allow": when that could overflow the bound, the
  * trainer sets the largest {@code max_leaves} that fits, and the result's parameters say so. A model the
@@ -44,8 +45,8 @@ final class ModelSize {
             seen = (long) Math.ceil(rows * p.get("subsample").doubleValue());
         } else {
             perLeaf = p.get("min_leaf_size").intValue();
-            if (a == Algorithm.RANDOM_FOREST && p.get("subsample").doubleValue() < 1) {
-                seen = (long) Math.ceil(rows * p.get("subsample").doubleValue());
+            if (a == Algorithm.RANDOM_FOREST) {
+                seen = SmileForest.rowsPerTree(p, rows);
             }
         }
         long leaves = Math.max(1, (long) Math.floor(seen / perLeaf));

@@ -10,6 +10,7 @@ import smile.regression.RegressionTree;
 import smile.util.IterativeAlgorithmController;
 
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -51,16 +52,11 @@ public final class SmileTrainer {
                 int mtry = params.get("mtry").intValue();
                 mtry = mtry == 0 ? Math.max(1, p / 3) : Math.min(mtry, p);
                 long[] seeds = new long[trees];
-                java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                SplittableRandom rnd = new SplittableRandom(seed);
                 for (int i = 0; i < trees; i++) {
                     seeds[i] = rnd.nextLong();
                 }
-                try (ExecutorService events = Executors.newSingleThreadExecutor(SmileTrainer::daemon);
-                     var controller = controller(events, trees, progress, RandomForest.TrainingStatus.class)) {
-                    yield RandomForest.fit(formula, df, new RandomForest.Options(trees, mtry,
-                            depth(params), maxLeaves, nodeSize, params.get("subsample").doubleValue(), seeds,
-                            controller));
-                }
+                yield SmileForest.fit(data, params, mtry, depth(params), maxLeaves, nodeSize, seeds, progress);
             }
             case GRADIENT_BOOSTING -> {
                 int trees = params.get("trees").intValue();
@@ -94,7 +90,7 @@ public final class SmileTrainer {
     /** scikit-learn's max_depth counts split levels; Smile's counts the leaf level too. 0 means unlimited. */
     private static int depth(Map<String, Number> params) {
         int d = params.get("max_depth").intValue();
-        return d == 0 ? 10_000 : d + 1;
+        return d == 0 ? ForestFanOut.MAX_TREE_DEPTH : d + 1;
     }
 
     /** A tree of n rows never has more than n leaves, so n stands for "unlimited". */

@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -103,7 +104,24 @@ public final class TrainService {
         this.modelMaxBytes = modelMaxBytes;
     }
 
+    /** Trainers running in this process now (several on one machine, one on a Lambda instance). */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
+
+    /** Trainers running in this process, this one included; at least 1. */
+    static int trainersRunning() {
+        return Math.max(1, RUNNING.get());
+    }
+
     public TrainResult train(TrainRequest req) {
+        RUNNING.incrementAndGet();
+        try {
+            return trainCounted(req);
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    private TrainResult trainCounted(TrainRequest req) {
         if (req == null) {
             throw new InvalidInputException("request", null, "a train request body is required");
         }
@@ -162,7 +180,7 @@ public final class TrainService {
             // refused here, before any tree grows, when the model could not fit the predictor
             params = ModelSize.bound(algorithm, params, trainSet.rows(), modelMaxBytes);
             int workers = algorithm == Algorithm.RANDOM_FOREST && fanOut != null && !req.isTrial() && share == null
-                    ? fanOut.workers(trainSet.rows(), params.get("trees").intValue()) : 1;
+                    ? fanOut.workers(trainSet.rows(), params) : 1;
             publish(board, out, runId, alg, TrainerState.TRAINING, 0, (workers > 1 ? "starting " + workers + " workers"
                     : "starting") + " on " + rowsRead, null);
             long t0 = System.nanoTime();

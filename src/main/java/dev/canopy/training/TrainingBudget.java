@@ -60,7 +60,9 @@ final class TrainingBudget {
             case RANDOM_FOREST -> {
                 int mtry = params.get("mtry").intValue();
                 mtry = mtry == 0 ? Math.max(1, features / 3) : Math.min(mtry, features);
-                yield NANOS_FOREST * params.get("trees").intValue() * rows * mtry * log;
+                long perTree = SmileForest.rowsPerTree(params, rows);
+                double treeLog = Math.max(1, Math.log(Math.max(2, perTree)) / Math.log(2));
+                yield NANOS_FOREST * params.get("trees").intValue() * perTree * mtry * treeLog;
             }
             case GRADIENT_BOOSTING -> NANOS_BOOSTING * params.get("n_estimators").intValue() * rows * features
                     * Math.min(log, params.get("max_depth").intValue());

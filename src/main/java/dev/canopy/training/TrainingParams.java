@@ -29,7 +29,9 @@ public final class TrainingParams {
                 ParamSpec.integer("min_leaf_size", 3, 1, 1_000_000, "minimum rows in a leaf"),
                 ParamSpec.integer("mtry", 3, 0, 10_000, "features tried per split; 0 = a third of them"),
                 ParamSpec.real("subsample", 0.632, 0.01, 1.0,
-                        "rows drawn per tree without replacement; 1.0 = bootstrap with replacement")));
+                        "rows drawn per tree without replacement; 1.0 = bootstrap with replacement"),
+                ParamSpec.integer("max_samples", 0, 0, 100_000_000,
+                        "most rows a tree is grown on; 0 = " + SmileForest.AUTO_MAX_SAMPLES)));
         SPECS.put(Algorithm.DECISION_TREE, List.of(
                 ParamSpec.integer("max_depth", 15, 0, 500, "maximum split levels; 0 = unlimited"),
                 ParamSpec.integer("max_leaves", 0, 0, 10_000_000, "maximum leaves; 0 = unlimited"),

@@ -143,10 +143,15 @@ public final class XgboostTrainer {
         }
     }
 
-    /** 0 means every CPU this instance has (on Lambda: what its memory setting buys). */
+    /**
+     * 0 means this instance's CPUs (on Lambda: what its memory setting buys) shared by the trainers running in
+     * this process: one on Lambda; on one machine, every trainer of the tree. XGBoost's OpenMP threads spin
+     * while they wait, so more threads than free CPUs burn the CPUs the other trainers need (1 M rows, three
+     * trainers on 2 CPUs: 88 s of CPU with 2 threads, 64 s with 1; docs/performance.md).
+     */
     static int threads(Map<String, Number> params) {
         int n = params.get("nthread").intValue();
-        return n == 0 ? Runtime.getRuntime().availableProcessors() : n;
+        return n == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / TrainService.trainersRunning()) : n;
     }
 
     /** The booster's parameters: XGBoost's names, as XGBRegressor passes them to the native library. */

@@ -28,8 +28,17 @@ class ModelSizeTest {
     }
 
     @Test
-    void theDefaultForestOnAMillionRowsIsBoundedToFit() {
+    void theDefaultForestOnAMillionRowsGrowsEachTreeOnFiftyThousandRowsAndFits() {
         Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, null);
+        assertEquals(50_000, SmileForest.rowsPerTree(p, 1_000_000));
+        // min_leaf_size 3 on 50,000 rows: 16,666 leaves a tree, 140 MB for 150 trees
+        assertEquals(16_666, ModelSize.leaves(Algorithm.RANDOM_FOREST, p, 1_000_000));
+        assertSame(p, ModelSize.bound(Algorithm.RANDOM_FOREST, p, 1_000_000, MAX));
+    }
+
+    @Test
+    void aForestOnEveryRowOfAMillionIsBoundedToFit() {
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("max_samples", 1_000_000));
         // min_leaf_size 3 on 63.2 % of a million rows: 210,666 leaves a tree, 1.8 GB for 150 trees
         assertEquals(210_666, ModelSize.leaves(Algorithm.RANDOM_FOREST, p, 1_000_000));
         assertTrue(ModelSize.bytes(150, 210_666) > 1_700_000_000L);
@@ -42,7 +51,8 @@ class ModelSizeTest {
 
     @Test
     void aModelBoundedByTheUserThatCannotFitIsRefusedWithTheFigures() {
-        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("max_leaves", 100_000, "min_leaf_size", 1));
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("max_leaves", 100_000, "min_leaf_size", 1,
+                "max_samples", 1_000_000));
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ModelSize.bound(Algorithm.RANDOM_FOREST, p, 1_000_000, MAX));
         assertTrue(e.getMessage().contains("150 tree(s) of up to 100,000 leaves on 1,000,000 training rows take up to 840.0 MB")
