@@ -2,6 +2,7 @@ package dev.canopy.function;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.canopy.deadline.InvocationDeadline;
 import io.quarkus.funqy.lambda.FunqyStreamHandler;
 import io.quarkus.funqy.runtime.ApplicationException;
 
@@ -46,10 +47,16 @@ public class LambdaHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        // the function's deadline is the runtime's, not a configured guess (a trainer stops in time for it)
+        if (context != null) {
+            InvocationDeadline.begin(context.getRemainingTimeInMillis());
+        }
         try {
             funqy.handleRequest(input, output, context);
         } catch (ApplicationException wrapper) {
             throw unwrap(wrapper);
+        } finally {
+            InvocationDeadline.end();
         }
     }
 

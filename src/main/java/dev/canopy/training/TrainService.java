@@ -14,6 +14,8 @@ import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
 import dev.canopy.model.xgboost.XgboostJsonModel;
 import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.deadline.InvocationDeadline;
+import dev.canopy.deadline.InvocationDeadline.Deadline;
 import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
@@ -140,18 +142,20 @@ public final class TrainService {
         // status writes); a retried invocation is a new request.
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "train", LogContext.RUN_ID, runId,
                 LogContext.ALGORITHM, alg, LogContext.ATTEMPT, 1)) {
-            return train(req, algorithm, runId, out, params, System.nanoTime() + timeBudget.toNanos());
+            // the Lambda context's remaining time when there is one and it is shorter, else the configured budget
+            return train(req, algorithm, runId, out, params,
+                    InvocationDeadline.within(timeBudget.toNanos(), "canopy.train.time-budget"));
         }
     }
 
     /** Milliseconds to the point where a fit must stop so that evaluation and saving still fit the budget. */
-    private long fitMillisLeft(long deadline) {
+    private long fitMillisLeft(Deadline deadline) {
         long save = Math.max(MIN_SAVE_MILLIS, (long) (timeBudget.toMillis() * SAVE_SHARE));
-        return (deadline - System.nanoTime()) / 1_000_000 - save;
+        return deadline.millisLeft() - save;
     }
 
     private TrainResult train(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params,
-                              long deadline) {
+                              Deadline deadline) {
         String alg = algorithm.id();
         Folds.check("folds", req.folds());
         if (req.folds() == null ? req.fold() != null : req.fold() == null || req.fold() < 0 || req.fold() >= req.folds()) {
@@ -166,7 +170,7 @@ public final class TrainService {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
-            Prepared data = prepare(req, algorithm, params, fitMillisLeft(deadline));
+            Prepared data = prepare(req, algorithm, params, fitMillisLeft(deadline), deadline.source());
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             FeatureMatrix trainSet = data.train();
             FeatureMatrix validation = null;
@@ -203,7 +207,7 @@ public final class TrainService {
                 }
             } catch (RuntimeException e) {
                 if (progress.stopped()) {
-                    throw overBudget(alg, req.data(), progress, t0, trainSet, e);
+                    throw overBudget(alg, req.data(), progress, t0, trainSet, deadline, e);
                 }
                 throw e;
             } finally {
@@ -211,7 +215,7 @@ public final class TrainService {
                 progress.close();
             }
             if (progress.stopped()) {
-                throw overBudget(alg, req.data(), progress, t0, trainSet, null);
+                throw overBudget(alg, req.data(), progress, t0, trainSet, deadline, null);
             }
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
@@ -280,12 +284,13 @@ public final class TrainService {
     }
 
     private InvalidInputException overBudget(String alg, String uri, Progress progress, long t0, FeatureMatrix data,
-                                             RuntimeException cause) {
+                                             Deadline deadline, RuntimeException cause) {
         InvalidInputException e = new InvalidInputException("data", uri, String.format(java.util.Locale.ROOT,
-                "%s on %,d training rows was stopped after %d s, %s, so that this answer arrives before the time budget of %d s "
-                        + "(canopy.train.time-budget) runs out; train on a sample (--sample-rows, or --fit-to-budget), "
-                        + "with lighter parameters, or with a longer budget",
-                alg, data.rows(), (System.nanoTime() - t0) / 1_000_000_000, progress.built(), timeBudget.toSeconds()));
+                "%s on %,d training rows was stopped after %d s, %s, so that this answer arrives before %s runs out "
+                        + "(%,d s left); train on a sample (--sample-rows, or --fit-to-budget), with lighter parameters, "
+                        + "or with a longer budget (canopy.train.time-budget; on Lambda, the function's timeout)",
+                alg, data.rows(), (System.nanoTime() - t0) / 1_000_000_000, progress.built(), deadline.source(),
+                Math.max(0, deadline.millisLeft() / 1000)));
         if (cause != null) {
             e.addSuppressed(cause);
         }
@@ -439,6 +444,12 @@ public final class TrainService {
     }
 
     Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
+        return prepare(req, algorithm, params, fitMillisLeft, "canopy.train.time-budget");
+    }
+
+    /** @param deadline what sets the time left, for a refusal's text */
+    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft,
+                     String deadline) {
         DataPreparation.Options opt = DataPreparation.options(req.delimiter(), req.missing(), req.categorical(),
                 req.maxCategories());
         String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
@@ -451,7 +462,7 @@ public final class TrainService {
         }
         DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
         String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
-        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft);
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft, deadline);
         DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
         Table table = read.table();
         if (table.rows() == 0) {

@@ -77,12 +77,19 @@ final class TrainingBudget {
      * estimate exceeds {@code remainingMillis}, with the figures and the remedies.
      */
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, Algorithm algorithm,
-                                       Map<String, Number> params, long remainingMillis) {
-        return sample(req, plan, store, freeHeap(), algorithm, params, remainingMillis);
+                                       Map<String, Number> params, long remainingMillis, String deadline) {
+        return sample(req, plan, store, freeHeap(), algorithm, params, remainingMillis, deadline);
     }
 
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
                                        Algorithm algorithm, Map<String, Number> params, long remainingMillis) {
+        return sample(req, plan, store, freeHeap, algorithm, params, remainingMillis, "canopy.train.time-budget");
+    }
+
+    /** @param deadline what sets the deadline, for the refusal's text */
+    static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
+                                       Algorithm algorithm, Map<String, Number> params, long remainingMillis,
+                                       String deadline) {
         Long n = req.sampleRows();
         if (n != null && n < MIN_SAMPLE) {
             throw new InvalidInputException("sampleRows", n, "must be at least " + MIN_SAMPLE);
@@ -125,8 +132,8 @@ final class TrainingBudget {
         }
         throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
                 String.format(Locale.ROOT, "does not fit the trainer's time budget: %s on %,d training rows of %d features "
-                                + "is estimated at %,d s, and %,d s are left of canopy.train.time-budget%s, or lighter "
+                                + "is estimated at %,d s, and %,d s are left of %s%s, or lighter "
                                 + "parameters (fewer trees, a smaller max_depth)",
-                        algorithm.id(), trainRows, columns - 1, millis / 1000, remainingMillis / 1000, remedy));
+                        algorithm.id(), trainRows, columns - 1, millis / 1000, remainingMillis / 1000, deadline, remedy));
     }
 }

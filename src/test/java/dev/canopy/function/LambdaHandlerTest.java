@@ -1,17 +1,22 @@
 package dev.canopy.function;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.deadline.InvocationDeadline;
 import io.quarkus.funqy.runtime.ApplicationException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LambdaHandlerTest {
 
@@ -60,5 +65,23 @@ class LambdaHandlerTest {
             throw io;
         });
         assertSame(io, assertThrows(IOException.class, () -> call(handler)));
+    }
+
+    @Test
+    void theFunctionRunsWithinTheLambdaContextsRemainingTimeAndNotAfterIt() throws IOException {
+        Context context = (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[]{Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? 30_000 : null);
+        AtomicReference<InvocationDeadline.Deadline> seen = new AtomicReference<>();
+        var handler = new LambdaHandler((in, out, ctx) -> seen.set(InvocationDeadline.within(3_600_000_000_000L, "an hour")));
+        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context);
+        assertTrue(seen.get().source().contains("Lambda context"), seen.get().toString());
+        long left = seen.get().millisLeft();
+        assertTrue(left <= 30_000 && left > 25_000, "left " + left);
+        // cleared with the invocation: the next one on this thread does not inherit it
+        assertEquals("an hour", InvocationDeadline.within(3_600_000_000_000L, "an hour").source());
+        // a configured budget shorter than the context's time stays the deadline
+        var shorter = new LambdaHandler((in, out, ctx) -> seen.set(InvocationDeadline.within(5_000_000_000L, "five seconds")));
+        shorter.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context);
+        assertEquals("five seconds", seen.get().source());
     }
 }

@@ -4,6 +4,7 @@ import dev.canopy.data.DatasetParts;
 import dev.canopy.data.DatasetReader;
 import dev.canopy.data.RegressionParts;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.deadline.InvocationDeadline;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,32 @@ class TrainingBudgetTest {
         assertTrue(res.dataset().version().startsWith(DatasetParts.PARTS_VERSION), res.dataset().version());
         assertTrue(res.dataset().categorical().contains("payment_type"));
         assertTrue(res.mse() < 0.6, "mse " + res.mse());
+    }
+
+    /** On Lambda the deadline is the context's remaining time: a fit that cannot end before it is refused up front. */
+    @Test
+    void aTrainerOnLambdaIsRefusedUpFrontWhenTheInvocationsRemainingTimeCannotHoldTheFit(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir.resolve("set"), 20_000, 2, 1);
+        TrainService service = new TrainService(new LocalObjectStore(), Clock.systemUTC(), dir.resolve("out").toString());
+        TrainRequest r = new TrainRequest("run-1", dir.resolve("set").toString(), null, RegressionParts.TARGET, null,
+                "random_forest", 0.2, 7L, null, null, Map.of("trees", 5000), null, null, null, null, null, null, "auto",
+                null, null, null, null);
+        long t0 = System.nanoTime();
+        // 21 s left: the 20 s kept for scoring and saving leave 1 s to fit, against minutes of estimated work
+        InvocationDeadline.begin(21_000);
+        InvalidInputException e;
+        try {
+            e = assertThrows(InvalidInputException.class, () -> service.train(r));
+        } finally {
+            InvocationDeadline.end();
+        }
+        assertTrue(e.getMessage().contains("does not fit the trainer's time budget")
+                && e.getMessage().contains("left of the invocation's remaining time (the Lambda context's)")
+                && e.getMessage().contains("--sample-rows"), e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 21_000, "refused before the deadline, not at it");
+        // the same request with the configured budget (13 minutes) is not refused for time: it would train
+        assertTrue(TrainingBudget.fitMillis(Algorithm.RANDOM_FOREST, TrainingParams.resolve(Algorithm.RANDOM_FOREST,
+                Map.of("trees", 5000)), 16_000, 8) < TrainService.DEFAULT_TIME_BUDGET.toMillis());
     }
 
     /** The deadline's watchdog stops a fit at its next tree: boosting returns early, a forest fails. */
