@@ -2,6 +2,7 @@ package dev.canopy.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.config.CanopyConfig;
+import dev.canopy.deadline.InvocationDeadline;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.BatchPredictService;
@@ -11,8 +12,8 @@ import jakarta.inject.Inject;
 
 /**
  * Lambda {@code batch-predict}: drives a bounded pool of {@code predict} invocations over many shards.
- * It stops starting shards when its time budget ({@code canopy.batch.time-budget}) is spent, so that it
- * always returns its report before its own Lambda timeout.
+ * It stops starting shards when its time budget is spent ({@code canopy.batch.time-budget}, or the Lambda
+ * context's remaining time when that is shorter), so that it returns its report before its own Lambda timeout.
  */
 // The request arrives as a JSON tree and is read strictly by Json.request: Funqy's own binding
 // ignores unknown fields and reports type errors without naming the field.
@@ -26,7 +27,9 @@ public class BatchPredictFunction {
     @Funq("batch-predict")
     public BatchPredictResult batchPredict(JsonNode request) {
         InvocationStart.begin("batch-predict", request, null, null, config.maxRequestBytes());
-        long deadline = System.currentTimeMillis() + config.batch().timeBudget().toMillis();
-        return service.run(Json.request(request, BatchPredictRequest.class), () -> deadline - System.currentTimeMillis());
+        // the Lambda context's remaining time when it is the shorter (a batch started late in its timeout)
+        InvocationDeadline.Deadline deadline = InvocationDeadline.within(config.batch().timeBudget().toNanos(),
+                "canopy.batch.time-budget");
+        return service.run(Json.request(request, BatchPredictRequest.class), deadline::millisLeft);
     }
 }

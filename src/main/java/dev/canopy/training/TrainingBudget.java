@@ -44,14 +44,15 @@ final class TrainingBudget {
     }
 
     /**
-     * CPU nanoseconds of fitting per unit of work, measured with Smile 6.3 and exact splits on float columns
-     * (80,000 rows, 8 features, 20 trees; see docs/training-data.md): a forest's work is trees × rows × mtry ×
-     * log2(rows) (98 ns), boosting's trees × rows × features × min(depth, log2(rows)) (34 ns), a tree's
-     * rows × features × log2(rows) (about 40 ns). Divided by the cores, since Smile fits trees, and split
-     * searches, in parallel. Unlimited forests on millions of rows grow deeper than log2(rows), so the
-     * estimate can be low there; the deadline's watchdog still stops such a fit in time.
+     * CPU nanoseconds of fitting per unit of work, measured on the 2-core machine on float columns
+     * (docs/performance.md, "Training at scale"): a forest's work is trees × a tree's rows × mtry × log2(a
+     * tree's rows) (Smile's trees; 100 ns), gradient boosting's trees × rows × features × min(depth, log2(rows))
+     * (XGBoost's {@code hist}: 1.4 ns on 800,000 rows, rounded up to 2), a tree's rows × features × log2(rows)
+     * (Smile; 5.6 s for 800,000 rows × 8 features: 90 ns). Divided by the cores, since each fits in parallel.
+     * Unlimited trees on millions of rows grow deeper than log2(rows), so an estimate can be low; the
+     * deadline's watchdog still stops such a fit in time.
      */
-    static final double NANOS_FOREST = 100, NANOS_BOOSTING = 35, NANOS_TREE = 40;
+    static final double NANOS_FOREST = 100, NANOS_BOOSTING = 2, NANOS_TREE = 90;
 
     /** Estimated fit time of {@code algorithm} on {@code rows} training rows of {@code features} features. */
     static long fitMillis(Algorithm algorithm, Map<String, Number> params, long rows, int features) {
