@@ -207,62 +207,72 @@ public final class DatasetReader {
         }
         int n = (int) total;
         List<Table.Column> cols = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        for (Table t : tables) {
+            notices.addAll(t.notices());
+        }
+        java.util.Set<String> index = first.indexColumns();
+        // Each column leaves the parts' tables once copied, so the parts and the whole are held at once one
+        // column at a time, not whole (10 M rows × 9 columns: 720 MB at the peak instead of 1.4 GB).
         for (String name : names) {
-            boolean text = false;
-            boolean numeric = true;
-            Table.Column other = null;
-            long otherRow = 0;
-            long offset = 0;
-            for (Table t : tables) {
-                Table.Column c = t.column(field, name);
-                text |= c.isText();
-                if (!c.numeric() && !c.isText() && other == null) {
-                    other = c;
-                    otherRow = offset + c.firstBadRow();
-                }
-                numeric &= c.numeric();
-                offset += t.rows();
+            Table.Column done = column(field, name, tables, n);
+            cols.add(done);
+            for (int i = 0; i < tables.length; i++) {
+                tables[i] = tables[i].without(name);
             }
-            if (other != null) {
-                cols.add(new Table.Column(name, null, false, other.firstBadValue(), otherRow));
-                continue;
+        }
+        LinkedHashMap<String, Boolean> unique = new LinkedHashMap<>();
+        notices.forEach(x -> unique.put(x, true));
+        return new Table(cols, n, List.copyOf(unique.keySet()), plan.uri(), index);
+    }
+
+    /** Column {@code name} of every part, one after the other. */
+    private static Table.Column column(String field, String name, Table[] tables, int n) {
+        boolean numeric = true;
+        Table.Column other = null;
+        long otherRow = 0;
+        long offset = 0;
+        for (Table t : tables) {
+            Table.Column c = t.column(field, name);
+            if (!c.numeric() && !c.isText() && other == null) {
+                other = c;
+                otherRow = offset + c.firstBadRow();
             }
-            if (numeric) {
-                double[] v = new double[n];
-                int at = 0;
-                for (Table t : tables) {
-                    double[] src = t.column(field, name).values();
-                    System.arraycopy(src, 0, v, at, t.rows());
-                    at += t.rows();
-                }
-                cols.add(new Table.Column(name, v, true, null, 0));
-                continue;
-            }
-            String[] s = new String[n];
-            Map<String, String> shared = new HashMap<>();
-            String firstBad = null;
-            long firstBadRow = 0;
+            numeric &= c.numeric();
+            offset += t.rows();
+        }
+        if (other != null) {
+            return new Table.Column(name, null, false, other.firstBadValue(), otherRow);
+        }
+        if (numeric) {
+            double[] v = new double[n];
             int at = 0;
             for (Table t : tables) {
-                Table.Column c = t.column(field, name);
-                if (c.isText()) {
-                    String[] src = c.text();
-                    for (int i = 0; i < t.rows(); i++) {
-                        s[at + i] = src[i] == null ? null : shared.computeIfAbsent(src[i], k -> k);
-                    }
-                    if (firstBad == null && c.firstBadValue() != null) {
-                        firstBad = c.firstBadValue();
-                        firstBadRow = at + c.firstBadRow();
-                    }
-                }
+                double[] src = t.column(field, name).values();
+                System.arraycopy(src, 0, v, at, t.rows());
                 at += t.rows();
             }
-            cols.add(new Table.Column(name, null, false, firstBad, firstBadRow, s));
+            return new Table.Column(name, v, true, null, 0);
         }
-        LinkedHashMap<String, Boolean> notices = new LinkedHashMap<>();
+        String[] s = new String[n];
+        Map<String, String> shared = new HashMap<>();
+        String firstBad = null;
+        long firstBadRow = 0;
+        int at = 0;
         for (Table t : tables) {
-            t.notices().forEach(x -> notices.put(x, true));
+            Table.Column c = t.column(field, name);
+            if (c.isText()) {
+                String[] src = c.text();
+                for (int i = 0; i < t.rows(); i++) {
+                    s[at + i] = src[i] == null ? null : shared.computeIfAbsent(src[i], k -> k);
+                }
+                if (firstBad == null && c.firstBadValue() != null) {
+                    firstBad = c.firstBadValue();
+                    firstBadRow = at + c.firstBadRow();
+                }
+            }
+            at += t.rows();
         }
-        return new Table(cols, n, List.copyOf(notices.keySet()), plan.uri(), first.indexColumns());
+        return new Table.Column(name, null, false, firstBad, firstBadRow, s);
     }
 }

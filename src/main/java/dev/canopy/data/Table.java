@@ -109,6 +109,12 @@ public final class Table {
         return columns.stream().map(Column::name).toList();
     }
 
+    /** This table without the column {@code name} (its values are no longer referenced from here). */
+    public Table without(String name) {
+        return new Table(columns.stream().filter(c -> !c.name().equals(name)).toList(), rows, notices, source,
+                indexColumns);
+    }
+
     public Column column(String field, String name) {
         for (Column c : columns) {
             if (c.name().equals(name)) {

@@ -59,6 +59,25 @@ class DatasetPartsTest {
     }
 
     @Test
+    void joiningThePartsLetsGoOfEachPartsColumnOnceCopied() {
+        InMemoryObjectStore store = threeCsvParts();
+        DatasetParts.Plan plan = DatasetParts.plan(store, "data", "mem://b/set");
+        Table[] parts = new Table[3];
+        for (int i = 0; i < 3; i++) {
+            parts[i] = TableReader.read("data", plan.uri(), store.read(plan.parts().get(i).uri(), null), null);
+        }
+        double[] middle = parts[1].numeric("x", "MedInc");
+        Table whole = DatasetReader.concat("data", plan, parts);
+        assertEquals(300, whole.rows());
+        assertArrayEquals(middle, Arrays.copyOfRange(whole.numeric("x", "MedInc"), 100, 200));
+        // the caller's parts no longer hold their columns: the whole and the parts are never held twice
+        for (Table t : parts) {
+            assertEquals(List.of(), t.names());
+            assertEquals(100, t.rows());
+        }
+    }
+
+    @Test
     void aSingleObjectKeepsItsOwnVersion() {
         InMemoryObjectStore store = threeCsvParts();
         DatasetParts.Plan plan = DatasetParts.plan(store, "data", "mem://b/set/part-0.csv");
