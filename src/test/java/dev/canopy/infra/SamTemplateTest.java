@@ -165,6 +165,70 @@ class SamTemplateTest {
         assertEquals(0, map(template, "Parameters", "PredictorReservedConcurrency").get("Default"));
     }
 
+    /**
+     * Least privilege: each role may do in Canopy's bucket exactly what its function does there (the list kept
+     * beside the function, {@code S3_ACTIONS}), objects on {@code bucket/*} and listing on the bucket, and
+     * nothing through SAM's broad S3 policy templates (S3CrudPolicy grants deletes, ACLs and lifecycle rules).
+     * The predict-shards state machine's come from its definition: its ItemReader lists, its ResultWriter writes.
+     */
+    @Test
+    void eachRoleGrantsExactlyTheS3ActionsItsCodeUsesInTheBucket() throws Exception {
+        Map<String, List<String>> uses = Map.of(
+                "SuperviseFunction", dev.canopy.function.SuperviseFunction.S3_ACTIONS,
+                "TrainFunction", dev.canopy.function.TrainFunction.S3_ACTIONS,
+                "StatusFunction", dev.canopy.function.StatusFunction.S3_ACTIONS,
+                "BatchPredictFunction", dev.canopy.function.BatchPredictFunction.S3_ACTIONS,
+                "PredictFunction", dev.canopy.function.PredictFunction.S3_ACTIONS);
+        assertEquals(uses.keySet(), functions().keySet());
+        functions().forEach((name, props) -> assertEquals(Set.copyOf(uses.get(name)), bucketActions(name, props), name));
+        assertEquals(Set.of("s3:GetObject", "s3:PutObject"), Set.copyOf(dev.canopy.function.PredictFunction.S3_ACTIONS),
+                "a predictor reads a shard and a model and writes predictions: no list, no delete, no bucket settings");
+
+        JsonNode asl = new JsonMapper().readTree(Files.readString(Path.of("infra/statemachine/predict-shards-distributed.asl.json")));
+        Set<String> mapActions = new HashSet<>();
+        asl.findValues("ItemReader").forEach(r -> {
+            assertEquals("arn:aws:states:::s3:listObjectsV2", r.get("Resource").asText());
+            mapActions.add("s3:ListBucket");
+        });
+        asl.findValues("ResultWriter").forEach(r -> {
+            assertEquals("arn:aws:states:::s3:putObject", r.get("Resource").asText());
+            mapActions.add("s3:PutObject");
+        });
+        assertEquals(Set.of("s3:ListBucket", "s3:PutObject"), mapActions);
+        Map<String, Object> machine = map(template, "Resources", "PredictShardsStateMachine", "Properties");
+        assertEquals(mapActions, bucketActions("PredictShardsStateMachine", machine));
+    }
+
+    /** The S3 actions a resource's policies grant on Canopy's bucket, each checked against its ARN. */
+    @SuppressWarnings("unchecked")
+    static Set<String> bucketActions(String name, Map<String, Object> props) {
+        Set<String> out = new HashSet<>();
+        for (Object p : (List<?>) props.get("Policies")) {
+            Map<String, Object> policy = (Map<String, Object>) p;
+            for (String template : List.of("S3CrudPolicy", "S3ReadPolicy", "S3WritePolicy", "S3FullAccessPolicy")) {
+                assertFalse(policy.containsKey(template), name + " uses SAM's " + template + ": grant the actions it needs");
+            }
+            if (!policy.containsKey("Statement")) {
+                continue; // LambdaInvokePolicy, and DataBuckets' read-only statements under Fn::If
+            }
+            for (Object st : (List<?>) policy.get("Statement")) {
+                Map<String, Object> statement = (Map<String, Object>) st;
+                String resource = String.valueOf(statement.get("Resource"));
+                if (!resource.contains("${BucketName}")) {
+                    continue;
+                }
+                for (Object a : (List<?>) statement.get("Action")) {
+                    String action = (String) a;
+                    String expected = action.equals("s3:ListBucket") ? "{Fn::Sub=arn:${AWS::Partition}:s3:::${BucketName}}"
+                            : "{Fn::Sub=arn:${AWS::Partition}:s3:::${BucketName}/*}";
+                    assertEquals(expected, resource, name + " " + action);
+                    assertTrue(out.add(action), name + " grants " + action + " twice");
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void timeoutsNestCallerAroundCallee() {
         Map<String, Map<String, Object>> f = functions();
