@@ -23,7 +23,13 @@ public record RunFingerprint(String data, String dataVersion, long dataSize, Str
                              long seed, Map<String, Map<String, Number>> params, SearchSpace search, String delimiter,
                              String missing, String categorical, Integer maxCategories,
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                             List<String> exclude) {
+                             List<String> exclude,
+                             // a sample trains on other rows, so it is another run; absent when unused, so a
+                             // request record written before these existed still matches
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             Long sampleRows,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             Boolean fitToBudget) {
 
     static RunFingerprint of(SuperviseRequest req, long dataSize, String dataVersion, String testVersion,
                              List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params) {
@@ -35,7 +41,8 @@ public record RunFingerprint(String data, String dataVersion, long dataSize, Str
                 req.testFraction() == null ? TrainService.DEFAULT_TEST_FRACTION : req.testFraction(),
                 req.seed() == null ? TrainService.DEFAULT_SEED : req.seed(), byId, req.search(), req.delimiter(),
                 req.missing(), req.categorical(), req.maxCategories(),
-                req.exclude() == null || req.exclude().isEmpty() ? null : req.exclude());
+                req.exclude() == null || req.exclude().isEmpty() ? null : req.exclude(), req.sampleRows(),
+                Boolean.TRUE.equals(req.fitToBudget()) ? Boolean.TRUE : null);
     }
 
     /**

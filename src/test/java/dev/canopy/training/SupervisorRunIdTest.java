@@ -86,6 +86,27 @@ class SupervisorRunIdTest {
     }
 
     @Test
+    void aSampleIsAnotherRunOfTheSameData() {
+        supervisor.supervise(request(List.of("decision_tree"), 7L, null));
+        SuperviseRequest r = request(List.of("decision_tree"), 7L, null);
+        SuperviseRequest sampled = new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
+                r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(), r.missing(),
+                r.categorical(), r.maxCategories(), r.overwrite(), r.exclude(), 200L, null);
+        ConflictException e = assertThrows(ConflictException.class, () -> supervisor.supervise(sampled));
+        assertTrue(e.getMessage().contains("sampleRows: (none) → 200"), e.getMessage());
+        SuperviseRequest fit = new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
+                r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(), r.missing(),
+                r.categorical(), r.maxCategories(), r.overwrite(), r.exclude(), null, true);
+        e = assertThrows(ConflictException.class, () -> supervisor.supervise(fit));
+        assertTrue(e.getMessage().contains("fitToBudget: (none) → true"), e.getMessage());
+        // fitToBudget false is the default: the same run
+        SuperviseRequest off = new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
+                r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(), r.missing(),
+                r.categorical(), r.maxCategories(), r.overwrite(), r.exclude(), null, false);
+        assertEquals(1, supervisor.supervise(off).results().size());
+    }
+
+    @Test
     void overwriteDeletesOnlyThePreviousRunsObjects() {
         supervisor.supervise(request(List.of("decision_tree", "random_forest"), null, null));
         store.put(OUT + "/r1/notes.txt", "mine".getBytes(StandardCharsets.UTF_8));
