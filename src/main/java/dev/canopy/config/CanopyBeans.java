@@ -110,7 +110,8 @@ public class CanopyBeans {
     SupervisorService supervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, CanopyConfig config) {
         // the supervisor's pools are the one layer that retries its train calls: it gets the one-attempt transport
         return new SupervisorService(store, invoker, clock, config.outputUri(),
-                new SupervisorService.Limits(config.search().maxTrials(), config.search().maxConcurrency()), Backoff.DEFAULT,
+                new SupervisorService.Limits(config.search().maxTrials(), config.search().maxConcurrency(),
+                        config.search().timeBudget()), Backoff.DEFAULT,
                 priceTable(config.cost()));
     }
 

@@ -124,6 +124,16 @@ public interface CanopyConfig {
         /** The most trainers a search request may ask to run at once ({@code search.maxConcurrency}). */
         @WithDefault("256")
         int maxConcurrency();
+
+        /**
+         * How long a search may run before it stops starting configurations (the Lambda context's remaining time
+         * when that is shorter): a configuration starts only while twice the longest trial so far, and 30 s,
+         * still fit, so that the best configurations' refits and the result are written in time. The search is
+         * then {@code PARTIAL}, ranking the configurations that ran. Default: the template's 900 s supervise
+         * timeout less a minute.
+         */
+        @WithDefault("PT14M")
+        Duration timeBudget();
     }
 
     Model model();

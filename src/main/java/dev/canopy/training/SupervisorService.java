@@ -5,6 +5,8 @@ import dev.canopy.cost.PriceTable;
 import dev.canopy.data.DatasetParts;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.ConflictException;
+import dev.canopy.deadline.InvocationDeadline;
+import dev.canopy.deadline.InvocationDeadline.Deadline;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
@@ -22,6 +24,7 @@ import dev.canopy.storage.StorageUri;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,10 +61,21 @@ public final class SupervisorService {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** Bounds on searches: {@code canopy.search.max-trials} and {@code canopy.search.max-concurrency}. */
-    public record Limits(int maxTrials, int maxConcurrency) {
-        public static final Limits DEFAULT = new Limits(500, 256);
+    /**
+     * Bounds on searches: {@code canopy.search.max-trials}, {@code canopy.search.max-concurrency} and
+     * {@code canopy.search.time-budget} (the earlier of it and the Lambda context's remaining time is the deadline).
+     */
+    public record Limits(int maxTrials, int maxConcurrency, Duration timeBudget) {
+        public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(14);
+        public static final Limits DEFAULT = new Limits(500, 256, DEFAULT_TIME_BUDGET);
+
+        public Limits(int maxTrials, int maxConcurrency) {
+            this(maxTrials, maxConcurrency, DEFAULT_TIME_BUDGET);
+        }
     }
+
+    /** Kept after the last refit for ranking and writing the result. */
+    static final Duration FINISH_MARGIN = Duration.ofSeconds(30);
 
     private final ObjectStore store;
     private final FunctionInvoker invoker;
@@ -95,6 +109,8 @@ public final class SupervisorService {
 
     public SuperviseResult supervise(SuperviseRequest req) {
         long t0 = System.nanoTime();
+        // read here, on the invocation's thread: a search stops starting configurations in time for it
+        Deadline deadline = InvocationDeadline.within(limits.timeBudget().toNanos(), "canopy.search.time-budget");
         if (req == null) {
             throw new InvalidInputException("request", null, "a supervise request body is required");
         }
@@ -120,7 +136,7 @@ public final class SupervisorService {
             claimRunId(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
                     Boolean.TRUE.equals(req.overwrite()));
             Run run = new Run(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
-                    new CostMeter(prices), checked);
+                    new CostMeter(prices), checked, deadline);
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
             SuperviseResult r = search == null ? train(run, algorithms, params) : search(run, search, algorithms, params);
@@ -134,7 +150,7 @@ public final class SupervisorService {
     /** The run's fixed facts, shared by its calls, and the meter that counts what they cost. */
     /** @param checked the data's summary from {@link DataPreflight}, null when the data was too large to check */
     private record Run(SuperviseRequest req, String runId, String out, String dataVersion, String testVersion, long t0,
-                       StatusBoard board, CostMeter meter, DatasetSummary checked) {
+                       StatusBoard board, CostMeter meter, DatasetSummary checked, Deadline deadline) {
         long millis() {
             return (System.nanoTime() - t0) / 1_000_000;
         }
@@ -214,6 +230,16 @@ public final class SupervisorService {
      */
     private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<TrainInvocation> invocations,
                                                     FunctionPool.ProgressListener<Job, TrainResult> progress) {
+        return call(run, jobs, size, invocations, progress, j -> true);
+    }
+
+    /**
+     * {@link #call} that submits a job only while {@code mayStart} says so; the results are those of the jobs
+     * submitted, in job order (a prefix of {@code jobs}).
+     */
+    private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<TrainInvocation> invocations,
+                                                    FunctionPool.ProgressListener<Job, TrainResult> progress,
+                                                    java.util.function.Predicate<Job> mayStart) {
         long[] start = new long[jobs.size()];
         long[] end = new long[jobs.size()];
         // a run makes several rounds of calls (trials, then refits): the meter's items are the run's invocations
@@ -244,6 +270,10 @@ public final class SupervisorService {
                     }
                 })) {
             for (Job j : jobs) {
+                // submit() blocks while the pool's queue is full, so this is asked as a slot frees up
+                if (!mayStart.test(j)) {
+                    break;
+                }
                 pool.submit(j);
             }
             while (pool.hasNext()) {
@@ -321,11 +351,27 @@ public final class SupervisorService {
         Progress progress = new Progress(run, search, jobs.size());
         progress.publish("SEARCHING");
         List<TrainInvocation> invocations = new ArrayList<>();
+        // A configuration starts (all its folds) only while a refit of about the longest trial so far still fits
+        // before the deadline; the first wave always starts. The rest is not run: the search is PARTIAL.
+        java.util.concurrent.atomic.AtomicLong longestTrial = new java.util.concurrent.atomic.AtomicLong();
+        double refitRows = search.folds() == null ? 1 : (double) search.folds() / (search.folds() - 1);
         List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
-                invocations, (r, done, submitted) -> progress.completed(r));
+                invocations, (r, done, submitted) -> {
+                    if (r.succeeded() && r.value().trainMillis() != null) {
+                        longestTrial.accumulateAndGet(r.value().trainMillis(), Math::max);
+                    }
+                    progress.completed(r);
+                }, j -> j.fold() != null && j.fold() > 0 || run.deadline().millisLeft()
+                        > (long) (longestTrial.get() * refitRows * 2) + FINISH_MARGIN.toMillis());
+        int ranConfigs = trials.size() / k;
+        int notRun = search.configs().size() - ranConfigs;
+        if (notRun > 0) {
+            LOG.warnf("search stopped by its deadline (%s): %d of %d configurations ran; the ranking is of those",
+                    run.deadline().source(), ranConfigs, search.configs().size());
+        }
 
         List<Trial> ranking = new ArrayList<>();
-        for (SearchPlan.Config c : search.configs()) {
+        for (SearchPlan.Config c : search.configs().subList(0, ranConfigs)) {
             ranking.add(trial(c, trials.subList(c.id() * k, c.id() * k + k)));
         }
         ranking.sort(RANKING);
@@ -353,7 +399,8 @@ public final class SupervisorService {
         for (Algorithm a : algorithms) {
             if (!best.containsKey(a)) {
                 String error = ranking.stream().filter(t -> t.algorithm().equals(a.id())).map(Trial::error)
-                        .findFirst().orElse("no configuration");
+                        .findFirst().orElse(notRun > 0 ? "none ran before the search's deadline ("
+                                + run.deadline().source() + ")" : "no configuration");
                 run.board().publish(run.out(), run.runId(), a.id(), TrainerState.FAILED, 0, "every configuration failed", error);
                 results.add(TrainResult.failed(a.id(), params.get(a), "every configuration failed; the first: " + error));
             }
@@ -363,15 +410,16 @@ public final class SupervisorService {
         String bestAlgorithm = results.stream().filter(r -> r.state() == TrainerState.DONE).map(TrainResult::algorithm)
                 .findFirst().orElse(null);
         Trial winner = bestAlgorithm == null ? null : best.get(Algorithm.parse("algorithm", bestAlgorithm));
-        progress.publish("DONE");
-        LOG.infof("searched %d trials (%d failed) in %d ms; best: %s %s", jobs.size(), failedTrials, run.millis(),
-                bestAlgorithm, winner == null ? "" : winner.params());
+        String state = notRun > 0 ? "PARTIAL" : "DONE";
+        progress.publish(state);
+        LOG.infof("searched %d trials (%d failed, %d not run) in %d ms; best: %s %s", trials.size(), failedTrials,
+                jobs.size() - trials.size(), run.millis(), bestAlgorithm, winner == null ? "" : winner.params());
         List<TrainResult> all = new ArrayList<>(results);
         trials.stream().filter(PoolResult::succeeded).map(PoolResult::value).forEach(all::add);
         return new SuperviseResult(run.runId(), run.millis(), dataset(run, all),
                 results.stream().map(TrainResult::withoutDataset).toList(), bestAlgorithm,
-                new SearchResult(search.configs().size(), search.folds(), jobs.size(), failedTrials,
-                        search.maxConcurrency(), search.seed(), winner, ranking), invocations);
+                new SearchResult(search.configs().size(), search.folds(), trials.size(), failedTrials,
+                        search.maxConcurrency(), search.seed(), winner, ranking, state, notRun), invocations);
     }
 
     /** DONE before FAILED, then by mean CV MSE, then by plan order: a total order, so ties rank the same every time. */

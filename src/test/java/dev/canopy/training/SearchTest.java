@@ -238,6 +238,41 @@ class SearchTest {
         assertTrue(calls.stream().noneMatch(TrainRequest::isTrial));
     }
 
+    /**
+     * A search whose next configuration's refit could not end before the deadline stops starting them: it ranks
+     * what ran, refits the best, says PARTIAL and how many did not run. Trials here report 20 s of training, so
+     * after the first one a configuration needs 2 × 20 s × 2 (two folds: a refit has twice a fold's rows) + 30 s
+     * left, more than the 45 s budget.
+     */
+    @Test
+    void aSearchThatRunsOutOfTimeRanksWhatRanAndIsPartial() {
+        SupervisorService s = supervisor(new SupervisorService.Limits(500, 256, java.time.Duration.ofSeconds(45)), req -> {
+            TrainResult r = trainer.train(req);
+            return new TrainResult(r.algorithm(), r.state(), r.mse(), r.rmse(), r.mae(), r.r2(), 20_000L, r.modelBytes(),
+                    r.modelUri(), r.params(), r.error(), r.dataset(), r.validationMse(), r.workers());
+        });
+        SuperviseResult r = s.supervise(request("late", 3L, grid(2, 1)));
+        SearchResult search = r.search();
+        assertEquals("PARTIAL", search.state());
+        assertEquals(6, search.configurations());
+        assertTrue(search.notRun() >= 1 && search.notRun() <= 4, "not run: " + search.notRun());
+        assertEquals(search.configurations() - search.notRun(), search.ranking().size());
+        assertEquals(2 * search.ranking().size(), search.trials(), "whole configurations: both folds of each");
+        assertEquals(2 * search.ranking().size(), calls.stream().filter(TrainRequest::isTrial).count());
+        assertEquals(search.ranking().getFirst(), search.best());
+        // the best of what ran is refitted; an algorithm none of whose configurations ran says why
+        assertTrue(r.results().stream().anyMatch(t -> t.state() == TrainerState.DONE), r.results().toString());
+        r.results().stream().filter(t -> t.state() == TrainerState.FAILED).forEach(t -> assertTrue(
+                t.error().contains("none ran before the search's deadline (canopy.search.time-budget)"), t.error()));
+        assertEquals("PARTIAL", status.status(new StatusRequest("late", null)).search().phase());
+
+        // with the time it needs, the same search runs every configuration
+        SuperviseResult whole = supervisor(req -> trainer.train(req)).supervise(request("whole", 3L, grid(2, 1)));
+        assertEquals("DONE", whole.search().state());
+        assertEquals(0, whole.search().notRun());
+        assertEquals(6, whole.search().ranking().size());
+    }
+
     @Test
     void aSearchLargerThanTheLimitIsRefusedWithItsCountBeforeAnyTrainerRuns() {
         SupervisorService s = supervisor(new SupervisorService.Limits(20, 8), req -> {
