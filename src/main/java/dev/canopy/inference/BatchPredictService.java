@@ -216,7 +216,7 @@ public final class BatchPredictService {
                 .timeouts(FunctionInvocationException::noResponse)
                 .retryTimeouts(true)
                 .build((i, slot, attempt) -> predict(effective, modelVersion, shards.get(i), outputPrefix, runId, slot,
-                        attempt, meter, i, stopped))) {
+                        attempt, meter, i, stopped, millisLeft))) {
             int next = 0;
             // submit() blocks while the pool's bounded queue is full, so this loop advances no faster than
             // slots free up, and checks the time before every new shard.
@@ -250,9 +250,18 @@ public final class BatchPredictService {
      */
     private PredictResult predict(BatchPredictRequest req, String modelVersion, String shard, String outputPrefix,
                                   String runId, int slot, int attempt, CostMeter meter, int index,
-                                  BooleanSupplier stopped) {
+                                  BooleanSupplier stopped, LongSupplier millisLeft) {
         if (stopped.getAsBoolean()) {
             throw new BatchStops.NotStarted(); // queued before the batch was stopped: not sent
+        }
+        // Past the deadline nothing more is sent: a queued shard does not start, a failed one is not tried
+        // again, so the last attempt is one started before the budget ran out and the arithmetic of
+        // docs/guarantees.md ("Time") holds whatever maxAttempts says.
+        if (millisLeft.getAsLong() <= 0) {
+            if (attempt == 1) {
+                throw new BatchStops.NotStarted();
+            }
+            throw new BatchStops.NotRetried(attempt - 1);
         }
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {

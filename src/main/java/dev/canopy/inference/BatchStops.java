@@ -57,6 +57,17 @@ final class BatchStops {
                 "not started: the batch was stopped or its time ran out; a resume runs it");
     }
 
+    /**
+     * Thrown in place of a retry after the batch's time ran out: the shard FAILED with the attempts it had,
+     * and a resume runs it. Not retryable (no transient fault), not billed.
+     */
+    static final class NotRetried extends RuntimeException {
+        NotRetried(int attempts) {
+            super("not tried again after attempt " + attempts + ": the batch's time ran out; a resume runs it", null,
+                    false, false);
+        }
+    }
+
     /** Thrown in place of a call that was queued when the batch stopped; not retried, not billed. */
     static final class NotStarted extends RuntimeException {
         NotStarted() {

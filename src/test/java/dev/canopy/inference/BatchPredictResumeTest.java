@@ -3,6 +3,7 @@ package dev.canopy.inference;
 import dev.canopy.data.TaxiShards;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.CallState;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -225,16 +227,48 @@ class BatchPredictResumeTest {
     @Test
     void aBatchCutShortByItsTimeBudgetResumes() throws Exception {
         Path out = dir.resolve("preds");
-        // the orchestrator's time runs out after two shards are started
-        AtomicInteger checks = new AtomicInteger();
+        // the orchestrator's time runs out once two shards are started: a shard queued by then does not start
         BatchPredictResult cut = service.run(new BatchPredictRequest("cut", RULE, shards, null, 1, out.toString(), true,
-                1, 30, 100.0), () -> checks.incrementAndGet() <= 2 ? 1000 : 0);
+                1, 30, 100.0), () -> invoked.size() < 2 ? 1000 : 0);
         assertEquals(2, cut.succeeded());
+        assertTrue(cut.shards().stream().skip(2).allMatch(x -> x.state() == CallState.CANCELLED && x.attempts() == 0),
+                cut.shards().toString());
         invoked.clear();
         BatchPredictResult r = service.run(resume(null, null, null, null, null, null, cut.manifestUri()));
         assertEquals(3, invoked.size());
         assertEquals(5, r.succeeded());
         assertSame(null, r.shardPrefix());
         assertEquals(rows, datasetRows(out));
+    }
+
+    /**
+     * A shard that fails while the time is running out is not tried again once it has: its last attempt started
+     * before the deadline, so the function's timeout arithmetic holds whatever maxAttempts says.
+     */
+    @Test
+    void afterTheDeadlineAFailedShardIsNotTriedAgainAndAResumeRunsIt() throws Exception {
+        Path out = dir.resolve("preds");
+        AtomicBoolean late = new AtomicBoolean();
+        FunctionInvoker local = BatchPredictServiceTest.localInvoker(store, new ConcurrentHashMap<>());
+        BatchPredictService throttled = new BatchPredictService(store, BatchPredictServiceTest.slotted((f, payload, slot) -> {
+            String shard = Json.request(payload, PredictRequest.class).shard();
+            invoked.computeIfAbsent(shard, k -> new AtomicInteger()).incrementAndGet();
+            if (shard.equals(shards.get(0))) {
+                late.set(true); // the time runs out while this call fails
+                throw new FunctionInvocationException(f, FunctionInvocationException.Outcome.THROTTLED,
+                        "TooManyRequestsException", "Rate exceeded", true, null);
+            }
+            return local.invoke(f, payload, slot);
+        }), LIMITS, FAST);
+        BatchPredictResult cut = throttled.run(new BatchPredictRequest("late", RULE, shards.subList(0, 1), null, 1,
+                out.toString(), true, 5, 30, 100.0), () -> late.get() ? 0 : 1000);
+        ShardResult first = cut.shards().getFirst();
+        assertEquals(CallState.FAILED, first.state());
+        assertEquals(1, invoked.get(shards.get(0)).get(), "a throttled call is retryable, but not after the deadline");
+        assertTrue(first.error().contains("not tried again after attempt 1: the batch's time ran out"), first.error());
+        invoked.clear();
+        BatchPredictResult r = service.run(resume(null, null, null, null, null, null, cut.manifestUri()));
+        assertEquals(1, r.succeeded());
+        assertEquals(1, invoked.size());
     }
 }

@@ -242,6 +242,9 @@ class SamTemplateTest {
         long batchRead = Duration.parse((String) env(f.get("BatchPredictFunction")).get("CANOPY_INVOKE_READ_TIMEOUT")).toSeconds();
         long budget = Duration.parse((String) env(f.get("BatchPredictFunction")).get("CANOPY_BATCH_TIME_BUDGET")).toSeconds();
         assertTrue(predict < batchRead, predict + " < " + batchRead);
+        // retries included: past its budget batch-predict starts no attempt, first or retry (BatchPredictService.predict;
+        // BatchPredictResumeTest.afterTheDeadlineAFailedShardIsNotTriedAgainAndAResumeRunsIt), so whatever maxAttempts
+        // says, the last attempt starts before the budget ends and is waited for at most one call's read timeout
         assertTrue(budget + batchRead + 30 <= batch, "budget " + budget + " + one call " + batchRead + " + report fits in " + batch);
         for (var e : f.entrySet()) {
             int t = (Integer) e.getValue().get("Timeout");
