@@ -12,6 +12,7 @@ import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
 import dev.canopy.pool.FunctionPool;
 import dev.canopy.pool.PoolResult;
+import dev.canopy.pool.Throttle;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.StorageUri;
@@ -64,7 +65,7 @@ public final class BatchPredictService {
     static final String DEFAULT_OUTPUT = "canopy-out";
     private final String defaultOutput;
     /** Progress snapshots ({@link BatchProgress}) are published at most this often, plus a final one. */
-    static final long PROGRESS_INTERVAL_MILLIS = 1000;
+    static final long PROGRESS_INTERVAL_MILLIS = Throttle.PROGRESS_INTERVAL_MILLIS;
     private LongSupplier progressClock = System::currentTimeMillis;
     /** The batches running in this process; {@link #stopRunning} stops them. */
     private final BatchStops stops = new BatchStops();

@@ -4,6 +4,7 @@ import dev.canopy.json.Json;
 import dev.canopy.log.LogContext;
 import dev.canopy.pool.CallState;
 import dev.canopy.pool.PoolResult;
+import dev.canopy.pool.Throttle;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
@@ -30,12 +31,11 @@ final class ProgressPublisher {
     private final String runId;
     private final int total;
     private final LongSupplier clock;
-    private final long intervalMillis;
+    private final Throttle throttle;
     private final long startedAt;
     private int done;
     private int failed;
     private long rows;
-    private long lastPublished;
     private boolean warned;
 
     ProgressPublisher(ObjectStore store, String uri, String runId, int total, LongSupplier clock, long intervalMillis) {
@@ -44,9 +44,8 @@ final class ProgressPublisher {
         this.runId = runId;
         this.total = total;
         this.clock = clock;
-        this.intervalMillis = intervalMillis;
+        this.throttle = new Throttle(clock, intervalMillis);
         this.startedAt = clock.getAsLong();
-        this.lastPublished = startedAt;
         write(snapshot(startedAt, false));
     }
 
@@ -61,10 +60,8 @@ final class ProgressPublisher {
         } else {
             failed++;
         }
-        long now = clock.getAsLong();
-        if (now - lastPublished >= intervalMillis) {
-            lastPublished = now;
-            write(snapshot(now, false));
+        if (throttle.due()) {
+            write(snapshot(clock.getAsLong(), false));
         }
     }
 

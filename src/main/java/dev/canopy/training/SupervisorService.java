@@ -17,6 +17,7 @@ import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
 import dev.canopy.pool.FunctionPool;
 import dev.canopy.pool.PoolResult;
+import dev.canopy.pool.Throttle;
 import dev.canopy.pool.RetryPolicy;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
@@ -36,6 +37,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -84,6 +86,8 @@ public final class SupervisorService {
     private final Limits limits;
     private final Backoff backoff;
     private final PriceTable prices;
+    /** Milliseconds for the search's progress throttle; a test holds it still. */
+    private LongSupplier progressClock = System::currentTimeMillis;
 
     public SupervisorService(ObjectStore store, FunctionInvoker invoker, Clock clock, String defaultOut) {
         this(store, invoker, clock, defaultOut, Limits.DEFAULT, Backoff.DEFAULT);
@@ -105,6 +109,12 @@ public final class SupervisorService {
         this.defaultOut = defaultOut;
         this.limits = limits;
         this.backoff = backoff;
+    }
+
+    /** Tests: the clock of the search's progress throttle. */
+    SupervisorService progressClock(LongSupplier clock) {
+        this.progressClock = clock;
+        return this;
     }
 
     public SuperviseResult supervise(SuperviseRequest req) {
@@ -469,6 +479,7 @@ public final class SupervisorService {
         private int done;
         private int failed;
         private Trial bestSoFar;
+        private final Throttle throttle = new Throttle(progressClock, Throttle.PROGRESS_INTERVAL_MILLIS);
 
         Progress(Run run, Search search, int total) {
             this.run = run;
@@ -496,14 +507,20 @@ public final class SupervisorService {
                     }
                 }
             }
-            publish("SEARCHING");
+            // written on the completing slot's thread, inside the pool's completion: at most once a second
+            // (the batch's policy), so a search of many quick trials does not make one PUT per trial
+            if (throttle.due()) {
+                write("SEARCHING");
+            }
         }
 
-        /**
-         * One small write per finished trial: trials take seconds each, and a throttled write could leave
-         * status showing an old count for as long as the slowest trial runs.
-         */
+        /** A phase change (searching, refitting, done), written at once. */
         synchronized void publish(String phase) {
+            throttle.wrote();
+            write(phase);
+        }
+
+        private void write(String phase) {
             try {
                 store.write(RunLayout.searchStatus(run.out(), run.runId()), Json.write(new SearchStatus(phase, total, done,
                         failed, bestSoFar, Instant.now(clock).toString())), "application/json");

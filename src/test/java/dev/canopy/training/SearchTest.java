@@ -7,6 +7,7 @@ import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
 import dev.canopy.testing.InMemoryObjectStore;
+import dev.canopy.testing.RecordingObjectStore;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -273,6 +275,29 @@ class SearchTest {
         assertEquals(6, whole.search().ranking().size());
     }
 
+    /**
+     * A search's progress is written as a batch's is: each phase at once, and between them at most once per
+     * interval, in the pool's completion. Held still, the clock lets only the three phases through, however
+     * many trials finish; moving a whole interval per look, it lets one through per completion.
+     */
+    @Test
+    void aSearchWritesItsProgressAtMostOncePerIntervalBesidesItsPhases() {
+        RecordingObjectStore recording = new RecordingObjectStore(store);
+        FunctionInvoker transport = (function, payload) -> Json.writeString(trainer.train(Json.request(payload, TrainRequest.class)));
+        SupervisorService still = new SupervisorService(recording, transport, Clock.systemUTC(), OUT,
+                SupervisorService.Limits.DEFAULT, Backoff.NONE).progressClock(() -> 0L);
+        SuperviseResult r = still.supervise(request("quiet", 3L, grid(3, 4)));
+        assertEquals(18, r.search().trials());
+        String file = RunLayout.searchStatus(OUT, "quiet");
+        assertEquals(3, recording.count("write", file), "SEARCHING, REFITTING, DONE: " + recording.calls);
+
+        AtomicLong now = new AtomicLong();
+        SupervisorService moving = new SupervisorService(recording, transport, Clock.systemUTC(), OUT,
+                SupervisorService.Limits.DEFAULT, Backoff.NONE).progressClock(() -> now.addAndGet(60_000));
+        moving.supervise(request("busy", 3L, grid(3, 4)));
+        assertEquals(3 + 18, recording.count("write", RunLayout.searchStatus(OUT, "busy")));
+    }
+
     @Test
     void aSearchLargerThanTheLimitIsRefusedWithItsCountBeforeAnyTrainerRuns() {
         SupervisorService s = supervisor(new SupervisorService.Limits(20, 8), req -> {
@@ -329,6 +354,9 @@ class SearchTest {
             }
             return trainer.train(req);
         });
+        // every completion comes a whole throttle interval after the last, so each one is written
+        AtomicLong tick = new AtomicLong();
+        s.progressClock(() -> tick.addAndGet(dev.canopy.pool.Throttle.PROGRESS_INTERVAL_MILLIS));
         java.util.concurrent.CompletableFuture<SuperviseResult> run = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> s.supervise(request("s5", 7L, grid(2, 8))));
         try {
@@ -365,7 +393,7 @@ class SearchTest {
 
     @Test
     void oneTrainerInstanceParsesThePinnedDataOnceAndAgainWhenItChanges() {
-        dev.canopy.testing.RecordingObjectStore recording = new dev.canopy.testing.RecordingObjectStore(store);
+        RecordingObjectStore recording = new RecordingObjectStore(store);
         TrainService instance = new TrainService(recording, Clock.systemUTC(), OUT);
         String v1 = store.head(DATA).version();
         for (int fold = 0; fold < 3; fold++) {
