@@ -246,6 +246,12 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             complete(new PoolResult<>(index, input, CallState.CANCELLED, null, e, 0, 0, -1));
+            return index;
+        }
+        // a cancel (an Error ending the pool, say) that drained the queue between the check above and this put
+        // would leave the item there with no slot to take it: drain again
+        if (cancelled) {
+            cancel();
         }
         return index;
     }
@@ -395,6 +401,15 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         return listenerError.get();
     }
 
+    private boolean failed() {
+        lock.lock();
+        try {
+            return fatal != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void fail(Error e, int slot) {
         lock.lock();
         try {
@@ -437,8 +452,14 @@ public final class FunctionPool<I, O> implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             while (true) {
                 try {
-                    queue.put((Task<I>) POISON);
-                    break;
+                    if (queue.offer((Task<I>) POISON, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                    // A slot that an Error ended takes nothing more: an item submitted as it ended would fill
+                    // the queue for ever. Once the pool has failed, what still waits is cancelled instead.
+                    if (failed()) {
+                        cancel();
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                     cancel();

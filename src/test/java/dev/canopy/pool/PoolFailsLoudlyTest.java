@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pool fails loudly and never hangs: listener failures are contained, Errors end it, an interrupted close ends. */
@@ -54,6 +55,30 @@ class PoolFailsLoudlyTest {
         assertTrue(e.getCause() instanceof OutOfMemoryError, e.toString());
         assertTrue(e.getMessage().contains("Java heap space"), e.getMessage());
         pool.close();
+    }
+
+    /**
+     * The race CI once hung on: an item submitted as an Error ends the only slot stayed in the queue after the
+     * cancel's drain, and close() waited for room for its stop signal for ever. Repeated, each close must return.
+     */
+    @Test
+    void closeReturnsWhenAnErrorEndedTheSlotsWhileItemsWereBeingSubmitted() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            for (int round = 0; round < 300; round++) {
+                FunctionPool<Integer, Integer> pool = FunctionPool.<Integer, Integer>builder(1).maxAttempts(1)
+                        .build((x, slot, attempt) -> {
+                            if (x == 1) {
+                                throw new OutOfMemoryError("Java heap space (a test's)");
+                            }
+                            return x;
+                        });
+                pool.submit(0);
+                pool.submit(1);
+                pool.submit(2);
+                pool.submit(3);
+                pool.close();
+            }
+        });
     }
 
     @Test
