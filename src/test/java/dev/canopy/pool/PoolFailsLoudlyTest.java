@@ -40,13 +40,7 @@ class PoolFailsLoudlyTest {
 
     @Test
     void anErrorIsNotAFailedResultItEndsThePoolWithItsCause() throws Exception {
-        FunctionPool<Integer, Integer> pool = FunctionPool.<Integer, Integer>builder(1).maxAttempts(1)
-                .build((x, slot, attempt) -> {
-                    if (x == 1) {
-                        throw new OutOfMemoryError("Java heap space (a test's)");
-                    }
-                    return x;
-                });
+        FunctionPool<Integer, Integer> pool = errorOnOne();
         pool.submit(0);
         pool.submit(1);
         pool.submit(2);
@@ -65,13 +59,7 @@ class PoolFailsLoudlyTest {
     void closeReturnsWhenAnErrorEndedTheSlotsWhileItemsWereBeingSubmitted() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             for (int round = 0; round < 300; round++) {
-                FunctionPool<Integer, Integer> pool = FunctionPool.<Integer, Integer>builder(1).maxAttempts(1)
-                        .build((x, slot, attempt) -> {
-                            if (x == 1) {
-                                throw new OutOfMemoryError("Java heap space (a test's)");
-                            }
-                            return x;
-                        });
+                FunctionPool<Integer, Integer> pool = errorOnOne();
                 pool.submit(0);
                 pool.submit(1);
                 pool.submit(2);
@@ -122,5 +110,15 @@ class PoolFailsLoudlyTest {
         // without the fix: a TimeoutException, and the cancel's interrupt cleared with the timeout's
         assertTrue(e instanceof InterruptedException || stillInterrupted && !(e instanceof TimeoutException),
                 "the cancel's interrupt survives the timeout's clean-up: " + e + ", interrupted " + stillInterrupted);
+    }
+
+    /** One slot, one attempt; item 1's call ends with an Error (an OutOfMemoryError), the others return themselves. */
+    private static FunctionPool<Integer, Integer> errorOnOne() {
+        return FunctionPool.<Integer, Integer>builder(1).maxAttempts(1).build((x, slot, attempt) -> {
+            if (x == 1) {
+                throw new OutOfMemoryError("Java heap space (a test's)");
+            }
+            return x;
+        });
     }
 }

@@ -40,6 +40,28 @@ class XgboostPythonParityTest {
         TrainService.Prepared p = service.prepare(new TrainRequest("parity", data.toString(), null, null, null,
                 "gradient_boosting", 0.2, seed, null, null, null, null), Algorithm.GRADIENT_BOOSTING,
                 TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null), Long.MAX_VALUE);
+        Parity r = compare(p, seed, dir);
+        System.out.printf(Locale.ROOT, "[xgboost parity] California housing, seed %d, %s%n", seed, r);
+        assertTrue(r.canopy() <= r.python() * 1.01, "Canopy's MSE " + r.canopy() + " is more than 1 % above XGBoost Python's "
+                + r.python());
+    }
+
+    /** Canopy's and XGBoost Python's test MSE on the same rows, parameters and threads, and their fit times. */
+    record Parity(int trainRows, int testRows, int threads, double canopy, double canopySeconds, String pythonVersion,
+                  double python, double pythonSeconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d train / %,d test rows, %d threads: Canopy (XGBoost4J %s) MSE %.5f in "
+                            + "%.2f s; Python XGBoost %s MSE %.5f in %.2f s; Canopy/Python %.4f", trainRows, testRows, threads,
+                    XgboostTrainer.VERSION, canopy, canopySeconds, pythonVersion, python, pythonSeconds, canopy / python);
+        }
+    }
+
+    /**
+     * Fits gradient_boosting with its defaults on {@code p}'s training rows, scores the test rows with XGBoost's
+     * own predict (float32 labels, as the Python side), and runs XGBoost's Python on the same rows in {@code dir}.
+     */
+    static Parity compare(TrainService.Prepared p, long seed, Path dir) throws Exception {
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
         XgboostTrainer.Input train = XgboostTrainer.Input.of(p.train());
         long t0 = System.nanoTime();
@@ -48,33 +70,27 @@ class XgboostPythonParityTest {
         int n = p.testY().length;
         int cols = p.testColumns().length;
         float[] testRows = new float[n * cols];
+        float[] testY = new float[n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < cols; j++) {
                 testRows[i * cols + j] = (float) p.testColumns()[j][i];
             }
+            testY[i] = (float) p.testY()[i];
         }
         float[] predicted = XgboostTrainer.predict(f.json(), testRows, n, cols);
         double canopy = 0;
         for (int i = 0; i < n; i++) {
-            canopy += Math.pow(predicted[i] - (float) p.testY()[i], 2) / n;
+            canopy += Math.pow(predicted[i] - testY[i], 2) / n;
         }
-
         Path trainCsv = csv(dir.resolve("train.csv"), train.rows(), train.labels(), train.nrow(), train.ncol());
-        float[] testY = new float[n];
-        for (int i = 0; i < n; i++) {
-            testY[i] = (float) p.testY()[i];
-        }
         Path testCsv = csv(dir.resolve("test.csv"), testRows, testY, n, cols);
         String pyParams = Json.writeString(Map.of("n_estimators", params.get("n_estimators"),
                 "max_depth", params.get("max_depth"), "learning_rate", params.get("learning_rate"),
-                "random_state", seed, "n_jobs", XgboostTrainer.threads(params)));
+                "random_state", seed, "n_jobs", f.threads()));
         JsonNode py = Json.MAPPER.readTree(run(dir, List.of(PYTHON, script(dir).toString(), trainCsv.toString(),
                 testCsv.toString(), pyParams)));
-        double python = py.get("mse").asDouble();
-        System.out.printf(Locale.ROOT, "[xgboost parity] California housing, seed %d, %d train / %d test rows: Canopy (XGBoost4J %s) "
-                        + "MSE %.4f in %.2f s; Python XGBoost %s MSE %.4f in %.2f s%n", seed, train.nrow(), n,
-                XgboostTrainer.VERSION, canopy, canopySeconds, py.get("xgboost").asText(), python, py.get("seconds").asDouble());
-        assertTrue(canopy <= python * 1.01, "Canopy's MSE " + canopy + " is more than 1 % above XGBoost Python's " + python);
+        return new Parity(train.nrow(), n, f.threads(), canopy, canopySeconds, py.get("xgboost").asText(),
+                py.get("mse").asDouble(), py.get("seconds").asDouble());
     }
 
     static Path csv(Path file, float[] rows, float[] labels, int nrow, int ncol) throws IOException {
