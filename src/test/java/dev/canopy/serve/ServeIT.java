@@ -57,8 +57,8 @@ class ServeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        serve = ServeProcess.start(dir, "--quiet", "--reserved-concurrency", "TrainFunction=1", "--timeout",
-                "TrainFunction=2", "--reserved-concurrency", "canopy-predict=2");
+        serve = ServeProcess.start(dir, "--quiet", "--reserved-concurrency", "SuperviseFunction=1", "--timeout",
+                "SuperviseFunction=2", "--reserved-concurrency", "canopy-predict=2");
         lambda = serve.client();
         TaxiShards.write(dir.resolve("taxi"), new int[]{3000, 3000, 3000}, 7);
         shards = List.of(0, 1, 2).stream().map(i -> dir.resolve("taxi").resolve(String.format(TaxiShards.NAME, i)).toString())
@@ -196,23 +196,25 @@ class ServeIT {
     }
 
     /**
-     * A slow training (many boosting rounds on a large set) in the one instance train may have: a second call
-     * meanwhile is throttled, and the first ends with Lambda's timeout error after the 2 s timeout.
+     * A slow supervise (it waits on a trainer of 400 boosting rounds) in the one instance supervise may have: a
+     * second call meanwhile is throttled, and the first ends with Lambda's timeout error after the 2 s timeout.
+     * (A trainer itself no longer times out: it takes its deadline from the Lambda context and refuses a fit
+     * that cannot end in time; TrainingBudgetTest, LambdaHandlerTest.)
      */
     @Test
     @Order(6)
     void aboveTheReservedConcurrencyCallsAreThrottledAndASlowCallTimesOut() throws Exception {
         Path data = dir.resolve("big.csv");
         Files.write(data, TestData.housingCsvBytes(20_000, 5));
-        Map<String, Object> slow = Map.of("runId", "slow-1", "data", data.toString(), "algorithm", "gradient_boosting",
-                "params", Map.of("trees", 5000), "out", dir.resolve("runs").toString());
+        Map<String, Object> slow = Map.of("runId", "slow-1", "data", data.toString(), "algorithms", List.of("gradient_boosting"),
+                "params", Map.of("gradient_boosting", Map.of("n_estimators", 400)), "out", dir.resolve("runs").toString());
         CompletableFuture<InvokeResponse> first = CompletableFuture.supplyAsync(() -> lambda.invoke(b -> b
-                .functionName("canopy-train").logType(LogType.TAIL).payload(SdkBytes.fromUtf8String(Json.writeString(slow)))),
+                .functionName("canopy-supervise").logType(LogType.TAIL).payload(SdkBytes.fromUtf8String(Json.writeString(slow)))),
                 Thread::startVirtualThread);
-        serve.await(n -> n.get("event").asText().equals("start") && n.get("function").asText().equals("canopy-train"),
+        serve.await(n -> n.get("event").asText().equals("start") && n.get("function").asText().equals("canopy-supervise"),
                 Duration.ofSeconds(60));
 
-        TooManyRequestsException t = assertThrows(TooManyRequestsException.class, () -> invoke("TrainFunction", slow));
+        TooManyRequestsException t = assertThrows(TooManyRequestsException.class, () -> invoke("SuperviseFunction", slow));
         assertEquals(429, t.statusCode());
         assertEquals("Rate Exceeded.", t.awsErrorDetails().errorMessage());
         assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", t.reasonAsString());
