@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -211,7 +212,7 @@ public final class DatasetReader {
         for (Table t : tables) {
             notices.addAll(t.notices());
         }
-        java.util.Set<String> index = first.indexColumns();
+        Set<String> index = first.indexColumns();
         // Each column leaves the parts' tables once copied, so the parts and the whole are held at once one
         // column at a time, not whole (10 M rows × 9 columns: 720 MB at the peak instead of 1.4 GB).
         for (String name : names) {

@@ -74,9 +74,6 @@ public final class ForestFanOut {
         this.backoff = backoff;
     }
 
-    /** The deepest a tree of an unbounded forest ({@code max_depth = 0}) can grow: Smile's levels for "unlimited". */
-    static final int MAX_TREE_DEPTH = 10_000;
-
     /**
      * How many invocations build a forest of {@code trees} on {@code rows} rows; 1 means no fan-out. The work
      * is each tree's rows (at most {@code max_samples}) times the trees.
@@ -196,8 +193,7 @@ public final class ForestFanOut {
             for (PoolResult<Share, TrainResult> r : results) {
                 String uri = RunLayout.forestPart(out, req.runId(), r.input().index());
                 // a tree's levels are levels of the part's object graph: as deep as the trees may grow, and a few more
-                int depth = params.get("max_depth").intValue();
-                Object part = ModelCodec.readDeep(uri, store.read(uri), (depth == 0 ? MAX_TREE_DEPTH : depth) + 32);
+                Object part = ModelCodec.readDeep(uri, store.read(uri), SmileTrainer.depth(params) + 32);
                 if (!(part instanceof RandomForest f) || f.trees().length != r.input().trees()) {
                     throw new WorkerFailed("random_forest worker " + r.input().index() + " saved " + uri
                             + ", which is not its share of " + r.input().trees() + " trees");

@@ -61,10 +61,13 @@ public final class SmileTrainer {
         };
     }
 
+    /** Smile's levels for a tree of unlimited depth ({@code max_depth = 0}): the deepest one can grow. */
+    static final int UNLIMITED_DEPTH = 10_000;
+
     /** scikit-learn's max_depth counts split levels; Smile's counts the leaf level too. 0 means unlimited. */
-    private static int depth(Map<String, Number> params) {
+    static int depth(Map<String, Number> params) {
         int d = params.get("max_depth").intValue();
-        return d == 0 ? ForestFanOut.MAX_TREE_DEPTH : d + 1;
+        return d == 0 ? UNLIMITED_DEPTH : d + 1;
     }
 
     /** A tree of n rows never has more than n leaves, so n stands for "unlimited". */

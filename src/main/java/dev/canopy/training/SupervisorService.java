@@ -37,9 +37,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The root of the training tree: invokes one {@code train} function per algorithm, all at once and all on
@@ -249,7 +251,7 @@ public final class SupervisorService {
      */
     private List<PoolResult<Job, TrainResult>> call(Run run, List<Job> jobs, int size, List<TrainInvocation> invocations,
                                                     FunctionPool.ProgressListener<Job, TrainResult> progress,
-                                                    java.util.function.Predicate<Job> mayStart) {
+                                                    Predicate<Job> mayStart) {
         long[] start = new long[jobs.size()];
         long[] end = new long[jobs.size()];
         // a run makes several rounds of calls (trials, then refits): the meter's items are the run's invocations
@@ -363,7 +365,7 @@ public final class SupervisorService {
         List<TrainInvocation> invocations = new ArrayList<>();
         // A configuration starts (all its folds) only while a refit of about the longest trial so far still fits
         // before the deadline; the first wave always starts. The rest is not run: the search is PARTIAL.
-        java.util.concurrent.atomic.AtomicLong longestTrial = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong longestTrial = new AtomicLong();
         double refitRows = search.folds() == null ? 1 : (double) search.folds() / (search.folds() - 1);
         List<PoolResult<Job, TrainResult>> trials = call(run, jobs, Math.min(search.maxConcurrency(), jobs.size()),
                 invocations, (r, done, submitted) -> {

@@ -68,6 +68,9 @@ public final class TrainService {
     /** The largest model the predictor is asked to load, by default: {@code canopy.model.max-bytes}. */
     public static final long DEFAULT_MODEL_MAX_BYTES = 268_435_456L;
 
+    /** The setting that bounds a trainer's time when the Lambda context gives none, or a later one. */
+    static final String TIME_BUDGET_SETTING = "canopy.train.time-budget";
+
     /** The default of canopy.train.time-budget: the template's 840 s trainer timeout minus a minute. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(13);
     /** What evaluating and saving need after a fit: a fit still running this close to the deadline is stopped. */
@@ -144,7 +147,7 @@ public final class TrainService {
                 LogContext.ALGORITHM, alg, LogContext.ATTEMPT, 1)) {
             // the Lambda context's remaining time when there is one and it is shorter, else the configured budget
             return train(req, algorithm, runId, out, params,
-                    InvocationDeadline.within(timeBudget.toNanos(), "canopy.train.time-budget"));
+                    InvocationDeadline.within(timeBudget.toNanos(), TIME_BUDGET_SETTING));
         }
     }
 
@@ -446,7 +449,7 @@ public final class TrainService {
     }
 
     Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
-        return prepare(req, algorithm, params, fitMillisLeft, "canopy.train.time-budget");
+        return prepare(req, algorithm, params, fitMillisLeft, TIME_BUDGET_SETTING);
     }
 
     /** @param deadline what sets the time left, for a refusal's text */

@@ -84,7 +84,7 @@ final class TrainingBudget {
 
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
                                        Algorithm algorithm, Map<String, Number> params, long remainingMillis) {
-        return sample(req, plan, store, freeHeap, algorithm, params, remainingMillis, "canopy.train.time-budget");
+        return sample(req, plan, store, freeHeap, algorithm, params, remainingMillis, TrainService.TIME_BUDGET_SETTING);
     }
 
     /** @param deadline what sets the deadline, for the refusal's text */

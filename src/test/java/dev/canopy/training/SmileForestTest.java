@@ -117,7 +117,7 @@ class SmileForestTest {
         byte[] bytes = ModelCodec.write(forest);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ModelCodec.read("mem://part", bytes));
         assertTrue(e.getMessage().contains("a limit (depth"), e.getMessage());
-        Object back = ModelCodec.readDeep("mem://part", bytes, ForestFanOut.MAX_TREE_DEPTH + 32);
+        Object back = ModelCodec.readDeep("mem://part", bytes, SmileTrainer.UNLIMITED_DEPTH + 32);
         assertArrayEquals(predictions(forest, data), predictions(back, data), 0.0);
     }
 
