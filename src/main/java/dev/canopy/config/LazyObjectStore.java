@@ -67,6 +67,11 @@ final class LazyObjectStore implements ObjectStore {
     }
 
     @Override
+    public void copy(String from, String to, String contentType) {
+        d().copy(from, to, contentType);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return d().list(prefixUri);
     }

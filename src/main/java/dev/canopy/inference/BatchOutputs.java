@@ -81,7 +81,7 @@ final class BatchOutputs {
                 if (!name.equals(ShardOutputs.MANIFEST)) {
                     previousOutputs.add(o);
                 }
-            } else if (!ShardOutputs.bookkeeping(name)) {
+            } else if (!ShardOutputs.bookkeeping(name) && !ShardOutputs.staged(name)) {
                 foreign.add(o.uri());
             }
         }
@@ -192,6 +192,27 @@ final class BatchOutputs {
                     LOG.warnf("could not delete %s, the output of a shard that did not succeed: %s", parquet, e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * Empties the staging folder ({@link ShardOutputs#STAGING_FOLDER}): what this run's committed attempts left,
+     * the attempts it did not accept, and late writes of calls an earlier batch on this prefix abandoned. A call
+     * abandoned by this run may still write there afterwards; it lands in a folder that dataset readers skip and
+     * that the next batch on the prefix empties.
+     */
+    void removeStaged() {
+        if (prefix == null) {
+            return;
+        }
+        String staging = StorageUri.join(prefix, ShardOutputs.STAGING_FOLDER + "/");
+        try {
+            for (ObjectInfo o : store.list(staging)) {
+                store.delete(o.uri());
+            }
+        } catch (CanopyException e) {
+            LOG.warnf("could not empty %s, where the predictors wrote before their outputs were committed: %s", staging,
+                    e.getMessage());
         }
     }
 

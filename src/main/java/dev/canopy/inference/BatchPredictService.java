@@ -35,13 +35,14 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Retries.</b> The pool is the one layer that retries a shard ({@link dev.canopy.pool.RetryPolicy}
  * states the rule): the invoker under it makes one attempt per call, so a shard is sent at most
- * {@code maxAttempts} times. {@code predict} is idempotent — its output name is deterministic in the shard,
- * so a second run overwrites the same object with the same rows — and so a shard whose call timed out, and
- * may still be running, is retried too.
+ * {@code maxAttempts} times. A shard whose call timed out, and may still be running, is retried too: each
+ * attempt writes only in the staging folder, under its own name ({@link ShardOutputs#stagedUri}), and the
+ * batch copies the one attempt whose answer it accepted to the shard's final name. An abandoned call that
+ * writes late therefore writes there, never under a final name, whatever the batch did meanwhile.
  *
  * <p><b>Outputs and resume.</b> Before any shard is read, {@link BatchOutputs} checks the output prefix (one
  * batch per prefix; a RUNNING manifest written first) and after the run removes outputs of shards that did
- * not succeed. A request with {@code resumeFrom} runs only the shards its manifest ({@link BatchManifests})
+ * not succeed, and empties the staging folder. A request with {@code resumeFrom} runs only the shards its manifest ({@link BatchManifests})
  * does not list as SUCCEEDED and merges the rows ({@link BatchPlan}).
  */
 public final class BatchPredictService {
@@ -267,12 +268,13 @@ public final class BatchPredictService {
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "batch-predict", LogContext.RUN_ID, runId,
                 LogContext.SHARD, LogContext.location(shard), LogContext.ATTEMPT, attempt)) {
             try {
+                String staged = outputPrefix == null ? null : ShardOutputs.stagedUri(outputPrefix, runId, attempt, shard);
                 var r = invoker.invokeBilled(PREDICT_FUNCTION, new PredictRequest(req.modelUri(), shard,
-                        outputUri(outputPrefix, shard), runId, attempt, null, req.keepColumns(), req.outputFormat(),
+                        staged, runId, attempt, null, req.keepColumns(), req.outputFormat(),
                         modelVersion), // pinned: warm predictors ask storage nothing about the model
                         PredictResult.class, slot);
                 meter.record(PREDICT_FUNCTION, index, r.billing());
-                return r.value();
+                return staged == null ? r.value() : commit(r.value(), outputUri(outputPrefix, shard));
             } catch (RuntimeException e) {
                 meter.recordFailure(PREDICT_FUNCTION, index, e);
                 LOG.warnf("attempt %d failed, %s: %s", attempt, FunctionInvocationException.noResponse(e) ? "no response"
@@ -280,6 +282,23 @@ public final class BatchPredictService {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Commits an accepted attempt: copies what the predictor wrote in the staging folder to the shard's final
+     * name (and the CSV copy beside it), the one write under that name. A failed copy fails the attempt, as
+     * transient or not as the store says, and the pool's rule decides whether it is tried again.
+     */
+    private PredictResult commit(PredictResult staged, String finalUri) {
+        store.copy(staged.outputUri(), finalUri, ShardOutputs.PARQUET_CONTENT_TYPE);
+        String csv = null;
+        if (staged.csvUri() != null) {
+            csv = ShardOutputs.csvCopyUri(finalUri);
+            store.copy(staged.csvUri(), csv, ShardOutputs.CSV_CONTENT_TYPE);
+        }
+        return new PredictResult(staged.shard(), staged.rows(), staged.scoreSum(), staged.instanceId(),
+                staged.modelLoaded(), staged.millis(), finalUri, csv, staged.requests(), staged.roundTrips(),
+                staged.bytesRead());
     }
 
     private BatchPredictResult finish(BatchPlan plan, BatchOutputs outputs, int poolSize, List<ShardResult> rows,
@@ -314,6 +333,7 @@ public final class BatchPredictService {
                 exceeded, meter.report("batch-predict", millis), BatchOutputs.DONE);
         if (outputPrefix != null) {
             outputs.removeUnfinished(rows);
+            outputs.removeStaged();
             manifestUri = plan.manifestUri();
             store.write(manifestUri, Json.write(result), "application/json");
             result = with(result, rows, manifestUri, null);

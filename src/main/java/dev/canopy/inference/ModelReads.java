@@ -141,6 +141,11 @@ final class ModelReads implements ObjectStore {
     }
 
     @Override
+    public void copy(String from, String to, String contentType) {
+        store.copy(from, to, contentType);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return counted(() -> store.list(prefixUri));
     }

@@ -174,12 +174,12 @@ public final class PredictService {
         String csvCopy = null;
         if (keep) {
             store.write(output, ParquetPredictionsWriter.write(kept[0], count[0], keptColumns, Lineage.of(req, model)),
-                    "application/vnd.apache.parquet");
+                    ShardOutputs.PARQUET_CONTENT_TYPE);
             written = output;
             if (csv) {
                 // after the Parquet file: a retry rewrites both, and the Parquet dataset never lacks a shard the copy has
                 csvCopy = ShardOutputs.csvCopyUri(output);
-                store.write(csvCopy, PredictionsCsv.write(kept[0], count[0], keptColumns), "text/csv");
+                store.write(csvCopy, PredictionsCsv.write(kept[0], count[0], keptColumns), ShardOutputs.CSV_CONTENT_TYPE);
             }
         }
         ObjectStoreInputFile.Totals shardReads = shard.counts();

@@ -16,6 +16,10 @@ import java.util.Set;
  * {@code outputPrefix} and lets the predictor derive it), so both write the same objects for the same shards.
  */
 public final class ShardOutputs {
+    /** The content types of a shard's predictions and of their CSV copy. */
+    public static final String PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
+    public static final String CSV_CONTENT_TYPE = "text/csv";
+
     /** The batch's manifest beside the predictions. */
     public static final String MANIFEST = "_manifest.json";
 
@@ -36,6 +40,31 @@ public final class ShardOutputs {
             name = name.substring(0, name.length() - ".parquet".length());
         }
         return StorageUri.join(prefix, name + "-" + shortHash(shard) + ".predictions.parquet");
+    }
+
+    /**
+     * The folder, under an output prefix, where {@code batch-predict}'s predictors write; the batch then commits
+     * each accepted attempt under its final name ({@link #stagedUri}). A name starting with '_', so the prefix
+     * still reads as one Parquet dataset, and Canopy's: {@code batch-predict} empties it when it finishes.
+     */
+    public static final String STAGING_FOLDER = "_attempts";
+
+    /**
+     * Where attempt {@code attempt} of batch {@code runId} writes a shard's predictions:
+     * {@code {prefix}/_attempts/{runId}/{attempt}/{final name}}. A call the batch abandoned (its client timed out,
+     * the Lambda ran on) can only ever write here, never under the final name, which only the batch writes, and
+     * only for the attempt whose answer it accepted. So a late write cannot replace a committed output, revive
+     * one that {@code removeUnfinished} deleted, or mix an old batch into a new one.
+     */
+    public static String stagedUri(String prefix, String runId, int attempt, String shard) {
+        String output = outputUri(prefix, shard);
+        String name = output.substring(output.lastIndexOf('/') + 1);
+        return StorageUri.join(prefix, STAGING_FOLDER + "/" + runId + "/" + attempt + "/" + name);
+    }
+
+    /** Whether {@code name}, relative to an output prefix, lies in the staging folder. */
+    public static boolean staged(String name) {
+        return name != null && name.startsWith(STAGING_FOLDER + "/");
     }
 
     /** The folder, under an output prefix, of the predictions' CSV copies. */

@@ -91,6 +91,15 @@ public interface ObjectStore {
         return true;
     }
 
+    /**
+     * Creates or replaces {@code to} with the bytes of {@code from}, which stays. How a batch commits a predictor's
+     * staged output under its final name. This default reads, then writes (through the caller); adapters that can
+     * copy inside the store override it (S3's {@code CopyObject}: one request, no bytes through the caller).
+     */
+    default void copy(String from, String to, String contentType) {
+        write(to, read(from), contentType);
+    }
+
     /** Lists the objects whose URI starts with {@code prefixUri}, sorted by URI. */
     List<ObjectInfo> list(String prefixUri);
 

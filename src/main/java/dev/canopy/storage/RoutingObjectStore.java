@@ -61,6 +61,18 @@ public final class RoutingObjectStore implements ObjectStore {
         route(uri).delete(uri);
     }
 
+    /** Inside one store, that store's copy; across stores, read from one and write to the other. */
+    @Override
+    public void copy(String from, String to, String contentType) {
+        ObjectStore source = route(from);
+        ObjectStore target = route(to);
+        if (source == target) {
+            source.copy(from, to, contentType);
+        } else {
+            target.write(to, source.read(from), contentType);
+        }
+    }
+
     @Override
     public List<ObjectInfo> list(String prefixUri) {
         return route(prefixUri).list(prefixUri);

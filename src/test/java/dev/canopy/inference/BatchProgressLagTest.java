@@ -67,7 +67,8 @@ class BatchProgressLagTest {
         final List<String> observations = java.util.Collections.synchronizedList(new ArrayList<>());
 
         void written(String uri, byte[] data) {
-            if (uri.endsWith(".predictions.parquet")) {
+            if (uri.endsWith(".predictions.parquet") && !uri.contains("/" + ShardOutputs.STAGING_FOLDER + "/")) {
+                // a committed output (the staged one is the predictor's, not yet the batch's)
                 int o = outputs.incrementAndGet();
                 worstLag.accumulateAndGet(o - published.get(), Math::max);
                 observations.add(o + "/" + published.get());

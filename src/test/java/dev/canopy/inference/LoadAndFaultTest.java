@@ -213,16 +213,28 @@ class LoadAndFaultTest {
         assertEquals(SHARDS - expectOk, r.failed());
         assertEquals(expectOk * rowsPerShard, r.rows(), "rows counted once per succeeded shard");
         assertEquals(expectOk * scorePerShard, (long) r.scoreSum());
-        // outputs: one object per shard that wrote, under its deterministic name, however often it was written
-        Map<String, Long> writesByUri = store.writes().stream().filter(w -> w.uri().endsWith(".predictions.parquet"))
+        // outputs: predictors write only in the staging folder, one object per attempt that wrote; the batch
+        // writes a shard's final name once, when it accepts an attempt, so only succeeded shards have one
+        Map<String, Long> finalWrites = store.writes().stream().filter(w -> w.uri().endsWith(".predictions.parquet"))
+                .filter(w -> !w.uri().contains("/" + ShardOutputs.STAGING_FOLDER + "/"))
                 .collect(Collectors.groupingBy(InMemoryObjectStore.Write::uri, LinkedHashMap::new, Collectors.counting()));
         Set<String> expectedOutputs = new HashSet<>();
+        Set<String> expectedStaged = new HashSet<>();
         for (ShardResult row : r.shards()) {
-            if (plans.get(row.index()).wroteOutput()) {
+            if (row.state() == CallState.SUCCEEDED) {
                 expectedOutputs.add(BatchPredictService.outputUri(OUT, row.shard()));
             }
+            if (plans.get(row.index()).wroteOutput()) {
+                expectedStaged.add(BatchPredictService.outputUri(OUT, row.shard()));
+            }
         }
-        assertEquals(expectedOutputs, writesByUri.keySet(), "no output under a second name");
+        assertEquals(expectedOutputs, finalWrites.keySet(), "no output under a second name, none for a failed shard");
+        assertEquals(Set.of(1L), Set.copyOf(finalWrites.values()), "each output committed once: " + finalWrites);
+        Map<String, Long> writesByUri = store.writes().stream().filter(w -> w.uri().contains("/" + ShardOutputs.STAGING_FOLDER + "/"))
+                .collect(Collectors.groupingBy(w -> OUT + "/" + w.uri().substring(w.uri().lastIndexOf('/') + 1),
+                        LinkedHashMap::new, Collectors.counting()));
+        assertEquals(expectedStaged, writesByUri.keySet(), "every attempt that wrote, wrote in the staging folder");
+        assertEquals(List.of(), store.list(OUT + "/" + ShardOutputs.STAGING_FOLDER + "/"), "the staging folder is emptied");
         long rewrites = writesByUri.values().stream().mapToLong(n -> n - 1).sum();
         // the manifest is the commit record: it names an output for exactly the shards that succeeded
         BatchPredictResult manifest = Json.read(store.read(r.manifestUri()), BatchPredictResult.class, "manifest");
@@ -244,7 +256,8 @@ class LoadAndFaultTest {
         figures.put("lost", SHARDS - r.shards().size());
         figures.put("duplicateReports", r.shards().size() - new HashSet<>(r.shards().stream().map(ShardResult::index).toList()).size());
         figures.put("outputObjects", writesByUri.size());
-        figures.put("idempotentRewrites", rewrites);
+        figures.put("stagedWritesPastTheFirst", rewrites);
+        figures.put("committedOutputs", finalWrites.size());
         figures.put("peakInFlight", peakInFlight.get());
         figures.put("modelLoads", r.modelLoads());
         figures.put("wallMillis", wallMillis);

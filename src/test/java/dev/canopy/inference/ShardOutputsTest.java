@@ -56,7 +56,10 @@ class ShardOutputsTest {
             store.put("mem://s/%02d.parquet".formatted(i), new byte[]{1});
         }
         LocalFunctionInvoker predictor = new LocalFunctionInvoker(Map.of("predict", new LocalFunction<>(PredictRequest.class,
-                q -> new PredictResult(q.shard(), 10, 4, "stand-in", false, 1, q.outputUri()))));
+                q -> {
+                    store.write(q.outputUri(), new byte[]{2}, "application/vnd.apache.parquet"); // what the batch commits
+                    return new PredictResult(q.shard(), 10, 4, "stand-in", false, 1, q.outputUri());
+                })));
         BatchPredictService batch = new BatchPredictService(store, predictor, new BatchPredictService.Limits(8, 100), Backoff.DEFAULT);
 
         BatchPredictResult summary = batch.run(new BatchPredictRequest("sum", RULE, null, "mem://s/", 4, "mem://out/", null, null,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +32,24 @@ class GuardedObjectStoreTest {
             assertTrue(e.getMessage().contains("outside the allowed locations"), e.getMessage());
         }
         assertEquals(List.of(), inner.calls, "no storage call was made for a refused location");
+    }
+
+    @Test
+    void aCopyIsCheckedAtBothEnds() {
+        RecordingObjectStore inner = new RecordingObjectStore(new InMemoryObjectStore());
+        inner.write("s3://canopy-data/out/_attempts/r/1/a.parquet", new byte[]{1}, "x");
+        inner.write("s3://elsewhere/a.parquet", new byte[]{2}, "x");
+        GuardedObjectStore g = new GuardedObjectStore(inner, List.of("s3://canopy-data/"));
+        int before = inner.calls.size();
+        InvalidInputException out = assertThrows(InvalidInputException.class,
+                () -> g.copy("s3://canopy-data/out/_attempts/r/1/a.parquet", "s3://elsewhere/b.parquet", "x"));
+        assertTrue(out.getMessage().contains("s3://elsewhere/b.parquet"), out.getMessage());
+        InvalidInputException in = assertThrows(InvalidInputException.class,
+                () -> g.copy("s3://elsewhere/a.parquet", "s3://canopy-data/out/a.parquet", "x"));
+        assertTrue(in.getMessage().contains("s3://elsewhere/a.parquet"), in.getMessage());
+        assertEquals(before, inner.calls.size(), "refused before any call: " + inner.calls);
+        g.copy("s3://canopy-data/out/_attempts/r/1/a.parquet", "s3://canopy-data/out/a.parquet", "x");
+        assertArrayEquals(new byte[]{1}, inner.read("s3://canopy-data/out/a.parquet"));
     }
 
     @Test

@@ -54,6 +54,21 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void copyCreatesOrReplacesTheTargetAndKeepsTheSource() {
+        String from = base() + "/copy/_staged/a.parquet";
+        String to = base() + "/copy/a.parquet";
+        store().write(from, bytes("staged"), "application/vnd.apache.parquet");
+        store().copy(from, to, "application/vnd.apache.parquet");
+        assertArrayEquals(bytes("staged"), store().read(to));
+        store().write(from, bytes("again!!"), "application/vnd.apache.parquet");
+        store().copy(from, to, "application/vnd.apache.parquet");
+        assertArrayEquals(bytes("again!!"), store().read(to), "a copy replaces");
+        assertEquals(7, store().head(to).size());
+        assertArrayEquals(bytes("again!!"), store().read(from), "the source stays");
+        assertThrows(ObjectNotFoundException.class, () -> store().copy(base() + "/copy/missing", to, "x"));
+    }
+
+    @Test
     void listByPrefixIsSortedAndScoped() {
         store().write(base() + "/list/b.parquet", bytes("b"), "x");
         store().write(base() + "/list/a.parquet", bytes("aa"), "x");
