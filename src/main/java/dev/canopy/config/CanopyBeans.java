@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import dev.canopy.parquet.read.ReadTuning;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +62,12 @@ public class CanopyBeans {
     @Produces
     @Singleton
     ObjectStore objectStore(CanopyConfig config, Instance<S3Client> s3) {
+        Optional<List<String>> allowed = config.storage().allowedLocations();
+        // guarded, the local store checks the same roots again as it opens, following no link (see LocalObjectStore)
+        LocalObjectStore local = allowed.map(r -> new LocalObjectStore(GuardedObjectStore.localRoots(r)))
+                .orElseGet(LocalObjectStore::new);
         ObjectStore routing = new RoutingObjectStore(Map.of(
-                "file", new LocalObjectStore(),
+                "file", local,
                 "https", new HttpObjectStore(config.data().httpTimeout()),
                 "s3", new LazyObjectStore(() -> {
                     try {
@@ -75,7 +81,7 @@ public class CanopyBeans {
                 })));
         return config.storage().allowedLocations()
                 .<ObjectStore>map(roots -> new GuardedObjectStore(routing, withDataBuckets(roots,
-                        config.storage().dataBuckets().orElse(java.util.List.of()))))
+                        config.storage().dataBuckets().orElse(List.of()))))
                 .orElse(routing);
     }
 
@@ -195,8 +201,8 @@ public class CanopyBeans {
     }
 
     /** The allowed locations and, for each bucket users' data is read from, {@code s3://bucket/}. */
-    static java.util.List<String> withDataBuckets(java.util.List<String> roots, java.util.List<String> buckets) {
-        java.util.List<String> out = new java.util.ArrayList<>(roots);
+    static List<String> withDataBuckets(List<String> roots, List<String> buckets) {
+        List<String> out = new java.util.ArrayList<>(roots);
         for (String b : buckets) {
             String name = b.trim();
             if (!name.isEmpty()) {

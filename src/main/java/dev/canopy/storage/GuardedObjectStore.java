@@ -24,7 +24,16 @@ public final class GuardedObjectStore implements ObjectStore {
         this.delegate = delegate;
         this.described = List.copyOf(roots);
         this.s3Roots = roots.stream().filter(r -> r.startsWith("s3://")).toList();
-        this.localRoots = roots.stream().filter(r -> !r.startsWith("s3://") && !r.startsWith("http"))
+        this.localRoots = localRoots(roots);
+    }
+
+    /**
+     * The local directories among {@code roots}, as real paths: what a local store confined to the same
+     * allowed locations checks again at every open ({@code LocalObjectStore(List)}), where this guard's check
+     * alone could be raced by a link swapped in after it.
+     */
+    public static List<Path> localRoots(List<String> roots) {
+        return roots.stream().filter(r -> !r.startsWith("s3://") && !r.startsWith("http"))
                 .map(r -> real(Path.of(StorageUri.parse("canopy.storage.allowed-locations", r).path()))).toList();
     }
 

@@ -1,6 +1,7 @@
 package dev.canopy.storage.local;
 
 import dev.canopy.error.ConflictException;
+import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.error.StorageException;
 import dev.canopy.storage.ObjectInfo;
@@ -11,8 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,15 +32,68 @@ import java.util.stream.Stream;
  * an object, just as S3 readers never do.
  */
 public final class LocalObjectStore implements ObjectStore {
+    /** The real paths of the allowed directories, or null: not confined. */
+    private final List<Path> roots;
 
-    private static Path path(String uri) {
-        return Path.of(StorageUri.parse("uri", uri).path());
+    /** A store that reaches any path the process can, following links as the file system does. */
+    public LocalObjectStore() {
+        this.roots = null;
+    }
+
+    /**
+     * A store confined to {@code roots}, for wherever {@code GuardedObjectStore} guards the locations: each
+     * operation resolves the path's real location, refuses one outside the roots, and then reaches exactly that
+     * location without following any link ({@link NoFollow}). The guard's own check comes first and refuses
+     * before any call; this one holds at the open, so a path changed in between (a directory swapped for a link
+     * out of the root) fails rather than leads out.
+     */
+    public LocalObjectStore(List<Path> roots) {
+        this.roots = roots.stream().map(LocalObjectStore::real).toList();
+    }
+
+    private Path path(String uri) {
+        Path given = Path.of(StorageUri.parse("uri", uri).path());
+        if (roots == null) {
+            return given;
+        }
+        Path real = real(given);
+        if (roots.stream().noneMatch(real::startsWith)) {
+            throw new InvalidInputException("uri", uri, "outside the allowed locations " + roots
+                    + " (canopy.storage.allowed-locations)");
+        }
+        return real;
+    }
+
+    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
+    static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    /** A link met where the path had none when it was resolved: refused, naming the location asked for. */
+    private static InvalidInputException moved(String uri, NoFollow.LinkFound e) {
+        return new InvalidInputException("uri", uri, "the path changed while it was used (" + e.getMessage()
+                + "); symbolic links are resolved once, when a location is checked against the allowed ones");
     }
 
     @Override
     public byte[] read(String uri) {
         try {
-            return Files.readAllBytes(path(uri));
+            Path p = path(uri);
+            return roots == null ? Files.readAllBytes(p) : NoFollow.readAll(p);
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(uri);
         } catch (IOException e) {
@@ -70,11 +126,13 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
         Path p = path(uri);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (SeekableByteChannel ch = open(p)) {
             checkVersion(uri, info(uri, p), expectedVersion);
             byte[] data = read(ch, offset, length);
             checkVersion(uri, info(uri, p), expectedVersion);
             return data;
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
         } catch (NoSuchFileException e) {
             throw expectedVersion == null ? new ObjectNotFoundException(uri) : gone(uri, expectedVersion);
         } catch (IOException e) {
@@ -86,7 +144,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Suffix readSuffix(String uri, int length) {
         Path p = path(uri);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (SeekableByteChannel ch = open(p)) {
             ObjectInfo info = info(uri, p);
             long size = ch.size();
             int n = (int) Math.min(length, size);
@@ -94,6 +152,8 @@ public final class LocalObjectStore implements ObjectStore {
             ObjectInfo after = info(uri, p);
             checkVersion(uri, after, info.version());
             return new Suffix(new ObjectInfo(uri, size, info.version()), data);
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(uri);
         } catch (IOException e) {
@@ -101,12 +161,17 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private static byte[] read(FileChannel ch, long offset, int length) throws IOException {
+    private SeekableByteChannel open(Path p) throws IOException {
+        return roots == null ? FileChannel.open(p, StandardOpenOption.READ) : NoFollow.openRead(p);
+    }
+
+    private static byte[] read(SeekableByteChannel ch, long offset, int length) throws IOException {
         long size = ch.size();
         int n = (int) Math.max(0, Math.min(length, size - offset));
         ByteBuffer buf = ByteBuffer.allocate(n);
+        ch.position(offset);
         while (buf.hasRemaining()) {
-            if (ch.read(buf, offset + buf.position()) < 0) {
+            if (ch.read(buf) < 0) {
                 break;
             }
         }
@@ -120,6 +185,13 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void write(String uri, byte[] data, String contentType) {
+        if (roots != null) {
+            confined("write", uri, target -> {
+                NoFollow.replace(target, data);
+                return true;
+            });
+            return;
+        }
         viaTemporaryFile("write", uri, data, (tmp, target) -> {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -136,6 +208,9 @@ public final class LocalObjectStore implements ObjectStore {
      */
     @Override
     public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
+        if (roots != null) {
+            return confined("create", uri, target -> NoFollow.create(target, data));
+        }
         return viaTemporaryFile("create", uri, data, (tmp, target) -> {
             try {
                 Files.createLink(target, tmp);
@@ -159,7 +234,28 @@ public final class LocalObjectStore implements ObjectStore {
         boolean publish(Path tmp, Path target) throws IOException;
     }
 
-    private static boolean viaTemporaryFile(String op, String uri, byte[] data, Publish publish) {
+    /** What a confined write does once the target's directories exist. */
+    private interface ConfinedWrite {
+        boolean apply(Path target) throws IOException;
+    }
+
+    /**
+     * A confined write: the directories are created as the real path names them, then reached without following
+     * links, so a directory swapped for a link meanwhile fails the write instead of receiving it.
+     */
+    private boolean confined(String op, String uri, ConfinedWrite write) {
+        Path target = path(uri);
+        try {
+            Files.createDirectories(target.getParent());
+            return write.apply(target);
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
+        } catch (IOException e) {
+            throw io(op, uri, e);
+        }
+    }
+
+    private boolean viaTemporaryFile(String op, String uri, byte[] data, Publish publish) {
         Path target = path(uri);
         try {
             Files.createDirectories(target.getParent());
@@ -180,7 +276,14 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void delete(String uri) {
         try {
-            Files.deleteIfExists(path(uri));
+            Path p = path(uri);
+            if (roots == null) {
+                Files.deleteIfExists(p);
+            } else {
+                NoFollow.delete(p);
+            }
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
         } catch (IOException e) {
             throw io("delete", uri, e);
         }
@@ -189,19 +292,32 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public List<ObjectInfo> list(String prefixUri) {
         Path prefix = path(prefixUri);
+        Path given = Path.of(StorageUri.parse("uri", prefixUri).path());
         boolean dirPrefix = prefixUri.endsWith("/") || Files.isDirectory(prefix);
         Path dir = dirPrefix ? prefix : prefix.getParent();
+        Path givenDir = dirPrefix ? given : given.getParent();
         String namePrefix = dirPrefix ? "" : prefix.getFileName().toString();
         if (dir == null || !Files.isDirectory(dir)) {
             return List.of();
         }
+        // Confined, a listing follows no link (one could lead out of the roots); the objects it names are
+        // reached as the read of each names them, confined again. Names are given under the prefix as asked.
+        LinkOption[] follow = roots == null ? new LinkOption[0] : new LinkOption[]{LinkOption.NOFOLLOW_LINKS};
         List<ObjectInfo> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile)
+            List<Path> found = files.filter(p -> Files.isRegularFile(p, follow))
                     .filter(p -> dir.relativize(p).toString().startsWith(namePrefix))
                     .filter(p -> !p.getFileName().toString().endsWith(".tmp"))
                     .sorted(Comparator.naturalOrder())
-                    .forEach(p -> out.add(info(p.toString(), p)));
+                    .toList();
+            for (Path p : found) {
+                String uri = givenDir == null ? p.toString() : givenDir.resolve(dir.relativize(p)).toString();
+                try {
+                    out.add(version(uri, Files.readAttributes(p, BasicFileAttributes.class, follow)));
+                } catch (NoSuchFileException gone) {
+                    // deleted since the walk saw it: not listed, as S3 would not list it
+                }
+            }
         } catch (IOException | UncheckedIOException e) {
             throw io("list", prefixUri, e);
         }
@@ -211,23 +327,35 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public ObjectInfo head(String uri) {
         Path p = path(uri);
-        if (!Files.isRegularFile(p)) {
+        if (roots == null && !Files.isRegularFile(p)) {
             throw new ObjectNotFoundException(uri);
         }
         return info(uri, p);
     }
 
-    private static ObjectInfo info(String uri, Path p) {
+    private ObjectInfo info(String uri, Path p) {
         try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            // Like nginx's ETag: modification time and size. Cheap, and changes on every rewrite by rename.
-            String version = Long.toHexString(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.MICROSECONDS)) + "-" + Long.toHexString(a.size());
-            return new ObjectInfo(uri, a.size(), version);
+            BasicFileAttributes a = roots == null ? Files.readAttributes(p, BasicFileAttributes.class) : NoFollow.attributes(p);
+            if (roots != null && !a.isRegularFile()) {
+                if (a.isSymbolicLink()) {
+                    throw moved(uri, new NoFollow.LinkFound(p));
+                }
+                throw new ObjectNotFoundException(uri);
+            }
+            return version(uri, a);
+        } catch (NoFollow.LinkFound e) {
+            throw moved(uri, e);
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(uri);
         } catch (IOException e) {
             throw io("head", uri, e);
         }
+    }
+
+    /** Like nginx's ETag: modification time and size. Cheap, and changes on every rewrite by rename. */
+    private static ObjectInfo version(String uri, BasicFileAttributes a) {
+        String version = Long.toHexString(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.MICROSECONDS)) + "-" + Long.toHexString(a.size());
+        return new ObjectInfo(uri, a.size(), version);
     }
 
     private static StorageException io(String op, String uri, Exception e) {
