@@ -119,7 +119,7 @@ public final class KeptColumns {
                 throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
                         + c.describe() + ", repeated or nested; only flat columns can be kept");
             }
-            if (csv && !PredictionsCsv.writable(c)) {
+            if (csv && !csvWritable(c)) {
                 throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
                         + c.describe() + ", which has no CSV text form in Canopy; keep it out of keepColumns or write "
                         + "Parquet only (outputFormat parquet)");
@@ -140,6 +140,20 @@ public final class KeptColumns {
         }
         groupRows.add(rows);
         chunks.add(own);
+    }
+
+    /**
+     * Whether Canopy has a text form for the column: numbers of any kind, and text. Checked here, as the columns
+     * are bound, so that a column the CSV copy cannot write fails before anything is read; the text forms
+     * themselves are {@code PredictionsCsv}'s, and must cover every column this admits.
+     */
+    static boolean csvWritable(ParquetFile.Column c) {
+        if (c.numeric()) {
+            return true;
+        }
+        ParquetFormat.Kind k = c.logical() == null ? null : c.logical().kind();
+        return c.type() == ParquetFormat.Type.BYTE_ARRAY
+                && (k == null || k == ParquetFormat.Kind.STRING || k == ParquetFormat.Kind.ENUM || k == ParquetFormat.Kind.JSON);
     }
 
     /** Whether the column holds text (a BYTE_ARRAY that is not a decimal). */

@@ -39,16 +39,6 @@ public final class PredictionsCsv {
     private PredictionsCsv() {
     }
 
-    /** Whether Canopy has a text form for the column: numbers of any kind, and text. */
-    static boolean writable(ParquetFile.Column c) {
-        if (c.numeric()) {
-            return true;
-        }
-        ParquetFormat.Kind k = c.logical() == null ? null : c.logical().kind();
-        return c.type() == ParquetFormat.Type.BYTE_ARRAY
-                && (k == null || k == ParquetFormat.Kind.STRING || k == ParquetFormat.Kind.ENUM || k == ParquetFormat.Kind.JSON);
-    }
-
     /** {@code kept} must be gathered from the shard whose rows {@code predictions} holds, or be empty. */
     public static byte[] write(double[] predictions, int rows, KeptColumns kept) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows * 24 + 256);
