@@ -53,21 +53,21 @@ public final class KeptColumns {
         return bytes;
     }
 
-    List<ParquetFile.Column> columns() {
+    public List<ParquetFile.Column> columns() {
         return columns;
     }
 
-    List<SchemaElement> schema() {
+    public List<SchemaElement> schema() {
         return schema;
     }
 
     /** Rows of each row group gathered, in order. */
-    List<Integer> groupRows() {
+    public List<Integer> groupRows() {
         return groupRows;
     }
 
     /** Row group {@code g}'s chunks, in the order of {@link #names()}. */
-    List<ParquetFile.Chunk> chunks(int g) {
+    public List<ParquetFile.Chunk> chunks(int g) {
         return chunks.get(g);
     }
 
@@ -157,7 +157,7 @@ public final class KeptColumns {
     }
 
     /** Whether the column holds text (a BYTE_ARRAY that is not a decimal). */
-    static boolean text(ParquetFile.Column c) {
+    public static boolean text(ParquetFile.Column c) {
         return c.type() == ParquetFormat.Type.BYTE_ARRAY && !c.numeric();
     }
 }

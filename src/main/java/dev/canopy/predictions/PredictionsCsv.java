@@ -1,5 +1,6 @@
-package dev.canopy.data;
+package dev.canopy.predictions;
 
+import dev.canopy.data.KeptColumns;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.read.PageDecoder;
