@@ -40,7 +40,8 @@ class DependencyRulesTest {
 
     static final ArchRule servicesAndModelArePlainJava = noClasses()
             .that().resideInAnyPackage("dev.canopy.training..", "dev.canopy.inference..", "dev.canopy.model..",
-                    "dev.canopy.report..", "dev.canopy.cost..")
+                    "dev.canopy.report..", "dev.canopy.cost..", "dev.canopy.data..", "dev.canopy.predictions..",
+                    "dev.canopy.sample..")
             .should().dependOnClassesThat(FRAMEWORK)
             .because("domain code runs the same in Lambda, on a command line and in a unit test");
 
@@ -89,6 +90,8 @@ class DependencyRulesTest {
                     "dev.canopy.storage.http..", "dev.canopy.invoke.lambda..", "dev.canopy.invoke.local..")
             .layer("Wiring").definedBy("dev.canopy.config..")
             .layer("Launchers").definedBy("dev.canopy.cli..", "dev.canopy.serve..")
+            // sample data (downloads, synthetic shards and parts) is made by the command line for demos and benches
+            .layer("Samples").definedBy("dev.canopy.sample..")
 
             .whereLayer("Functions").mayOnlyBeAccessedByLayers("Launchers")
             // Functions read their @ConfigMapping (CanopyConfig) from Wiring, and call services
@@ -101,16 +104,35 @@ class DependencyRulesTest {
             .whereLayer("Ports").mayOnlyAccessLayers("Pool")
             .whereLayer("Adapters").mayOnlyBeAccessedByLayers("Wiring", "Launchers")
             .whereLayer("Adapters").mayOnlyAccessLayers("Ports", "Pool")
-            .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Functions", "Launchers");
+            .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Functions", "Launchers")
+            .whereLayer("Samples").mayOnlyBeAccessedByLayers("Launchers")
+            .whereLayer("Samples").mayNotAccessAnyLayer();
 
-    /** Libraries every layer may use (errors, JSON, log context, table readers) depend on no layer but the storage port. */
+    /**
+     * Libraries (errors, JSON, log context, table readers, predictions writers, sample data; the layers above say
+     * who may use the samples) depend on no layer but the storage port.
+     */
     static final ArchRule sharedLibrariesAreLeaves = noClasses()
             .that().resideInAnyPackage("dev.canopy.error..", "dev.canopy.json..", "dev.canopy.log..", "dev.canopy.data..",
-                    "dev.canopy.parquet..", "dev.canopy.cost..")
+                    "dev.canopy.predictions..", "dev.canopy.sample..", "dev.canopy.parquet..", "dev.canopy.cost..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.function..", "dev.canopy.training..",
                     "dev.canopy.inference..", "dev.canopy.model..", "dev.canopy.pool..", "dev.canopy.invoke..", "dev.canopy.report..",
                     "dev.canopy.storage.s3..", "dev.canopy.storage.local..", "dev.canopy.storage.http..",
                     "dev.canopy.config..", "dev.canopy.cli..", "dev.canopy.serve..");
+
+    /**
+     * Reading users' tables knows nothing of what writes predictions or makes sample data: the writers read the
+     * kept columns the readers gather, and the generators write Parquet through dev.canopy.parquet alone.
+     */
+    static final ArchRule dataReadsOnly = noClasses()
+            .that().resideInAPackage("dev.canopy.data..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.predictions..", "dev.canopy.sample..")
+            .because("dev.canopy.data reads users' tables; writers and generators build on it, never the reverse");
+
+    static final ArchRule samplesStandAlone = noClasses()
+            .that().resideInAPackage("dev.canopy.sample..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.data..", "dev.canopy.predictions..")
+            .because("sample data is written with dev.canopy.parquet alone, so it is made the way any producer makes it");
 
     /** The Parquet library stands alone: it could leave Canopy as its own artifact. */
     static final ArchRule parquetIsSelfContained = noClasses()
@@ -167,6 +189,12 @@ class DependencyRulesTest {
     @Test
     void sharedLibrariesDependOnNoLayer() {
         sharedLibrariesAreLeaves.check(main);
+    }
+
+    @Test
+    void tableReadersKnowNeitherPredictionsNorSamples() {
+        dataReadsOnly.check(main);
+        samplesStandAlone.check(main);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.canopy.cli;
 
 import dev.canopy.config.CanopyConfig;
-import dev.canopy.data.CaliforniaHousing;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.data.ParquetColumns;
 import dev.canopy.error.InvalidInputException;
@@ -9,6 +8,7 @@ import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.sample.CaliforniaHousing;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.training.SuperviseResult;

@@ -1,8 +1,8 @@
 package dev.canopy.cli;
 
-import dev.canopy.data.RegressionParts;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
+import dev.canopy.sample.RegressionParts;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import picocli.CommandLine.Command;

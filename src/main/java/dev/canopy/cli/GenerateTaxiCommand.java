@@ -1,8 +1,8 @@
 package dev.canopy.cli;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import picocli.CommandLine.ArgGroup;

@@ -53,21 +53,21 @@ public final class KeptColumns {
         return bytes;
     }
 
-    List<ParquetFile.Column> columns() {
+    public List<ParquetFile.Column> columns() {
         return columns;
     }
 
-    List<SchemaElement> schema() {
+    public List<SchemaElement> schema() {
         return schema;
     }
 
     /** Rows of each row group gathered, in order. */
-    List<Integer> groupRows() {
+    public List<Integer> groupRows() {
         return groupRows;
     }
 
     /** Row group {@code g}'s chunks, in the order of {@link #names()}. */
-    List<ParquetFile.Chunk> chunks(int g) {
+    public List<ParquetFile.Chunk> chunks(int g) {
         return chunks.get(g);
     }
 
@@ -119,7 +119,7 @@ public final class KeptColumns {
                 throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
                         + c.describe() + ", repeated or nested; only flat columns can be kept");
             }
-            if (csv && !PredictionsCsv.writable(c)) {
+            if (csv && !csvWritable(c)) {
                 throw new InvalidInputException("keepColumns", n, "column \"" + n + "\" of shard " + shard + " is "
                         + c.describe() + ", which has no CSV text form in Canopy; keep it out of keepColumns or write "
                         + "Parquet only (outputFormat parquet)");
@@ -142,8 +142,22 @@ public final class KeptColumns {
         chunks.add(own);
     }
 
+    /**
+     * Whether Canopy has a text form for the column: numbers of any kind, and text. Checked here, as the columns
+     * are bound, so that a column the CSV copy cannot write fails before anything is read; the text forms
+     * themselves are {@code PredictionsCsv}'s, and must cover every column this admits.
+     */
+    static boolean csvWritable(ParquetFile.Column c) {
+        if (c.numeric()) {
+            return true;
+        }
+        ParquetFormat.Kind k = c.logical() == null ? null : c.logical().kind();
+        return c.type() == ParquetFormat.Type.BYTE_ARRAY
+                && (k == null || k == ParquetFormat.Kind.STRING || k == ParquetFormat.Kind.ENUM || k == ParquetFormat.Kind.JSON);
+    }
+
     /** Whether the column holds text (a BYTE_ARRAY that is not a decimal). */
-    static boolean text(ParquetFile.Column c) {
+    public static boolean text(ParquetFile.Column c) {
         return c.type() == ParquetFormat.Type.BYTE_ARRAY && !c.numeric();
     }
 }

@@ -3,14 +3,14 @@ package dev.canopy.inference;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.data.ParquetColumns;
 import dev.canopy.data.KeptColumns;
-import dev.canopy.data.ParquetPredictionsWriter;
-import dev.canopy.data.PredictionsCsv;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.Model;
 import dev.canopy.model.RuleModel;
 import dev.canopy.parquet.read.ReadTuning;
+import dev.canopy.predictions.ParquetPredictionsWriter;
+import dev.canopy.predictions.PredictionsCsv;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 

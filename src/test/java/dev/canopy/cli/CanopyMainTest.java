@@ -108,7 +108,7 @@ class CanopyMainTest {
     @Test
     void predictScoresAShardDirectoryAndPrintsTheBatchResponse(QuarkusMainLauncher launcher) throws Exception {
         Path taxi = DIR.resolve("taxi");
-        var written = dev.canopy.data.TaxiShards.write(taxi, new int[]{400, 250, 90}, 2);
+        var written = dev.canopy.sample.TaxiShards.write(taxi, new int[]{400, 250, 90}, 2);
         LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
                 "--pool-size", "2", "--json");
         assertEquals(0, r.exitCode(), r.getErrorOutput());
@@ -139,8 +139,8 @@ class CanopyMainTest {
     @Test
     void invokePrintsTheFunctionsAnswerOrItsError(QuarkusMainLauncher launcher) throws Exception {
         Path taxi = DIR.resolve("invoke-taxi");
-        long twoPlus = dev.canopy.data.TaxiShards.write(taxi, new int[]{300}, 4).getFirst()[1];
-        String shard = taxi.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 0)).toString();
+        long twoPlus = dev.canopy.sample.TaxiShards.write(taxi, new int[]{300}, 4).getFirst()[1];
+        String shard = taxi.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 0)).toString();
         LaunchResult r = launcher.launch("invoke", "canopy-predict", "--payload",
                 Json.writeString(java.util.Map.of("modelUri", "rule:passenger_count>=2", "shard", shard)));
         assertEquals(0, r.exitCode(), r.getErrorOutput());

@@ -1,6 +1,6 @@
 package dev.canopy.cli;
 
-import dev.canopy.data.TaxiShards;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;

@@ -1,7 +1,6 @@
 package dev.canopy.cli;
 
 import dev.canopy.cost.CostReport;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictService;
 import dev.canopy.inference.ModelCache;
@@ -10,6 +9,7 @@ import dev.canopy.inference.PredictService;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.pool.Backoff;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.SuperviseResult;

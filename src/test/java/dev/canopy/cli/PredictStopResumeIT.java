@@ -1,8 +1,8 @@
 package dev.canopy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package dev.canopy.config;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.inference.ModelCache;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.PredictService;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,7 @@ package dev.canopy.data;
 
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.TestData;

@@ -16,10 +16,10 @@ import java.util.List;
  * {@link BigDecimal#doubleValue()}, the correctly rounded conversion, so no second double conversion of ours
  * stands between DuckDB and the comparison.
  */
-final class DuckDb implements AutoCloseable {
+public final class DuckDb implements AutoCloseable {
     private final Connection connection;
 
-    DuckDb() throws SQLException {
+    public DuckDb() throws SQLException {
         connection = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = connection.createStatement()) {
             s.execute("SET threads TO 1"); // frugal, and rows come back in file order
@@ -28,14 +28,14 @@ final class DuckDb implements AutoCloseable {
     }
 
     /** {@code COPY (select) TO file (FORMAT parquet, options)}. */
-    void write(Path file, String select, String options) throws SQLException {
+    public void write(Path file, String select, String options) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet" + (options.isEmpty() ? "" : ", " + options) + ")");
         }
     }
 
     /** The values of a SQL expression over the file's rows, in file order; NULL is NaN. */
-    double[] read(Path file, String expression) throws SQLException {
+    public double[] read(Path file, String expression) throws SQLException {
         List<Double> out = new ArrayList<>();
         try (Statement s = connection.createStatement();
              ResultSet r = s.executeQuery("SELECT CAST(" + expression + " AS VARCHAR) FROM read_parquet('" + file + "')")) {
@@ -49,7 +49,7 @@ final class DuckDb implements AutoCloseable {
     }
 
     /** One value of a query. */
-    String query(String sql) throws SQLException {
+    public String query(String sql) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getString(1);

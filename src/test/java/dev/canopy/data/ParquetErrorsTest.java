@@ -3,6 +3,7 @@ package dev.canopy.data;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.read.ByteArrayInputFile;
+import dev.canopy.sample.TaxiShards;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

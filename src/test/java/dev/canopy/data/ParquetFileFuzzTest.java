@@ -5,6 +5,7 @@ import dev.canopy.parquet.read.ByteArrayInputFile;
 import dev.canopy.parquet.format.ParquetFormat;
 
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.sample.TaxiShards;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

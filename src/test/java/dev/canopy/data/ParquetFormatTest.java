@@ -1,6 +1,7 @@
 package dev.canopy.data;
 
 import dev.canopy.parquet.format.ParquetFormat;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestParquet;
 import org.apache.parquet.format.ColumnChunk;

@@ -6,6 +6,7 @@ import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.PredictService;
 import dev.canopy.parquet.read.ReadTuning;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.http.HttpObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;

@@ -2,6 +2,7 @@ package dev.canopy.data;
 
 import dev.canopy.parquet.read.ByteArrayInputFile;
 import dev.canopy.parquet.write.ParquetWriterLite;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
 
 import org.apache.parquet.ParquetReadOptions;

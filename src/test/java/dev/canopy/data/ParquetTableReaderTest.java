@@ -1,6 +1,7 @@
 package dev.canopy.data;
 
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestParquet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,8 @@ package dev.canopy.data;
 
 import dev.canopy.parquet.read.ByteArrayInputFile;
 import dev.canopy.parquet.write.ParquetWriterLite;
+import dev.canopy.predictions.ParquetPredictionsWriter;
+import dev.canopy.sample.TaxiShards;
 
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;

@@ -3,6 +3,7 @@ package dev.canopy.data;
 import dev.canopy.inference.ModelCache;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictService;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.s3.S3ObjectStore;
 import dev.canopy.testing.LatencyProxy;
 import dev.canopy.testing.S3ProxyServer;

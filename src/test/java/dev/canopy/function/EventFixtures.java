@@ -48,8 +48,8 @@ final class EventFixtures {
     static synchronized Path shards() {
         Path d = FunctionProfiles.OUT.resolve("taxi");
         try {
-            if (!Files.exists(d.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 1)))) {
-                dev.canopy.data.TaxiShards.write(d, new int[]{300, 200}, 11);
+            if (!Files.exists(d.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 1)))) {
+                dev.canopy.sample.TaxiShards.write(d, new int[]{300, 200}, 11);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

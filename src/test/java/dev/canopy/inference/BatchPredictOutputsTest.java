@@ -1,11 +1,11 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.CallState;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.GuardedObjectStore;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;

@@ -1,12 +1,12 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.CallState;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

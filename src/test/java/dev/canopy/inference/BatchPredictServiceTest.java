@@ -2,7 +2,6 @@ package dev.canopy.inference;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
@@ -13,6 +12,7 @@ import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.BeforeAll;

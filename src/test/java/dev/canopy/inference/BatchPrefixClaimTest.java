@@ -44,8 +44,8 @@ class BatchPrefixClaimTest {
     @Test
     void aBatchWithOutputsStillClaimsItsPrefix() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
-        dev.canopy.data.TaxiShards.write(in, new int[]{50}, 1);
-        List<String> shards = List.of(in.resolve(String.format(dev.canopy.data.TaxiShards.NAME, 0)).toString());
+        dev.canopy.sample.TaxiShards.write(in, new int[]{50}, 1);
+        List<String> shards = List.of(in.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 0)).toString());
         LocalObjectStore store = new LocalObjectStore();
         BatchPredictService s = new BatchPredictService(store, counting(store, new AtomicInteger()), LIMITS, FAST);
         String out = dir.resolve("out").toString();

@@ -1,7 +1,7 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.RecordingObjectStore;

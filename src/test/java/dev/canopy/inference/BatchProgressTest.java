@@ -1,8 +1,8 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.StorageException;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;

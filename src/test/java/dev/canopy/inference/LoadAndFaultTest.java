@@ -1,6 +1,5 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
@@ -8,6 +7,7 @@ import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,11 +1,11 @@
 package dev.canopy.inference;
 
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

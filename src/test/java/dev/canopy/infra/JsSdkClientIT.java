@@ -1,7 +1,7 @@
 package dev.canopy.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.data.TaxiShards;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.Test;

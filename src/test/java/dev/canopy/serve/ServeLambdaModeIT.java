@@ -1,8 +1,8 @@
 package dev.canopy.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,8 +2,8 @@ package dev.canopy.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.data.DatasetParts;
-import dev.canopy.data.RegressionParts;
 import dev.canopy.json.Json;
+import dev.canopy.sample.RegressionParts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.canopy.training;
 
 import dev.canopy.data.DatasetParts;
-import dev.canopy.data.RegressionParts;
 import dev.canopy.error.ConflictException;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.s3.S3ObjectStore;
 import dev.canopy.testing.S3ProxyServer;

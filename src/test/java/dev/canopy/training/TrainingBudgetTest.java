@@ -2,9 +2,9 @@ package dev.canopy.training;
 
 import dev.canopy.data.DatasetParts;
 import dev.canopy.data.DatasetReader;
-import dev.canopy.data.RegressionParts;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.deadline.InvocationDeadline;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

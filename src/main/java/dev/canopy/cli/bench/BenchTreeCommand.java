@@ -7,7 +7,7 @@ import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
-import dev.canopy.data.RegressionParts;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.training.SuperviseRequest;
 import dev.canopy.training.SuperviseResult;
 import io.quarkus.arc.Unremovable;

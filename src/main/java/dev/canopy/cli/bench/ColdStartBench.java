@@ -3,10 +3,10 @@ package dev.canopy.cli.bench;
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.cli.Supervision;
 import dev.canopy.cost.PriceTable;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.serve.JavaRuntime;
 import dev.canopy.training.SuperviseResult;
 

@@ -1,5 +1,9 @@
-package dev.canopy.data;
+package dev.canopy.predictions;
 
+import dev.canopy.data.DuckDb;
+import dev.canopy.data.KeptColumns;
+import dev.canopy.data.ParquetColumns;
+import dev.canopy.data.ParquetJavaOracle;
 import dev.canopy.parquet.write.ParquetWriterLite;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;

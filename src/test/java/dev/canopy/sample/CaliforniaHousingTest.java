@@ -1,4 +1,7 @@
-package dev.canopy.data;
+package dev.canopy.sample;
+
+import dev.canopy.data.CsvTableReader;
+import dev.canopy.data.Table;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
-package dev.canopy.data;
+package dev.canopy.predictions;
 
+import dev.canopy.data.KeptColumns;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.parquet.format.ParquetFormat;
 import dev.canopy.parquet.read.PageDecoder;
@@ -37,16 +38,6 @@ public final class PredictionsCsv {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private PredictionsCsv() {
-    }
-
-    /** Whether Canopy has a text form for the column: numbers of any kind, and text. */
-    static boolean writable(ParquetFile.Column c) {
-        if (c.numeric()) {
-            return true;
-        }
-        ParquetFormat.Kind k = c.logical() == null ? null : c.logical().kind();
-        return c.type() == ParquetFormat.Type.BYTE_ARRAY
-                && (k == null || k == ParquetFormat.Kind.STRING || k == ParquetFormat.Kind.ENUM || k == ParquetFormat.Kind.JSON);
     }
 
     /** {@code kept} must be gathered from the shard whose rows {@code predictions} holds, or be empty. */

@@ -1,4 +1,4 @@
-package dev.canopy.data;
+package dev.canopy.sample;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

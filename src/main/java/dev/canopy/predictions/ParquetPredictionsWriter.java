@@ -1,5 +1,6 @@
-package dev.canopy.data;
+package dev.canopy.predictions;
 
+import dev.canopy.data.KeptColumns;
 import dev.canopy.parquet.read.ParquetFile;
 import dev.canopy.parquet.write.ParquetWriterLite;
 

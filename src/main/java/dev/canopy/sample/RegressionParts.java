@@ -1,4 +1,4 @@
-package dev.canopy.data;
+package dev.canopy.sample;
 
 import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.parquet.write.ParquetWriterLite.Field;
