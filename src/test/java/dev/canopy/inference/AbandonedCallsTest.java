@@ -1,10 +1,10 @@
 package dev.canopy.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.data.TaxiShards;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.CallState;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.BeforeAll;
