@@ -1,6 +1,9 @@
 package dev.canopy.config;
 
 import dev.canopy.cost.PriceTable;
+import dev.canopy.training.ForestFanOut;
+import dev.canopy.training.SupervisorService;
+import dev.canopy.training.TrainService;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -118,11 +121,11 @@ public interface CanopyConfig {
          * refused with its count before anything runs. 500 trials of a few seconds each stay well inside a
          * supervisor Lambda's 15 minutes at the default concurrency of 32.
          */
-        @WithDefault("500")
+        @WithDefault(SupervisorService.Limits.DEFAULT_MAX_TRIALS)
         int maxTrials();
 
         /** The most trainers a search request may ask to run at once ({@code search.maxConcurrency}). */
-        @WithDefault("256")
+        @WithDefault(SupervisorService.Limits.DEFAULT_MAX_CONCURRENCY)
         int maxConcurrency();
 
         /**
@@ -132,7 +135,7 @@ public interface CanopyConfig {
          * then {@code PARTIAL}, ranking the configurations that ran. Default: the template's 900 s supervise
          * timeout less a minute.
          */
-        @WithDefault("PT14M")
+        @WithDefault(SupervisorService.Limits.DEFAULT_TIME_BUDGET_TEXT)
         Duration timeBudget();
     }
 
@@ -145,7 +148,7 @@ public interface CanopyConfig {
          * still exceed this is refused with the figures. 256 MB keeps a loaded model and its load well inside the
          * template's 1,769 MB predictor.
          */
-        @WithDefault("268435456")
+        @WithDefault(TrainService.DEFAULT_MODEL_MAX_BYTES_TEXT)
         long maxBytes();
     }
 
@@ -157,11 +160,11 @@ public interface CanopyConfig {
          * the trainer splits the forest's trees over more invocations, each building its share with its own seed.
          * 30,000,000 is 200,000 rows × 150 trees, about a minute on 2 cores.
          */
-        @WithDefault("30000000")
+        @WithDefault(ForestFanOut.Settings.DEFAULT_TREE_ROWS_PER_WORKER)
         long treeRowsPerWorker();
 
         /** The most invocations one random forest is built by, the trainer's own included. */
-        @WithDefault("8")
+        @WithDefault(ForestFanOut.Settings.DEFAULT_MAX_WORKERS)
         int maxWorkers();
     }
 
@@ -176,7 +179,7 @@ public interface CanopyConfig {
          * figures (or, with fitToBudget, trains on a sample that fits); one still running at the end is stopped
          * and reported FAILED with them, never killed silently by Lambda.
          */
-        @WithDefault("PT13M")
+        @WithDefault(TrainService.DEFAULT_TIME_BUDGET_TEXT)
         Duration timeBudget();
     }
 

@@ -3,6 +3,7 @@ package dev.canopy.report;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.training.ModelArtifacts;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.RunLayout;
 import dev.canopy.training.SuperviseResult;
@@ -33,7 +34,7 @@ public final class ReportService {
         SuperviseResult result = Json.read(store.read(resultUri), SuperviseResult.class, "result " + resultUri);
         Map<String, ModelInsights> insights = new LinkedHashMap<>();
         for (TrainResult r : result.results()) {
-            String uri = RunLayout.insights(out, runId, r.algorithm());
+            String uri = ModelArtifacts.insights(out, runId, r.algorithm());
             if (r.state() == TrainerState.DONE && store.exists(uri)) {
                 insights.put(r.algorithm(), Json.read(store.read(uri), ModelInsights.class, "insights " + uri));
             }

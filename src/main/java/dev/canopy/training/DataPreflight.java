@@ -3,7 +3,6 @@ package dev.canopy.training;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
 
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -11,7 +10,7 @@ import java.util.List;
  * refuses, a target that is not numeric), found once by the supervisor before any trainer is invoked and
  * before the run folder exists: one error, {@code <ErrorType>: <message>}, instead of one failed trainer,
  * one WARN line and one status row per algorithm. The supervisor prepares the data exactly as a trainer
- * does ({@link TrainService#prepare}); data larger than {@link #MAX_BYTES} is left to the trainers, so that
+ * does ({@link DataPreparation#prepare}); data larger than {@link #MAX_BYTES} is left to the trainers, so that
  * the supervisor never needs a trainer's memory.
  */
 final class DataPreflight {
@@ -26,26 +25,24 @@ final class DataPreflight {
      * Prepares the data of {@code req} as a trainer of {@code algorithm} would, throwing what the trainer
      * would throw; returns the data's summary, or null when the data was too large to check here.
      */
-    static DatasetSummary check(ObjectStore store, Clock clock, SuperviseRequest req, ObjectInfo data, String testVersion,
-                                String runId, String out, Algorithm algorithm) {
+    static DatasetSummary check(ObjectStore store, SuperviseRequest req, ObjectInfo data, String testVersion, String runId,
+                                String out, Algorithm algorithm) {
         long bytes = data.size() + (req.testData() == null ? 0 : store.head(req.testData()).size());
         if (bytes > MAX_BYTES) {
             return null;
         }
-        TrainRequest one = new TrainRequest(runId, req.data(), data.version(), req.target(), req.features(), algorithm.id(),
-                req.testFraction(), req.seed(), req.testData(), testVersion, null, out, null, null, Boolean.TRUE,
-                req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude(),
-                req.sampleRows(), req.fitToBudget());
+        TrainRequest one = SuperviseRun.request(req, runId, out, data.version(), testVersion, algorithm, null, null, null,
+                Boolean.TRUE);
         // no time budget here: the supervisor looks for data errors only; each trainer checks its own budget
-        TrainService.Prepared prepared = new TrainService(store, clock, out)
+        DataPreparation.Prepared prepared = new DataPreparation(store)
                 .prepare(one, algorithm, TrainingParams.resolve(algorithm, null), Long.MAX_VALUE);
         // said once, here, rather than by every trainer
         prepared.warnings().forEach(w -> LOG.warn(w));
         return prepared.summary();
     }
 
-    static DatasetSummary check(ObjectStore store, Clock clock, SuperviseRequest req, ObjectInfo data, String testVersion,
-                                String runId, String out, List<Algorithm> algorithms) {
-        return check(store, clock, req, data, testVersion, runId, out, algorithms.getFirst());
+    static DatasetSummary check(ObjectStore store, SuperviseRequest req, ObjectInfo data, String testVersion, String runId,
+                                String out, List<Algorithm> algorithms) {
+        return check(store, req, data, testVersion, runId, out, algorithms.getFirst());
     }
 }

@@ -1,10 +1,14 @@
 package dev.canopy.training;
 
 import dev.canopy.data.CsvTableReader;
+import dev.canopy.data.DatasetParts;
+import dev.canopy.data.DatasetReader;
 import dev.canopy.data.Table;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.MissingPolicy;
+import dev.canopy.storage.ObjectStore;
+import dev.canopy.training.FeatureSelection.Selection;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,12 +17,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Turns a {@link Table} into what a trainer fits: chooses the features (numeric columns, and text columns
- * as categories when named or with {@code categorical=auto}), names every column it leaves out, counts the
- * gaps per feature, applies the missing-value policy, and builds the {@link FeatureEncoding} saved with the
- * model so that scoring prepares shards the same way.
+ * Turns a request's data into what a trainer fits and scores, the same way for every trainer of a run and for
+ * the supervisor's preflight: reads the table at the pinned version (parsed once per instance, see
+ * {@link #dataset}), chooses the features ({@link FeatureSelection}), applies the missing-value policy, splits
+ * the rows (or reads the test data), and builds the {@link FeatureEncoding} saved with the model so that
+ * scoring prepares shards the same way.
  */
 final class DataPreparation {
     static final int DEFAULT_MAX_CATEGORIES = 64;
@@ -29,7 +36,20 @@ final class DataPreparation {
     record Options(Character delimiter, MissingPolicy missing, boolean autoCategorical, int maxCategories) {
     }
 
-    private DataPreparation() {
+    /** Tables kept by {@link #dataset}; two: a run's data and its test data. */
+    static final int CACHED_TABLES = 2;
+
+    private final ObjectStore store;
+    /** Guarded by itself; access order, so the least recently used table is evicted. */
+    private final Map<String, CompletableFuture<DatasetReader.Result>> tables = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<DatasetReader.Result>> eldest) {
+            return size() > CACHED_TABLES;
+        }
+    };
+
+    DataPreparation(ObjectStore store) {
+        this.store = store;
     }
 
     static Options options(String delimiter, String missing, String categorical, Integer maxCategories) {
@@ -51,182 +71,169 @@ final class DataPreparation {
         return new Options(d, m, auto, max);
     }
 
-    /** The chosen features of a table: for each, its numbers (numeric) or its text (categorical). */
-    record Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut,
-                     List<String> warnings) {
-        Selection(List<String> names, List<double[]> numbers, List<String[]> text, Map<String, String> leftOut) {
-            this(names, numbers, text, leftOut, List.of());
+    /**
+     * The share of the rows held out as test rows ({@link TrainService#DEFAULT_TEST_FRACTION} when not given),
+     * checked here for the supervisor and every trainer; with {@code testData} the test rows are that data's
+     * and the fraction is not checked.
+     */
+    static double testFraction(Double fraction, String testData) {
+        double f = fraction == null ? TrainService.DEFAULT_TEST_FRACTION : fraction;
+        if (testData == null && !(f > 0 && f < 1)) {
+            throw new InvalidInputException("testFraction", fraction, "must be greater than 0 and less than 1");
         }
+        return f;
     }
 
     /**
-     * The features: those named (a text column named is categorical), or every numeric column but the
-     * target and, with {@code auto}, every text column. Every other column is in {@code leftOut} with why.
+     * The training rows (float32 columns and the target), the test rows (double columns, as the model takes
+     * them), what they came from, and the encoding saved with the model.
      */
-    static Selection select(Table table, String target, List<String> named, Options opt) {
-        return select(table, target, named, null, opt);
+    record Prepared(FeatureMatrix train, double[][] testColumns, double[] testY, DatasetSummary summary,
+                    FeatureEncoding encoding, List<String> warnings) {
     }
 
-    /**
-     * As {@link #select(Table, String, List, Options)}, never choosing the {@code exclude}d columns, nor, unless
-     * named, a column named like an identifier ({@link IdColumns}); a chosen integer column whose values are
-     * all distinct is kept with a warning.
-     */
-    static Selection select(Table table, String target, List<String> named, List<String> exclude, Options opt) {
-        List<String> excluded = exclude == null ? List.of() : exclude;
-        for (String x : excluded) {
-            table.column("exclude", x); // a column that is not there: a typo, refused naming the columns
-            if (x.equals(target)) {
-                throw new InvalidInputException("exclude", x, "is the target column");
-            }
-            if (named != null && named.contains(x)) {
-                throw new InvalidInputException("exclude", x, "is also named in features");
-            }
+    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
+        return prepare(req, algorithm, params, fitMillisLeft, TrainService.TIME_BUDGET_SETTING);
+    }
+
+    /** @param deadline what sets the time left, for a refusal's text */
+    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft,
+                     String deadline) {
+        Options opt = options(req.delimiter(), req.missing(), req.categorical(),
+                req.maxCategories());
+        String target = req.target() == null || req.target().isBlank() ? TrainService.DEFAULT_TARGET : req.target();
+        double fraction = testFraction(req.testFraction(), req.testData());
+        DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
+        String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft, deadline);
+        DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
+        Table table = read.table();
+        if (table.rows() == 0) {
+            throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
-        Map<String, String> leftOut = new LinkedHashMap<>();
-        for (String notice : table.notices()) {
-            leftOut.put("(unnamed first column)", notice);
+        double[] y = table.numeric("target", target);
+        checkFinite("target", target, y);
+        Selection sel = FeatureSelection.select(table, target, req.features(), req.exclude(), opt);
+        Map<String, Integer> gaps = FeatureSelection.gaps(sel, req.data());
+        if (opt.missing() == MissingPolicy.ERROR) {
+            FeatureSelection.refuseGaps(gaps, table.rows(), req.data());
         }
-        List<String> names = new ArrayList<>();
-        List<double[]> numbers = new ArrayList<>();
-        List<String[]> text = new ArrayList<>();
-        if (named != null && !named.isEmpty()) {
-            if (named.contains(target)) {
-                throw new InvalidInputException("features", target, "the target column cannot also be a feature");
-            }
-            if (named.stream().distinct().count() != named.size()) {
-                throw new InvalidInputException("features", named, "a feature is listed twice");
-            }
-            for (String n : named) {
-                Table.Column c = table.column("features", n);
-                if (c.numeric()) {
-                    add(names, numbers, text, n, c.values(), null);
-                } else if (c.isText()) {
-                    add(names, numbers, text, n, null, c.text());
-                } else {
-                    table.numeric("features", n); // throws, naming the column's type
-                }
-            }
-            for (Table.Column c : table.columns()) {
-                if (!c.name().equals(target) && !named.contains(c.name())) {
-                    leftOut.put(c.name(), excluded.contains(c.name()) ? "excluded" : "not named in features");
-                }
-            }
+        int rows = table.rows();
+        int[] usable = opt.missing() == MissingPolicy.DROP ? FeatureSelection.complete(sel, rows) : identity(rows);
+        if (usable.length == 0) {
+            throw new InvalidInputException("data", req.data(), "every row lacks a value in some feature (gaps: " + gaps
+                    + "); with missing=drop no row is left");
+        }
+
+        int[] trainIdx;
+        double[][] testColumns;
+        double[] testY;
+        FeatureEncoding encoding;
+        FeatureEncoding.Encoder encoder;
+        if (req.testData() == null) {
+            DataSplit split = DataSplit.of(usable.length, fraction,
+                    req.seed() == null ? TrainService.DEFAULT_SEED : req.seed());
+            trainIdx = pick(usable, split.train());
+            int[] testIdx = pick(usable, split.test());
+            encoding = encode(sel, usable, trainIdx, y, opt);
+            encoder = new FeatureEncoding.Encoder(encoding);
+            testColumns = columns(sel, encoder, testIdx);
+            testY = gather(y, testIdx);
         } else {
-            for (Table.Column c : table.columns()) {
-                if (c.name().equals(target)) {
-                    continue;
-                }
-                if (excluded.contains(c.name())) {
-                    leftOut.put(c.name(), "excluded");
-                } else if (IdColumns.namedLikeAnId(c.name())) {
-                    leftOut.put(c.name(), IdColumns.reason());
-                } else if (c.numeric()) {
-                    add(names, numbers, text, c.name(), c.values(), null);
-                } else if (c.isText() && opt.autoCategorical()) {
-                    add(names, numbers, text, c.name(), null, c.text());
-                } else if (c.isText()) {
-                    leftOut.put(c.name(), "text (row " + c.firstBadRow() + " holds \"" + c.firstBadValue()
-                            + "\"); name it in features or set categorical=auto to use it as categories");
-                } else {
-                    leftOut.put(c.name(), "not numeric (" + c.firstBadValue() + ")");
-                }
+            trainIdx = usable;
+            encoding = encode(sel, usable, trainIdx, y, opt);
+            encoder = new FeatureEncoding.Encoder(encoding);
+            DatasetParts.Plan testPlan = DatasetParts.pinned(store, "testData", req.testData(), req.testDataVersion());
+            String tv = req.testDataVersion() != null ? req.testDataVersion() : testPlan.version();
+            Table test = dataset("testData", testPlan, tv, opt.delimiter(), null).table();
+            if (test.rows() == 0) {
+                throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
-            if (names.isEmpty()) {
-                throw new InvalidInputException("features", table.names(), "no numeric feature columns besides the target"
-                        + (leftOut.isEmpty() ? "" : "; left out: " + leftOut.keySet()));
+            double[] ty = test.numeric("testData.target", target);
+            checkFinite("testData.target", target, ty);
+            Selection testSel = FeatureSelection.same(test, sel);
+            if (opt.missing() == MissingPolicy.ERROR) {
+                FeatureSelection.refuseGaps(FeatureSelection.gaps(testSel, req.testData()), test.rows(), req.testData());
             }
+            int[] testIdx = opt.missing() == MissingPolicy.DROP ? FeatureSelection.complete(testSel, test.rows())
+                    : identity(test.rows());
+            testColumns = columns(testSel, encoder, testIdx);
+            testY = gather(ty, testIdx);
         }
-        List<String> warnings = new ArrayList<>();
-        for (int j = 0; j < names.size(); j++) {
-            if (numbers.get(j) != null && IdColumns.distinctIntegers(numbers.get(j))) {
-                warnings.add(IdColumns.warning(names.get(j), numbers.get(j).length));
-            }
+        if (trainIdx.length < 2 || testY.length < 1) {
+            throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
+                    + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
         }
-        return new Selection(names, numbers, text, leftOut, List.copyOf(warnings));
+        FeatureMatrix train = new FeatureMatrix(sel.names(), target,
+                trainingColumns(sel, encoder, trainIdx), gather(y, trainIdx));
+        List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
+                .map(FeatureEncoding.Feature::name).toList();
+        List<DatasetSummary.Part> parts = read.parts().size() < 2 && plan.single() ? null
+                : read.parts().stream().map(p -> new DatasetSummary.Part(p.name(), p.rows())).toList();
+        DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
+                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length,
+                parts, sample == null ? null : read.rowsRead());
+        return new Prepared(train, testColumns, testY, summary, encoding, sel.warnings());
     }
 
-    /** The same features, of the same kinds, in another table (the test data). */
-    static Selection same(Table test, Selection of) {
-        List<double[]> numbers = new ArrayList<>();
-        List<String[]> text = new ArrayList<>();
-        for (int j = 0; j < of.names().size(); j++) {
-            String n = of.names().get(j);
-            if (of.numbers().get(j) != null) {
-                numbers.add(test.numeric("testData.features", n));
-                text.add(null);
-            } else {
-                Table.Column c = test.column("testData.features", n);
-                if (!c.isText()) {
-                    throw new InvalidInputException("testData.features", n, "is a text (categorical) column in data "
-                            + "but not in testData");
-                }
-                numbers.add(null);
-                text.add(c.text());
+    /**
+     * The table at {@code uri} and {@code version}, parsed once per trainer instance: a search sends one
+     * instance trial after trial on the same pinned data, and parsing it again each time was the trials'
+     * largest cost after the fit itself. A pinned version names the bytes, so a hit is the same table. Keeps
+     * the {@value #CACHED_TABLES} most recently used (data and test data). Cached tables are shared between
+     * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
+     * asking for the same table wait for one parse. A key must hold everything the parse depends on.
+     */
+    DatasetReader.Result dataset(String field, DatasetParts.Plan plan, String version, Character delimiter,
+                                 DatasetReader.Sample sample) {
+        String uri = plan.uri();
+        String key = uri + '\n' + version + '\n' + delimiter + '\n' + sample;
+        CompletableFuture<DatasetReader.Result> table;
+        boolean parse = false;
+        synchronized (tables) {
+            table = tables.get(key);
+            if (table == null) {
+                table = new CompletableFuture<>();
+                tables.put(key, table);
+                parse = true;
             }
         }
-        return new Selection(of.names(), numbers, text, Map.of());
-    }
-
-    private static void add(List<String> names, List<double[]> numbers, List<String[]> text, String n, double[] v, String[] t) {
-        names.add(n);
-        numbers.add(v);
-        text.add(t);
-    }
-
-    /** Gaps per feature, in feature order; ±Infinity in a feature is refused here. */
-    static Map<String, Integer> gaps(Selection s, String uri) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (int j = 0; j < s.names().size(); j++) {
-            int n = 0;
-            double[] v = s.numbers().get(j);
-            String[] t = s.text().get(j);
-            int rows = v != null ? v.length : t.length;
-            for (int i = 0; i < rows; i++) {
-                if (v != null && Double.isInfinite(v[i])) {
-                    throw new InvalidInputException("features", s.names().get(j), "row " + (i + 1) + " of " + uri
-                            + " holds " + v[i] + "; features may be missing but not infinite");
+        if (parse) {
+            try {
+                table.complete(DatasetReader.read(store, field, plan, delimiter, sample));
+            } catch (RuntimeException e) {
+                synchronized (tables) {
+                    tables.remove(key, table);
                 }
-                if (v != null ? Double.isNaN(v[i]) : t[i] == null) {
-                    n++;
-                }
+                table.completeExceptionally(e);
+                throw e;
             }
-            out.put(s.names().get(j), n);
+        }
+        try {
+            return table.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private static double[] gather(double[] v, int[] idx) {
+        double[] out = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = v[idx[i]];
         }
         return out;
     }
 
-    /** Under {@code error}, any gap fails the run, naming each column with gaps and its count. */
-    static void refuseGaps(Map<String, Integer> gaps, int rows, String uri) {
-        Map<String, Integer> with = new LinkedHashMap<>();
-        gaps.forEach((k, v) -> {
-            if (v > 0) {
-                with.put(k, v);
-            }
-        });
-        if (!with.isEmpty()) {
-            String first = with.keySet().iterator().next();
-            throw new InvalidInputException("features", first, "has " + with.get(first) + " of " + rows
-                    + " rows without a value in " + uri + " (columns with gaps: " + with + "); the missing-value policy "
-                    + "is error: set missing (--missing) to drop to leave such rows out, or impute to fill them");
-        }
-    }
-
-    /** Rows whose every feature has a value, in order. */
-    static int[] complete(Selection s, int rows) {
-        int[] keep = new int[rows];
-        int n = 0;
-        for (int i = 0; i < rows; i++) {
-            boolean ok = true;
-            for (int j = 0; j < s.names().size() && ok; j++) {
-                double[] v = s.numbers().get(j);
-                ok = v != null ? !Double.isNaN(v[i]) : s.text().get(j)[i] != null;
-            }
-            if (ok) {
-                keep[n++] = i;
+    private static void checkFinite(String field, String column, double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new InvalidInputException(field, column, "the target must be a finite number in every row; row "
+                        + (i + 1) + " holds " + v[i]);
             }
         }
-        return Arrays.copyOf(keep, n);
     }
 
     /**
@@ -358,6 +365,22 @@ final class DataPreparation {
                 c[i] = Float.isNaN(x) ? f : x;
             }
             out[j] = c;
+        }
+        return out;
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    private static int[] pick(int[] rows, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
         }
         return out;
     }

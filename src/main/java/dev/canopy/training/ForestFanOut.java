@@ -2,12 +2,10 @@ package dev.canopy.training;
 
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
-import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.log.LogContext;
 import dev.canopy.model.ModelCodec;
 import dev.canopy.pool.Backoff;
-import dev.canopy.pool.CallState;
 import dev.canopy.pool.FunctionPool;
 import dev.canopy.pool.PoolResult;
 import dev.canopy.storage.ObjectStore;
@@ -26,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A random forest past a size, built as the tree of actors one level deeper: its trees are split into
  * shares, the trainer builds share 0 itself and invokes one {@code train} per other share through a
  * {@link FunctionPool}, on the same data version and split, each with its own seed. Each worker saves its
- * share ({@link RunLayout#forestPart}); the trainer reads the shares, merges them into one forest (Smile's
+ * share ({@link ModelArtifacts#forestPart}); the trainer reads the shares, merges them into one forest (Smile's
  * {@link RandomForest#merge}, so the saved Smile model and the {@code .trees} are the whole forest) and
  * deletes the parts.
  *
@@ -44,7 +42,11 @@ public final class ForestFanOut {
      * most {@code maxWorkers} invocations (the trainer itself included).
      */
     public record Settings(long treeRowsPerWorker, int maxWorkers) {
-        public static final Settings DEFAULT = new Settings(30_000_000L, 8);
+        /** The defaults of {@code canopy.forest.tree-rows-per-worker} and {@code max-workers}, as CanopyConfig names them. */
+        public static final String DEFAULT_TREE_ROWS_PER_WORKER = "30000000";
+        public static final String DEFAULT_MAX_WORKERS = "8";
+        public static final Settings DEFAULT = new Settings(Long.parseLong(DEFAULT_TREE_ROWS_PER_WORKER),
+                Integer.parseInt(DEFAULT_MAX_WORKERS));
 
         public Settings {
             if (treeRowsPerWorker < 1 || maxWorkers < 1) {
@@ -132,12 +134,8 @@ public final class ForestFanOut {
         List<PoolResult<Share, TrainResult>> results = new ArrayList<>();
         RandomForest forest;
         LOG.infof("random_forest: %d trees over %d invocations (this one and %d workers)", total, workers, workers - 1);
-        try (FunctionPool<Share, TrainResult> pool = FunctionPool.<Share, TrainResult>builder(workers - 1)
-                .backoff(backoff)
-                .retryable(FunctionInvocationException::invocationFault)
-                // a worker writes its share: a call without an answer is not made again
-                .timeouts(FunctionInvocationException::noResponse)
-                .retryTimeouts(false)
+        // a worker writes its share: a call without an answer is not made again (the pool of every train call)
+        try (FunctionPool<Share, TrainResult> pool = TrainCalls.<Share>pool(workers - 1, backoff)
                 .progress((r, done, submitted) -> {
                     if (r.succeeded()) {
                         progress.onProgress(localDone.get() + remoteDone.addAndGet(r.input().trees()), total);
@@ -179,9 +177,7 @@ public final class ForestFanOut {
         for (PoolResult<Share, TrainResult> r : results) {
             int i = r.input().index();
             invocations.add(new TrainInvocation("worker", Algorithm.RANDOM_FOREST.id(), null, null, i, start[i],
-                    Math.max(start[i], end[i]), r.attempts(), r.succeeded() ? TrainerState.DONE.name()
-                    : r.state() == CallState.FAILED ? TrainerState.FAILED.name() : r.state().name(),
-                    billed[i] == 0 ? null : billed[i]));
+                    Math.max(start[i], end[i]), r.attempts(), TrainCalls.state(r), billed[i] == 0 ? null : billed[i]));
         }
         try {
             for (PoolResult<Share, TrainResult> r : results) {
@@ -191,7 +187,7 @@ public final class ForestFanOut {
                 }
             }
             for (PoolResult<Share, TrainResult> r : results) {
-                String uri = RunLayout.forestPart(out, req.runId(), r.input().index());
+                String uri = ModelArtifacts.forestPart(out, req.runId(), r.input().index());
                 // a tree's levels are levels of the part's object graph: as deep as the trees may grow, and a few more
                 Object part = ModelCodec.readDeep(uri, store.read(uri), SmileTrainer.depth(params) + 32);
                 if (!(part instanceof RandomForest f) || f.trees().length != r.input().trees()) {
@@ -203,7 +199,7 @@ public final class ForestFanOut {
         } finally {
             for (PoolResult<Share, TrainResult> r : results) {
                 try {
-                    store.delete(RunLayout.forestPart(out, req.runId(), r.input().index()));
+                    store.delete(ModelArtifacts.forestPart(out, req.runId(), r.input().index()));
                 } catch (CanopyException e) {
                     LOG.debugf("share %d left no part to delete: %s", r.input().index(), e.getMessage());
                 }
@@ -240,7 +236,7 @@ public final class ForestFanOut {
         if (e == null) {
             return String.valueOf(r.state());
         }
-        return e instanceof FunctionInvocationException f ? f.errorType() + ": " + f.errorMessage() : TrainService.describe(e);
+        return TrainCalls.describe(e);
     }
 
     /** A share of the forest failed: the forest fails, with the worker's error. */

@@ -7,7 +7,7 @@ import smile.regression.RandomForest;
 import java.util.List;
 
 /**
- * What a report shows of a saved model, written beside it ({@link RunLayout#insights}): Smile's feature
+ * What a report shows of a saved model, written beside it ({@link ModelArtifacts#insights}): Smile's feature
  * importance (the total impurity decrease of each feature's splits; XGBoost's total gain) and the model's predictions for the
  * test rows against the actual values, at most {@link #MAX_POINTS} of them, taken at an even stride so
  * the file stays small whatever the test set's size.

@@ -2,16 +2,13 @@ package dev.canopy.training;
 
 import dev.canopy.storage.StorageUri;
 
+import java.util.regex.Pattern;
 
 /**
  * Where a run keeps its objects, under the output location {@code out}:
  * <pre>
  * {out}/{runId}/status/{algorithm}.json     trainer states, read by the status function
- * {out}/{runId}/models/{algorithm}.model    the Smile model (random_forest, decision_tree)
- * {out}/{runId}/models/{algorithm}.xgboost.json  XGBoost's own JSON model (gradient_boosting)
- * {out}/{runId}/models/random_forest.part-{i}.model  a fanned-out forest's share i, until the trainer merges it
- * {out}/{runId}/models/{algorithm}.json     its metadata
- * {out}/{runId}/models/{algorithm}.insights.json  feature importance, test predictions (bounded)
+ * {out}/{runId}/models/                     each model's files, named and written by {@link ModelArtifacts}
  * {out}/{runId}/search.json                 a search's progress, written by the supervisor
  * {out}/{runId}/result.json                 the supervisor's answer
  * {out}/{runId}/report.html                 the report ({@code canopy report})
@@ -42,35 +39,8 @@ public final class RunLayout {
         return statusDir(out, runId) + algorithm + ".json";
     }
 
-    public static String model(String out, String runId, String algorithm) {
-        return runDir(out, runId) + "/models/" + algorithm + ".model";
-    }
-
-    /** Share {@code index} of a forest that fans out ({@code ForestFanOut}), saved by its worker. */
-    public static String forestPart(String out, String runId, int index) {
-        return runDir(out, runId) + "/models/random_forest.part-" + index + ".model";
-    }
-
-    /** XGBoost's own JSON model ({@code .json} alone is the metadata's name). */
-    public static String xgboostModel(String out, String runId, String algorithm) {
-        return runDir(out, runId) + "/models/" + algorithm + ".xgboost.json";
-    }
-
-    /** The predictor's form of the model: its trees as numbers ({@code TreeCodec}), no serialized objects. */
-    public static String trees(String out, String runId, String algorithm) {
-        return runDir(out, runId) + "/models/" + algorithm + ".trees";
-    }
-
-    public static String metadata(String out, String runId, String algorithm) {
-        return runDir(out, runId) + "/models/" + algorithm + ".json";
-    }
-
     public static String result(String out, String runId) {
         return runDir(out, runId) + "/result.json";
-    }
-
-    public static String insights(String out, String runId, String algorithm) {
-        return runDir(out, runId) + "/models/" + algorithm + ".insights.json";
     }
 
     /** Outside {@code status/}: the status board reads every object there as a trainer's state. */
@@ -87,12 +57,12 @@ public final class RunLayout {
         return runDir(out, runId) + "/request.json";
     }
 
-    private static final java.util.regex.Pattern OWNED = java.util.regex.Pattern.compile(
-            "status/[a-z0-9_]+\\.json|models/[a-z0-9_]+\\.(model|trees|json|insights\\.json|xgboost\\.json)|models/random_forest\\.part-[0-9]+\\.model"
-                    + "|request\\.json|result\\.json|search\\.json|report\\.html");
+    /** The names above outside {@code models/}, relative to a run's folder. */
+    private static final Pattern OWNED = Pattern.compile(
+            "status/[a-z0-9_]+\\.json|request\\.json|result\\.json|search\\.json|report\\.html");
 
-    /** Whether {@code name}, relative to a run's folder, is one of the objects this layout names. */
+    /** Whether {@code name}, relative to a run's folder, is one of the objects this layout or {@link ModelArtifacts} names. */
     public static boolean owns(String name) {
-        return name != null && OWNED.matcher(name).matches();
+        return name != null && (OWNED.matcher(name).matches() || ModelArtifacts.owns(name));
     }
 }

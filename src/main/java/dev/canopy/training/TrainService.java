@@ -1,23 +1,15 @@
 package dev.canopy.training;
 
-import dev.canopy.data.DatasetParts;
-import dev.canopy.data.DatasetReader;
-import dev.canopy.data.Table;
+import dev.canopy.deadline.InvocationDeadline;
+import dev.canopy.deadline.InvocationDeadline.Deadline;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
-import dev.canopy.model.FeatureEncoding;
-import dev.canopy.model.MissingPolicy;
-import dev.canopy.model.ModelCodec;
+import dev.canopy.invoke.FunctionInvoker;
+import dev.canopy.log.LogContext;
 import dev.canopy.model.SmileTrees;
-import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
 import dev.canopy.model.xgboost.XgboostJsonModel;
-import dev.canopy.invoke.FunctionInvoker;
-import dev.canopy.deadline.InvocationDeadline;
-import dev.canopy.deadline.InvocationDeadline.Deadline;
-import dev.canopy.json.Json;
-import dev.canopy.log.LogContext;
 import dev.canopy.pool.Backoff;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
@@ -25,14 +17,11 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One trainer: loads the data at the pinned version, splits it, fits one algorithm, evaluates it on the
@@ -47,32 +36,30 @@ public final class TrainService {
     /** Progress writes cost a storage call each; more often than this is noise. */
     private static final long PROGRESS_INTERVAL_MILLIS = 300;
 
-    /** Tables kept by {@link #table}; two: a run's data and its test data. */
-    static final int CACHED_TABLES = 2;
-
-    private final ObjectStore store;
     private final StatusBoard board;
-    /** Guarded by itself; access order, so the least recently used table is evicted. */
-    private final Map<String, CompletableFuture<DatasetReader.Result>> tables = new LinkedHashMap<>(4, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<DatasetReader.Result>> eldest) {
-            return size() > CACHED_TABLES;
-        }
-    };
+    /** The data's tables, parsed once per instance: see {@link DataPreparation#dataset}. */
+    private final DataPreparation preparation;
+    private final ModelArtifacts artifacts;
     private final Clock clock;
     private final String defaultOut;
     /** Null: forests never fan out (no invoker to reach other trainers). */
     private final ForestFanOut fanOut;
     private final long modelMaxBytes;
 
+    /** The default of {@code canopy.model.max-bytes}, as {@code CanopyConfig} names it. */
+    public static final String DEFAULT_MODEL_MAX_BYTES_TEXT = "268435456";
     /** The largest model the predictor is asked to load, by default: {@code canopy.model.max-bytes}. */
-    public static final long DEFAULT_MODEL_MAX_BYTES = 268_435_456L;
+    public static final long DEFAULT_MODEL_MAX_BYTES = Long.parseLong(DEFAULT_MODEL_MAX_BYTES_TEXT);
 
     /** The setting that bounds a trainer's time when the Lambda context gives none, or a later one. */
     static final String TIME_BUDGET_SETTING = "canopy.train.time-budget";
 
-    /** The default of canopy.train.time-budget: the template's 840 s trainer timeout minus a minute. */
-    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMinutes(13);
+    /**
+     * The default of canopy.train.time-budget, as {@code CanopyConfig} names it: the template's 840 s trainer
+     * timeout minus a minute.
+     */
+    public static final String DEFAULT_TIME_BUDGET_TEXT = "PT13M";
+    public static final Duration DEFAULT_TIME_BUDGET = Duration.parse(DEFAULT_TIME_BUDGET_TEXT);
     /** What evaluating and saving need after a fit: a fit still running this close to the deadline is stopped. */
     static final double SAVE_SHARE = 0.05;
     static final long MIN_SAVE_MILLIS = 20_000;
@@ -101,8 +88,9 @@ public final class TrainService {
     public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
                         ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff) {
         this.timeBudget = timeBudget;
-        this.store = store;
         this.board = new StatusBoard(store, clock);
+        this.preparation = new DataPreparation(store);
+        this.artifacts = new ModelArtifacts(store);
         this.clock = clock;
         this.defaultOut = defaultOut;
         this.fanOut = invoker == null ? null : new ForestFanOut(store, invoker, fanOut, backoff);
@@ -175,7 +163,8 @@ public final class TrainService {
             LOG.infof("training %s on %s", alg, LogContext.location(req.data()));
             publish(board, out, runId, alg, TrainerState.INITIALIZED, 0, "waiting", null);
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
-            Prepared data = prepare(req, algorithm, params, fitMillisLeft(deadline), deadline.source());
+            DataPreparation.Prepared data = preparation.prepare(req, algorithm, params, fitMillisLeft(deadline),
+                    deadline.source());
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             FeatureMatrix trainSet = data.train();
             FeatureMatrix validation = null;
@@ -205,7 +194,7 @@ public final class TrainService {
                     model = merged.forest();
                     workerCalls = merged.workers();
                 } else if (algorithm == Algorithm.GRADIENT_BOOSTING) {
-                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), data.summary.features(),
+                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), data.summary().features(),
                             seed, progress);
                 } else {
                     model = SmileTrainer.fit(algorithm, params, trainSet, share == null ? seed : share.seed(), progress);
@@ -225,15 +214,13 @@ public final class TrainService {
             long trainMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.infof("fitted on %d rows in %d ms", trainSet.rows(), trainMillis);
             if (share != null) {
-                byte[] part = ModelCodec.write(model);
-                String partUri = RunLayout.forestPart(out, runId, share.index());
-                store.write(partUri, part, "application/x-java-serialized-object");
-                LOG.infof("share %d of %d: %d trees saved, %d bytes", share.index(), share.workers(), share.trees(), part.length);
-                return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, (long) part.length,
-                        partUri, params, null, null);
+                ModelArtifacts.Written part = artifacts.writeForestPart(out, runId, share.index(), model);
+                LOG.infof("share %d of %d: %d trees saved, %d bytes", share.index(), share.workers(), share.trees(), part.bytes());
+                return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, part.bytes(),
+                        part.uri(), params, null, null);
             }
 
-            publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY.length + " test rows", null);
+            publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY().length + " test rows", null);
             // XGBoost's JSON read by the converter that also reads users' XGBoost models: no native code to score it
             TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
                     : SmileTrees.compile(model);
@@ -245,34 +232,23 @@ public final class TrainService {
             if (req.isTrial()) {
                 LOG.infof("trial done: validation mse %s, test mse %.4f", validationMse, m.mse());
                 return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                        null, null, params, null, data.summary, validationMse);
+                        null, null, params, null, data.summary(), validationMse);
             }
 
-            byte[] bytes;
-            if (model instanceof XgboostTrainer.Fitted x) {
-                // XGBoost's own JSON model: loadable by XGBoost in any language
-                bytes = x.json();
-                store.write(RunLayout.xgboostModel(out, runId, alg), bytes, "application/json");
-            } else {
-                bytes = ModelCodec.write(model);
-                store.write(RunLayout.model(out, runId, alg), bytes, "application/x-java-serialized-object");
-            }
-            // What predictors load: the same trees as plain numbers, which no file can turn into code.
-            String modelUri = RunLayout.trees(out, runId, alg);
-            store.write(modelUri, TreeCodec.write(ensemble), "application/octet-stream");
-            ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, alg, params, data.summary.features(),
-                    data.summary.target(), m, trainMillis, bytes.length, data.summary, seed,
-                    req.testFraction() == null ? DEFAULT_TEST_FRACTION : req.testFraction(), libraries(algorithm), runId,
-                    Instant.now(clock).toString(), data.encoding());
-            store.write(RunLayout.metadata(out, runId, alg), Json.write(meta), "application/json");
-            store.write(RunLayout.insights(out, runId, alg), Json.write(ModelInsights.of(alg, data.summary.features(),
-                    model, scored.y(), predicted)), "application/json");
+            long bytes = artifacts.writeModel(out, runId, alg, model).bytes();
+            String modelUri = artifacts.writeTrees(out, runId, alg, ensemble).uri();
+            artifacts.writeMetadata(out, runId, new ModelMetadata(ModelMetadata.FORMAT, alg, params,
+                    data.summary().features(), data.summary().target(), m, trainMillis, bytes, data.summary(), seed,
+                    DataPreparation.testFraction(req.testFraction(), req.testData()), libraries(algorithm), runId,
+                    Instant.now(clock).toString(), data.encoding()));
+            artifacts.writeInsights(out, runId, ModelInsights.of(alg, data.summary().features(), model, scored.y(),
+                    predicted));
 
             publish(board, out, runId, alg, TrainerState.DONE, 1, String.format(java.util.Locale.ROOT, "mse %.4f on %s",
                     m.mse(), rowsRead), null);
-            LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY.length, bytes.length);
+            LOG.infof("done: mse %.4f on %d test rows, model %d bytes", m.mse(), data.testY().length, bytes);
             return new TrainResult(alg, TrainerState.DONE, m.mse(), m.rmse(), m.mae(), m.r2(), trainMillis,
-                    (long) bytes.length, modelUri, params, null, data.summary, validationMse, workerCalls);
+                    bytes, modelUri, params, null, data.summary(), validationMse, workerCalls);
         } catch (RuntimeException e) {
             String error = describe(e);
             LOG.warnf("failed: %s", error);
@@ -333,7 +309,7 @@ public final class TrainService {
      * Scores the test rows: under {@code drop}, a test row with a category never seen in training gets no
      * prediction, and is left out rather than scored as a number it is not.
      */
-    private static Scored scoreTest(TreeModel model, Prepared data) {
+    private static Scored scoreTest(TreeModel model, DataPreparation.Prepared data) {
         int n = data.testY().length;
         double[] all = new double[n];
         model.score(data.testColumns(), n, all);
@@ -438,179 +414,5 @@ public final class TrainService {
     private static String version(Class<?> c, String fallback) {
         String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
         return v == null ? fallback : v;
-    }
-
-    /**
-     * The training rows (float32 columns and the target), the test rows (double columns, as the model takes
-     * them), what they came from, and the encoding saved with the model.
-     */
-    record Prepared(FeatureMatrix train, double[][] testColumns, double[] testY, DatasetSummary summary,
-                    FeatureEncoding encoding, List<String> warnings) {
-    }
-
-    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
-        return prepare(req, algorithm, params, fitMillisLeft, TIME_BUDGET_SETTING);
-    }
-
-    /** @param deadline what sets the time left, for a refusal's text */
-    Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft,
-                     String deadline) {
-        DataPreparation.Options opt = DataPreparation.options(req.delimiter(), req.missing(), req.categorical(),
-                req.maxCategories());
-        String target = req.target() == null || req.target().isBlank() ? DEFAULT_TARGET : req.target();
-        Double fraction = req.testFraction();
-        if (req.testData() == null) {
-            double f = fraction == null ? DEFAULT_TEST_FRACTION : fraction;
-            if (!(f > 0 && f < 1)) {
-                throw new InvalidInputException("testFraction", fraction, "must be greater than 0 and less than 1");
-            }
-        }
-        DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
-        String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
-        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft, deadline);
-        DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
-        Table table = read.table();
-        if (table.rows() == 0) {
-            throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
-        }
-        double[] y = table.numeric("target", target);
-        checkFinite("target", target, y);
-        DataPreparation.Selection sel = DataPreparation.select(table, target, req.features(), req.exclude(), opt);
-        Map<String, Integer> gaps = DataPreparation.gaps(sel, req.data());
-        if (opt.missing() == MissingPolicy.ERROR) {
-            DataPreparation.refuseGaps(gaps, table.rows(), req.data());
-        }
-        int rows = table.rows();
-        int[] usable = opt.missing() == MissingPolicy.DROP ? DataPreparation.complete(sel, rows) : identity(rows);
-        if (usable.length == 0) {
-            throw new InvalidInputException("data", req.data(), "every row lacks a value in some feature (gaps: " + gaps
-                    + "); with missing=drop no row is left");
-        }
-
-        int[] trainIdx;
-        double[][] testColumns;
-        double[] testY;
-        FeatureEncoding encoding;
-        FeatureEncoding.Encoder encoder;
-        if (req.testData() == null) {
-            DataSplit split = DataSplit.of(usable.length, fraction == null ? DEFAULT_TEST_FRACTION : fraction,
-                    req.seed() == null ? DEFAULT_SEED : req.seed());
-            trainIdx = pick(usable, split.train());
-            int[] testIdx = pick(usable, split.test());
-            encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
-            encoder = new FeatureEncoding.Encoder(encoding);
-            testColumns = DataPreparation.columns(sel, encoder, testIdx);
-            testY = gather(y, testIdx);
-        } else {
-            trainIdx = usable;
-            encoding = DataPreparation.encode(sel, usable, trainIdx, y, opt);
-            encoder = new FeatureEncoding.Encoder(encoding);
-            DatasetParts.Plan testPlan = DatasetParts.pinned(store, "testData", req.testData(), req.testDataVersion());
-            String tv = req.testDataVersion() != null ? req.testDataVersion() : testPlan.version();
-            Table test = dataset("testData", testPlan, tv, opt.delimiter(), null).table();
-            if (test.rows() == 0) {
-                throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
-            }
-            double[] ty = test.numeric("testData.target", target);
-            checkFinite("testData.target", target, ty);
-            DataPreparation.Selection testSel = DataPreparation.same(test, sel);
-            if (opt.missing() == MissingPolicy.ERROR) {
-                DataPreparation.refuseGaps(DataPreparation.gaps(testSel, req.testData()), test.rows(), req.testData());
-            }
-            int[] testIdx = opt.missing() == MissingPolicy.DROP ? DataPreparation.complete(testSel, test.rows())
-                    : identity(test.rows());
-            testColumns = DataPreparation.columns(testSel, encoder, testIdx);
-            testY = gather(ty, testIdx);
-        }
-        if (trainIdx.length < 2 || testY.length < 1) {
-            throw new InvalidInputException("data", req.data(), "too few rows to train and test: " + rows
-                    + " rows give " + trainIdx.length + " training and " + testY.length + " test rows");
-        }
-        FeatureMatrix train = new FeatureMatrix(sel.names(), target,
-                DataPreparation.trainingColumns(sel, encoder, trainIdx), gather(y, trainIdx));
-        List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
-                .map(FeatureEncoding.Feature::name).toList();
-        List<DatasetSummary.Part> parts = read.parts().size() < 2 && plan.single() ? null
-                : read.parts().stream().map(p -> new DatasetSummary.Part(p.name(), p.rows())).toList();
-        DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
-                List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length,
-                parts, sample == null ? null : read.rowsRead());
-        return new Prepared(train, testColumns, testY, summary, encoding, sel.warnings());
-    }
-
-    private static int[] identity(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
-
-    private static int[] pick(int[] rows, int[] idx) {
-        int[] out = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = rows[idx[i]];
-        }
-        return out;
-    }
-
-    /**
-     * The table at {@code uri} and {@code version}, parsed once per trainer instance: a search sends one
-     * instance trial after trial on the same pinned data, and parsing it again each time was the trials'
-     * largest cost after the fit itself. A pinned version names the bytes, so a hit is the same table. Keeps
-     * the {@value #CACHED_TABLES} most recently used (data and test data). Cached tables are shared between
-     * trainers: nothing may write into their columns (prepare copies what it changes). Concurrent trainers
-     * asking for the same table wait for one parse. A key must hold everything the parse depends on.
-     */
-    DatasetReader.Result dataset(String field, DatasetParts.Plan plan, String version, Character delimiter,
-                                 DatasetReader.Sample sample) {
-        String uri = plan.uri();
-        String key = uri + '\n' + version + '\n' + delimiter + '\n' + sample;
-        CompletableFuture<DatasetReader.Result> table;
-        boolean parse = false;
-        synchronized (tables) {
-            table = tables.get(key);
-            if (table == null) {
-                table = new CompletableFuture<>();
-                tables.put(key, table);
-                parse = true;
-            }
-        }
-        if (parse) {
-            try {
-                table.complete(DatasetReader.read(store, field, plan, delimiter, sample));
-            } catch (RuntimeException e) {
-                synchronized (tables) {
-                    tables.remove(key, table);
-                }
-                table.completeExceptionally(e);
-                throw e;
-            }
-        }
-        try {
-            return table.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
-    }
-
-    private static double[] gather(double[] v, int[] idx) {
-        double[] out = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = v[idx[i]];
-        }
-        return out;
-    }
-
-    private static void checkFinite(String field, String column, double[] v) {
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidInputException(field, column, "the target must be a finite number in every row; row "
-                        + (i + 1) + " holds " + v[i]);
-            }
-        }
     }
 }

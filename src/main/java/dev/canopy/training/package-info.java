@@ -1,7 +1,9 @@
 /**
  * The training tree: {@code SupervisorService} invokes one {@code train} per algorithm (or per trial of a
- * search) on the same pinned data and split and ranks the answers; {@code TrainService} is one trainer (data
- * preparation, split, Smile fit, metrics, model files, published status); {@code StatusService} reads their
- * states. Plain Java and Smile: no Quarkus, CDI or AWS (DependencyRulesTest).
+ * search, {@code ParameterSearch}) on the same pinned data and split and ranks the answers, its calls to
+ * trainers in {@code TrainCalls} and its run-id claim in {@code RunIdClaim}; {@code TrainService} is one
+ * trainer (fit, metrics, published status) over {@code DataPreparation} (data, features, split) and
+ * {@code ModelArtifacts} (the model files); {@code StatusService} reads their states. Plain Java, Smile and
+ * XGBoost: no Quarkus, CDI or AWS (DependencyRulesTest).
  */
 package dev.canopy.training;

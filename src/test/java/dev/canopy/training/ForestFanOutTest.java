@@ -67,7 +67,7 @@ class ForestFanOutTest {
         assertEquals(List.of("share", "worker", "worker", "worker"), r.workers().stream().map(TrainInvocation::kind).toList());
         assertTrue(r.workers().stream().allMatch(w -> w.state().equals("DONE")), r.workers().toString());
         assertEquals(40, TreeCodec.read(r.modelUri(), store.read(r.modelUri())).trees(), "one model of every tree");
-        Object smile = ModelCodec.read("m", store.read(RunLayout.model(OUT, "fan", "random_forest")));
+        Object smile = ModelCodec.read("m", store.read(ModelArtifacts.model(OUT, "fan", "random_forest")));
         assertEquals(40, ((RandomForest) smile).trees().length);
         assertTrue(store.list(OUT + "/fan/models/").stream().noneMatch(o -> o.uri().contains(".part-")),
                 "the workers' parts are deleted once merged");

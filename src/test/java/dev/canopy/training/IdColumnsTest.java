@@ -34,19 +34,19 @@ class IdColumnsTest {
 
     @Test
     void columnsNamedLikeIdsAreLeftOutByDefaultAndSaySo() {
-        DataPreparation.Selection s = DataPreparation.select(table(), "MedHouseVal", null, OPT);
+        FeatureSelection.Selection s = FeatureSelection.select(table(), "MedHouseVal", null, OPT);
         for (String id : List.of("id", "customer_id", "customerId")) {
             assertFalse(s.names().contains(id), s.names().toString());
             assertEquals(IdColumns.reason(), s.leftOut().get(id), id);
         }
         assertTrue(s.names().contains("MedInc"));
         // named, an id is a feature like any other
-        assertTrue(DataPreparation.select(table(), "MedHouseVal", List.of("id", "MedInc"), OPT).names().contains("id"));
+        assertTrue(FeatureSelection.select(table(), "MedHouseVal", List.of("id", "MedInc"), OPT).names().contains("id"));
     }
 
     @Test
     void anIntegerFeatureWhoseValuesAreAllDistinctGetsAWarning() {
-        DataPreparation.Selection s = DataPreparation.select(table(), "MedHouseVal", null, OPT);
+        FeatureSelection.Selection s = FeatureSelection.select(table(), "MedHouseVal", null, OPT);
         assertTrue(s.names().contains("seq"));
         assertEquals(1, s.warnings().size(), s.warnings().toString());
         assertTrue(s.warnings().getFirst().startsWith("feature seq: all 200 values are distinct integers"), s.warnings().toString());
@@ -55,15 +55,15 @@ class IdColumnsTest {
 
     @Test
     void excludeLeavesColumnsOutAndRefusesOnesThatAreNotThere() {
-        DataPreparation.Selection s = DataPreparation.select(table(), "MedHouseVal", null, List.of("seq", "HouseAge"), OPT);
+        FeatureSelection.Selection s = FeatureSelection.select(table(), "MedHouseVal", null, List.of("seq", "HouseAge"), OPT);
         assertFalse(s.names().contains("seq") || s.names().contains("HouseAge"), s.names().toString());
         assertEquals("excluded", s.leftOut().get("HouseAge"));
         assertEquals(List.of(), s.warnings());
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> DataPreparation.select(table(), "MedHouseVal", null, List.of("HouseAgee"), OPT));
+                () -> FeatureSelection.select(table(), "MedHouseVal", null, List.of("HouseAgee"), OPT));
         assertEquals("exclude", e.field());
         assertThrows(InvalidInputException.class,
-                () -> DataPreparation.select(table(), "MedHouseVal", List.of("MedInc"), List.of("MedInc"), OPT));
+                () -> FeatureSelection.select(table(), "MedHouseVal", List.of("MedInc"), List.of("MedInc"), OPT));
     }
 
     @Test

@@ -120,8 +120,8 @@ class SearchTest {
             Trial itsBest = s.ranking().stream().filter(t -> t.algorithm().equals(refit.algorithm())).findFirst().orElseThrow();
             assertEquals(itsBest.params(), refit.params());
             assertEquals(TrainerState.DONE, refit.state());
-            assertTrue(store.exists(RunLayout.trees(OUT, "s1", refit.algorithm())));
-            assertTrue(store.exists(RunLayout.insights(OUT, "s1", refit.algorithm())));
+            assertTrue(store.exists(ModelArtifacts.trees(OUT, "s1", refit.algorithm())));
+            assertTrue(store.exists(ModelArtifacts.insights(OUT, "s1", refit.algorithm())));
         }
         // trials save nothing: the run holds two models, not twenty
         long models = store.list(OUT + "/s1/models/").stream().filter(o -> o.uri().endsWith(".trees")).count();

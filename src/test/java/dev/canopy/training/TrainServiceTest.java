@@ -70,19 +70,19 @@ class TrainServiceTest {
         dev.canopy.model.TreeEnsemble fromTrees = dev.canopy.model.TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
         if (a == Algorithm.GRADIENT_BOOSTING) {
             // XGBoost's own JSON model beside it, holding the same trees
-            byte[] json = store.read(RunLayout.xgboostModel(OUT, "run-1", a.id()));
+            byte[] json = store.read(ModelArtifacts.xgboostModel(OUT, "run-1", a.id()));
             dev.canopy.model.TreeEnsemble fromJson = dev.canopy.model.xgboost.XgboostJsonModel.parse(json).ensemble();
             assertEquals(20, fromTrees.trees());
             assertEquals(fromJson.nodes(), fromTrees.nodes());
             assertEquals(json.length, r.modelBytes());
         } else {
-            byte[] model = store.read(RunLayout.model(OUT, "run-1", a.id()));
+            byte[] model = store.read(ModelArtifacts.model(OUT, "run-1", a.id()));
             // the predictor's numbers-only form holds exactly the trees of the Smile model
             dev.canopy.model.TreeEnsemble fromSmile = dev.canopy.model.SmileTrees.compile(ModelCodec.read("m", model));
             assertEquals(fromSmile.trees(), fromTrees.trees());
             assertEquals(fromSmile.nodes(), fromTrees.nodes());
             assertEquals(model.length, r.modelBytes());
-            assertNotNull(ModelCodec.read(RunLayout.model(OUT, "run-1", a.id()), model));
+            assertNotNull(ModelCodec.read(ModelArtifacts.model(OUT, "run-1", a.id()), model));
         }
         ModelMetadata meta = Json.read(store.read(OUT + "/run-1/models/" + a.id() + ".json"), ModelMetadata.class, "meta");
         assertEquals(a.id(), meta.algorithm());

@@ -32,10 +32,10 @@ class XgboostConversionTest {
         TrainResult r = service.train(req);
         assertEquals(TrainerState.DONE, r.state());
 
-        byte[] json = store.read(RunLayout.xgboostModel(out.toString(), "conversion", "gradient_boosting"));
+        byte[] json = store.read(ModelArtifacts.xgboostModel(out.toString(), "conversion", "gradient_boosting"));
         TreeEnsemble trees = TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
         assertEquals(150, trees.trees());
-        TrainService.Prepared p = service.prepare(req, Algorithm.GRADIENT_BOOSTING,
+        DataPreparation.Prepared p = new DataPreparation(store).prepare(req, Algorithm.GRADIENT_BOOSTING,
                 TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null), Long.MAX_VALUE);
         int n = p.testY().length;
         double[][] columns = p.testColumns();

@@ -4,7 +4,6 @@ import dev.canopy.storage.local.LocalObjectStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,9 +31,8 @@ public final class XgboostParityBench {
         }
         XgboostPythonParityTest.requirePythonXgboost();
         Path dir = Files.createTempDirectory("canopy-xgb-parity");
-        TrainService service = new TrainService(new LocalObjectStore(), Clock.systemUTC(), dir.toString());
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
-        TrainService.Prepared p = service.prepare(new TrainRequest("parity", data, null, target, null,
+        DataPreparation.Prepared p = new DataPreparation(new LocalObjectStore()).prepare(new TrainRequest("parity", data, null, target, null,
                 "gradient_boosting", 0.2, seed, null, null, null, null, null, null, null, null, null, "auto", null, null,
                 null, null), Algorithm.GRADIENT_BOOSTING, params, Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "[xgboost parity] %s, seed %d, %s%n", data, seed,

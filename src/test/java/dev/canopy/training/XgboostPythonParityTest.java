@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,8 +35,7 @@ class XgboostPythonParityTest {
     void mseWithinOnePercentOfXgboostsPython(long seed, @TempDir Path dir) throws Exception {
         Path data = SharedData.require("data/california_housing.csv");
         requirePythonXgboost();
-        TrainService service = new TrainService(new LocalObjectStore(), Clock.systemUTC(), dir.toString());
-        TrainService.Prepared p = service.prepare(new TrainRequest("parity", data.toString(), null, null, null,
+        DataPreparation.Prepared p = new DataPreparation(new LocalObjectStore()).prepare(new TrainRequest("parity", data.toString(), null, null, null,
                 "gradient_boosting", 0.2, seed, null, null, null, null), Algorithm.GRADIENT_BOOSTING,
                 TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null), Long.MAX_VALUE);
         Parity r = compare(p, seed, dir);
@@ -61,7 +59,7 @@ class XgboostPythonParityTest {
      * Fits gradient_boosting with its defaults on {@code p}'s training rows, scores the test rows with XGBoost's
      * own predict (float32 labels, as the Python side), and runs XGBoost's Python on the same rows in {@code dir}.
      */
-    static Parity compare(TrainService.Prepared p, long seed, Path dir) throws Exception {
+    static Parity compare(DataPreparation.Prepared p, long seed, Path dir) throws Exception {
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
         XgboostTrainer.Input train = XgboostTrainer.Input.of(p.train());
         long t0 = System.nanoTime();
