@@ -1,23 +1,16 @@
 package dev.canopy.pool;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -55,12 +48,26 @@ import java.util.function.Predicate;
  *     for (PoolResult<String, Summary> r : pool.map(shards)) {   // submission order
  *         report(r.input(), r.state(), r.value(), r.error());
  *     }
+ *     pool.mapUnordered(moreShards).forEach(r -> report(...)); // completion order: each as it ends
+ *     pool.submit(lastShard);                                    // one item, as ActorPool.submit
+ *     try {
+ *         report(pool.getNext(Duration.ofSeconds(30)));          // submission order, waiting at most 30 s
+ *     } catch (TimeoutException notYet) {
+ *         // the item stays outstanding, nothing is lost: ask again later
+ *     }
  * }
  * }</pre>
  *
  * <p><b>Thread safety.</b> All methods may be called from any thread. {@link #map} and
  * {@link #mapUnordered} assume they are the pool's only user while they run. Results are delivered once:
  * an item returned by {@link #getNextUnordered()} is not returned again by {@link #getNext()}.
+ *
+ * <p><b>Why one class of this length.</b> The items' book-keeping from submission to hand-back (results,
+ * their order, progress calls, closing, the Error that ends the pool) is {@link ResultQueue}'s, under its
+ * own lock. What stays here is the slots and the queue of waiting items, one protocol: {@link #submit},
+ * {@link #cancel()}, {@link #close()} and the slot loop hand items, stop signals and interrupts to each other
+ * through the queue, {@code cancelled} and the {@code busy} marks, and split apart they could not be read
+ * as one; the public {@link Builder} makes up the rest.
  *
  * @param <I> item type
  * @param <O> value type of a successful call
@@ -161,7 +168,6 @@ public final class FunctionPool<I, O> implements AutoCloseable {
 
     private final int size;
     private final RetryPolicy policy;
-    private final ProgressListener<I, O> progress;
     private final PoolCall<I, O> call;
 
     private final BlockingQueue<Task<I>> queue;
@@ -174,36 +180,18 @@ public final class FunctionPool<I, O> implements AutoCloseable {
      */
     private final boolean[] busy;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Held through one completion: progress calls and the visibility of results follow one order. */
-    private final ReentrantLock completion = new ReentrantLock();
-    private final Condition completedSignal = lock.newCondition();
-    /** Submitted and not yet handed back to the caller. */
-    private final TreeSet<Long> outstanding = new TreeSet<>();
-    /** Completed and not yet handed back, by index; {@link #completionOrder} keeps their order. */
-    private final Map<Long, PoolResult<I, O>> completed = new HashMap<>();
-    private final ArrayDeque<Long> completionOrder = new ArrayDeque<>();
-    /** Items whose result has been decided (it may still be on its way to {@link #completed}). */
-    private final java.util.Set<Long> completing = new java.util.HashSet<>();
-    private long nextIndex;
-    private long completedCount;
-
     private final AtomicInteger idle;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicLong calls = new AtomicLong();
     private volatile boolean cancelled;
-    private volatile boolean closed;
-    /** The Error that ended a slot, which ends the pool; guarded by {@link #lock}. */
-    private Error fatal;
-    private final AtomicLong listenerFailures = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> listenerError =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The items from submission to hand-back, closing and the pool's Error: the pool's other half. */
+    private final ResultQueue<I, O> results;
 
     private FunctionPool(Builder<I, O> b, PoolCall<I, O> call) {
         this.size = b.size;
         this.policy = b.retry.build();
-        this.progress = b.progress;
+        this.results = new ResultQueue<>(b.progress);
         this.call = call;
         this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
         this.busy = new boolean[size];
@@ -226,26 +214,16 @@ public final class FunctionPool<I, O> implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public long submit(I input) {
-        long index;
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("pool is closed");
-            }
-            index = nextIndex++;
-            outstanding.add(index);
-        } finally {
-            lock.unlock();
-        }
+        long index = results.register();
         if (cancelled) {
-            complete(new PoolResult<>(index, input, CallState.CANCELLED, null, null, 0, 0, -1));
+            results.complete(new PoolResult<>(index, input, CallState.CANCELLED, null, null, 0, 0, -1));
             return index;
         }
         try {
             queue.put(new Task<>(index, input));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            complete(new PoolResult<>(index, input, CallState.CANCELLED, null, e, 0, 0, -1));
+            results.complete(new PoolResult<>(index, input, CallState.CANCELLED, null, e, 0, 0, -1));
             return index;
         }
         // a cancel (an Error ending the pool, say) that drained the queue between the check above and this put
@@ -258,17 +236,12 @@ public final class FunctionPool<I, O> implements AutoCloseable {
 
     /** Whether a submitted item would start at once: a slot is idle and nothing is waiting. */
     public boolean hasFree() {
-        return idle.get() > 0 && queue.isEmpty() && !cancelled && !closed;
+        return idle.get() > 0 && queue.isEmpty() && !cancelled && !results.closed();
     }
 
     /** Whether some submitted item's result has not been handed back yet. */
     public boolean hasNext() {
-        lock.lock();
-        try {
-            return !outstanding.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+        return results.hasNext();
     }
 
     /** The next result in submission order, waiting for it if needed. */
@@ -285,57 +258,20 @@ public final class FunctionPool<I, O> implements AutoCloseable {
      * outstanding (it is not lost, and its slot is untouched); ask again later.
      */
     public PoolResult<I, O> getNext(Duration timeout) throws TimeoutException {
-        return take(true, timeout);
+        return results.take(true, timeout);
     }
 
     /** The next result in completion order, waiting for one if needed. */
     public PoolResult<I, O> getNextUnordered() {
         try {
-            return take(false, null);
+            return results.take(false, null);
         } catch (TimeoutException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public PoolResult<I, O> getNextUnordered(Duration timeout) throws TimeoutException {
-        return take(false, timeout);
-    }
-
-    private PoolResult<I, O> take(boolean ordered, Duration timeout) throws TimeoutException {
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                if (outstanding.isEmpty()) {
-                    throw new NoSuchElementException("no outstanding items");
-                }
-                Long index = ordered ? outstanding.first() : completionOrder.peekFirst();
-                if (index != null && completed.containsKey(index)) {
-                    completionOrder.remove(index);
-                    outstanding.remove(index);
-                    completing.remove(index);
-                    return completed.remove(index);
-                }
-                if (fatal != null) {
-                    throw new IllegalStateException("the pool stopped: a slot ended with " + fatal
-                            + "; the batch cannot complete", fatal);
-                }
-                if (timeout == null) {
-                    completedSignal.awaitUninterruptibly();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new TimeoutException("no result within " + timeout);
-                    }
-                    completedSignal.awaitNanos(left);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for a result");
-        } finally {
-            lock.unlock();
-        }
+        return results.take(false, timeout);
     }
 
     /** Runs every input and returns the results in submission order. */
@@ -377,7 +313,7 @@ public final class FunctionPool<I, O> implements AutoCloseable {
             if (t == POISON) {
                 poison++;
             } else {
-                complete(new PoolResult<>(t.index(), t.input(), CallState.CANCELLED, null, null, 0, 0, -1));
+                results.complete(new PoolResult<>(t.index(), t.input(), CallState.CANCELLED, null, null, 0, 0, -1));
             }
         }
         for (int i = 0; i < poison; i++) {
@@ -394,33 +330,11 @@ public final class FunctionPool<I, O> implements AutoCloseable {
 
     /** How many progress calls threw, and the first exception (null if none): they never end a slot. */
     public long listenerFailures() {
-        return listenerFailures.get();
+        return results.listenerFailures();
     }
 
     public RuntimeException listenerError() {
-        return listenerError.get();
-    }
-
-    private boolean failed() {
-        lock.lock();
-        try {
-            return fatal != null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void fail(Error e, int slot) {
-        lock.lock();
-        try {
-            if (fatal == null) {
-                fatal = e;
-            }
-            completedSignal.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        cancel();
+        return results.listenerError();
     }
 
     /** The most calls that were ever in flight at once (never more than {@link #size()}). */
@@ -437,14 +351,8 @@ public final class FunctionPool<I, O> implements AutoCloseable {
     @Override
     @SuppressWarnings("unchecked")
     public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        } finally {
-            lock.unlock();
+        if (!results.close()) {
+            return;
         }
         // An interrupt cancels the items, but every slot still gets its stop signal and is waited for: a
         // slot left parked on the queue would never end.
@@ -457,7 +365,7 @@ public final class FunctionPool<I, O> implements AutoCloseable {
                     }
                     // A slot that an Error ended takes nothing more: an item submitted as it ended would fill
                     // the queue for ever. Once the pool has failed, what still waits is cancelled instead.
-                    if (failed()) {
+                    if (results.failed()) {
                         cancel();
                     }
                 } catch (InterruptedException e) {
@@ -499,10 +407,11 @@ public final class FunctionPool<I, O> implements AutoCloseable {
             }
             idle.decrementAndGet();
             try {
-                complete(run(task, slot));
+                results.complete(run(task, slot));
             } catch (Error e) {
                 // an OutOfMemoryError or the like is no item's result: it ends the pool, and the caller hears it
-                fail(e, slot);
+                results.fail(e);
+                cancel();
                 return;
             } finally {
                 idle.incrementAndGet();
@@ -556,43 +465,5 @@ public final class FunctionPool<I, O> implements AutoCloseable {
                                     int slot) {
         return new PoolResult<>(t.index(), t.input(), state, value, state == CallState.SUCCEEDED ? null : error,
                 attempts, (System.nanoTime() - start) / 1_000_000, slot);
-    }
-
-    private void complete(PoolResult<I, O> r) {
-        completion.lock();
-        try {
-            long done;
-            long submitted;
-            lock.lock();
-            try {
-                if (!outstanding.contains(r.index()) || !completing.add(r.index())) {
-                    return; // each item completes once
-                }
-                done = ++completedCount;
-                submitted = nextIndex;
-            } finally {
-                lock.unlock();
-            }
-            // The listener runs before the result becomes visible, so a caller that has every result has
-            // also seen every progress call.
-            try {
-                progress.onResult(r, done, submitted);
-            } catch (RuntimeException e) {
-                // a listener's failure is not the item's: the result stands, and the slot keeps serving
-                listenerFailures.incrementAndGet();
-                listenerError.compareAndSet(null, e);
-            } finally {
-                lock.lock();
-                try {
-                    completed.put(r.index(), r);
-                    completionOrder.addLast(r.index());
-                    completedSignal.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } finally {
-            completion.unlock();
-        }
     }
 }

@@ -1,15 +1,9 @@
 package dev.canopy.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -27,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * One execution environment of a function: a JVM running the function's package as Lambda's managed Java
- * runtime does (see {@link JavaRuntime}), with its own warm state, polling a Runtime API of its own (a
+ * runtime does (see {@link JavaRuntime}), with its own warm state, polling a {@link RuntimeApi} of its own (a
  * loopback port per instance, so no request of one instance can reach another). It serves one invocation at
  * a time; {@link Functions} hands it out only when it is free.
  *
@@ -35,23 +27,19 @@ import java.util.function.Consumer;
  * {@code Tail} log type) and, prefixed with the instance's id, to serve's stderr.
  */
 final class Instance implements AutoCloseable {
-    private static final Object STOP = new Object();
-    private static final String RUNTIME = "/2018-06-01/runtime/";
     /** The longest log line kept whole; CloudWatch cuts a log event at 256 KB. */
     static final int MAX_LINE = 256 * 1024;
 
     final String id;
     final FunctionSpec function;
-    private final HttpServer runtimeApi;
+    private final RuntimeApi runtimeApi;
     private final Process process;
-    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final long launchedNanos = System.nanoTime();
     private final InputStream output;
     private final Consumer<String> echo;
     private volatile InstanceInvocation current;
     private volatile boolean readerBusy;
     private volatile long lastReadNanos;
-    private volatile long initNanos = -1;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final List<String> unclaimed = new ArrayList<>();
     private int served;
@@ -67,14 +55,8 @@ final class Instance implements AutoCloseable {
         this.id = id;
         this.function = function;
         this.echo = echo;
-        try {
-            runtimeApi = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a Runtime API port for " + id, e);
-        }
-        runtimeApi.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        runtimeApi.createContext(RUNTIME, this::runtime);
-        runtimeApi.start();
+        // an answer must name the invocation the instance is on; an init error answers it
+        runtimeApi = new RuntimeApi(id, function.timeoutSeconds(), () -> current);
         List<String> command = new ArrayList<>(List.of(javaBin));
         command.addAll(JavaRuntime.jvmFlags(function.memoryMb()));
         command.addAll(jvmFlags);
@@ -82,14 +64,14 @@ final class Instance implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
-        pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApi.getAddress().getPort());
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
         pb.environment().put("_HANDLER", function.handler());
         pb.environment().put("LAMBDA_TASK_ROOT", taskRoot.toString());
         pb.environment().put("AWS_LAMBDA_LOG_STREAM_NAME", id);
         try {
             process = pb.start();
         } catch (IOException e) {
-            runtimeApi.stop(0);
+            runtimeApi.close();
             throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
         }
         output = process.getInputStream();
@@ -110,6 +92,7 @@ final class Instance implements AutoCloseable {
 
     /** Milliseconds from the JVM's start to its first poll for an event, once: the cold start's Init Duration. */
     synchronized Double takeInitMillis() {
+        long initNanos = runtimeApi.firstPollNanos();
         if (served++ > 0 || initNanos < 0) {
             return null;
         }
@@ -134,7 +117,7 @@ final class Instance implements AutoCloseable {
                 return InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
                         + "\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
             }
-            events.add(inv);
+            runtimeApi.offer(inv);
             try {
                 java.util.concurrent.CompletableFuture.anyOf(inv.delivered, inv.outcome)
                         .get(initLimit.toMillis(), TimeUnit.MILLISECONDS);
@@ -243,66 +226,9 @@ final class Instance implements AutoCloseable {
         echo.accept("[" + id + "] " + line);
     }
 
-    // ---- the Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) ----------------
-
-    private void runtime(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath().substring(RUNTIME.length());
-            if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
-                next(exchange);
-            } else if (path.startsWith("invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
-                String requestId = path.substring("invocation/".length(), path.lastIndexOf('/'));
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                InstanceInvocation inv = current;
-                if (inv == null || !inv.requestId.equals(requestId)) {
-                    JavaRuntime.send(exchange, 400, "{\"errorMessage\":\"unknown request id " + requestId + "\",\"errorType\":\"InvalidRequestID\"}");
-                    return;
-                }
-                inv.outcome.complete(new InstanceInvocation.Outcome(path.endsWith("/response") ? InstanceInvocation.Kind.RESPONSE
-                        : InstanceInvocation.Kind.ERROR, body, exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")));
-                JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
-            } else if (path.equals("init/error")) {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                InstanceInvocation inv = current;
-                if (inv != null) {
-                    inv.outcome.complete(new InstanceInvocation.Outcome(InstanceInvocation.Kind.ERROR, body, "init"));
-                }
-                JavaRuntime.send(exchange, 202, "{\"status\":\"OK\"}");
-            } else {
-                JavaRuntime.send(exchange, 404, "{\"errorMessage\":\"unknown Runtime API path " + path + "\",\"errorType\":\"NotFound\"}");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void next(HttpExchange exchange) throws IOException, InterruptedException {
-        if (initNanos < 0) {
-            initNanos = System.nanoTime();
-        }
-        Object e = events.take(); // a frozen environment waits here until its next event
-        if (e == STOP) {
-            return;
-        }
-        InstanceInvocation inv = (InstanceInvocation) e;
-        long now = System.nanoTime();
-        inv.delivered.complete(now);
-        var h = exchange.getResponseHeaders();
-        h.add("Lambda-Runtime-Aws-Request-Id", inv.requestId);
-        h.add("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + function.timeoutSeconds() * 1000L));
-        h.add("Lambda-Runtime-Invoked-Function-Arn", inv.invokedArn);
-        h.add("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + inv.requestId.replace("-", "").substring(0, 24) + ";Sampled=0");
-        h.add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, inv.payload.length == 0 ? -1 : inv.payload.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(inv.payload);
-        }
-    }
-
     /** Kills the JVM at once (a timed-out or broken environment), or asks it to stop first. */
     void stop(boolean kill) {
-        events.add(STOP);
+        runtimeApi.release();
         if (kill) {
             process.destroyForcibly();
         } else {
@@ -316,7 +242,7 @@ final class Instance implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        runtimeApi.stop(0);
+        runtimeApi.close();
     }
 
     @Override

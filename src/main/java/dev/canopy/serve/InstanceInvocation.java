@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * One synchronous invocation handed to an instance: its event, the moment the runtime took it (from which
  * the function's timeout counts, as Lambda's deadline does), its outcome and its log lines.
  */
-final class InstanceInvocation {
+final class InstanceInvocation implements RuntimeApi.Event {
     /** How an invocation ended. */
     enum Kind {
         /** the function's response ({@code .../response}) */
@@ -39,6 +39,43 @@ final class InstanceInvocation {
     InstanceInvocation(String invokedArn, byte[] payload) {
         this.invokedArn = invokedArn;
         this.payload = payload;
+    }
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String invokedArn() {
+        return invokedArn;
+    }
+
+    /** Its epoch second and 24 hex digits of the request id, as X-Ray's trace ids. */
+    @Override
+    public String traceId() {
+        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
+                + requestId.replace("-", "").substring(0, 24) + ";Sampled=0";
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload;
+    }
+
+    @Override
+    public void delivered(long nanos) {
+        delivered.complete(nanos);
+    }
+
+    /** An init error is an {@link Kind#ERROR} whose detail is {@code init}: the instance is not reused. */
+    @Override
+    public void answered(RuntimeApi.Answer a) {
+        outcome.complete(switch (a.kind()) {
+            case RESPONSE -> new Outcome(Kind.RESPONSE, a.body(), a.errorType());
+            case ERROR -> new Outcome(Kind.ERROR, a.body(), a.errorType());
+            case INIT_ERROR -> new Outcome(Kind.ERROR, a.body(), "init");
+        });
     }
 
     /**

@@ -2,13 +2,9 @@ package dev.canopy.serve;
 
 import dev.canopy.error.InvalidInputException;
 
-import com.sun.net.httpserver.HttpExchange;
-
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -152,16 +148,6 @@ public final class JavaRuntime {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear " + root + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A JSON answer of the Runtime API (also the cold-start bench's, which serves the same API). */
-    public static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }

@@ -6,7 +6,8 @@
  * defaults or overrides) and answers Lambda's Invoke API ({@link dev.canopy.serve.InvokeApi}) as the service
  * does. Each invocation runs in an instance ({@link dev.canopy.serve.Instance}): a JVM running the deployed
  * package (target/function.zip, unpacked once) under AWS's runtime interface client, as the managed java25
- * runtime runs it, polling a Runtime API of its own. Instances are reused when free and kept warm, at most
+ * runtime runs it, polling a Runtime API of its own ({@link dev.canopy.serve.RuntimeApi}, which the
+ * cold-start bench uses too). Instances are reused when free and kept warm, at most
  * the reserved concurrency are busy ({@link dev.canopy.serve.Functions}), a timed-out one is killed.
  *
  * <p>The functions get serve's address as {@code CANOPY_INVOKE_ENDPOINT} and keep the template's

@@ -10,10 +10,13 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,6 +51,41 @@ class CostConfigTest {
             deployed.put(f.name().substring("canopy-".length()), f.memoryMb());
         }
         assertEquals(deployed, defaults.memoryMb(), "canopy.cost.memory.* defaults are the template's MemorySize");
+    }
+
+    /**
+     * The docs that state the memory sizes state the template's: the deploy guide's parameter defaults, the cost
+     * guide's {@code canopy.cost.memory.*} defaults and the CLI guide's default for {@code bench cold-start}.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDocsStateTheTemplatesMemorySizes() throws Exception {
+        Map<String, Object> params = (Map<String, Object>) CloudFormationYaml.load(Path.of("sam-template.yaml")).get("Parameters");
+        String deploy = Files.readString(Path.of("docs/deploy.md"));
+        int memoryParams = 0;
+        for (var p : params.entrySet()) {
+            if (!p.getKey().endsWith("MemorySize")) {
+                continue;
+            }
+            memoryParams++;
+            Object dflt = ((Map<String, Object>) p.getValue()).get("Default");
+            assertTrue(deploy.contains("`" + p.getKey() + "` (" + dflt + ")"), p.getKey() + " (" + dflt + ") in docs/deploy.md");
+        }
+        assertEquals(3, memoryParams);
+
+        Map<String, Integer> deployed = new HashMap<>();
+        for (FunctionSpec f : SamTemplate.functions(Path.of("sam-template.yaml"), Map.of(), "us-east-1", "canopy")) {
+            deployed.put(f.name().substring("canopy-".length()), f.memoryMb());
+        }
+        List<String> order = List.of("supervise", "train", "status", "predict", "batch-predict");
+        String row = "| `canopy.cost.memory.supervise` / `.train` / `.status` / `.predict` / `.batch-predict` | "
+                + String.join(" / ", order.stream().map(f -> "`" + deployed.get(f) + "`").toList()) + " (the template's";
+        assertTrue(Files.readString(Path.of("docs/cost.md")).contains(row), row + " in docs/cost.md");
+
+        Matcher cli = Pattern.compile("the template's memory for that function, ([\\d,]+) MB for\\s+`predict`")
+                .matcher(Files.readString(Path.of("docs/cli.md")));
+        assertTrue(cli.find(), "bench cold-start's default memory in docs/cli.md");
+        assertEquals(deployed.get("predict"), Integer.parseInt(cli.group(1).replace(",", "")));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.canopy.cli.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.canopy.cli.Supervision;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.InvalidInputException;
@@ -8,20 +7,13 @@ import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.serve.JavaRuntime;
+import dev.canopy.serve.RuntimeApi;
 import dev.canopy.training.SuperviseResult;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.classfile.ClassFile;
-import java.lang.constant.ClassDesc;
-import java.lang.constant.ConstantDescs;
-import java.lang.constant.MethodTypeDesc;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,19 +26,19 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * JVM cold start as Lambda's Java runtime sees it: a fresh {@code java} process runs AWS's Runtime Interface
- * Client (the code inside Lambda's managed Java runtimes and base images) with Canopy's handler, against a
- * Lambda Runtime API served here. The figure is the time from starting the process to receiving the first
+ * Client (the code inside Lambda's managed Java runtimes and base images) with Canopy's handler, against
+ * serve's Lambda Runtime API ({@link RuntimeApi}). The figure is the time from starting the process to receiving the first
  * function response, for each of {@code repeat} fresh processes.
  *
  * <p>The Runtime API is the documented one (GET {@code /2018-06-01/runtime/invocation/next}, POST
  * {@code .../response} or {@code .../error}); one event is handed out per process, then the next poll is
- * held open until the process is stopped, as Lambda freezes an idle environment.
+ * held open until the process is stopped, as Lambda freezes an idle environment. The time ends as the answer
+ * arrives, before its body is read.
  *
  * <p>What the process sees is kept close to Lambda: the JVM flags of the managed runtime, the function's
  * memory as the machine's memory (the JVM sizes its heap from it; a JVM that believes it has the 24 GB of a
@@ -111,57 +103,6 @@ public final class ColdStartBench {
                            Integer memoryMb, Integer cpus, Path aotCache, Path runtimeAotCache, List<String> jvmFlags) {
     }
 
-    /**
-     * A handler that answers with its event, for the runtime client's own AOT cache. Lambda's {@code java25}
-     * runtime maps its runtime client from an AOT cache of its own; the bench writes such a cache by running the
-     * client with this handler, so that the cache holds the client and the JDK classes it needs, and nothing of
-     * Canopy's. The class is generated here ({@link #echoHandlerClass()}) rather than compiled, so that it never
-     * ships in the Lambda package.
-     */
-    static final String ECHO_CLASS = "echo.EchoHandler";
-    static final String ECHO_HANDLER = ECHO_CLASS + "::handleRequest";
-
-    /**
-     * The class file of {@code echo.EchoHandler implements RequestStreamHandler}, whose
-     * {@code handleRequest(in, out, context)} is {@code in.transferTo(out)}.
-     */
-    static byte[] echoHandlerClass() {
-        ClassDesc in = ClassDesc.of("java.io.InputStream");
-        ClassDesc out = ClassDesc.of("java.io.OutputStream");
-        ClassDesc context = ClassDesc.of("com.amazonaws.services.lambda.runtime.Context");
-        return ClassFile.of().build(ClassDesc.of(ECHO_CLASS), c -> c
-                .withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
-                .withSuperclass(ConstantDescs.CD_Object)
-                .withInterfaceSymbols(ClassDesc.of("com.amazonaws.services.lambda.runtime.RequestStreamHandler"))
-                .withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0)
-                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
-                        .return_())
-                .withMethodBody("handleRequest", MethodTypeDesc.of(ConstantDescs.CD_void, in, out, context),
-                        ClassFile.ACC_PUBLIC, code -> code
-                                .aload(1)
-                                .aload(2)
-                                .invokevirtual(in, "transferTo", MethodTypeDesc.of(ConstantDescs.CD_long, out))
-                                .pop2()
-                                .return_()));
-    }
-
-    /**
-     * A task root holding only the echo handler, for the runtime client's own AOT cache: the client's class
-     * loader loads it from there, as it loads any function.
-     */
-    static Path echoTaskRoot(Path work) {
-        Path root = work.resolve("echo-task");
-        Path to = root.resolve(ECHO_CLASS.replace('.', '/') + ".class");
-        try {
-            Files.createDirectories(to.getParent());
-            Files.write(to, echoHandlerClass());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return root;
-    }
-
     private ColdStartBench() {
     }
 
@@ -178,40 +119,16 @@ public final class ColdStartBench {
     static Run once(Launch launch, List<String> jvmFlags, List<String> main, Map<String, String> env,
                     String event, long timeoutMillis) throws IOException, InterruptedException {
         CountDownLatch answered = new CountDownLatch(1);
-        CountDownLatch stop = new CountDownLatch(1);
-        AtomicInteger served = new AtomicInteger();
         CompletableFuture<Run> result = new CompletableFuture<>();
         long[] t0 = {0};
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/2018-06-01/runtime/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            try (exchange) {
-                if (path.endsWith("/invocation/next")) {
-                    if (served.getAndIncrement() > 0) {
-                        stop.await(); // a frozen environment: no second event
-                        return;
-                    }
-                    exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", "cold-start-1");
-                    exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + 900_000));
-                    exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
-                            "arn:aws:lambda:us-east-1:000000000000:function:canopy-bench");
-                    exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-                    JavaRuntime.send(exchange, 200, event);
-                } else if (path.endsWith("/response") || path.endsWith("/error")) {
-                    long now = System.nanoTime();
-                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    JavaRuntime.send(exchange, 202, "{}");
-                    result.complete(new Run((now - t0[0]) / 1_000_000, body, path.endsWith("/error")));
-                    answered.countDown();
-                } else {
-                    JavaRuntime.send(exchange, 404, "{}");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        OneEvent one = new OneEvent(event.getBytes(StandardCharsets.UTF_8), a -> {
+            result.complete(new Run((a.receivedNanos() - t0[0]) / 1_000_000, new String(a.body(), StandardCharsets.UTF_8),
+                    a.kind() != RuntimeApi.Kind.RESPONSE));
+            answered.countDown();
         });
-        server.start();
+        // the one event is queued before the process starts; the poll after it is held until the process is stopped
+        RuntimeApi api = new RuntimeApi("the cold-start bench", DEADLINE_SECONDS, () -> one);
+        api.offer(one);
         Process process = null;
         try {
             List<String> command = new ArrayList<>(launch.launcher());
@@ -224,7 +141,7 @@ public final class ColdStartBench {
                 pb.directory(launch.workDir().toFile());
             }
             pb.environment().putAll(env);
-            pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
+            pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
             pb.environment().put("_HANDLER", HANDLER);
             t0[0] = System.nanoTime();
             process = pb.start();
@@ -236,7 +153,7 @@ public final class ColdStartBench {
             }
             return result.join();
         } finally {
-            stop.countDown();
+            api.release(); // a frozen environment: its held poll goes unanswered
             if (process != null) {
                 // SIGTERM first: a JVM asked to write an AOT cache (-XX:AOTCacheOutput) does so as it exits
                 process.destroy();
@@ -244,7 +161,37 @@ public final class ColdStartBench {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             }
-            server.stop(0);
+            api.close();
+        }
+    }
+
+    /** The deadline the function is given, in seconds from its event: Lambda's longest timeout. */
+    static final int DEADLINE_SECONDS = 900;
+
+    /** The bench's one event, with a fixed request id, ARN and trace id; its answer goes to {@code answered}. */
+    private record OneEvent(byte[] payload, Consumer<RuntimeApi.Answer> answered) implements RuntimeApi.Event {
+        @Override
+        public String requestId() {
+            return "cold-start-1";
+        }
+
+        @Override
+        public String invokedArn() {
+            return "arn:aws:lambda:us-east-1:000000000000:function:canopy-bench";
+        }
+
+        @Override
+        public String traceId() {
+            return "Root=1-00000000-000000000000000000000000";
+        }
+
+        @Override
+        public void delivered(long nanos) {
+        }
+
+        @Override
+        public void answered(RuntimeApi.Answer answer) {
+            answered.accept(answer);
         }
     }
 
@@ -296,8 +243,8 @@ public final class ColdStartBench {
         // A fixed place, unpacked afresh with the entries' own times: an AOT cache checks the path, size and
         // time of every jar it was trained with, so a later bench of the same package can use it again.
         Path task = target.toAbsolutePath().resolve("cold-start-task");
-        deleteTree(task);
-        unpack(require(target, "function.zip"), task);
+        JavaRuntime.deleteTree(task);
+        JavaRuntime.unpack(require(target, "function.zip"), task);
         if (layout == Layout.ZIP) {
             return new Launch(launcher, String.join(File.pathSeparator, ric), task);
         }
@@ -329,15 +276,6 @@ public final class ColdStartBench {
         } catch (IOException e) {
             throw new InvalidInputException("--target", target.toString(), "cannot list " + dir + ": " + e.getMessage());
         }
-    }
-
-    static void deleteTree(Path root) {
-        JavaRuntime.deleteTree(root);
-    }
-
-    /** Unpacks a Lambda package as Lambda does, refusing entries that would land outside {@code root}. */
-    static void unpack(Path zip, Path into) {
-        JavaRuntime.unpack(zip, into);
     }
 
     /**
@@ -386,8 +324,9 @@ public final class ColdStartBench {
             throw new InvalidInputException("--function", s.function(), "must be one of " + new TreeSet<>(TEMPLATE_MEMORY_MB.keySet()));
         }
         int memory = s.memoryMb() == null ? defaultMemory : s.memoryMb();
-        if (memory < 128 || memory > 10_240) {
-            throw new InvalidInputException("--memory", memory, "must be between 128 and 10240 (MB, as Lambda allows)");
+        if (memory < PriceTable.MIN_MEMORY_MB || memory > PriceTable.MAX_MEMORY_MB) {
+            throw new InvalidInputException("--memory", memory, "must be between " + PriceTable.MIN_MEMORY_MB + " and "
+                    + PriceTable.MAX_MEMORY_MB + " (MB, as Lambda allows)");
         }
         if (s.aotCache() != null && s.layout() != Layout.CLASSPATH) {
             throw new InvalidInputException("--aot-cache", s.aotCache(),
@@ -401,7 +340,7 @@ public final class ColdStartBench {
         try {
             return bench(s, memory, work, progress);
         } finally {
-            deleteTree(work);
+            JavaRuntime.deleteTree(work);
         }
     }
 
@@ -465,8 +404,8 @@ public final class ColdStartBench {
             // running a handler that only echoes, so that it holds the client and the JDK, nothing of Canopy.
             Path cache = s.runtimeAotCache().toAbsolutePath();
             if (!Files.exists(cache)) {
-                Launch echo = new Launch(launch.launcher(), launch.classpath(), echoTaskRoot(work));
-                writeAotCache(echo, flags, List.of(RIC_MAIN, ECHO_HANDLER), env, "{\"echo\": 1}", cache);
+                Launch echo = new Launch(launch.launcher(), launch.classpath(), EchoHandlerClass.taskRoot(work));
+                writeAotCache(echo, flags, List.of(RIC_MAIN, EchoHandlerClass.HANDLER), env, "{\"echo\": 1}", cache);
             }
             flags.add("-XX:AOTCache=" + cache);
             flags.add("-XX:AOTMode=on");

@@ -7,6 +7,7 @@ import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerState;
 import dev.canopy.infra.CloudFormationYaml;
+import dev.canopy.serve.JavaRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The bench's Lambda Runtime API, driven by a minimal runtime client in a fresh JVM (the real bench runs
- * AWS's client, which needs the packaged function): one event is handed out with Lambda's headers, the
- * response is timed from process start, and an error response is reported as one.
+ * The bench's run of a fresh process against serve's Lambda Runtime API, driven by a minimal runtime client in
+ * a fresh JVM (the real bench runs AWS's client, which needs the packaged function): one event is handed out
+ * with Lambda's headers, the response is timed from process start, and an error response is reported as one.
  */
 class ColdStartBenchTest {
 
@@ -64,11 +65,11 @@ class ColdStartBenchTest {
      */
     @Test
     void theEchoHandlerIsGeneratedIntoItsTaskRootAndEchoes(@TempDir Path work) throws Exception {
-        Path root = ColdStartBench.echoTaskRoot(work);
+        Path root = EchoHandlerClass.taskRoot(work);
         assertTrue(Files.exists(root.resolve("echo/EchoHandler.class")));
         assertEquals(null, ColdStartBench.class.getClassLoader().getResource("echo/EchoHandler.class"));
         try (var loader = new java.net.URLClassLoader(new java.net.URL[]{root.toUri().toURL()}, getClass().getClassLoader())) {
-            Object handler = loader.loadClass(ColdStartBench.ECHO_CLASS).getConstructor().newInstance();
+            Object handler = loader.loadClass(EchoHandlerClass.CLASS).getConstructor().newInstance();
             var out = new java.io.ByteArrayOutputStream();
             ((com.amazonaws.services.lambda.runtime.RequestStreamHandler) handler).handleRequest(
                     new java.io.ByteArrayInputStream("{\"echo\": 1}".getBytes()), out, null);
@@ -110,7 +111,7 @@ class ColdStartBenchTest {
             out.write(new byte[]{4});
         }
         Path root = dir.resolve("task");
-        ColdStartBench.unpack(zip, root);
+        JavaRuntime.unpack(zip, root);
         assertArrayEquals(new byte[]{1, 2, 3}, Files.readAllBytes(root.resolve("lib/a.jar")));
         assertArrayEquals(new byte[]{4}, Files.readAllBytes(root.resolve("dev/canopy/X.class")));
 
@@ -119,7 +120,7 @@ class ColdStartBenchTest {
             out.putNextEntry(new ZipEntry("../outside.txt"));
             out.write(new byte[]{9});
         }
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ColdStartBench.unpack(evil, dir.resolve("t2")));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> JavaRuntime.unpack(evil, dir.resolve("t2")));
         assertTrue(e.getMessage().contains("../outside.txt"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("outside.txt")));
     }

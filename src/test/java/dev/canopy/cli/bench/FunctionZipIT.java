@@ -42,6 +42,8 @@ class FunctionZipIT {
         TreeSet<String> natives = new TreeSet<>();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                // the bench's echo handler is generated as it runs (EchoHandlerClass), never packaged
+                assertFalse(e.getName().endsWith("echo/EchoHandler.class"), e.getName());
                 if (!e.getName().startsWith("lib/") || !e.getName().endsWith(".jar")) {
                     continue;
                 }
@@ -49,6 +51,7 @@ class FunctionZipIT {
                 int entries = 0;
                 try (ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(in.readAllBytes()))) {
                     for (ZipEntry j; (j = jar.getNextEntry()) != null; entries++) {
+                        assertFalse(j.getName().endsWith("echo/EchoHandler.class"), e.getName() + "!" + j.getName());
                         assertEquals(ZipEntry.STORED, j.getMethod(), e.getName() + "!" + j.getName() + " is compressed");
                         if (j.getName().endsWith(".so") || j.getName().endsWith(".dylib") || j.getName().endsWith(".dll")) {
                             natives.add(e.getName().substring(4) + "!" + j.getName());
@@ -109,8 +112,8 @@ class FunctionZipIT {
         if (runtimeCache) {
             Path cache = work.resolve("runtime.aot");
             ColdStartBench.Launch echo = new ColdStartBench.Launch(launch.launcher(), launch.classpath(),
-                    ColdStartBench.echoTaskRoot(work));
-            ColdStartBench.writeAotCache(echo, flags, List.of(ColdStartBench.RIC_MAIN, ColdStartBench.ECHO_HANDLER),
+                    EchoHandlerClass.taskRoot(work));
+            ColdStartBench.writeAotCache(echo, flags, List.of(ColdStartBench.RIC_MAIN, EchoHandlerClass.HANDLER),
                     env, "{\"echo\": 1}", cache);
             assertTrue(Files.size(cache) > 0, "no cache written");
             flags.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
