@@ -1,6 +1,7 @@
 package dev.canopy.cli;
 
 import dev.canopy.cost.CostReport;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictService;
 import dev.canopy.inference.ModelCache;
@@ -90,7 +91,8 @@ class CostTablesTest {
         // the one-machine wiring in small: batch-predict calls predict, both in-process
         BatchPredictService batch = new BatchPredictService(store, new LocalFunctionInvoker(Map.of(), Map.of("predict", slot ->
                 new LocalFunction<>(PredictRequest.class, new PredictService(store, new ModelCache(1 << 20), "i")::predict))),
-                new BatchPredictService.Limits(8, 100), Backoff.NONE);
+                new BatchPredictService.Limits(8, 100), Backoff.NONE, PriceTable.DEFAULT,
+                dir.resolve("out").toString()); // as the wiring passes canopy.output-uri: nothing in ./canopy-out
         LocalFunctionInvoker invoker = new LocalFunctionInvoker(Map.of("batch-predict",
                 new LocalFunction<>(BatchPredictRequest.class, batch::run)));
         CommandLine cl = CanopyCommand.commandLine(new CommandLine.IFactory() {

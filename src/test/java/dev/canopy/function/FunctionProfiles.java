@@ -5,7 +5,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** One test profile per exported function, as each Lambda sets its own QUARKUS_FUNQY_EXPORT. */
+/**
+ * One test profile per exported function, as each Lambda sets its own QUARKUS_FUNQY_EXPORT. Each distinct
+ * profile boots Quarkus once more: the JSON log tests share their function's profile, which writes the log lines
+ * to a file for them ({@link JsonLogs#profile}).
+ */
 final class FunctionProfiles {
     /** Where the function tests' runs are written; data sets are generated there too. */
     static final Path OUT = Path.of("target", "function-tests").toAbsolutePath();
@@ -30,7 +34,7 @@ final class FunctionProfiles {
     public static final class Supervise implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return export("supervise");
+            return JsonLogs.profile("supervise", "supervise-log.json");
         }
     }
 
@@ -51,7 +55,7 @@ final class FunctionProfiles {
     public static final class BatchPredict implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return export("batch-predict");
+            return JsonLogs.profile("batch-predict", "batch-log.json");
         }
     }
 }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Lambda's JSON log lines of a batch: every line names the run, the function, the shard and the attempt. */
 @QuarkusTest
-@TestProfile(JsonLogs.BatchLogs.class)
+@TestProfile(FunctionProfiles.BatchPredict.class)
 class JsonLogBatchTest {
     @Test
     void everyLineNamesRunFunctionShardAndAttempt() throws IOException {

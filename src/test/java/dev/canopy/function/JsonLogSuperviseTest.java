@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Lambda's JSON log lines of a training tree: the trainers' lines name their algorithm. */
 @QuarkusTest
-@TestProfile(JsonLogs.SuperviseLogs.class)
+@TestProfile(FunctionProfiles.Supervise.class)
 class JsonLogSuperviseTest {
     @Test
     void trainerLinesNameTheirAlgorithm() throws IOException {

