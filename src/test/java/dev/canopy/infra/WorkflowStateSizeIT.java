@@ -37,8 +37,11 @@ class WorkflowStateSizeIT {
         for (int i = 0; i < 10_000; i++) {
             store.put("mem://big/shards/part-%05d.parquet".formatted(i), new byte[]{1});
         }
-        Function<PredictRequest, PredictResult> predict = q -> new PredictResult(q.shard(), 1_000, 250, "stand-in", false, 1,
-                q.outputUri());
+        // writes its (one-byte) output where it is told, as a predictor does: batch-predict commits it by copy
+        Function<PredictRequest, PredictResult> predict = q -> {
+            store.put(q.outputUri(), new byte[]{2});
+            return new PredictResult(q.shard(), 1_000, 250, "stand-in", false, 1, q.outputUri());
+        };
         BatchPredictService batch = new BatchPredictService(store, new LocalFunctionInvoker(Map.of("predict",
                 new LocalFunction<>(PredictRequest.class, predict))), new BatchPredictService.Limits(256, 10_000), Backoff.DEFAULT);
         Map<String, Object> supervised = Map.of("runId", "big", "wallMillis", 1, "best", "rule",
