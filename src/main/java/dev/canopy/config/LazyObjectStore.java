@@ -72,6 +72,11 @@ final class LazyObjectStore implements ObjectStore {
     }
 
     @Override
+    public void move(String from, String to, String contentType) {
+        d().move(from, to, contentType);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return d().list(prefixUri);
     }

@@ -285,16 +285,18 @@ public final class BatchPredictService {
     }
 
     /**
-     * Commits an accepted attempt: copies what the predictor wrote in the staging folder to the shard's final
-     * name (and the CSV copy beside it), the one write under that name. A failed copy fails the attempt, as
-     * transient or not as the store says, and the pool's rule decides whether it is tried again.
+     * Commits an accepted attempt: moves what the predictor wrote in the staging folder to the shard's final
+     * name (and the CSV copy beside it), the one write under that name: a rename locally, {@code CopyObject}
+     * and {@code DeleteObject} on S3. A failed move fails the attempt, as transient or not as the store says,
+     * and the pool's rule decides whether it is tried again.
      */
     private PredictResult commit(PredictResult staged, String finalUri) {
-        store.copy(staged.outputUri(), finalUri, ShardOutputs.PARQUET_CONTENT_TYPE);
+        store.move(staged.outputUri(), finalUri, ShardOutputs.PARQUET_CONTENT_TYPE);
         String csv = null;
         if (staged.csvUri() != null) {
+            // after the Parquet file, as predict writes them: the Parquet dataset never lacks a shard the copy has
             csv = ShardOutputs.csvCopyUri(finalUri);
-            store.copy(staged.csvUri(), csv, ShardOutputs.CSV_CONTENT_TYPE);
+            store.move(staged.csvUri(), csv, ShardOutputs.CSV_CONTENT_TYPE);
         }
         return new PredictResult(staged.shard(), staged.rows(), staged.scoreSum(), staged.instanceId(),
                 staged.modelLoaded(), staged.millis(), finalUri, csv, staged.requests(), staged.roundTrips(),

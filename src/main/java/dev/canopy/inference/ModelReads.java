@@ -146,6 +146,11 @@ final class ModelReads implements ObjectStore {
     }
 
     @Override
+    public void move(String from, String to, String contentType) {
+        store.move(from, to, contentType);
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefixUri) {
         return counted(() -> store.list(prefixUri));
     }

@@ -166,6 +166,11 @@ public final class GuardedObjectStore implements ObjectStore {
         delegate.copy(check(from), check(to), contentType);
     }
 
+    @Override
+    public void move(String from, String to, String contentType) {
+        delegate.move(check(from), check(to), contentType);
+    }
+
     /**
      * Roots are folders: a listing's prefix may reach past a root's last segment ({@code s3://b/models}
      * also matches {@code models-evil/}), so every object listed is checked as well, and those outside are

@@ -100,6 +100,15 @@ public interface ObjectStore {
         write(to, read(from), contentType);
     }
 
+    /**
+     * Gives the object {@code from} the name {@code to}, replacing any object there; {@code from} is gone
+     * afterwards. This default copies, then deletes; a local store renames, atomically and without copying.
+     */
+    default void move(String from, String to, String contentType) {
+        copy(from, to, contentType);
+        delete(from);
+    }
+
     /** Lists the objects whose URI starts with {@code prefixUri}, sorted by URI. */
     List<ObjectInfo> list(String prefixUri);
 

@@ -73,6 +73,18 @@ public final class RoutingObjectStore implements ObjectStore {
         }
     }
 
+    /** Inside one store, that store's move; across stores, a copy and then a delete. */
+    @Override
+    public void move(String from, String to, String contentType) {
+        ObjectStore source = route(from);
+        if (source == route(to)) {
+            source.move(from, to, contentType);
+        } else {
+            copy(from, to, contentType);
+            source.delete(from);
+        }
+    }
+
     @Override
     public List<ObjectInfo> list(String prefixUri) {
         return route(prefixUri).list(prefixUri);

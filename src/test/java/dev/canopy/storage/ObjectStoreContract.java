@@ -69,6 +69,19 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void moveRenamesReplacingTheTargetAndTheSourceIsGone() {
+        String from = base() + "/move/_staged/1/a.parquet";
+        String to = base() + "/move/a.parquet";
+        store().write(to, bytes("old"), "application/vnd.apache.parquet");
+        store().write(from, bytes("staged"), "application/vnd.apache.parquet");
+        store().move(from, to, "application/vnd.apache.parquet");
+        assertArrayEquals(bytes("staged"), store().read(to));
+        assertFalse(store().exists(from), "the source is gone");
+        assertEquals(List.of(to), store().list(base() + "/move/").stream().map(ObjectInfo::uri).toList());
+        assertThrows(ObjectNotFoundException.class, () -> store().move(from, to, "x"));
+    }
+
+    @Test
     void listByPrefixIsSortedAndScoped() {
         store().write(base() + "/list/b.parquet", bytes("b"), "x");
         store().write(base() + "/list/a.parquet", bytes("aa"), "x");

@@ -289,6 +289,34 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * A rename ({@code rename(2)}): atomic, no bytes copied, the target replaced if there. Confined, both
+     * directories are reached without following links ({@code renameat(2)} between them).
+     */
+    @Override
+    public void move(String from, String to, String contentType) {
+        Path source = path(from);
+        Path target = path(to);
+        try {
+            Files.createDirectories(target.getParent());
+            if (roots != null) {
+                NoFollow.move(source, target);
+            } else {
+                try {
+                    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (NoFollow.LinkFound e) {
+            throw moved(from + " -> " + to, e);
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(from);
+        } catch (IOException e) {
+            throw io("move", from + " to " + to, e);
+        }
+    }
+
     @Override
     public List<ObjectInfo> list(String prefixUri) {
         Path prefix = path(prefixUri);

@@ -132,6 +132,14 @@ final class NoFollow {
         }
     }
 
+    /** Renames {@code source} to {@code target}, replacing it ({@code renameat(2)}, atomic on one file system). */
+    static void move(Path source, Path target) throws IOException {
+        try (SecureDirectoryStream<Path> from = directory(source.getParent());
+             SecureDirectoryStream<Path> to = directory(target.getParent())) {
+            from.move(source.getFileName(), to, target.getFileName());
+        }
+    }
+
     /** Deletes the entry (a link itself, not what it names); a missing one is not an error. */
     static void delete(Path file) throws IOException {
         try (SecureDirectoryStream<Path> dir = directory(file.getParent())) {
