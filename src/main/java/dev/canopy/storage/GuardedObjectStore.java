@@ -2,8 +2,6 @@ package dev.canopy.storage;
 
 import dev.canopy.error.InvalidInputException;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,7 +32,7 @@ public final class GuardedObjectStore implements ObjectStore {
      */
     public static List<Path> localRoots(List<String> roots) {
         return roots.stream().filter(r -> !r.startsWith("s3://") && !r.startsWith("http"))
-                .map(r -> real(Path.of(StorageUri.parse("canopy.storage.allowed-locations", r).path()))).toList();
+                .map(r -> RealPath.of(Path.of(StorageUri.parse("canopy.storage.allowed-locations", r).path()))).toList();
     }
 
     String check(String uri) {
@@ -42,7 +40,7 @@ public final class GuardedObjectStore implements ObjectStore {
         boolean ok = switch (u.scheme()) {
             case "s3" -> !hasDotSegment(u.path()) && s3Roots.stream().anyMatch(r -> under("s3://" + u.bucket() + "/" + u.path(), r));
             case "file" -> {
-                Path p = real(Path.of(u.path()));
+                Path p = RealPath.of(Path.of(u.path()));
                 yield localRoots.stream().anyMatch(p::startsWith);
             }
             default -> false; // https is read-only public data, allowed only where listed explicitly
@@ -107,23 +105,6 @@ public final class GuardedObjectStore implements ObjectStore {
             }
         }
         return false;
-    }
-
-    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
-    private static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
-        } catch (IOException e) {
-            return abs;
-        }
     }
 
     @Override

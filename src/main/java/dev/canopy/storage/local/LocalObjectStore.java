@@ -6,6 +6,7 @@ import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.error.StorageException;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.storage.RealPath;
 import dev.canopy.storage.StorageUri;
 
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class LocalObjectStore implements ObjectStore {
      * out of the root) fails rather than leads out.
      */
     public LocalObjectStore(List<Path> roots) {
-        this.roots = roots.stream().map(LocalObjectStore::real).toList();
+        this.roots = roots.stream().map(RealPath::of).toList();
     }
 
     private Path path(String uri) {
@@ -56,29 +57,12 @@ public final class LocalObjectStore implements ObjectStore {
         if (roots == null) {
             return given;
         }
-        Path real = real(given);
+        Path real = RealPath.of(given);
         if (roots.stream().noneMatch(real::startsWith)) {
             throw new InvalidInputException("uri", uri, "outside the allowed locations " + roots
                     + " (canopy.storage.allowed-locations)");
         }
         return real;
-    }
-
-    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
-    static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
-        } catch (IOException e) {
-            return abs;
-        }
     }
 
     /** A link met where the path had none when it was resolved: refused, naming the location asked for. */
