@@ -170,6 +170,11 @@ class BatchProgressTest {
         }
 
         @Override
+        public void delete(String uri) {
+            main.delete(uri);
+        }
+
+        @Override
         public List<ObjectInfo> list(String prefixUri) {
             return main.list(prefixUri);
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RuntimeApiTest {
     /** HTTP/1.1, as the runtime client speaks it (an h2c upgrade attempt would hold a second request behind a held poll). */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** A request that gets no answer fails the test, never hangs the suite. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private static final class Event implements RuntimeApi.Event {
         final String id;
@@ -61,11 +64,11 @@ class RuntimeApiTest {
     }
 
     private HttpResponse<String> get(RuntimeApi api, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(api, path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(api, path)).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(RuntimeApi api, String path, String body, String errorType) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(api, path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(api, path)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(body));
         if (errorType != null) {
             b.header("Lambda-Runtime-Function-Error-Type", errorType);
         }
@@ -137,7 +140,13 @@ class RuntimeApiTest {
         try {
             held = http.sendAsync(HttpRequest.newBuilder(uri(api, "invocation/next")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(200);
+            // bounded wait until the poll is at the server (it then takes whatever is queued first), so that the
+            // release below is the held poll's, never the next one's
+            for (int i = 0; i < 200 && api.firstPollNanos() < 0; i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(api.firstPollNanos() > 0, "the poll reached the Runtime API");
+            Thread.sleep(100);
             assertFalse(held.isDone(), "a frozen environment's poll is held");
             api.release();
             api.offer(e);
