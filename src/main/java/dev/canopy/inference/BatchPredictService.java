@@ -37,13 +37,13 @@ import java.util.function.LongSupplier;
  * states the rule): the invoker under it makes one attempt per call, so a shard is sent at most
  * {@code maxAttempts} times. A shard whose call timed out, and may still be running, is retried too: each
  * attempt writes only in the staging folder, under its own name ({@link ShardOutputs#stagedUri}), and the
- * batch copies the one attempt whose answer it accepted to the shard's final name. An abandoned call that
+ * batch moves the one attempt whose answer it accepted to the shard's final name. An abandoned call that
  * writes late therefore writes there, never under a final name, whatever the batch did meanwhile.
  *
  * <p><b>Outputs and resume.</b> Before any shard is read, {@link BatchOutputs} checks the output prefix (one
  * batch per prefix; a RUNNING manifest written first) and after the run removes outputs of shards that did
- * not succeed, and empties the staging folder. A request with {@code resumeFrom} runs only the shards its manifest ({@link BatchManifests})
- * does not list as SUCCEEDED and merges the rows ({@link BatchPlan}).
+ * not succeed, and empties the staging folder. A request with {@code resumeFrom} runs only the shards its
+ * manifest ({@link BatchManifests}) does not list as SUCCEEDED and merges the rows ({@link BatchPlan}).
  */
 public final class BatchPredictService {
     private static final Logger LOG = Logger.getLogger(BatchPredictService.class);

@@ -43,8 +43,8 @@ public final class ShardOutputs {
     }
 
     /**
-     * The folder, under an output prefix, where {@code batch-predict}'s predictors write; the batch then commits
-     * each accepted attempt under its final name ({@link #stagedUri}). A name starting with '_', so the prefix
+     * The folder, under an output prefix, where {@code batch-predict}'s predictors write; the batch then moves
+     * each accepted attempt to its final name ({@link #stagedUri}). A name starting with '_', so the prefix
      * still reads as one Parquet dataset, and Canopy's: {@code batch-predict} empties it when it finishes.
      */
     public static final String STAGING_FOLDER = "_attempts";

@@ -148,12 +148,13 @@ class RuntimeApiTest {
             assertTrue(api.firstPollNanos() > 0, "the poll reached the Runtime API");
             Thread.sleep(100);
             assertFalse(held.isDone(), "a frozen environment's poll is held");
+            // release is how a stopping environment's poll is let go (its process is killed next): the poll gets
+            // no event. (The client may send a GET whose connection closed unanswered once more; that one is held
+            // again, so no event is offered here: it would go to that retry.)
             api.release();
-            api.offer(e);
-            // the released poll took the stop, not the event: the next poll gets it
-            HttpResponse<String> next = get(api, "invocation/next");
-            assertEquals("req-1", next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow());
+            Thread.sleep(200);
             assertTrue(!held.isDone() || held.isCompletedExceptionally(), "a released poll is not answered");
+            assertFalse(e.delivered.isDone(), "no event was handed out");
         } finally {
             api.close();
         }
