@@ -2,6 +2,7 @@ package dev.canopy.serve;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -159,5 +160,35 @@ class RuntimeApiTest {
             api.close();
         }
         assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS), "closing the API closes its connections");
+    }
+
+    /**
+     * {@code release()} lets a held poll go, and the event offered after it goes to the next poll. Over a plain
+     * socket, as the JDK's HTTP client would send the unanswered GET once more (and that retry would take the
+     * event).
+     */
+    @Test
+    void aReleasedPollEndsWithoutAnEventAndTheNextPollGetsTheEvent() throws Exception {
+        Event e = new Event("req-2");
+        try (RuntimeApi api = new RuntimeApi("f-2", 30, () -> e)) {
+            String[] hostPort = api.address().split(":");
+            try (Socket held = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                held.setSoTimeout(10_000);
+                held.getOutputStream().write(("GET " + RuntimeApi.PATH + "invocation/next HTTP/1.1\r\nHost: "
+                        + api.address() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                held.getOutputStream().flush();
+                for (int i = 0; i < 200 && api.firstPollNanos() < 0; i++) {
+                    Thread.sleep(50);
+                }
+                assertTrue(api.firstPollNanos() > 0, "the poll reached the Runtime API");
+                api.release();
+                // the released poll ends: its connection closes with no response (a read past 10 s fails the test)
+                String answer = new String(held.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertFalse(answer.contains("req-2"), answer);
+            }
+            api.offer(e);
+            HttpResponse<String> next = get(api, "invocation/next");
+            assertEquals("req-2", next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow());
+        }
     }
 }
