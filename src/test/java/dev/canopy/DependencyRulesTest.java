@@ -143,6 +143,17 @@ class DependencyRulesTest {
     /** Canopy's top-level packages depend on each other one way only (a subpackage belongs to its top-level package). */
     static final ArchRule packagesAreFreeOfCycles = slices().matching("dev.canopy.(*)..").should().beFreeOfCycles();
 
+    /**
+     * Nor do the command packages among themselves: {@code cli} registers the {@code cli.bench} commands, so what
+     * both use lives in {@code cli.shared}, which uses neither.
+     */
+    static final ArchRule commandPackagesAreFreeOfCycles = noClasses()
+            .that().resideInAnyPackage("dev.canopy.cli.bench..", "dev.canopy.cli.shared..")
+            .should().dependOnClassesThat().resideInAPackage("dev.canopy.cli")
+            .because("cli registers the bench commands; what both use is in cli.shared, which uses neither");
+    static final ArchRule sharedUsesNoCommands = noClasses().that().resideInAPackage("dev.canopy.cli.shared..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.canopy.cli", "dev.canopy.cli.bench..");
+
     static JavaClasses main;
 
     @BeforeAll
@@ -200,6 +211,8 @@ class DependencyRulesTest {
     @Test
     void packagesHaveNoCycles() {
         packagesAreFreeOfCycles.check(main);
+        commandPackagesAreFreeOfCycles.check(main);
+        sharedUsesNoCommands.check(main);
     }
 
     /** A Canopy class written by its full name in code, outside imports, comments and strings. */

@@ -1,5 +1,7 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.ExitCodes;
+import dev.canopy.cli.shared.ErrorReporter;
 import dev.canopy.inference.Lineage;
 import dev.canopy.cli.bench.BenchCommand;
 import io.quarkus.arc.Unremovable;
@@ -32,8 +34,8 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 public class CanopyCommand implements Callable<Integer> {
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
+    public static final int FAILED = ExitCodes.FAILED;
+    public static final int USAGE = ExitCodes.USAGE;
 
     @Spec
     CommandSpec spec;

@@ -1,5 +1,8 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
+import dev.canopy.cli.shared.Options;
+import dev.canopy.cli.shared.Supervision;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.data.ParquetColumns;

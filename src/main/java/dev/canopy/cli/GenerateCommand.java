@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.ErrorReporter;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import picocli.CommandLine.Command;

@@ -1,5 +1,9 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
+import dev.canopy.cli.shared.ProgressDisplay;
+import dev.canopy.cli.shared.Options;
+import dev.canopy.cli.shared.ProgressOption;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;

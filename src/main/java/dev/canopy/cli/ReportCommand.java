@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Options;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.report.ReportService;
 import dev.canopy.storage.ObjectStore;

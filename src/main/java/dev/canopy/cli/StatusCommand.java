@@ -1,5 +1,7 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
+import dev.canopy.cli.shared.Options;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;

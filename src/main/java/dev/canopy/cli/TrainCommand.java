@@ -1,5 +1,9 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.ErrorReporter;
+import dev.canopy.cli.shared.Options;
+import dev.canopy.cli.shared.Supervision;
+import dev.canopy.cli.shared.ProgressOption;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.report.ReportService;

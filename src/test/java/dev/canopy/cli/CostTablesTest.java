@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
 import dev.canopy.cost.CostReport;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.inference.BatchPredictRequest;

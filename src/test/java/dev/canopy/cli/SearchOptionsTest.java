@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.training.SearchSpace;
 import dev.canopy.training.SuperviseRequest;

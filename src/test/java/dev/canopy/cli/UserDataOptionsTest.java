@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.Tables;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.SuperviseRequest;
 import dev.canopy.training.SuperviseResult;

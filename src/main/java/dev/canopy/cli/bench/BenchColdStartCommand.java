@@ -1,6 +1,6 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.cli.Options;
+import dev.canopy.cli.shared.Options;
 import dev.canopy.json.Json;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;

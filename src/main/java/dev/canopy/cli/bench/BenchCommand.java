@@ -1,7 +1,7 @@
 package dev.canopy.cli.bench;
 
 import dev.canopy.error.InvalidInputException;
-import dev.canopy.cli.ErrorReporter;
+import dev.canopy.cli.shared.ErrorReporter;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import picocli.CommandLine.Command;

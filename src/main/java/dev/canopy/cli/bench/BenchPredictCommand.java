@@ -1,7 +1,7 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.cli.Options;
-import dev.canopy.cli.Tables;
+import dev.canopy.cli.shared.Options;
+import dev.canopy.cli.shared.Tables;
 import dev.canopy.config.CanopyBeans;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.data.ObjectStoreInputFile;

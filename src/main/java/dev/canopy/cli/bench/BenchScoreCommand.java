@@ -1,7 +1,7 @@
 package dev.canopy.cli.bench;
 
 import dev.canopy.inference.ModelRef;
-import dev.canopy.cli.Options;
+import dev.canopy.cli.shared.Options;
 import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
 import dev.canopy.model.Model;

@@ -1,8 +1,8 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.cli.Options;
-import dev.canopy.cli.Supervision;
-import dev.canopy.cli.Tables;
+import dev.canopy.cli.shared.Options;
+import dev.canopy.cli.shared.Supervision;
+import dev.canopy.cli.shared.Tables;
 import dev.canopy.config.CanopyConfig;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;

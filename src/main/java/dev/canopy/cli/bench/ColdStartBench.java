@@ -1,6 +1,6 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.cli.Supervision;
+import dev.canopy.cli.shared.Supervision;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import dev.canopy.error.CanopyException;
 import dev.canopy.invoke.FunctionInvocationException;
@@ -19,7 +19,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         cmd.getErr().println("canopy: " + asOption(describe(e), cmd.getParseResult()));
-        return CanopyCommand.FAILED;
+        return ExitCodes.FAILED;
     }
 
     /** A request field that leads an error ({@code poolSize="-1": ...}), in front of {@code <ErrorType>: }. */
@@ -45,7 +45,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
         err.println("canopy: " + oneLine(e.getMessage()));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-        return CanopyCommand.USAGE;
+        return ExitCodes.USAGE;
     }
 
     /** A command that only groups others ({@code canopy}, {@code bench}, {@code generate}), run alone. */
@@ -53,7 +53,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
         PrintWriter err = spec.commandLine().getErr();
         err.println("canopy: '" + spec.qualifiedName() + "' needs a command");
         spec.commandLine().usage(err);
-        return CanopyCommand.USAGE;
+        return ExitCodes.USAGE;
     }
 
     /** {@code <ErrorType>: <message>} on one line; for a failed function, its own error type and message. */
@@ -67,7 +67,7 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
         return e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

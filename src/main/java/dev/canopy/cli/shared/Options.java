@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import dev.canopy.inference.ModelRef;
 import dev.canopy.inference.OutputOptions;
@@ -41,7 +41,7 @@ public final class Options {
 
     public static final class RunId {
         @Option(names = "--run-id", paramLabel = "<id>", description = "The run's id (default: a new one).")
-        String runId;
+        public String runId;
 
         public String orNew() {
             return runId != null ? runId : "run-" + UUID.randomUUID().toString().substring(0, 8);
@@ -372,7 +372,7 @@ public final class Options {
         Shards shards;
 
         @Mixin
-        RunId runId;
+        public RunId runId;
 
         @Option(names = "--out", paramLabel = "<dir|s3 prefix>",
                 description = "Write each shard's predictions as Parquet under this prefix, with a manifest.")

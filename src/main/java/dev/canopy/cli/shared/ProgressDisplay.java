@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -22,14 +22,14 @@ import java.util.function.Supplier;
  * seen coming, so the cursor is left at the start of the bar: such a line overwrites the bar rather than being
  * appended to it, and the next update draws the bar again below. Not thread-safe: one thread draws.
  */
-final class ProgressDisplay {
-    enum Mode { AUTO, BAR, LINES, NONE }
+public final class ProgressDisplay {
+    public enum Mode { AUTO, BAR, LINES, NONE }
 
     /**
      * What the line shows. {@code rows} below 0: not a row count (training); {@code fraction} below 0: use
      * done/total. {@code elapsedMillis} is the work's own time so far, which rates and time left derive from.
      */
-    record Snapshot(String unit, int done, int total, int failed, long rows, double fraction, long elapsedMillis,
+    public record Snapshot(String unit, int done, int total, int failed, long rows, double fraction, long elapsedMillis,
                     boolean finished) {
         double completed() {
             return fraction >= 0 ? Math.min(1, fraction) : total > 0 ? (double) done / total : 0;
@@ -49,7 +49,7 @@ final class ProgressDisplay {
     private long lastLineAt;
 
     /** @param mode BAR, LINES or NONE (AUTO resolved by the caller) */
-    ProgressDisplay(PrintWriter err, Mode mode, LongSupplier clock) {
+    public ProgressDisplay(PrintWriter err, Mode mode, LongSupplier clock) {
         if (mode == Mode.AUTO) {
             throw new IllegalArgumentException("resolve AUTO first");
         }
@@ -59,7 +59,7 @@ final class ProgressDisplay {
     }
 
     /** Shows {@code s} (null: nothing known yet). */
-    void update(Snapshot s) {
+    public void update(Snapshot s) {
         if (s == null || mode == Mode.NONE) {
             return;
         }
@@ -73,7 +73,7 @@ final class ProgressDisplay {
     }
 
     /** The last state: always shown, and in bar mode the line ends. */
-    void finish(Snapshot s) {
+    public void finish(Snapshot s) {
         if (mode == Mode.NONE) {
             return;
         }
@@ -88,7 +88,7 @@ final class ProgressDisplay {
     }
 
     /** Ends a bar left drawn (the work failed before {@link #finish}), so what follows starts on its own line. */
-    void stop() {
+    public void stop() {
         if (drawn != null) {
             err.println();
             err.flush();
@@ -97,7 +97,7 @@ final class ProgressDisplay {
     }
 
     /** Another line on stderr (a trainer's state), under the bar rather than through it; nothing in NONE mode. */
-    void println(String line) {
+    public void println(String line) {
         if (mode == Mode.NONE) {
             return;
         }
@@ -159,7 +159,7 @@ final class ProgressDisplay {
      * Runs {@code call} on a virtual thread and, until it returns, calls {@code poll} every {@code every} on this
      * one; its exception is rethrown here.
      */
-    static <T> T whilePolling(Supplier<T> call, Duration every, Runnable poll) {
+    public static <T> T whilePolling(Supplier<T> call, Duration every, Runnable poll) {
         CompletableFuture<T> run = CompletableFuture.supplyAsync(call, Thread::startVirtualThread);
         while (true) {
             try {

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import picocli.CommandLine.Option;
 
@@ -16,7 +16,7 @@ public final class ProgressOption {
                     + "stderr is a terminal, lines otherwise).")
     ProgressDisplay.Mode mode = ProgressDisplay.Mode.AUTO;
 
-    ProgressDisplay display(PrintWriter err) {
+    public ProgressDisplay display(PrintWriter err) {
         return new ProgressDisplay(err, resolve(mode, ProgressOption::stderrIsTerminal), System::currentTimeMillis);
     }
 

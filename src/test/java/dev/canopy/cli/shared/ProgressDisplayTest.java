@@ -1,7 +1,8 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
-import dev.canopy.cli.ProgressDisplay.Mode;
-import dev.canopy.cli.ProgressDisplay.Snapshot;
+import dev.canopy.cli.CanopyCommand;
+import dev.canopy.cli.shared.ProgressDisplay.Mode;
+import dev.canopy.cli.shared.ProgressDisplay.Snapshot;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.SearchStatus;
 import dev.canopy.training.TrainerState;
@@ -147,7 +148,7 @@ class ProgressDisplayTest {
             String[] args = command.equals("predict")
                     ? new String[]{"predict", "--model", "rule:passenger_count>=2", "--shards", "x", "--progress=wat"}
                     : new String[]{"train", "--data", "x.csv", "--progress", "wat"};
-            assertEquals(CanopyCommand.USAGE, cl.execute(args), err.toString());
+            assertEquals(ExitCodes.USAGE, cl.execute(args), err.toString());
             String first = err.toString().lines().findFirst().orElse("");
             assertTrue(first.startsWith("canopy: Invalid value for option '--progress'") && first.contains("'wat'"), first);
         }

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
@@ -25,7 +25,7 @@ public final class Supervision {
     }
 
     /** Runs supervise while showing its progress on {@code err}, a bar on a terminal and lines otherwise. */
-    static SuperviseResult runWithProgress(FunctionInvoker invoker, SuperviseRequest req, PrintWriter err) {
+    public static SuperviseResult runWithProgress(FunctionInvoker invoker, SuperviseRequest req, PrintWriter err) {
         return runWithProgress(invoker, req, new ProgressDisplay(err,
                 ProgressOption.resolve(ProgressDisplay.Mode.AUTO, ProgressOption::stderrIsTerminal), System::currentTimeMillis));
     }
@@ -34,7 +34,7 @@ public final class Supervision {
      * Runs supervise while polling the status function: each trainer's line as it changes, and the run's
      * progress line (trainers, or a search's trials, done of all, failures, time left).
      */
-    static SuperviseResult runWithProgress(FunctionInvoker invoker, SuperviseRequest req, ProgressDisplay display) {
+    public static SuperviseResult runWithProgress(FunctionInvoker invoker, SuperviseRequest req, ProgressDisplay display) {
         Map<String, String> shown = new HashMap<>();
         long t0 = System.nanoTime();
         try {
@@ -104,7 +104,7 @@ public final class Supervision {
     }
 
     /** Prints the result; a run without a model is a failed command. */
-    static int report(SuperviseResult r, boolean json, PrintWriter out, PrintWriter err) {
+    public static int report(SuperviseResult r, boolean json, PrintWriter out, PrintWriter err) {
         if (json) {
             out.println(Json.writeString(r));
         } else {
@@ -114,7 +114,7 @@ public final class Supervision {
         String failure = noModel(r);
         if (failure != null) {
             err.println("canopy: " + failure);
-            return CanopyCommand.FAILED;
+            return ExitCodes.FAILED;
         }
         return 0;
     }

@@ -1,4 +1,4 @@
-package dev.canopy.cli;
+package dev.canopy.cli.shared;
 
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.cost.CostReport;
