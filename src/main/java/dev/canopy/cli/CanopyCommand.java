@@ -1,6 +1,5 @@
 package dev.canopy.cli;
 
-import dev.canopy.cli.shared.ExitCodes;
 import dev.canopy.cli.shared.ErrorReporter;
 import dev.canopy.inference.Lineage;
 import dev.canopy.cli.bench.BenchCommand;
@@ -34,8 +33,6 @@ import java.util.concurrent.Callable;
 @Dependent
 @Unremovable
 public class CanopyCommand implements Callable<Integer> {
-    public static final int FAILED = ExitCodes.FAILED;
-    public static final int USAGE = ExitCodes.USAGE;
 
     @Spec
     CommandSpec spec;

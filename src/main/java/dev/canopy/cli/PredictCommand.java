@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.ExitCodes;
 import dev.canopy.cli.shared.Tables;
 import dev.canopy.cli.shared.ProgressDisplay;
 import dev.canopy.cli.shared.Options;
@@ -151,6 +152,6 @@ public class PredictCommand implements Callable<Integer> {
         }
         err.println("canopy: " + r.failed() + " of " + (r.succeeded() + r.failed())
                 + " shards did not succeed, more than the tolerated percentage");
-        return CanopyCommand.FAILED;
+        return ExitCodes.FAILED;
     }
 }

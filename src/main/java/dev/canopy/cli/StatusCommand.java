@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.shared.ExitCodes;
 import dev.canopy.cli.shared.Tables;
 import dev.canopy.cli.shared.Options;
 import dev.canopy.config.CanopyConfig;
@@ -62,6 +63,6 @@ public class StatusCommand implements Callable<Integer> {
         RunStatus s = invoker.invoke("status", new StatusRequest(run, out.or(config)), RunStatus.class);
         stdout.print(json.json ? Json.writeString(s) + System.lineSeparator() : Tables.status(s));
         return s.trainers().stream().anyMatch(t -> t.state() == TrainerState.FAILED || t.state() == TrainerState.LOST)
-                ? CanopyCommand.FAILED : 0;
+                ? ExitCodes.FAILED : 0;
     }
 }

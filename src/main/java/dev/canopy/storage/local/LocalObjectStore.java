@@ -110,10 +110,10 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public byte[] readRange(String uri, long offset, int length, String expectedVersion) {
         Path p = path(uri);
-        try (SeekableByteChannel ch = open(p)) {
-            checkVersion(uri, info(uri, p), expectedVersion);
-            byte[] data = read(ch, offset, length);
-            checkVersion(uri, info(uri, p), expectedVersion);
+        try (NoFollow.OpenFile f = open(p)) {
+            checkVersion(uri, version(uri, f.attributes()), expectedVersion);
+            byte[] data = read(f.channel(), offset, length);
+            checkVersion(uri, version(uri, f.attributes()), expectedVersion);
             return data;
         } catch (NoFollow.LinkFound e) {
             throw moved(uri, e);
@@ -128,12 +128,13 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Suffix readSuffix(String uri, int length) {
         Path p = path(uri);
-        try (SeekableByteChannel ch = open(p)) {
-            ObjectInfo info = info(uri, p);
+        try (NoFollow.OpenFile f = open(p)) {
+            SeekableByteChannel ch = f.channel();
+            ObjectInfo info = version(uri, f.attributes());
             long size = ch.size();
             int n = (int) Math.min(length, size);
             byte[] data = read(ch, size - n, n);
-            ObjectInfo after = info(uri, p);
+            ObjectInfo after = version(uri, f.attributes());
             checkVersion(uri, after, info.version());
             return new Suffix(new ObjectInfo(uri, size, info.version()), data);
         } catch (NoFollow.LinkFound e) {
@@ -145,8 +146,28 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private SeekableByteChannel open(Path p) throws IOException {
-        return roots == null ? FileChannel.open(p, StandardOpenOption.READ) : NoFollow.openRead(p);
+    /** The file open for reading; its attributes follow links unconfined, and are read beside it confined. */
+    private NoFollow.OpenFile open(Path p) throws IOException {
+        if (roots != null) {
+            return NoFollow.openWithAttributes(p);
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        return new NoFollow.OpenFile() {
+            @Override
+            public SeekableByteChannel channel() {
+                return ch;
+            }
+
+            @Override
+            public BasicFileAttributes attributes() throws IOException {
+                return Files.readAttributes(p, BasicFileAttributes.class);
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
     }
 
     private static byte[] read(SeekableByteChannel ch, long offset, int length) throws IOException {

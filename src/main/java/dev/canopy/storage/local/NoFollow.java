@@ -1,5 +1,6 @@
 package dev.canopy.storage.local;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -68,10 +69,51 @@ final class NoFollow {
         }
     }
 
+    /** A file open for reading, with its attributes at hand; closing it closes both. */
+    interface OpenFile extends Closeable {
+        SeekableByteChannel channel();
+
+        /** The file's attributes now (a version check before and after a read asks twice). */
+        BasicFileAttributes attributes() throws IOException;
+    }
+
     /** Opens a regular file for reading. */
     static SeekableByteChannel openRead(Path file) throws IOException {
         try (SecureDirectoryStream<Path> dir = directory(file.getParent())) {
             return open(dir, file, Set.of(StandardOpenOption.READ));
+        }
+    }
+
+    /**
+     * Opens a regular file for reading and keeps its directory open, so that its attributes are read from that
+     * directory ({@code fstatat}) rather than by walking the path again.
+     */
+    static OpenFile openWithAttributes(Path file) throws IOException {
+        SecureDirectoryStream<Path> dir = directory(file.getParent());
+        try {
+            SeekableByteChannel ch = open(dir, file, Set.of(StandardOpenOption.READ));
+            Path name = file.getFileName();
+            return new OpenFile() {
+                @Override
+                public SeekableByteChannel channel() {
+                    return ch;
+                }
+
+                @Override
+                public BasicFileAttributes attributes() throws IOException {
+                    return dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try (dir) {
+                        ch.close();
+                    }
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            dir.close();
+            throw e;
         }
     }
 
