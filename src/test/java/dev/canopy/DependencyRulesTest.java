@@ -144,6 +144,12 @@ class DependencyRulesTest {
     static final ArchRule packagesAreFreeOfCycles = slices().matching("dev.canopy.(*)..").should().beFreeOfCycles();
 
     /**
+     * Nor do any two packages, subpackages included: {@code model.xgboost} and {@code model.lightgbm} build on
+     * {@code model}, and what tells model files apart ({@code model.files}) sits above all three.
+     */
+    static final ArchRule everyPackageIsFreeOfCycles = slices().matching("dev.canopy.(**)").should().beFreeOfCycles();
+
+    /**
      * Nor do the command packages among themselves: {@code cli} registers the {@code cli.bench} commands, so what
      * both use lives in {@code cli.shared}, which uses neither.
      */
@@ -211,6 +217,7 @@ class DependencyRulesTest {
     @Test
     void packagesHaveNoCycles() {
         packagesAreFreeOfCycles.check(main);
+        everyPackageIsFreeOfCycles.check(main);
         commandPackagesAreFreeOfCycles.check(main);
         sharedUsesNoCommands.check(main);
     }

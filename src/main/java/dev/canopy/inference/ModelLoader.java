@@ -7,13 +7,13 @@ import dev.canopy.json.Json;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.Model;
 import dev.canopy.model.ModelCodec;
-import dev.canopy.model.ModelFiles;
 import dev.canopy.model.ModelFormatException;
 import dev.canopy.model.RuleModel;
 import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
+import dev.canopy.model.files.ModelFiles;
 import dev.canopy.storage.ObjectStore;
 
 import java.io.IOException;

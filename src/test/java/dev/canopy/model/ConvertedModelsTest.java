@@ -1,5 +1,6 @@
 package dev.canopy.model;
 
+import dev.canopy.model.files.ModelFiles;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.canopy.model;
 
+import dev.canopy.model.files.ModelFiles;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

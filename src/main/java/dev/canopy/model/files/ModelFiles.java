@@ -1,5 +1,10 @@
-package dev.canopy.model;
+package dev.canopy.model.files;
 
+import dev.canopy.model.ConvertedModel;
+import dev.canopy.model.ModelCodec;
+import dev.canopy.model.ModelFormatException;
+import dev.canopy.model.TreeCodec;
+import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.lightgbm.LightGbmTextModel;
 import dev.canopy.model.xgboost.XgboostJsonModel;
 
