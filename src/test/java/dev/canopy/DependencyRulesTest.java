@@ -231,19 +231,21 @@ class DependencyRulesTest {
      * look alike, so this reads the sources.
      */
     @Test
-    void mainSourcesImportCanopyClassesInsteadOfNamingThemInFull() throws IOException {
+    void sourcesImportCanopyClassesInsteadOfNamingThemInFull() throws IOException {
         List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-                String[] lines = codeOnly(Files.readString(f)).split("\n", -1);
-                for (int i = 0; i < lines.length; i++) {
-                    String line = lines[i].strip();
-                    if (line.startsWith("import ") || line.startsWith("package ")) {
-                        continue;
-                    }
-                    Matcher m = FULL_NAME.matcher(line);
-                    while (m.find()) {
-                        found.add(f + ":" + (i + 1) + ": " + m.group());
+        for (String root : List.of("src/main/java", "src/test/java")) {
+            try (Stream<Path> files = Files.walk(Path.of(root))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    String[] lines = codeOnly(Files.readString(f)).split("\n", -1);
+                    for (int i = 0; i < lines.length; i++) {
+                        String line = lines[i].strip();
+                        if (line.startsWith("import ") || line.startsWith("package ")) {
+                            continue;
+                        }
+                        Matcher m = FULL_NAME.matcher(line);
+                        while (m.find()) {
+                            found.add(f + ":" + (i + 1) + ": " + m.group());
+                        }
                     }
                 }
             }

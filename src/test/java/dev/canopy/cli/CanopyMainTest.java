@@ -2,6 +2,7 @@ package dev.canopy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
@@ -108,7 +109,7 @@ class CanopyMainTest {
     @Test
     void predictScoresAShardDirectoryAndPrintsTheBatchResponse(QuarkusMainLauncher launcher) throws Exception {
         Path taxi = DIR.resolve("taxi");
-        var written = dev.canopy.sample.TaxiShards.write(taxi, new int[]{400, 250, 90}, 2);
+        var written = TaxiShards.write(taxi, new int[]{400, 250, 90}, 2);
         LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
                 "--pool-size", "2", "--json");
         assertEquals(0, r.exitCode(), r.getErrorOutput());
@@ -139,8 +140,8 @@ class CanopyMainTest {
     @Test
     void invokePrintsTheFunctionsAnswerOrItsError(QuarkusMainLauncher launcher) throws Exception {
         Path taxi = DIR.resolve("invoke-taxi");
-        long twoPlus = dev.canopy.sample.TaxiShards.write(taxi, new int[]{300}, 4).getFirst()[1];
-        String shard = taxi.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 0)).toString();
+        long twoPlus = TaxiShards.write(taxi, new int[]{300}, 4).getFirst()[1];
+        String shard = taxi.resolve(String.format(TaxiShards.NAME, 0)).toString();
         LaunchResult r = launcher.launch("invoke", "canopy-predict", "--payload",
                 Json.writeString(java.util.Map.of("modelUri", "rule:passenger_count>=2", "shard", shard)));
         assertEquals(0, r.exitCode(), r.getErrorOutput());

@@ -1,16 +1,20 @@
 package dev.canopy.cli;
 
 import dev.canopy.cli.shared.Tables;
+import dev.canopy.config.CanopyConfig;
 import dev.canopy.cost.CostReport;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.inference.BatchPredictService;
 import dev.canopy.inference.ModelCache;
 import dev.canopy.inference.PredictRequest;
 import dev.canopy.inference.PredictService;
+import dev.canopy.inference.ShardResult;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.pool.Backoff;
+import dev.canopy.pool.CallState;
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.training.DatasetSummary;
@@ -47,15 +51,15 @@ class CostTablesTest {
 
     @Test
     void aResumedBatchSaysFromWhereAndHowManyShardsItCarried() {
-        var carried = new dev.canopy.inference.ShardResult(0, "s0", dev.canopy.pool.CallState.SUCCEEDED, 10L, 3.0, 1, "i",
+        var carried = new ShardResult(0, "s0", CallState.SUCCEEDED, 10L, 3.0, 1, "i",
                 true, 5, "o0", null, 5L, "batch-1");
-        var ran = new dev.canopy.inference.ShardResult(1, "s1", dev.canopy.pool.CallState.SUCCEEDED, 10L, 3.0, 1, "i",
+        var ran = new ShardResult(1, "s1", CallState.SUCCEEDED, 10L, 3.0, 1, "i",
                 true, 5, "o1", null, 5L, null);
-        var r = new dev.canopy.inference.BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(carried, ran), 20, 6.0, 2, 0,
+        var r = new BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(carried, ran), 20, 6.0, 2, 0,
                 2, 1, 10, false, "out/_manifest.json", null, null, "out/_manifest.json");
         assertTrue(Tables.batch(r).contains("resumed from out/_manifest.json: 1 shard(s) carried over from earlier runs"),
                 Tables.batch(r));
-        var fresh = new dev.canopy.inference.BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(ran), 10, 3.0, 1, 0,
+        var fresh = new BatchPredictResult("batch-2", "rule:x>=1", 1, List.of(ran), 10, 3.0, 1, 0,
                 1, 1, 10, false, null, null);
         assertTrue(!Tables.batch(fresh).contains("resumed"), Tables.batch(fresh));
     }
@@ -103,9 +107,9 @@ class CostTablesTest {
                 if (k instanceof PredictCommand p) {
                     p.invoker = invoker;
                     p.store = store;
-                    p.config = new io.smallrye.config.SmallRyeConfigBuilder().withMapping(dev.canopy.config.CanopyConfig.class)
+                    p.config = new io.smallrye.config.SmallRyeConfigBuilder().withMapping(CanopyConfig.class)
                             .withDefaultValue("canopy.output-uri", dir.resolve("out").toString()).build()
-                            .getConfigMapping(dev.canopy.config.CanopyConfig.class);
+                            .getConfigMapping(CanopyConfig.class);
                 }
                 return k;
             }

@@ -2,8 +2,13 @@ package dev.canopy.cli;
 
 import dev.canopy.cli.shared.Tables;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.training.RunStatus;
 import dev.canopy.training.SearchSpace;
+import dev.canopy.training.SearchStatus;
 import dev.canopy.training.SuperviseRequest;
+import dev.canopy.training.TrainerState;
+import dev.canopy.training.TrainerStatus;
+import dev.canopy.training.Trial;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -52,15 +57,15 @@ class SearchOptionsTest {
 
     @Test
     void statusTablesShowASearchsProgress() {
-        var best = new dev.canopy.training.Trial(3, "random_forest", Map.of("trees", 100), dev.canopy.training.TrainerState.DONE,
+        var best = new Trial(3, "random_forest", Map.of("trees", 100), TrainerState.DONE,
                 0.25, null, null, List.of(0.2, 0.3), 0, null, 0);
-        var s = new dev.canopy.training.RunStatus("r1", List.of(new dev.canopy.training.TrainerStatus("random_forest",
-                dev.canopy.training.TrainerState.INITIALIZED, 0, "searching 4 configurations", "t", null)),
-                new dev.canopy.training.SearchStatus("SEARCHING", 12, 6, 2, best, "t"));
+        var s = new RunStatus("r1", List.of(new TrainerStatus("random_forest",
+                TrainerState.INITIALIZED, 0, "searching 4 configurations", "t", null)),
+                new SearchStatus("SEARCHING", 12, 6, 2, best, "t"));
         String table = Tables.status(s);
         assertTrue(table.contains("search SEARCHING  trials 6/12  failed 2  best so far: random_forest {trees=100} cv mse 0.2500"),
                 table);
-        assertTrue(Tables.status(new dev.canopy.training.RunStatus("r1", s.trainers())).lines().noneMatch(l -> l.startsWith("search")));
+        assertTrue(Tables.status(new RunStatus("r1", s.trainers())).lines().noneMatch(l -> l.startsWith("search")));
     }
 
     @Test

@@ -1,10 +1,18 @@
 package dev.canopy.config;
 
+import dev.canopy.data.CsvTableReader;
+import dev.canopy.inference.BatchPredictRequest;
+import dev.canopy.inference.PredictRequest;
 import dev.canopy.model.ModelCodec;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.Algorithm;
+import dev.canopy.training.FeatureMatrix;
+import dev.canopy.training.ModelMetadata;
 import dev.canopy.training.ProgressListener;
 import dev.canopy.training.SmileTrainer;
+import dev.canopy.training.StatusRequest;
+import dev.canopy.training.SuperviseRequest;
+import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainingParams;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -39,7 +47,7 @@ class NativeImageRegistrationTest {
     /** Every class met while deserializing a model of each algorithm is registered and on the allow-list. */
     @Test
     void serializationRegistrationCoversEveryClassOfEverySavedModel() throws Exception {
-        var t = dev.canopy.data.CsvTableReader.read("d", TestData.housingCsvBytes(300, 1));
+        var t = CsvTableReader.read("d", TestData.housingCsvBytes(300, 1));
         List<String> names = t.names();
         double[][] rows = new double[t.rows()][names.size()];
         for (int j = 0; j < names.size(); j++) {
@@ -59,7 +67,7 @@ class NativeImageRegistrationTest {
             if (a != Algorithm.DECISION_TREE) {
                 o.put("trees", 3);
             }
-            Object model = SmileTrainer.fit(a, TrainingParams.resolve(a, o), dev.canopy.training.FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1,
+            Object model = SmileTrainer.fit(a, TrainingParams.resolve(a, o), FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1,
                     ProgressListener.NONE);
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(ModelCodec.write(model)))) {
                 in.setObjectInputFilter(info -> {
@@ -101,9 +109,9 @@ class NativeImageRegistrationTest {
                 }
             }
         }
-        for (Class<?> request : List.of(dev.canopy.training.TrainRequest.class, dev.canopy.training.SuperviseRequest.class,
-                dev.canopy.training.StatusRequest.class, dev.canopy.inference.PredictRequest.class,
-                dev.canopy.inference.BatchPredictRequest.class, dev.canopy.training.ModelMetadata.class)) {
+        for (Class<?> request : List.of(TrainRequest.class, SuperviseRequest.class,
+                StatusRequest.class, PredictRequest.class,
+                BatchPredictRequest.class, ModelMetadata.class)) {
             collect(request, needed);
         }
         needed.removeIf(c -> !c.getName().startsWith("dev.canopy."));

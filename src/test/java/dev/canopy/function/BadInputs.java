@@ -1,7 +1,10 @@
 package dev.canopy.function;
 
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.TestData;
+import dev.canopy.training.TrainRequest;
+import dev.canopy.training.TrainService;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.ByteArrayOutputStream;
@@ -217,8 +220,8 @@ final class BadInputs {
             Files.write(DIR.resolve("models/gadget.model"), bytes.toByteArray());
             Files.writeString(DIR.resolve("models/gadget.json"), "{\"features\": [\"passenger_count\"]}");
             // a finished run, so that status has something to report
-            new dev.canopy.training.TrainService(new dev.canopy.storage.local.LocalObjectStore(), java.time.Clock.systemUTC(),
-                    DIR.resolve("runs").toString()).train(new dev.canopy.training.TrainRequest("fz-run",
+            new TrainService(new LocalObjectStore(), java.time.Clock.systemUTC(),
+                    DIR.resolve("runs").toString()).train(new TrainRequest("fz-run",
                     DIR.resolve("housing.csv").toString(), null, null, null, "decision_tree", null, 1L, null, null, null,
                     DIR.resolve("runs").toString()));
             Path link = DIR.resolve("link-out");

@@ -1,5 +1,6 @@
 package dev.canopy.function;
 
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
 
 import java.io.IOException;
@@ -48,8 +49,8 @@ final class EventFixtures {
     static synchronized Path shards() {
         Path d = FunctionProfiles.OUT.resolve("taxi");
         try {
-            if (!Files.exists(d.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 1)))) {
-                dev.canopy.sample.TaxiShards.write(d, new int[]{300, 200}, 11);
+            if (!Files.exists(d.resolve(String.format(TaxiShards.NAME, 1)))) {
+                TaxiShards.write(d, new int[]{300, 200}, 11);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package dev.canopy.inference;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.canopy.cost.Billing;
 import dev.canopy.cost.CostReport;
 import dev.canopy.cost.PriceTable;
 import dev.canopy.invoke.FunctionInvocationException;
@@ -89,7 +90,7 @@ class BatchPredictCostTest {
                     }
                     if (n == 2) {
                         throw new FunctionInvocationException(function, "StorageException", "HTTP 503", true, null)
-                                .billed(new dev.canopy.cost.Billing(40, null, dev.canopy.cost.Billing.Source.MEASURED));
+                                .billed(new Billing(40, null, Billing.Source.MEASURED));
                     }
                 }
                 return local.invokeBilled(function, payload, instance);

@@ -2,9 +2,10 @@ package dev.canopy.inference;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.canopy.invoke.FunctionInvocationException;
+import dev.canopy.cost.PriceTable;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.invoke.lambda.LambdaFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
@@ -13,6 +14,7 @@ import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
 import dev.canopy.pool.CallState;
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.storage.ObjectStore;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +76,7 @@ class BatchPredictServiceTest {
     }
 
     /** The local invoker as the one-machine mode builds it: one predictor, with its own cache, per slot. */
-    static LocalFunctionInvoker localInvoker(dev.canopy.storage.ObjectStore store, Map<Integer, PredictService> instances) {
+    static LocalFunctionInvoker localInvoker(ObjectStore store, Map<Integer, PredictService> instances) {
         return new LocalFunctionInvoker(Map.of(), Map.of("predict", slot -> {
             PredictService p = instances.computeIfAbsent(slot, k -> new PredictService(store, new ModelCache(1 << 20), "local-" + k));
             return new LocalFunction<>(PredictRequest.class, p::predict);
@@ -108,7 +110,7 @@ class BatchPredictServiceTest {
     void scoresEveryShardOnceWithOneModelLoadPerInstance() {
         LocalObjectStore store = new LocalObjectStore();
         Map<Integer, PredictService> instances = new ConcurrentHashMap<>();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, instances), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, instances), LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult r = s.run(request(shards, 3, null, null));
         assertEquals(10, r.succeeded());
         assertEquals(0, r.failed());
@@ -127,7 +129,7 @@ class BatchPredictServiceTest {
     @Test
     void shardPrefixListsTheParquetObjects() {
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult r = s.run(new BatchPredictRequest(null, RULE, null, dir.resolve("taxi") + "/", 4, null,
                 false, null, null, null));
         assertEquals(10, r.succeeded());
@@ -151,7 +153,7 @@ class BatchPredictServiceTest {
                 }
                 return answer;
         });
-        BatchPredictService s = new BatchPredictService(store, flaky, LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
+        BatchPredictService s = new BatchPredictService(store, flaky, LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult first = s.run(request(shards, 4, out, null));
         BatchPredictResult second = s.run(request(shards, 4, out, null));
         assertEquals(10, first.succeeded());
@@ -172,7 +174,7 @@ class BatchPredictServiceTest {
         List<String> withMissing = new ArrayList<>(shards);
         withMissing.set(4, dir.resolve("taxi/missing.parquet").toString());
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING);
         BatchPredictResult ok = s.run(request(withMissing, 4, null, 10.0));
         assertEquals(9, ok.succeeded());
         assertEquals(1, ok.failed());
@@ -220,7 +222,7 @@ class BatchPredictServiceTest {
                     inFlight.decrementAndGet();
                 }
         });
-        BatchPredictResult r = new BatchPredictService(store, faulty, LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING)
+        BatchPredictResult r = new BatchPredictService(store, faulty, LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING)
                 .run(new BatchPredictRequest("f", RULE, many, null, 8, "mem://out", false, 3, 30, 100.0));
         assertEquals(n, r.shards().size());
         assertEquals(n, new HashSet<>(r.shards().stream().map(ShardResult::index).toList()).size(), "no duplicates");
@@ -297,7 +299,7 @@ class BatchPredictServiceTest {
     @Test
     void shardsNotStartedBeforeTheDeadlineAreReportedCancelled() {
         LocalObjectStore store = new LocalObjectStore();
-        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, dev.canopy.cost.PriceTable.DEFAULT, BOOKKEEPING);
+        BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST, PriceTable.DEFAULT, BOOKKEEPING);
         AtomicInteger checks = new AtomicInteger();
         // the time runs out at the submit loop's fifth look (on this thread); shards already queued still start
         Thread caller = Thread.currentThread();

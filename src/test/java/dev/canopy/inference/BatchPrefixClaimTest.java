@@ -1,6 +1,7 @@
 package dev.canopy.inference;
 
 import dev.canopy.error.ConflictException;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +45,8 @@ class BatchPrefixClaimTest {
     @Test
     void aBatchWithOutputsStillClaimsItsPrefix() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
-        dev.canopy.sample.TaxiShards.write(in, new int[]{50}, 1);
-        List<String> shards = List.of(in.resolve(String.format(dev.canopy.sample.TaxiShards.NAME, 0)).toString());
+        TaxiShards.write(in, new int[]{50}, 1);
+        List<String> shards = List.of(in.resolve(String.format(TaxiShards.NAME, 0)).toString());
         LocalObjectStore store = new LocalObjectStore();
         BatchPredictService s = new BatchPredictService(store, counting(store, new AtomicInteger()), LIMITS, FAST);
         String out = dir.resolve("out").toString();

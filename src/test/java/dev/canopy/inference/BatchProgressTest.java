@@ -1,5 +1,6 @@
 package dev.canopy.inference;
 
+import dev.canopy.cost.PriceTable;
 import dev.canopy.error.StorageException;
 import dev.canopy.json.Json;
 import dev.canopy.sample.TaxiShards;
@@ -116,7 +117,7 @@ class BatchProgressTest {
     void withoutAnOutputPrefixTheBookkeepingGoesToTheDeploymentsOutputLocation() {
         // on Lambda canopy.output-uri is an S3 folder: the function's working directory cannot be written
         BatchPredictService s = new BatchPredictService(store, localInvoker(store, new ConcurrentHashMap<>()), LIMITS, FAST,
-                dev.canopy.cost.PriceTable.DEFAULT, "mem://deployment/canopy");
+                PriceTable.DEFAULT, "mem://deployment/canopy");
         BatchPredictResult r = s.run(new BatchPredictRequest("no-prefix", RULE, shards, null, 3, null, true, 3, 30, 100.0, true));
         assertEquals("mem://deployment/canopy/_result-no-prefix.json", r.resultUri(), "the spilled answer");
         List<BatchProgress> progress = published(store, "mem://deployment/canopy/_progress-no-prefix.json");

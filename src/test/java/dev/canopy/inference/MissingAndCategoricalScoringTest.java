@@ -1,11 +1,15 @@
 package dev.canopy.inference;
 
-import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.data.Table;
 import dev.canopy.data.TableReader;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.json.Json;
+import dev.canopy.model.TreeCodec;
+import dev.canopy.model.TreeEnsemble;
+import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.TestData;
+import dev.canopy.testing.TestParquet;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
@@ -84,7 +88,7 @@ class MissingAndCategoricalScoringTest {
         mem.put("mem://s/gap.parquet", twoRows(Double.NaN, 15, null, null));
         // Before missing-value policies, PredictService scored the bare ensemble, and the NaN row scored exactly as
         // MedInc=15 (NaN goes right at every split):
-        dev.canopy.model.TreeEnsemble bare = dev.canopy.model.TreeCodec.read(model, mem.read(model));
+        TreeEnsemble bare = TreeCodec.read(model, mem.read(model));
         double[][] cols = new double[8][];
         for (int j = 0; j < 8; j++) {
             cols[j] = j == 0 ? new double[]{Double.NaN, 15} : j == 6 ? new double[]{36, 36} : j == 7 ? new double[]{-120, -120}
@@ -105,7 +109,7 @@ class MissingAndCategoricalScoringTest {
         mem.put("mem://d/h.csv", TestData.housingCsvBytes(600, 8));
         String model = train("mem://d/h.csv", "impute", null);
         String meta = new String(mem.read(model.replace(".trees", ".json")), StandardCharsets.UTF_8);
-        double fill = dev.canopy.json.Json.MAPPER.readTree(meta).path("encoding").path("features").get(0).path("fill").asDouble();
+        double fill = Json.MAPPER.readTree(meta).path("encoding").path("features").get(0).path("fill").asDouble();
         assertTrue(fill > 0.5 && fill < 10.5, "a median MedInc: " + fill);
         mem.put("mem://s/gap.parquet", twoRows(Double.NaN, fill, null, null));
         double[] p = predictions(model, "mem://s/gap.parquet");
@@ -161,7 +165,7 @@ class MissingAndCategoricalScoringTest {
         assertTrue(e.getMessage().contains("features=\"region\": holds the category \"ISLAND\", never seen in training"),
                 e.getMessage());
         // a numeric column where the model wants text is named
-        mem.put("mem://s/numeric.parquet", dev.canopy.testing.TestParquet.doubles(
+        mem.put("mem://s/numeric.parquet", TestParquet.doubles(
                 new ArrayList<>(java.util.stream.Stream.concat(HOUSING.stream(), java.util.stream.Stream.of("region")).toList()),
                 new double[][]{{1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}, {1}}, 1));
         InvalidInputException wrong = assertThrows(InvalidInputException.class,

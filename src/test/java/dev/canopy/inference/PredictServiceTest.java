@@ -85,7 +85,7 @@ class PredictServiceTest {
         assertEquals(generated.get(2)[0], r.rows());
         assertEquals(generated.get(2)[1], (long) r.scoreSum());
         assertEquals(0, rec.count("read", "big.parquet"), "no whole-object download");
-        long rowGroups = (generated.get(2)[0] + dev.canopy.sample.TaxiShards.ROW_GROUP - 1) / dev.canopy.sample.TaxiShards.ROW_GROUP;
+        long rowGroups = (generated.get(2)[0] + TaxiShards.ROW_GROUP - 1) / TaxiShards.ROW_GROUP;
         // the tail with the footer, then one read per row group for the projected chunk, unless the tail holds it
         assertTrue(rec.count("range", "big.parquet") <= 1 + rowGroups && rec.count("range", "big.parquet") >= rowGroups,
                 "one request for the footer, one per row group for the projected chunk: " + rec.calls);

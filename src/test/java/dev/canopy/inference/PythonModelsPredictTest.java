@@ -2,6 +2,7 @@ package dev.canopy.inference;
 
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.SyntheticModels;
+import dev.canopy.storage.ObjectStore;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.RecordingObjectStore;
 import dev.canopy.testing.TestParquet;
@@ -49,7 +50,7 @@ class PythonModelsPredictTest {
         return new Setup(store, shards, sum);
     }
 
-    private static BatchPredictService service(dev.canopy.storage.ObjectStore store) {
+    private static BatchPredictService service(ObjectStore store) {
         return new BatchPredictService(store, BatchPredictServiceTest.localInvoker(store, new ConcurrentHashMap<>()),
                 BatchPredictServiceTest.LIMITS, BatchPredictServiceTest.FAST);
     }

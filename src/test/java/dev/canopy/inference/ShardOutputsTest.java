@@ -5,7 +5,9 @@ import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
+import dev.canopy.pool.CallState;
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.storage.StorageUri;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,9 +87,9 @@ class ShardOutputsTest {
     @Test
     void aManifestAccountsForItsShardsOutputsTheirCsvCopiesAndItself() {
         List<ShardResult> rows = List.of(
-                new ShardResult(0, "s3://b/in/a.parquet", dev.canopy.pool.CallState.SUCCEEDED, 1L, 1.0, 1, null, null, 1,
+                new ShardResult(0, "s3://b/in/a.parquet", CallState.SUCCEEDED, 1L, 1.0, 1, null, null, 1,
                         ShardOutputs.outputUri("s3://b/out", "s3://b/in/a.parquet"), null),
-                new ShardResult(1, "s3://b/in/b.parquet", dev.canopy.pool.CallState.FAILED, null, null, 1, null, null, 1,
+                new ShardResult(1, "s3://b/in/b.parquet", CallState.FAILED, null, null, 1, null, null, 1,
                         null, "x"));
         BatchPredictResult m = new BatchPredictResult("r", RULE, 1, rows, 1, 1, 1, 1, 0, 0, 1, true, null, null);
         String a = ShardOutputs.outputUri("s3://b/out", "s3://b/in/a.parquet");
@@ -102,10 +104,10 @@ class ShardOutputsTest {
         assertTrue(!ShardOutputs.bookkeeping("_manifest.json") && !ShardOutputs.bookkeeping("sub/_x.json")
                 && !ShardOutputs.bookkeeping("_x.parquet") && !ShardOutputs.bookkeeping("x.json"));
         // names below a prefix, whatever spelling of the location the listing uses
-        assertEquals("a/b.json", dev.canopy.storage.StorageUri.relative("out", Path.of("out/a/b.json").toAbsolutePath().toString()));
-        assertEquals("k.json", dev.canopy.storage.StorageUri.relative("s3://b/p/", "s3://b/p/k.json"));
-        assertNull(dev.canopy.storage.StorageUri.relative("s3://b/p", "s3://b/p2/k.json"), "a sibling prefix is not below");
-        assertNull(dev.canopy.storage.StorageUri.relative("s3://b/p", "s3://c/p/k.json"));
-        assertTrue(dev.canopy.storage.StorageUri.same("file:" + Path.of("x/y").toAbsolutePath(), "x/y"));
+        assertEquals("a/b.json", StorageUri.relative("out", Path.of("out/a/b.json").toAbsolutePath().toString()));
+        assertEquals("k.json", StorageUri.relative("s3://b/p/", "s3://b/p/k.json"));
+        assertNull(StorageUri.relative("s3://b/p", "s3://b/p2/k.json"), "a sibling prefix is not below");
+        assertNull(StorageUri.relative("s3://b/p", "s3://c/p/k.json"));
+        assertTrue(StorageUri.same("file:" + Path.of("x/y").toAbsolutePath(), "x/y"));
     }
 }

@@ -4,7 +4,15 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.canopy.function.BatchPredictFunction;
+import dev.canopy.function.PredictFunction;
+import dev.canopy.function.StatusFunction;
+import dev.canopy.function.SuperviseFunction;
+import dev.canopy.function.TrainFunction;
+import dev.canopy.inference.BatchPredictService;
+import dev.canopy.serve.CloudFormationYaml;
 import dev.canopy.testing.SharedData;
+import dev.canopy.training.SupervisorService;
 import io.quarkus.funqy.Funq;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,8 +140,8 @@ class SamTemplateTest {
         // Callers and the logical functions their code invokes (SupervisorService.TRAIN_FUNCTION,
         // BatchPredictService.PREDICT_FUNCTION).
         Map<String, String[]> calls = Map.of(
-                "SuperviseFunction", new String[]{dev.canopy.training.SupervisorService.TRAIN_FUNCTION, "TrainFunction"},
-                "BatchPredictFunction", new String[]{dev.canopy.inference.BatchPredictService.PREDICT_FUNCTION, "PredictFunction"});
+                "SuperviseFunction", new String[]{SupervisorService.TRAIN_FUNCTION, "TrainFunction"},
+                "BatchPredictFunction", new String[]{BatchPredictService.PREDICT_FUNCTION, "PredictFunction"});
         calls.forEach((caller, callee) -> {
             Map<String, Object> props = functions().get(caller);
             String envName = "CANOPY_INVOKE_FUNCTIONS_" + callee[0].toUpperCase().replace('-', '_');
@@ -174,14 +182,14 @@ class SamTemplateTest {
     @Test
     void eachRoleGrantsExactlyTheS3ActionsItsCodeUsesInTheBucket() throws Exception {
         Map<String, List<String>> uses = Map.of(
-                "SuperviseFunction", dev.canopy.function.SuperviseFunction.S3_ACTIONS,
-                "TrainFunction", dev.canopy.function.TrainFunction.S3_ACTIONS,
-                "StatusFunction", dev.canopy.function.StatusFunction.S3_ACTIONS,
-                "BatchPredictFunction", dev.canopy.function.BatchPredictFunction.S3_ACTIONS,
-                "PredictFunction", dev.canopy.function.PredictFunction.S3_ACTIONS);
+                "SuperviseFunction", SuperviseFunction.S3_ACTIONS,
+                "TrainFunction", TrainFunction.S3_ACTIONS,
+                "StatusFunction", StatusFunction.S3_ACTIONS,
+                "BatchPredictFunction", BatchPredictFunction.S3_ACTIONS,
+                "PredictFunction", PredictFunction.S3_ACTIONS);
         assertEquals(uses.keySet(), functions().keySet());
         functions().forEach((name, props) -> assertEquals(Set.copyOf(uses.get(name)), bucketActions(name, props), name));
-        assertEquals(Set.of("s3:GetObject", "s3:PutObject"), Set.copyOf(dev.canopy.function.PredictFunction.S3_ACTIONS),
+        assertEquals(Set.of("s3:GetObject", "s3:PutObject"), Set.copyOf(PredictFunction.S3_ACTIONS),
                 "a predictor reads a shard and a model and writes predictions: no list, no delete, no bucket settings");
 
         JsonNode asl = new JsonMapper().readTree(Files.readString(Path.of("infra/statemachine/predict-shards-distributed.asl.json")));

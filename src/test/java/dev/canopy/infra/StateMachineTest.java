@@ -2,6 +2,7 @@ package dev.canopy.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
+import dev.canopy.serve.CloudFormationYaml;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import dev.canopy.data.CsvTableReader;
 import dev.canopy.data.Table;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.Algorithm;
+import dev.canopy.training.FeatureMatrix;
 import dev.canopy.training.ProgressListener;
 import dev.canopy.training.SmileTrainer;
 import dev.canopy.training.TrainingParams;
@@ -40,7 +41,7 @@ class SmileTreesTest {
             overrides.put("trees", 20);
         }
         Map<String, Number> params = TrainingParams.resolve(algorithm, overrides);
-        Object model = SmileTrainer.fit(algorithm, params, dev.canopy.training.FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1, ProgressListener.NONE);
+        Object model = SmileTrainer.fit(algorithm, params, FeatureMatrix.ofRows(rows, names.toArray(String[]::new)), 1, ProgressListener.NONE);
         TreeEnsemble flat = SmileTrees.compile(model);
         assertEquals(p - 1, flat.features());
 

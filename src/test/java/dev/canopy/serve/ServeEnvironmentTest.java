@@ -1,5 +1,6 @@
 package dev.canopy.serve;
 
+import dev.canopy.cli.ServeCommand;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class ServeEnvironmentTest {
 
     @Test
     void parameterOverridesTakeSamsForms() {
-        assertEquals(Map.of("PoolSize", "2", "BucketName", "b", "Packaging", "jvm"), dev.canopy.cli.ServeCommand.parameters(
+        assertEquals(Map.of("PoolSize", "2", "BucketName", "b", "Packaging", "jvm"), ServeCommand.parameters(
                 java.util.List.of("PoolSize=2 BucketName=b", "ParameterKey=Packaging,ParameterValue=jvm")));
     }
 }

@@ -1,6 +1,7 @@
 package dev.canopy.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -156,9 +157,9 @@ class ClassificationMetricsTest {
         assertEquals(ClassificationMetric.ROC_AUC, ClassificationMetric.parse("metric", "ROC-AUC", Task.BINARY));
         ClassificationMetrics multi = ClassificationMetrics.of(new int[]{0, 2}, new double[][]{{.5, .2, .3}, {.1, .1, .8}});
         assertEquals(Double.NaN, ClassificationMetric.PR_AUC.of(multi));
-        dev.canopy.error.InvalidInputException e = assertThrows(dev.canopy.error.InvalidInputException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ClassificationMetric.parse("metric", "pr_auc", Task.MULTICLASS));
         assertEquals("metric=\"pr_auc\": is defined for binary tasks only; this task is multiclass", e.getMessage());
-        assertThrows(dev.canopy.error.InvalidInputException.class, () -> ClassificationMetric.parse("metric", "mse", Task.BINARY));
+        assertThrows(InvalidInputException.class, () -> ClassificationMetric.parse("metric", "mse", Task.BINARY));
     }
 }

@@ -1,11 +1,14 @@
 package dev.canopy.training;
 
+import dev.canopy.error.ConflictException;
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvocationException.Outcome;
-import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
 import dev.canopy.pool.Backoff;
+import dev.canopy.pool.Throttle;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.RecordingObjectStore;
 import dev.canopy.testing.TestData;
@@ -356,7 +359,7 @@ class SearchTest {
         });
         // every completion comes a whole throttle interval after the last, so each one is written
         AtomicLong tick = new AtomicLong();
-        s.progressClock(() -> tick.addAndGet(dev.canopy.pool.Throttle.PROGRESS_INTERVAL_MILLIS));
+        s.progressClock(() -> tick.addAndGet(Throttle.PROGRESS_INTERVAL_MILLIS));
         java.util.concurrent.CompletableFuture<SuperviseResult> run = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> s.supervise(request("s5", 7L, grid(2, 8))));
         try {
@@ -365,7 +368,7 @@ class SearchTest {
             while (System.nanoTime() < deadline) {
                 try {
                     mid = status.status(new StatusRequest("s5", null)).search();
-                } catch (dev.canopy.error.ObjectNotFoundException notYet) {
+                } catch (ObjectNotFoundException notYet) {
                     mid = null;
                 }
                 // 2 forest configurations × 2 folds, and the two failed boosting trials
@@ -408,7 +411,7 @@ class SearchTest {
         assertEquals(2, recording.count("read", DATA), "a new version is read and parsed again");
         assertEquals(300, changed.dataset().rows());
         // a trainer that still asks for the old version gets the conflict, not the cached table
-        assertThrows(dev.canopy.error.ConflictException.class, () -> new TrainService(store, Clock.systemUTC(), OUT)
+        assertThrows(ConflictException.class, () -> new TrainService(store, Clock.systemUTC(), OUT)
                 .train(new TrainRequest("c1", DATA, v1, null, null, "decision_tree", 0.2, 3L, null, null, null, null)));
     }
 

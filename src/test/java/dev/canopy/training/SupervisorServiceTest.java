@@ -170,8 +170,8 @@ class SupervisorServiceTest {
     void aDataErrorEveryTrainerWouldHitIsOneErrorBeforeAnyTrainer() {
         // issue 24, item 8: it used to reach every row, with the trainers' message
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        dev.canopy.error.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
-                dev.canopy.error.InvalidInputException.class, () -> supervisor(req -> {
+        InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidInputException.class, () -> supervisor(req -> {
                     calls.incrementAndGet();
                     return trainer.train(req);
                 }).supervise(new SuperviseRequest("r4", DATA, "Price", null, null, null, null, null, null, null)));

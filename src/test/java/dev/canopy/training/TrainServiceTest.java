@@ -3,8 +3,12 @@ package dev.canopy.training;
 import dev.canopy.error.ConflictException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.error.ObjectNotFoundException;
-import dev.canopy.model.ModelCodec;
 import dev.canopy.json.Json;
+import dev.canopy.model.ModelCodec;
+import dev.canopy.model.SmileTrees;
+import dev.canopy.model.TreeCodec;
+import dev.canopy.model.TreeEnsemble;
+import dev.canopy.model.xgboost.XgboostJsonModel;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,18 +71,18 @@ class TrainServiceTest {
         assertEquals("MedHouseVal", r.dataset().target());
 
         assertEquals(OUT + "/run-1/models/" + a.id() + ".trees", r.modelUri());
-        dev.canopy.model.TreeEnsemble fromTrees = dev.canopy.model.TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
+        TreeEnsemble fromTrees = TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
         if (a == Algorithm.GRADIENT_BOOSTING) {
             // XGBoost's own JSON model beside it, holding the same trees
             byte[] json = store.read(ModelArtifacts.xgboostModel(OUT, "run-1", a.id()));
-            dev.canopy.model.TreeEnsemble fromJson = dev.canopy.model.xgboost.XgboostJsonModel.parse(json).ensemble();
+            TreeEnsemble fromJson = XgboostJsonModel.parse(json).ensemble();
             assertEquals(20, fromTrees.trees());
             assertEquals(fromJson.nodes(), fromTrees.nodes());
             assertEquals(json.length, r.modelBytes());
         } else {
             byte[] model = store.read(ModelArtifacts.model(OUT, "run-1", a.id()));
             // the predictor's numbers-only form holds exactly the trees of the Smile model
-            dev.canopy.model.TreeEnsemble fromSmile = dev.canopy.model.SmileTrees.compile(ModelCodec.read("m", model));
+            TreeEnsemble fromSmile = SmileTrees.compile(ModelCodec.read("m", model));
             assertEquals(fromSmile.trees(), fromTrees.trees());
             assertEquals(fromSmile.nodes(), fromTrees.nodes());
             assertEquals(model.length, r.modelBytes());

@@ -3,6 +3,7 @@ package dev.canopy.training;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.json.Json;
 import dev.canopy.model.FeatureEncoding;
+import dev.canopy.parquet.write.ParquetWriterLite;
 import dev.canopy.testing.InMemoryObjectStore;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,13 +217,13 @@ class UserDataTrainingTest {
             y[i] = x[i] * 0.1 + (i % 2 == 0 ? 3 : 0);
         }
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        dev.canopy.parquet.write.ParquetWriterLite.write(bytes, List.of(
-                new dev.canopy.parquet.write.ParquetWriterLite.Field("x", dev.canopy.parquet.write.ParquetWriterLite.Kind.DOUBLE, false),
-                new dev.canopy.parquet.write.ParquetWriterLite.Field("group", dev.canopy.parquet.write.ParquetWriterLite.Kind.STRING, true),
-                new dev.canopy.parquet.write.ParquetWriterLite.Field("MedHouseVal", dev.canopy.parquet.write.ParquetWriterLite.Kind.DOUBLE, false)),
-                List.of(List.of(new dev.canopy.parquet.write.ParquetWriterLite.Values(x, null),
-                        new dev.canopy.parquet.write.ParquetWriterLite.Values(group, null),
-                        new dev.canopy.parquet.write.ParquetWriterLite.Values(y, null))), List.of(n));
+        ParquetWriterLite.write(bytes, List.of(
+                new ParquetWriterLite.Field("x", ParquetWriterLite.Kind.DOUBLE, false),
+                new ParquetWriterLite.Field("group", ParquetWriterLite.Kind.STRING, true),
+                new ParquetWriterLite.Field("MedHouseVal", ParquetWriterLite.Kind.DOUBLE, false)),
+                List.of(List.of(new ParquetWriterLite.Values(x, null),
+                        new ParquetWriterLite.Values(group, null),
+                        new ParquetWriterLite.Values(y, null))), List.of(n));
         store.put("mem://d/g.parquet", bytes.toByteArray());
         DatasetSummary d = service.train(req("mem://d/g.parquet", null, null, "impute", "auto", null)).dataset();
         assertEquals(List.of("x", "group"), d.features());

@@ -1,5 +1,6 @@
 package dev.canopy.training;
 
+import dev.canopy.json.Json;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.xgboost.XgboostJsonModel;
@@ -103,7 +104,7 @@ class XgboostConversionTest {
     /** Per row: base score + the leaf values of the leaves XGBoost4J's predictLeaf names, summed in double. */
     static double[] xgboostLeafSums(byte[] json, float[] rows, int n, int p) {
         try {
-            com.fasterxml.jackson.databind.JsonNode model = dev.canopy.json.Json.MAPPER.readTree(json);
+            com.fasterxml.jackson.databind.JsonNode model = Json.MAPPER.readTree(json);
             com.fasterxml.jackson.databind.JsonNode list = model.at("/learner/gradient_booster/model/trees");
             double base = Double.parseDouble(model.at("/learner/learner_model_param/base_score").asText()
                     .replace("[", "").replace("]", ""));

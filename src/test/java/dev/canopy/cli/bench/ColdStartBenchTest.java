@@ -1,13 +1,13 @@
 package dev.canopy.cli.bench;
 
-import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.json.Json;
+import dev.canopy.serve.CloudFormationYaml;
+import dev.canopy.serve.JavaRuntime;
 import dev.canopy.training.SuperviseResult;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerState;
-import dev.canopy.infra.CloudFormationYaml;
-import dev.canopy.serve.JavaRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

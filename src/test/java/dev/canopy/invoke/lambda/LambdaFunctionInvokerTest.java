@@ -3,6 +3,7 @@ package dev.canopy.invoke.lambda;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.canopy.cost.Billing;
 import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.invoke.FunctionInvocationException.Outcome;
 import dev.canopy.pool.Backoff;
@@ -222,7 +223,7 @@ class LambdaFunctionInvokerTest {
                 .willReturn(aResponse().withStatus(200).withHeader("X-Amz-Log-Result", tail(REPORT)).withBody("{\"state\":\"DONE\"}")));
         var r = invoker(Duration.ofSeconds(5)).invokeBilled("train", "{}", 0);
         assertEquals("{\"state\":\"DONE\"}", r.value());
-        assertEquals(new dev.canopy.cost.Billing(1234, 3008, dev.canopy.cost.Billing.Source.LAMBDA_REPORT), r.billing());
+        assertEquals(new Billing(1234, 3008, Billing.Source.LAMBDA_REPORT), r.billing());
         wiremock.verify(exactly(1), postRequestedFor(urlPathEqualTo(PATH)).withHeader("X-Amz-Log-Type", equalTo("Tail")));
     }
 

@@ -1,5 +1,6 @@
 package dev.canopy.storage.s3;
 
+import dev.canopy.error.ConfigurationException;
 import dev.canopy.error.StorageException;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class S3ObjectStoreCallTest {
 
     @Test
     void missingCredentialsAreOnePermanentLineNamingWhatToSet() {
-        dev.canopy.error.ConfigurationException e = assertThrows(dev.canopy.error.ConfigurationException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> S3ObjectStore.call("get", "s3://b/k", () -> {
                     throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load credentials from "
                             + "any of the providers in the chain AwsCredentialsProviderChain(...)");
