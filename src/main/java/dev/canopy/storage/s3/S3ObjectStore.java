@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -131,12 +132,31 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
         StorageUri u = s3(uri);
-        try {
-            call("create", uri, () -> s3.putObject(b -> b.bucket(u.bucket()).key(u.path()).contentType(contentType)
-                    .ifNoneMatch("*"), RequestBody.fromBytes(data)));
-            return true;
-        } catch (ConflictException e) { // 412 Precondition Failed: the object is there
-            return false;
+        return createOnce(uri, data, () -> s3.putObject(b -> b.bucket(u.bucket()).key(u.path())
+                .contentType(contentType).ifNoneMatch("*"), RequestBody.fromBytes(data)), () -> read(uri));
+    }
+
+    /**
+     * A conditional create, whose answer, unlike other calls', is not the same when repeated: a PUT that S3
+     * carried out but whose response broke on the way back is answered 412 when sent again, so a plain retry
+     * would report "someone else created it" where this call did (seen as four racing claims with no winner).
+     * After a broken attempt, a 412 is therefore checked by reading the object back: the bytes written are this
+     * call's (or equal to them, which no reader can tell apart) or another writer's.
+     */
+    static boolean createOnce(String uri, byte[] data, Supplier<?> put, Supplier<byte[]> readBack) {
+        boolean broken = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                mapped("create", uri, put);
+                return true;
+            } catch (ConflictException e) { // 412 Precondition Failed: the object is there
+                return broken && Arrays.equals(data, readBack.get());
+            } catch (UncheckedIOException e) {
+                broken = true;
+                if (attempt >= IO_ATTEMPTS) {
+                    throw context(new StorageException("cannot create " + uri + ": " + e.getCause(), true, e), uri);
+                }
+            }
         }
     }
 

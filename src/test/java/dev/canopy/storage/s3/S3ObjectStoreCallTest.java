@@ -3,11 +3,16 @@ package dev.canopy.storage.s3;
 import dev.canopy.error.ConfigurationException;
 import dev.canopy.error.StorageException;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.UncheckedIOException;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,6 +51,47 @@ class S3ObjectStoreCallTest {
         assertEquals(S3ObjectStore.IO_ATTEMPTS, calls.get());
         assertTrue(e.retryable());
         assertTrue(e.getMessage().contains("cannot get s3://b/k: java.net.SocketException: Unexpected end of file"), e.getMessage());
+    }
+
+    /** S3 carried out the first PUT but its response broke; the PUT sent again is answered 412. */
+    @Test
+    void aCreateWhoseResponseBrokeIsStillThisCallsWhenTheObjectHoldsItsBytes() {
+        byte[] mine = "claim-1".getBytes(StandardCharsets.UTF_8);
+        AtomicReference<byte[]> stored = new AtomicReference<>();
+        Supplier<Object> put = () -> {
+            if (stored.compareAndSet(null, mine)) {
+                throw broken();
+            }
+            throw S3Exception.builder().statusCode(412).message("At least one of the pre-conditions you specified did not hold").build();
+        };
+        assertTrue(S3ObjectStore.createOnce("s3://b/claims/request.json", mine, put, stored::get),
+                "the create that S3 carried out is this call's, though its answer was lost");
+        assertArrayEquals(mine, stored.get());
+    }
+
+    @Test
+    void aCreateWhoseResponseBrokeLosesToAnotherWritersObject() {
+        byte[] theirs = "claim-0".getBytes(StandardCharsets.UTF_8);
+        AtomicInteger calls = new AtomicInteger();
+        Supplier<Object> put = () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw broken(); // this time S3 did not carry it out: another writer's object is there
+            }
+            throw S3Exception.builder().statusCode(412).message("At least one of the pre-conditions you specified did not hold").build();
+        };
+        assertFalse(S3ObjectStore.createOnce("s3://b/claims/request.json", "claim-1".getBytes(StandardCharsets.UTF_8), put,
+                () -> theirs));
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void aPlain412IsAnotherWritersWithoutReadingBack() {
+        Supplier<byte[]> readBack = () -> {
+            throw new AssertionError("a 412 to the first attempt needs no read");
+        };
+        assertFalse(S3ObjectStore.createOnce("s3://b/k", new byte[]{1}, () -> {
+            throw S3Exception.builder().statusCode(412).message("precondition").build();
+        }, readBack));
     }
 
     @Test
