@@ -133,8 +133,11 @@ public final class SupervisorService {
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
             SuperviseResult r = plan == null ? train(run, algorithms, params, taskOptions.rankBy())
                     : search.run(run, plan, algorithms, params);
+            boolean classification = r.results().stream().anyMatch(t -> t.classification() != null)
+                    || r.dataset() != null && r.dataset().classes() != null;
             SuperviseResult result = new SuperviseResult(r.runId(), r.wallMillis(), r.dataset(), r.results(), r.best(),
-                    r.search(), r.invocations(), run.meter().report("supervise", run.millis()));
+                    r.search(), r.invocations(), run.meter().report("supervise", run.millis()),
+                    classification ? taskOptions.rankBy().id() : null);
             store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
             return result;
         }

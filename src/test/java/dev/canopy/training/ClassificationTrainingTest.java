@@ -152,10 +152,15 @@ class ClassificationTrainingTest {
         assertEquals(losses.stream().sorted().toList(), losses);
         assertEquals(byLoss.results().getFirst().algorithm(), byLoss.best());
         assertEquals("multiclass", byLoss.dataset().task());
+        assertEquals("log_loss", byLoss.rankedBy());
+        String html = new String(store.read(new dev.canopy.report.ReportService(store).write(OUT, "r-loss")),
+                StandardCharsets.UTF_8);
+        assertTrue(html.contains("ranked by test log loss") && html.contains("<th>balanced accuracy</th>"), "the report");
 
         SuperviseResult byAccuracy = supervisor().supervise(supervise("r-acc", data, "accuracy", null));
         List<Double> accuracies = byAccuracy.results().stream().map(t -> t.classification().accuracy()).toList();
         assertEquals(accuracies.stream().sorted(Comparator.reverseOrder()).toList(), accuracies);
+        assertEquals("accuracy", byAccuracy.rankedBy());
         // the same models (same data, split and seeds), only the order differs
         assertEquals(losses.stream().sorted().toList(),
                 byAccuracy.results().stream().map(t -> t.classification().logLoss()).sorted().toList());
@@ -174,6 +179,9 @@ class ClassificationTrainingTest {
         List<Double> scores = ranking.stream().map(Trial::cvScore).toList();
         assertEquals(scores.stream().sorted(Comparator.reverseOrder()).toList(), scores);
         assertEquals(3, ranking.getFirst().foldScores().size());
+        String html = new String(store.read(new dev.canopy.report.ReportService(store).write(OUT, "r-search")),
+                StandardCharsets.UTF_8);
+        assertTrue(html.contains("<th>CV accuracy</th>"), "the report's search table");
     }
 
     @Test
