@@ -31,10 +31,18 @@ import java.util.concurrent.Flow;
  * Parameters mean what they mean for a regression ({@link TrainingParams}), but {@code mtry = 0} is the square
  * root of the features, scikit-learn's {@code max_features="sqrt"} for a classifier.
  *
+ * <p>The probabilities are each library's own, and whatever scores a saved model must reproduce them: a Smile
+ * leaf gives {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed where
+ * scikit-learn gives {@code count_c / n}; Smile's forest sums its trees' posteriors weighted by each tree's
+ * {@code RandomForest.Model.weight} and scales the sum to 1; XGBoost's are the sigmoid (binary) or the softmax
+ * over the classes' ensembles (multiclass).
+ *
  * <p>{@code classWeight balanced}: XGBoost weighs each row {@code n / (k · count_c)}, scikit-learn's
- * {@code class_weight="balanced"}. Smile takes class weights as whole numbers only (a row of weight {@code w}
- * counts as {@code w} rows); there each class weighs {@code round(count_max / count_c)}, at least 1: the same
- * ratios rounded, the largest class weighing 1.
+ * {@code class_weight="balanced"}. Smile has no real-valued row weights, so there it is the nearest its API allows:
+ * the decision tree counts a row of class {@code c} as {@code round(count_max / count_c)} rows (at least 1: the
+ * balanced ratios rounded, the largest class 1); the forest's {@code classWeight} is a sampling prior instead
+ * (each tree draws {@code count_c / w_c} rows of class {@code c}), so there {@code w_c = round(count_c / count_min)}
+ * and every tree grows on about as many rows of each class.
  */
 final class ClassifierTrainer {
 
@@ -63,7 +71,7 @@ final class ClassifierTrainer {
                 yield XgboostTrainer.fit(params, input, train.names(), seed, progress,
                         k == 2 ? XgboostTrainer.Objective.BINARY : XgboostTrainer.Objective.multiclass(k));
             }
-            case RANDOM_FOREST -> forest(params, train, y, balanced ? wholeWeights(count) : null, seed, progress);
+            case RANDOM_FOREST -> forest(params, train, y, balanced ? samplingPriors(count) : null, seed, progress);
             case DECISION_TREE -> tree(params, train, y, k, balanced ? wholeWeights(count) : null, progress);
         };
     }
@@ -90,6 +98,24 @@ final class ClassifierTrainer {
         int[] w = new int[count.length];
         for (int c = 0; c < count.length; c++) {
             w[c] = count[c] == 0 ? 1 : (int) Math.max(1, Math.round((double) max / count[c]));
+        }
+        return w;
+    }
+
+    /**
+     * Smile's forest's {@code classWeight}, a prior by which each tree draws {@code count_c / w_c} rows of class
+     * {@code c}: {@code round(count_c / count_min)}, at least 1, so that the classes are drawn about equally.
+     */
+    static int[] samplingPriors(int[] count) {
+        int min = Integer.MAX_VALUE;
+        for (int c : count) {
+            if (c > 0) {
+                min = Math.min(min, c);
+            }
+        }
+        int[] w = new int[count.length];
+        for (int c = 0; c < count.length; c++) {
+            w[c] = count[c] == 0 ? 1 : (int) Math.max(1, Math.round((double) count[c] / min));
         }
         return w;
     }

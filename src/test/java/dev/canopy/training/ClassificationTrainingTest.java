@@ -208,7 +208,7 @@ class ClassificationTrainingTest {
             b.append(x).append(',').append(rnd.nextGaussian()).append(',').append(rare ? "rare" : "common").append('\n');
         }
         String data = put("imbalanced.csv", b.toString());
-        for (String a : List.of("gradient_boosting", "decision_tree")) {
+        for (String a : List.of("gradient_boosting", "decision_tree", "random_forest")) {
             TrainRequest plain = train(data, a, null, null, true, null);
             TrainRequest weighted = train(data, a, null, "balanced", true, null);
             double plainRecall = recall(trainer.train(plain).classification().confusion(), 1);

@@ -204,7 +204,8 @@ public final class Options {
         Integer maxClasses;
 
         @Option(names = "--class-weight", paramLabel = "none|balanced", description = {"Classification: none (default), or "
-                + "balanced: each row weighted n / (classes × its class's rows); Smile's forest and tree take the ratios rounded."})
+                + "balanced: each row weighted n / (classes × its class's rows); on Smile's forest and tree, the nearest",
+                "its API allows (docs/cli.md)."})
         String classWeight;
 
         @Option(names = "--stratify", description = "Classification: a test split stratified by class (train_test_split(stratify=y)).")
