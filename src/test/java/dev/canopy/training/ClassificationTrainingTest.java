@@ -131,6 +131,9 @@ class ClassificationTrainingTest {
         assertEquals("regression", r.dataset().task());
         assertNotNull(r.mse());
         assertNull(r.classification());
+        String json = Json.writeString(r);
+        assertTrue(!json.contains("classification") && !json.contains("validationScore"),
+                "a regression's result has no classification fields: " + json);
     }
 
     @Test
