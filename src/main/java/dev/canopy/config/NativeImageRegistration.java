@@ -20,6 +20,7 @@ import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.ShardResult;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.Metrics;
+import dev.canopy.training.ClassificationMetrics;
 import dev.canopy.training.ModelMetadata;
 import dev.canopy.training.RunStatus;
 import dev.canopy.training.StatusRequest;
@@ -51,7 +52,7 @@ public final class NativeImageRegistration {
             SearchStatus.class, ModelInsights.class,
             FeatureEncoding.class, FeatureEncoding.Feature.class,
             RunSummary.class, DatasetSummary.Part.class, ForestFanOut.Share.class, CostReport.class,
-            CostReport.FunctionCost.class, BatchProgress.class})
+            CostReport.FunctionCost.class, BatchProgress.class, ClassificationMetrics.class})
     public static final class Payloads {
     }
 

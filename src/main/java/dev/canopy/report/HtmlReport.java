@@ -2,10 +2,12 @@ package dev.canopy.report;
 
 import dev.canopy.cost.CostReport;
 import dev.canopy.report.RunCharts.Bar;
+import dev.canopy.training.ClassificationMetric;
 import dev.canopy.training.DatasetSummary;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.SearchResult;
 import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.Task;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainerState;
 import dev.canopy.training.Trial;
@@ -60,7 +62,9 @@ public final class HtmlReport {
         ranking(h, r);
         String best = r.best();
         ModelInsights bi = best == null ? null : insights.get(best);
-        RunCharts.predictions(h, best, bi);
+        if (r.rankedBy() == null) {
+            RunCharts.predictions(h, best, bi); // predicted against actual values: a regression's chart
+        }
         RunCharts.importance(h, insights);
         RunCharts.timeline(h, r.invocations());
         cost(h, r.cost());
@@ -73,6 +77,9 @@ public final class HtmlReport {
     /** What was done to the data before training: imputed gaps, left-out columns, categorical encoding. */
     private static void dataNotes(StringBuilder h, DatasetSummary d) {
         List<String> notes = new ArrayList<>();
+        if (d.classes() != null) {
+            notes.add("<b>Task:</b> " + esc(d.taskReason()) + "; classes in order: " + esc(String.join(", ", d.classes())));
+        }
         Map<String, Integer> gaps = d.missingCells() == null ? Map.of() : new java.util.TreeMap<>(d.missingCells());
         int cells = gaps.values().stream().mapToInt(Integer::intValue).sum();
         if (cells > 0) {
@@ -112,26 +119,31 @@ public final class HtmlReport {
     private static void ranking(StringBuilder h, SuperviseResult r) {
         SearchResult s = r.search();
         List<Bar> bars = new ArrayList<>();
+        // a classification is ranked by its metric (rankedBy), a regression by MSE
+        ClassificationMetric metric = r.rankedBy() == null ? null : ClassificationMetric.parse("rankedBy", r.rankedBy(), Task.AUTO);
+        String measure = metric == null ? "MSE" : metric.id().replace('_', ' ');
         h.append("<section id=\"ranking\"><h2>Ranking</h2>\n");
         if (s != null) {
             h.append("<p class=\"note\">").append(s.configurations()).append(" configurations, ")
                     .append(s.folds() == null ? "compared on the test rows" : s.folds() + "-fold cross-validation on the training split")
                     .append(", ").append(s.trials()).append(" trials (").append(s.failedTrials()).append(" failed), ")
                     .append(s.maxConcurrency()).append(" at once. Bars: mean ").append(s.folds() == null ? "test" : "validation")
-                    .append(" MSE; whiskers: ± one standard deviation over the folds.</p>\n");
+                    .append(" ").append(measure).append("; whiskers: ± one standard deviation over the folds.</p>\n");
             int rank = 1;
             for (Trial t : s.ranking()) {
                 if (t.state() == TrainerState.DONE && bars.size() < MAX_BARS) {
-                    bars.add(new Bar("#" + rank + " " + t.algorithm(), String.valueOf(t.params()), t.cvMse(),
-                            t.cvStd() == null ? 0 : t.cvStd()));
+                    bars.add(new Bar("#" + rank + " " + t.algorithm(), String.valueOf(t.params()),
+                            t.classification() ? t.cvScore() : t.cvMse(), t.cvStd() == null ? 0 : t.cvStd()));
                 }
                 rank++;
             }
         } else {
-            h.append("<p class=\"note\">One model per algorithm, ranked by test MSE (no cross-validation, so no spread).</p>\n");
+            h.append("<p class=\"note\">One model per algorithm, ranked by test ").append(measure)
+                    .append(" (no cross-validation, so no spread).</p>\n");
             for (TrainResult t : r.results()) {
                 if (t.state() == TrainerState.DONE) {
-                    bars.add(new Bar(t.algorithm(), String.valueOf(t.params()), t.mse(), 0));
+                    bars.add(new Bar(t.algorithm(), String.valueOf(t.params()),
+                            t.classification() != null && metric != null ? metric.of(t.classification()) : t.mse(), 0));
                 }
             }
         }
@@ -139,30 +151,37 @@ public final class HtmlReport {
         // the ranking table lists a search's configurations; without a search the results table below is the ranking
         if (s != null) {
             h.append("<table id=\"ranking-table\" class=\"sortable\"><thead><tr><th>rank</th><th>algorithm</th><th>state</th>");
-            h.append("<th>").append(s.folds() == null ? "test MSE" : "CV MSE").append("</th><th>± std</th><th>test MSE</th><th>parameters</th>");
+            h.append("<th>").append(s.folds() == null ? "test " : "CV ").append(measure).append("</th><th>± std</th><th>test ")
+                    .append(measure).append("</th><th>parameters</th>");
             h.append("</tr></thead><tbody>\n");
             int rank = 1;
             for (Trial t : s.ranking().subList(0, Math.min(MAX_ROWS, s.ranking().size()))) {
                 boolean ok = t.state() == TrainerState.DONE;
                 h.append("<tr").append(ok ? "" : " class=\"failed\"").append("><td>").append(ok ? String.valueOf(rank++) : "-")
                         .append("</td><td>").append(esc(t.algorithm())).append("</td><td>").append(t.state()).append("</td><td>")
-                        .append(ok ? fmt("%.4f", t.cvMse()) : "").append("</td><td>").append(ok ? fmt("%.4f", t.cvStd()) : "")
-                        .append("</td><td>").append(ok ? fmt("%.4f", t.testMse()) : "").append("</td><td>")
+                        .append(ok ? fmt("%.4f", t.classification() ? t.cvScore() : t.cvMse()) : "").append("</td><td>")
+                        .append(ok ? fmt("%.4f", t.cvStd()) : "").append("</td><td>")
+                        .append(ok ? fmt("%.4f", t.classification() ? t.testScore() : t.testMse()) : "").append("</td><td>")
                         .append(esc(String.valueOf(t.params()))).append(ok ? "" : "<br><span class=\"error\">" + esc(t.error()) + "</span>")
                         .append("</td></tr>\n");
             }
             h.append("</tbody></table>\n");
             h.append("<h3>Refitted on the whole training split</h3>\n");
         }
-        h.append("<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>test MSE</th><th>RMSE</th>"
-                + "<th>MAE</th><th>R²</th><th>train s</th><th>model</th></tr></thead><tbody>\n");
+        h.append(metric == null ? "<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>test MSE</th>"
+                + "<th>RMSE</th><th>MAE</th><th>R²</th><th>train s</th><th>model</th></tr></thead><tbody>\n"
+                : "<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>log loss</th><th>accuracy</th>"
+                + "<th>balanced accuracy</th><th>macro F1</th><th>train s</th><th>model</th></tr></thead><tbody>\n");
         for (TrainResult t : r.results()) {
             boolean ok = t.state() == TrainerState.DONE;
             h.append("<tr").append(ok ? "" : " class=\"failed\"").append("><td>").append(esc(t.algorithm())).append("</td><td>")
                     .append(t.state()).append("</td>");
             if (ok) {
-                h.append("<td>").append(fmt("%.4f", t.mse())).append("</td><td>").append(fmt("%.4f", t.rmse())).append("</td><td>")
-                        .append(fmt("%.4f", t.mae())).append("</td><td>").append(fmt("%.4f", t.r2())).append("</td><td>")
+                var c = t.classification();
+                h.append("<td>").append(fmt("%.4f", c != null ? c.logLoss() : t.mse())).append("</td><td>")
+                        .append(fmt("%.4f", c != null ? c.accuracy() : t.rmse())).append("</td><td>")
+                        .append(fmt("%.4f", c != null ? c.balancedAccuracy() : t.mae())).append("</td><td>")
+                        .append(fmt("%.4f", c != null ? c.macroF1() : t.r2())).append("</td><td>")
                         .append(fmt("%.2f", t.trainMillis() / 1000.0)).append("</td><td><code>").append(esc(t.modelUri()))
                         .append("</code></td>");
             } else {

@@ -89,7 +89,17 @@ final class DataPreparation {
      * them), what they came from, and the encoding saved with the model.
      */
     record Prepared(FeatureMatrix train, double[][] testColumns, double[] testY, DatasetSummary summary,
-                    FeatureEncoding encoding, List<String> warnings) {
+                    FeatureEncoding encoding, List<String> warnings, TaskDetector.Detection detection,
+                    TaskOptions taskOptions) {
+
+        /** The classes of a classification, null for a regression. */
+        ClassLabels classes() {
+            return detection.classes();
+        }
+
+        boolean classification() {
+            return detection.task().isClassification();
+        }
     }
 
     Prepared prepare(TrainRequest req, Algorithm algorithm, Map<String, Number> params, long fitMillisLeft) {
@@ -101,6 +111,7 @@ final class DataPreparation {
                      String deadline) {
         Options opt = options(req.delimiter(), req.missing(), req.categorical(),
                 req.maxCategories());
+        TaskOptions taskOptions = req.taskOptions();
         String target = req.target() == null || req.target().isBlank() ? TrainService.DEFAULT_TARGET : req.target();
         double fraction = testFraction(req.testFraction(), req.testData());
         DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
@@ -111,8 +122,9 @@ final class DataPreparation {
         if (table.rows() == 0) {
             throw new InvalidInputException("data", req.data(), "the data set is empty: it has a header but no rows");
         }
-        double[] y = table.numeric("target", target);
-        checkFinite("target", target, y);
+        TargetColumn targetColumn = TargetColumn.read("target", table, target, taskOptions);
+        double[] y = targetColumn.y();
+        ClassLabels classes = targetColumn.detection().classes();
         Selection sel = FeatureSelection.select(table, target, req.features(), req.exclude(), opt);
         Map<String, Integer> gaps = FeatureSelection.gaps(sel, req.data());
         if (opt.missing() == MissingPolicy.ERROR) {
@@ -131,8 +143,10 @@ final class DataPreparation {
         FeatureEncoding encoding;
         FeatureEncoding.Encoder encoder;
         if (req.testData() == null) {
-            DataSplit split = DataSplit.of(usable.length, fraction,
-                    req.seed() == null ? TrainService.DEFAULT_SEED : req.seed());
+            long seed = req.seed() == null ? TrainService.DEFAULT_SEED : req.seed();
+            DataSplit split = taskOptions.stratify()
+                    ? StratifiedSplit.of(classCodes(y, usable), classes, fraction, seed)
+                    : DataSplit.of(usable.length, fraction, seed);
             trainIdx = pick(usable, split.train());
             int[] testIdx = pick(usable, split.test());
             encoding = encode(sel, usable, trainIdx, y, opt);
@@ -149,8 +163,13 @@ final class DataPreparation {
             if (test.rows() == 0) {
                 throw new InvalidInputException("testData", req.testData(), "the test data set has no rows");
             }
-            double[] ty = test.numeric("testData.target", target);
-            checkFinite("testData.target", target, ty);
+            double[] ty;
+            if (classes != null) {
+                ty = TargetColumn.codes("testData.target", target, classes, test.column("testData.target", target));
+            } else {
+                ty = test.numeric("testData.target", target);
+                TargetColumn.checkFinite("testData.target", target, ty);
+            }
             Selection testSel = FeatureSelection.same(test, sel);
             if (opt.missing() == MissingPolicy.ERROR) {
                 FeatureSelection.refuseGaps(FeatureSelection.gaps(testSel, req.testData()), test.rows(), req.testData());
@@ -166,14 +185,20 @@ final class DataPreparation {
         }
         FeatureMatrix train = new FeatureMatrix(sel.names(), target,
                 trainingColumns(sel, encoder, trainIdx), gather(y, trainIdx));
+        if (classes != null) {
+            TargetColumn.checkTrainingHasEveryClass(classes, train.labels(), testY);
+        }
         List<String> categorical = encoding.features().stream().filter(FeatureEncoding.Feature::categorical)
                 .map(FeatureEncoding.Feature::name).toList();
         List<DatasetSummary.Part> parts = read.parts().size() < 2 && plan.single() ? null
                 : read.parts().stream().map(p -> new DatasetSummary.Part(p.name(), p.rows())).toList();
         DatasetSummary summary = new DatasetSummary(req.data(), version, rows, trainIdx.length, testY.length, target,
                 List.copyOf(sel.names()), categorical, sel.leftOut(), opt.missing().id(), gaps, rows - usable.length,
-                parts, sample == null ? null : read.rowsRead());
-        return new Prepared(train, testColumns, testY, summary, encoding, sel.warnings());
+                parts, sample == null ? null : read.rowsRead(), targetColumn.detection().task().id(),
+                targetColumn.detection().firstLine(), targetColumn.detection().notice(),
+                classes == null ? null : classes.labels());
+        return new Prepared(train, testColumns, testY, summary, encoding, sel.warnings(), targetColumn.detection(),
+                taskOptions);
     }
 
     /**
@@ -227,13 +252,13 @@ final class DataPreparation {
         return out;
     }
 
-    private static void checkFinite(String field, String column, double[] v) {
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isFinite(v[i])) {
-                throw new InvalidInputException(field, column, "the target must be a finite number in every row; row "
-                        + (i + 1) + " holds " + v[i]);
-            }
+    /** The class codes of {@code rows}, for a stratified split. */
+    private static int[] classCodes(double[] y, int[] rows) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = (int) y[rows[i]];
         }
+        return out;
     }
 
     /**

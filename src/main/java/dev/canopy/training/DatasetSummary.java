@@ -15,15 +15,28 @@ import java.util.Map;
  * @param droppedRows  rows left out because a feature had no value (policy {@code drop}); 0 otherwise
  * @param parts        the parts read and each one's rows, when the data is a folder or prefix of parts
  * @param sampledFrom  the rows of the whole data set when {@code rows} is a sample of them (sampleRows); else null
+ * @param task         what the run learns ({@link Task#id}: regression, binary or multiclass), as detected
+ * @param taskReason   which task and why, the first line of the output ({@link TaskDetector.Detection#firstLine})
+ * @param taskNotice   advice about the task (an integer target kept as a regression), or null
+ * @param classes      a classification's classes in code order ({@link ClassLabels}); null for a regression
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetSummary(String uri, String version, int rows, int trainRows, int testRows, String target,
                              List<String> features, List<String> categorical, Map<String, String> leftOut,
                              String missing, Map<String, Integer> missingCells, Integer droppedRows,
-                             List<Part> parts, Long sampledFrom) {
+                             List<Part> parts, Long sampledFrom, String task, String taskReason, String taskNotice,
+                             List<String> classes) {
 
     /** One part of the data and its rows. */
     public record Part(String name, long rows) {
+    }
+
+    public DatasetSummary(String uri, String version, int rows, int trainRows, int testRows, String target,
+                          List<String> features, List<String> categorical, Map<String, String> leftOut,
+                          String missing, Map<String, Integer> missingCells, Integer droppedRows, List<Part> parts,
+                          Long sampledFrom) {
+        this(uri, version, rows, trainRows, testRows, target, features, categorical, leftOut, missing, missingCells,
+                droppedRows, parts, sampledFrom, null, null, null, null);
     }
 
     public DatasetSummary(String uri, String version, int rows, int trainRows, int testRows, String target,

@@ -32,6 +32,7 @@ public record ModelInsights(String algorithm, List<String> features, double[] im
     private static double[] importance(Object model) {
         return switch (model) {
             case RandomForest f -> f.importance();
+            case smile.classification.RandomForest f -> f.importance();
             case GradientTreeBoost g -> g.importance();
             case CART tree -> tree.importance();
             case XgboostTrainer.Fitted x -> x.importance();

@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A supervise request's {@link SearchSpace}: one {@code train} invocation per (configuration, fold), at most
- * {@code maxConcurrency} in flight, ranked by mean cross-validated MSE; then the best configuration of each
+ * {@code maxConcurrency} in flight, ranked by mean cross-validated MSE (a classification by its ranking metric,
+ * {@link Ranking}); then the best configuration of each
  * algorithm is refitted on the whole training split and saved as that algorithm's model. Trials save nothing
  * (see {@link TrainRequest}); the search's progress is {@link RunLayout#searchStatus}.
  */
@@ -34,13 +35,8 @@ final class ParameterSearch {
     /** Kept after the last refit for ranking and writing the result. */
     static final Duration FINISH_MARGIN = Duration.ofSeconds(30);
 
-    /** DONE before FAILED, then by mean CV MSE, then by plan order: a total order, so ties rank the same every time. */
-    static final Comparator<Trial> RANKING = Comparator.comparing((Trial t) -> t.state() != TrainerState.DONE)
-            .thenComparingDouble(t -> t.cvMse() == null ? Double.MAX_VALUE : t.cvMse())
-            .thenComparingInt(Trial::config);
-
-    /** A search's configurations, checked against the limits, and how they run. */
-    record Plan(List<SearchPlan.Config> configs, Integer folds, int maxConcurrency, long seed) {
+    /** A search's configurations, checked against the limits, and how they run; {@code metric} ranks a classification. */
+    record Plan(List<SearchPlan.Config> configs, Integer folds, int maxConcurrency, long seed, ClassificationMetric metric) {
         int trials() {
             return configs.size() * (folds == null ? 1 : folds);
         }
@@ -64,6 +60,12 @@ final class ParameterSearch {
 
     /** The configurations of {@code space}, refused before anything runs when they exceed the limits. */
     Plan plan(SearchSpace space, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params, long seed) {
+        return plan(space, algorithms, params, seed, ClassificationMetric.DEFAULT);
+    }
+
+    /** @param metric what ranks the configurations of a classification */
+    Plan plan(SearchSpace space, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params, long seed,
+              ClassificationMetric metric) {
         if (space.folds() != null) {
             Folds.check("search.folds", space.folds());
         }
@@ -72,7 +74,7 @@ final class ParameterSearch {
             throw new InvalidInputException("search.maxConcurrency", space.maxConcurrency(),
                     "must be between 1 and " + limits.maxConcurrency() + " (canopy.search.max-concurrency)");
         }
-        Plan s = new Plan(SearchPlan.expand(space, algorithms, params, seed), space.folds(), concurrency, seed);
+        Plan s = new Plan(SearchPlan.expand(space, algorithms, params, seed), space.folds(), concurrency, seed, metric);
         if (s.trials() > limits.maxTrials()) {
             throw new InvalidInputException("search", s.trials() + " trials", s.configs().size() + " configurations × "
                     + (s.folds() == null ? 1 : s.folds()) + " folds = " + s.trials() + " train invocations, more than "
@@ -124,9 +126,9 @@ final class ParameterSearch {
 
         List<Trial> ranking = new ArrayList<>();
         for (SearchPlan.Config c : search.configs().subList(0, ranConfigs)) {
-            ranking.add(trial(c, trials.subList(c.id() * k, c.id() * k + k)));
+            ranking.add(trial(c, trials.subList(c.id() * k, c.id() * k + k), search.metric()));
         }
-        ranking.sort(RANKING);
+        ranking.sort(Ranking.trials(search.metric()));
         int failedTrials = (int) trials.stream().filter(r -> !r.succeeded()).count();
         progress.publish("REFITTING");
 
@@ -174,17 +176,19 @@ final class ParameterSearch {
     }
 
     /** One configuration's row from its trials (one per fold, in fold order). */
-    private static Trial trial(SearchPlan.Config c, List<PoolResult<Job, TrainResult>> folds) {
+    private static Trial trial(SearchPlan.Config c, List<PoolResult<Job, TrainResult>> folds, ClassificationMetric metric) {
         List<Double> mses = new ArrayList<>();
         double test = 0;
         long millis = 0;
         int failed = 0;
         String error = null;
+        boolean classification = false;
         for (PoolResult<Job, TrainResult> r : folds) {
             if (r.succeeded()) {
                 TrainResult v = r.value();
-                mses.add(validationMse(v));
-                test += v.mse();
+                classification = v.classification() != null;
+                mses.add(validation(v, metric));
+                test += classification ? metric.of(v.classification()) : v.mse();
                 millis += v.trainMillis() == null ? 0 : v.trainMillis();
             } else {
                 failed++;
@@ -199,12 +203,22 @@ final class ParameterSearch {
         }
         double mean = mean(mses);
         double var = mses.stream().mapToDouble(m -> (m - mean) * (m - mean)).sum() / mses.size();
+        if (classification) {
+            return new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, null, Math.sqrt(var), null, null,
+                    0, null, millis, metric.id(), mean, test / folds.size(), mses);
+        }
         return new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, mean, Math.sqrt(var),
                 test / folds.size(), mses, 0, null, millis);
     }
 
-    /** What a trial is ranked by: its held-out fold's MSE, or the test rows' without folds. */
-    private static double validationMse(TrainResult v) {
+    /**
+     * What a trial is ranked by: its held-out fold's MSE, or the test rows' without folds; for a classification
+     * the run's metric on the same rows.
+     */
+    private static double validation(TrainResult v, ClassificationMetric metric) {
+        if (v.classification() != null) {
+            return v.validationScore() != null ? v.validationScore() : metric.of(v.classification());
+        }
         return v.validationMse() != null ? v.validationMse() : v.mse();
     }
 
@@ -241,13 +255,17 @@ final class ParameterSearch {
                 foldMses.put(job.config(), null); // a failed configuration is never best
             } else if (!foldMses.containsKey(job.config()) || foldMses.get(job.config()) != null) {
                 List<Double> m = foldMses.computeIfAbsent(job.config(), c -> new ArrayList<>());
-                m.add(validationMse(r.value()));
+                m.add(validation(r.value(), search.metric()));
+                boolean classification = r.value().classification() != null;
                 if (m.size() == k) {
                     double mean = mean(m);
-                    if (bestSoFar == null || mean < bestSoFar.cvMse()) {
+                    if (bestSoFar == null || Ranking.better(search.metric(), mean, Ranking.score(bestSoFar), classification)) {
                         SearchPlan.Config c = search.configs().get(job.config());
-                        bestSoFar = new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, mean, null,
-                                null, List.copyOf(m), 0, null, 0);
+                        bestSoFar = classification
+                                ? new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, null, null, null,
+                                        null, 0, null, 0, search.metric().id(), mean, null, List.copyOf(m))
+                                : new Trial(c.id(), c.algorithm().id(), c.params(), TrainerState.DONE, mean, null,
+                                        null, List.copyOf(m), 0, null, 0);
                     }
                 }
             }

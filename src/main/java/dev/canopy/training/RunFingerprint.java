@@ -29,10 +29,27 @@ public record RunFingerprint(String data, String dataVersion, long dataSize, Str
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                              Long sampleRows,
                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                             Boolean fitToBudget) {
+                             Boolean fitToBudget,
+                             // the task options, each absent at its default, so that records from before them match
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             String task,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             Integer maxClasses,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             String classWeight,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             Boolean stratify,
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             String metric) {
 
     static RunFingerprint of(SuperviseRequest req, long dataSize, String dataVersion, String testVersion,
                              List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params) {
+        return of(req, dataSize, dataVersion, testVersion, algorithms, params, req.taskOptions());
+    }
+
+    /** @param t the request's task options, as the supervisor checked them */
+    static RunFingerprint of(SuperviseRequest req, long dataSize, String dataVersion, String testVersion,
+                             List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params, TaskOptions t) {
         Map<String, Map<String, Number>> byId = new TreeMap<>();
         params.forEach((a, p) -> byId.put(a.id(), new TreeMap<>(p)));
         return new RunFingerprint(req.data(), dataVersion, dataSize, req.testData(), testVersion,
@@ -42,7 +59,11 @@ public record RunFingerprint(String data, String dataVersion, long dataSize, Str
                 req.seed() == null ? TrainService.DEFAULT_SEED : req.seed(), byId, req.search(), req.delimiter(),
                 req.missing(), req.categorical(), req.maxCategories(),
                 req.exclude() == null || req.exclude().isEmpty() ? null : req.exclude(), req.sampleRows(),
-                Boolean.TRUE.equals(req.fitToBudget()) ? Boolean.TRUE : null);
+                Boolean.TRUE.equals(req.fitToBudget()) ? Boolean.TRUE : null,
+                t.task() == Task.DEFAULT ? null : t.task().id(),
+                t.maxClasses() == TaskDetector.DEFAULT_MAX_CLASSES ? null : t.maxClasses(),
+                t.balanced() ? "balanced" : null, t.stratify() ? Boolean.TRUE : null,
+                t.metric() == null || t.metric() == ClassificationMetric.DEFAULT ? null : t.metric().id());
     }
 
     /**

@@ -9,11 +9,19 @@ import java.util.List;
  * The supervisor's answer: every trainer's row, best first and FAILED last, and the best one's name. For a
  * search the rows are the refitted best configuration of each algorithm, in the search's ranking, and
  * {@code search} holds the ranking itself. {@code invocations} is every {@code train} call, for a timeline.
+ * {@code rankedBy} names the {@link ClassificationMetric} that ranked a classification's rows ({@code log_loss}
+ * unless the request chose another); absent for a regression, ranked by MSE.
  */
 public record SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results,
                               String best, @JsonInclude(JsonInclude.Include.NON_NULL) SearchResult search,
                               @JsonInclude(JsonInclude.Include.NON_NULL) List<TrainInvocation> invocations,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) CostReport cost) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CostReport cost,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String rankedBy) {
+
+    public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best,
+                           SearchResult search, List<TrainInvocation> invocations, CostReport cost) {
+        this(runId, wallMillis, dataset, results, best, search, invocations, cost, null);
+    }
 
     public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best,
                            SearchResult search, List<TrainInvocation> invocations) {

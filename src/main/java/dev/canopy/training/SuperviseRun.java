@@ -28,7 +28,8 @@ record SuperviseRun(SuperviseRequest req, String runId, String out, String dataV
         return new TrainRequest(runId, req.data(), dataVersion, req.target(), req.features(), a.id(),
                 req.testFraction(), req.seed(), req.testData(), testVersion, params, out, folds, fold, trial,
                 req.delimiter(), req.missing(), req.categorical(), req.maxCategories(), req.exclude(),
-                req.sampleRows(), req.fitToBudget());
+                req.sampleRows(), req.fitToBudget(), null, req.task(), req.maxClasses(), req.classWeight(),
+                req.stratify(), req.metric());
     }
 
     /** The algorithm of the first DONE row of {@code ranked}: the run's best; null when none is DONE. */

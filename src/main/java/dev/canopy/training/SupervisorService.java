@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,8 +109,11 @@ public final class SupervisorService {
         Map<Algorithm, Map<String, Number>> params = params(req.params(), algorithms);
         DataPreparation.testFraction(req.testFraction(), req.testData());
         long seed = req.seed() == null ? TrainService.DEFAULT_SEED : req.seed();
-        ParameterSearch.Plan plan = req.search() == null ? null : search.plan(req.search(), algorithms, params, seed);
-        DataPreparation.options(req.delimiter(), req.missing(), req.categorical(), req.maxCategories()); // refused before any trainer runs
+        // refused before any trainer runs; each trainer checks its own request again with the same methods
+        TaskOptions taskOptions = req.taskOptions();
+        ParameterSearch.Plan plan = req.search() == null ? null
+                : search.plan(req.search(), algorithms, params, seed, taskOptions.rankBy());
+        DataPreparation.options(req.delimiter(), req.missing(), req.categorical(), req.maxCategories());
         String runId = runIds.runId(req.runId());
         String out = req.out() == null || req.out().isBlank() ? defaultOut : req.out();
         try (LogContext ignored = LogContext.push(LogContext.FUNCTION, "supervise", LogContext.RUN_ID, runId,
@@ -122,15 +124,20 @@ public final class SupervisorService {
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
             // a data error every trainer would hit fails here, once, before any trainer and the run folder
             DatasetSummary checked = DataPreflight.check(store, req, data, testVersion, runId, out, algorithms);
-            runIds.claim(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params),
+            runIds.claim(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params,
+                            taskOptions),
                     Boolean.TRUE.equals(req.overwrite()));
             SuperviseRun run = new SuperviseRun(req, runId, out, data.version(), testVersion, t0, new StatusBoard(store, clock),
                     new CostMeter(prices), checked, deadline);
 
             LOG.infof("training %s on %s", algorithms.stream().map(Algorithm::id).toList(), LogContext.location(req.data()));
-            SuperviseResult r = plan == null ? train(run, algorithms, params) : search.run(run, plan, algorithms, params);
+            SuperviseResult r = plan == null ? train(run, algorithms, params, taskOptions.rankBy())
+                    : search.run(run, plan, algorithms, params);
+            boolean classification = r.results().stream().anyMatch(t -> t.classification() != null)
+                    || r.dataset() != null && r.dataset().classes() != null;
             SuperviseResult result = new SuperviseResult(r.runId(), r.wallMillis(), r.dataset(), r.results(), r.best(),
-                    r.search(), r.invocations(), run.meter().report("supervise", run.millis()));
+                    r.search(), r.invocations(), run.meter().report("supervise", run.millis()),
+                    classification ? taskOptions.rankBy().id() : null);
             store.write(RunLayout.result(out, runId), Json.write(result), "application/json");
             return result;
         }
@@ -138,7 +145,9 @@ public final class SupervisorService {
 
     // ---- one trainer per algorithm ------------------------------------------------------------
 
-    private SuperviseResult train(SuperviseRun run, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params) {
+    /** @param rankBy what ranks the models of a classification (a regression's are ranked by MSE) */
+    private SuperviseResult train(SuperviseRun run, List<Algorithm> algorithms, Map<Algorithm, Map<String, Number>> params,
+                                  ClassificationMetric rankBy) {
         SuperviseRequest req = run.req();
         for (Algorithm a : algorithms) {
             run.board().publish(run.out(), run.runId(), a.id(), TrainerState.INITIALIZED, 0, "invoking trainer", null);
@@ -153,8 +162,7 @@ public final class SupervisorService {
         for (PoolResult<Job, TrainResult> r : calls.call(run, jobs, jobs.size(), invocations, null)) {
             results.add(TrainCalls.row(run, r, params.get(r.input().algorithm())));
         }
-        results.sort(Comparator.comparing((TrainResult r) -> r.state() != TrainerState.DONE)
-                .thenComparing(r -> r.mse() == null ? Double.MAX_VALUE : r.mse()));
+        results.sort(Ranking.results(rankBy));
         String best = SuperviseRun.best(results);
         LOG.infof("ranked %d trainers in %d ms; best: %s", results.size(), run.millis(), best);
         return new SuperviseResult(run.runId(), run.millis(), run.dataset(results),

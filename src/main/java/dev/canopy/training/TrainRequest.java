@@ -26,6 +26,11 @@ import java.util.Map;
  *                      deterministic sample that does (instead of refusing)
  * @param share         set by a random_forest trainer that fans out ({@link ForestFanOut}): this call builds
  *                      that share of the forest's trees, saves it and publishes nothing
+ * @param task          auto (default), regression, binary or multiclass ({@link Task}, {@link TaskDetector})
+ * @param maxClasses    the most classes a classification may have (default 20)
+ * @param classWeight   none (default) or balanced: each row weighted n / (classes × its class's rows)
+ * @param stratify      split (and cross-validate) stratified by class, as scikit-learn's {@code stratify=y}
+ * @param metric        what a classification is ranked by ({@link ClassificationMetric}; default log_loss)
  */
 public record TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                            String algorithm, Double testFraction, Long seed, String testData,
@@ -34,7 +39,22 @@ public record TrainRequest(String runId, String data, String dataVersion, String
                            String missing, String categorical, Integer maxCategories,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> exclude,
                            Long sampleRows, Boolean fitToBudget,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) ForestFanOut.Share share) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) ForestFanOut.Share share,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String task,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxClasses,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String classWeight,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean stratify,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String metric) {
+
+    public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
+                        String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
+                        Map<String, Object> params, String out, Integer folds, Integer fold, Boolean trial,
+                        String delimiter, String missing, String categorical, Integer maxCategories,
+                        List<String> exclude, Long sampleRows, Boolean fitToBudget, ForestFanOut.Share share) {
+        this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
+                params, out, folds, fold, trial, delimiter, missing, categorical, maxCategories, exclude, sampleRows,
+                fitToBudget, share, null, null, null, null, null);
+    }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
                         String algorithm, Double testFraction, Long seed, String testData, String testDataVersion,
@@ -50,7 +70,7 @@ public record TrainRequest(String runId, String data, String dataVersion, String
     TrainRequest withShare(ForestFanOut.Share s, Map<String, Object> shareParams) {
         return new TrainRequest(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData,
                 testDataVersion, shareParams, out, folds, fold, trial, delimiter, missing, categorical, maxCategories,
-                exclude, sampleRows, fitToBudget, s);
+                exclude, sampleRows, fitToBudget, s, task, maxClasses, classWeight, stratify, metric);
     }
 
     public TrainRequest(String runId, String data, String dataVersion, String target, List<String> features,
@@ -66,6 +86,11 @@ public record TrainRequest(String runId, String data, String dataVersion, String
                         Map<String, Object> params, String out) {
         this(runId, data, dataVersion, target, features, algorithm, testFraction, seed, testData, testDataVersion,
                 params, out, null, null, null, null, null, null, null);
+    }
+
+    /** The task options, checked ({@link TaskOptions#of}). */
+    TaskOptions taskOptions() {
+        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric);
     }
 
     boolean isTrial() {

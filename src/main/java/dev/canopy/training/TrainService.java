@@ -40,6 +40,7 @@ public final class TrainService {
     /** The data's tables, parsed once per instance: see {@link DataPreparation#dataset}. */
     private final DataPreparation preparation;
     private final ModelArtifacts artifacts;
+    private final ClassificationRun classification;
     private final Clock clock;
     private final String defaultOut;
     /** Null: forests never fan out (no invoker to reach other trainers). */
@@ -91,6 +92,7 @@ public final class TrainService {
         this.board = new StatusBoard(store, clock);
         this.preparation = new DataPreparation(store);
         this.artifacts = new ModelArtifacts(store);
+        this.classification = new ClassificationRun(artifacts, clock);
         this.clock = clock;
         this.defaultOut = defaultOut;
         this.fanOut = invoker == null ? null : new ForestFanOut(store, invoker, fanOut, backoff);
@@ -168,7 +170,11 @@ public final class TrainService {
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             FeatureMatrix trainSet = data.train();
             FeatureMatrix validation = null;
-            if (req.folds() != null) {
+            if (req.folds() != null && data.classification()) {
+                int[][] keptAndHeld = ClassificationRun.fold(trainSet, req.folds(), req.fold(), seed);
+                validation = trainSet.rows(keptAndHeld[1]);
+                trainSet = trainSet.rows(keptAndHeld[0]);
+            } else if (req.folds() != null) {
                 Folds folds = Folds.of(trainSet.rows(), req.folds(), seed);
                 validation = trainSet.rows(folds.heldOut(req.fold()));
                 trainSet = trainSet.rows(folds.kept(req.fold()));
@@ -177,8 +183,9 @@ public final class TrainService {
             String rowsRead = rowsRead(data.summary());
             // refused here, before any tree grows, when the model could not fit the predictor
             params = ModelSize.bound(algorithm, params, trainSet.rows(), modelMaxBytes);
+            // a classifier forest grows in one trainer: the fan-out merges regression forests
             int workers = algorithm == Algorithm.RANDOM_FOREST && fanOut != null && !req.isTrial() && share == null
-                    ? fanOut.workers(trainSet.rows(), params) : 1;
+                    && !data.classification() ? fanOut.workers(trainSet.rows(), params) : 1;
             publish(board, out, runId, alg, TrainerState.TRAINING, 0, (workers > 1 ? "starting " + workers + " workers"
                     : "starting") + " on " + rowsRead, null);
             long t0 = System.nanoTime();
@@ -193,6 +200,9 @@ public final class TrainService {
                     ForestFanOut.Merged merged = fanOut.fit(req, out, params, trainSet, seed, workers, progress);
                     model = merged.forest();
                     workerCalls = merged.workers();
+                } else if (data.classification()) {
+                    model = ClassifierTrainer.fit(algorithm, params, trainSet, data.classes().size(),
+                            data.taskOptions().balanced(), seed, progress);
                 } else if (algorithm == Algorithm.GRADIENT_BOOSTING) {
                     model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), data.summary().features(),
                             seed, progress);
@@ -221,6 +231,10 @@ public final class TrainService {
             }
 
             publish(board, out, runId, alg, TrainerState.EVALUATING, 1, "scoring " + data.testY().length + " test rows", null);
+            if (data.classification()) {
+                return classification.finish(req, algorithm, runId, out, params, model, data, validation, trainMillis,
+                        seed, rowsRead, detail -> publish(board, out, runId, alg, TrainerState.DONE, 1, detail, null));
+            }
             // XGBoost's JSON read by the converter that also reads users' XGBoost models: no native code to score it
             TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
                     : SmileTrees.compile(model);
@@ -399,7 +413,7 @@ public final class TrainService {
         }
     }
 
-    private static Map<String, String> libraries(Algorithm algorithm) {
+    static Map<String, String> libraries(Algorithm algorithm) {
         Map<String, String> libs = new LinkedHashMap<>();
         if (algorithm == Algorithm.GRADIENT_BOOSTING) {
             libs.put("xgboost", XgboostTrainer.VERSION);

@@ -51,12 +51,23 @@ public final class XgboostTrainer {
      * @param rows   {@code nrow * ncol} feature values, row-major; {@code NaN} is missing
      * @param labels {@code nrow} targets
      */
-    public record Input(float[] rows, int nrow, int ncol, float[] labels) {
+    public record Input(float[] rows, int nrow, int ncol, float[] labels, float[] weights) {
         public Input {
-            if (nrow < 1 || ncol < 1 || rows.length != (long) nrow * ncol || labels.length != nrow) {
+            if (nrow < 1 || ncol < 1 || rows.length != (long) nrow * ncol || labels.length != nrow
+                    || weights != null && weights.length != nrow) {
                 throw new IllegalArgumentException("rows hold " + rows.length + " values and labels " + labels.length
                         + " for " + nrow + " rows of " + ncol + " features");
             }
+        }
+
+        /** Unweighted rows. */
+        public Input(float[] rows, int nrow, int ncol, float[] labels) {
+            this(rows, nrow, ncol, labels, null);
+        }
+
+        /** These rows with a weight each ({@code DMatrix.setWeight}); null: every row weighs 1. */
+        public Input withWeights(float[] w) {
+            return new Input(rows, nrow, ncol, labels, w);
         }
 
         /** The training set as XGBoost's dense matrix takes it: row-major float32, gaps as NaN. */
@@ -79,11 +90,33 @@ public final class XgboostTrainer {
     }
 
     /**
+     * What the booster learns: a regression ({@code reg:squarederror}), the positive class's probability
+     * ({@code binary:logistic}, labels 0 and 1) or one probability per class ({@code multi:softprob} with
+     * {@code num_class}, labels {@code 0..k-1}), XGBClassifier's objectives.
+     */
+    public record Objective(String name, int classes) {
+        public static final Objective REGRESSION = new Objective("reg:squarederror", 0);
+        public static final Objective BINARY = new Objective("binary:logistic", 2);
+
+        public static Objective multiclass(int classes) {
+            return new Objective("multi:softprob", classes);
+        }
+    }
+
+    /**
+     * A regression.
+     *
      * @param params resolved {@link TrainingParams} of {@link Algorithm#GRADIENT_BOOSTING}
      * @param names  the feature names, in column order
      */
     public static Fitted fit(Map<String, Number> params, Input input, List<String> names, long seed,
                              ProgressListener progress) {
+        return fit(params, input, names, seed, progress, Objective.REGRESSION);
+    }
+
+    /** As {@link #fit(Map, Input, List, long, ProgressListener)}, learning {@code objective}. */
+    public static Fitted fit(Map<String, Number> params, Input input, List<String> names, long seed,
+                             ProgressListener progress, Objective objective) {
         int rounds = params.get("n_estimators").intValue();
         int threads = threads(params);
         DMatrix train = null;
@@ -94,10 +127,13 @@ public final class XgboostTrainer {
         try {
             train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
             train.setLabel(input.labels());
+            if (input.weights() != null) {
+                train.setWeight(input.weights());
+            }
             progress.onProgress(0, rounds);
             // Zero rounds builds the booster with its configuration; the rounds then run one by one, as
             // XGBoost.train runs them, so each can report progress.
-            booster = XGBoost.train(train, booster(params, threads, seed), 0, Map.of(), null, null);
+            booster = XGBoost.train(train, booster(params, threads, seed, objective), 0, Map.of(), null, null);
             int built = 0;
             while (built < rounds && !stop.get()) {
                 booster.update(train, built);
@@ -144,6 +180,42 @@ public final class XgboostTrainer {
     }
 
     /**
+     * XGBoost's probabilities of {@code rows} (row-major, NaN missing) by the classifier {@code json}: one row
+     * per input row, {@code classes} columns in class-code order (a binary model's one output is the second
+     * class's probability).
+     */
+    public static double[][] probabilities(byte[] json, float[] rows, int nrow, int ncol, int classes) {
+        Booster booster = null;
+        DMatrix m = null;
+        try {
+            booster = XGBoost.loadModel(json);
+            m = new DMatrix(rows, nrow, ncol, Float.NaN);
+            float[][] p = booster.predict(m);
+            double[][] out = new double[nrow][classes];
+            for (int i = 0; i < nrow; i++) {
+                if (p[i].length == 1) {
+                    out[i][1] = p[i][0];
+                    out[i][0] = 1 - out[i][1];
+                } else {
+                    for (int c = 0; c < classes; c++) {
+                        out[i][c] = p[i][c];
+                    }
+                }
+            }
+            return out;
+        } catch (XGBoostError | IOException e) {
+            throw new TrainingFailure("XGBoost failed to predict: " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            if (m != null) {
+                m.dispose();
+            }
+        }
+    }
+
+    /**
      * 0 means this instance's CPUs (on Lambda: what its memory setting buys) shared by the trainers running in
      * this process: one on Lambda; on one machine, every trainer of the tree. XGBoost's OpenMP threads spin
      * while they wait, so more threads than free CPUs burn the CPUs the other trainers need (1 M rows, three
@@ -156,8 +228,16 @@ public final class XgboostTrainer {
 
     /** The booster's parameters: XGBoost's names, as XGBRegressor passes them to the native library. */
     static Map<String, Object> booster(Map<String, Number> params, int threads, long seed) {
+        return booster(params, threads, seed, Objective.REGRESSION);
+    }
+
+    /** The booster's parameters for {@code objective}: the same tree parameters for every objective. */
+    static Map<String, Object> booster(Map<String, Number> params, int threads, long seed, Objective objective) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("objective", "reg:squarederror");
+        p.put("objective", objective.name());
+        if (objective.name().startsWith("multi:")) {
+            p.put("num_class", objective.classes());
+        }
         p.put("tree_method", "hist");
         p.put("eta", params.get("learning_rate").doubleValue());
         p.put("max_depth", params.get("max_depth").intValue());

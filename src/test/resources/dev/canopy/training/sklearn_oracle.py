@@ -8,6 +8,10 @@ Every command prints one JSON document on stdout.
   roc TRUTH SCORES                   roc_curve(drop_intermediate=True)
   calibration TRUTH SCORES           calibration_curve(y, s, n_bins=10): observed fraction and mean score per bin
   wine                               the path of the wine CSV that python3-sklearn ships
+  classifiers NAME CSV TEST_SIZE SEED TREES
+                                     writes scikit-learn's bundled data set NAME (breast_cancer, wine) to CSV
+                                     (features, then "target"), and the test accuracy of RandomForestClassifier
+                                     (TREES trees, max_features="sqrt") and DecisionTreeClassifier on the stratified split
   batch JOBS                         JOBS holds one command per line, its words separated by tabs: a JSON list of
                                      their answers (importing scikit-learn once takes seconds)
 LABELS holds one label per line (integers when every line is one, else text); TRUTH one class code per line;
@@ -82,6 +86,27 @@ def main(argv):
         s = np.loadtxt(argv[3], ndmin=1)
         observed, predicted = calibration_curve(y, s, n_bins=10)
         out = {"observed": observed.tolist(), "predicted": predicted.tolist()}
+    elif cmd == "classifiers":
+        from sklearn import datasets
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.tree import DecisionTreeClassifier
+        bunch = getattr(datasets, "load_" + argv[2])()
+        x, y = bunch.data, bunch.target
+        names = [n.replace(" ", "_") for n in bunch.feature_names]
+        with open(argv[3], "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(names + ["target"])
+            for row, label in zip(x, y):
+                w.writerow([repr(float(v)) for v in row] + [int(label)])
+        seed = int(argv[5])
+        train, test = train_test_split(np.arange(len(y)), stratify=y, test_size=float(argv[4]), random_state=seed)
+        rf = RandomForestClassifier(n_estimators=int(argv[6]), max_features="sqrt", random_state=seed)
+        dt = DecisionTreeClassifier(random_state=seed)
+        out = {"test": test.tolist(), "features": len(names)}
+        for name, model in (("random_forest", rf), ("decision_tree", dt)):
+            model.fit(x[train], y[train])
+            out[name] = float(metrics.accuracy_score(y[test], model.predict(x[test])))
+            out[name + "_log_loss"] = float(metrics.log_loss(y[test], model.predict_proba(x[test])))
     elif cmd == "wine":
         out = os.path.join(os.path.dirname(sklearn.datasets.__file__), "data", "wine_data.csv")
     else:

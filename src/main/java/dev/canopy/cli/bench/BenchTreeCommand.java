@@ -83,7 +83,8 @@ public class BenchTreeCommand implements Callable<Integer> {
                 req = new SuperviseRequest(req.runId(), req.data(), RegressionParts.TARGET, req.features(), req.algorithms(),
                         req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), req.search(), req.delimiter(),
                         req.missing(), req.categorical() == null ? "auto" : req.categorical(), req.maxCategories(),
-                        req.overwrite(), req.exclude(), req.sampleRows(), req.fitToBudget());
+                        req.overwrite(), req.exclude(), req.sampleRows(), req.fitToBudget(), req.task(), req.maxClasses(),
+                        req.classWeight(), req.stratify(), req.metric());
             }
             long t0 = System.nanoTime();
             last = invoker.invoke("supervise", req, SuperviseResult.class);

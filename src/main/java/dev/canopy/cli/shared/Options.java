@@ -67,9 +67,7 @@ public final class Options {
         boolean overwrite;
 
         public SuperviseRequest apply(SuperviseRequest r) {
-            return !overwrite ? r : new SuperviseRequest(r.runId(), r.data(), r.target(), r.features(), r.algorithms(),
-                    r.testFraction(), r.seed(), r.testData(), r.params(), r.out(), r.search(), r.delimiter(),
-                    r.missing(), r.categorical(), r.maxCategories(), true, r.exclude(), r.sampleRows(), r.fitToBudget());
+            return !overwrite ? r : r.with(r.search(), true);
         }
 
         public BatchPredictRequest apply(BatchPredictRequest r) {
@@ -197,10 +195,30 @@ public final class Options {
                 + "train on the largest sample that does (the same for the same --seed) instead of refusing.")
         Boolean fitToBudget;
 
+        @Option(names = "--task", paramLabel = "auto|regression|binary|multiclass", description = {"What to learn "
+                + "(default: auto: a classifier for a text or boolean target, or one holding only 0 and 1; else a",
+                "regression). The output's first line says which task and why."})
+        String task;
+
+        @Option(names = "--max-classes", paramLabel = "<n>", description = "The most classes a classification may have (default: 20).")
+        Integer maxClasses;
+
+        @Option(names = "--class-weight", paramLabel = "none|balanced", description = {"Classification: none (default), or "
+                + "balanced: each row weighted n / (classes × its class's rows); on Smile's forest and tree, the nearest",
+                "its API allows (docs/cli.md)."})
+        String classWeight;
+
+        @Option(names = "--stratify", description = "Classification: a test split stratified by class (train_test_split(stratify=y)).")
+        Boolean stratify;
+
+        @Option(names = "--metric", paramLabel = "<metric>", description = {"What ranks a classification's models and trials: "
+                + "log_loss (default), accuracy, balanced_accuracy, macro_f1; binary: roc_auc, pr_auc."})
+        String metric;
+
         public SuperviseRequest request(String runId, String data, String out) {
             return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData,
                     params(params), out, null, delimiter, missing, categorical, maxCategories, null, exclude, sampleRows,
-                    fitToBudget);
+                    fitToBudget, task, maxClasses, classWeight, stratify, metric);
         }
 
         /** {@code random_forest.trees=300} → {@code {"random_forest": {"trees": "300"}}}; the trainer checks the values. */
@@ -264,10 +282,7 @@ public final class Options {
                 throw new InvalidInputException("--max-concurrency", maxConcurrency, "must be at least 1");
             }
             SearchSpace space = new SearchSpace(grid(grid), ranges(ranges), random, folds, maxConcurrency);
-            return new SuperviseRequest(req.runId(), req.data(), req.target(), req.features(), req.algorithms(),
-                    req.testFraction(), req.seed(), req.testData(), req.params(), req.out(), space, req.delimiter(),
-                    req.missing(), req.categorical(), req.maxCategories(), req.overwrite(), req.exclude(), req.sampleRows(),
-                    req.fitToBudget());
+            return req.with(space, req.overwrite());
         }
 
         static Map<String, Map<String, List<Object>>> grid(List<String> given) {

@@ -25,20 +25,20 @@ public final class Tables {
     public static String supervise(SuperviseResult r) {
         StringBuilder sb = new StringBuilder();
         var d = r.dataset();
+        // the first line says which task was trained and why (TaskDetector), then any advice about it
+        if (d.taskReason() != null) {
+            sb.append(d.taskReason()).append('\n');
+        }
+        if (d.taskNotice() != null) {
+            sb.append("notice: ").append(d.taskNotice()).append('\n');
+        }
         sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
                 r.runId(), d.uri(), d.rows(), d.trainRows(), d.testRows(), d.target(), r.wallMillis() / 1000.0));
         sb.append(dataset(d));
-        sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s %9s %10s%n",
-                "rank", "algorithm", "state", "mse", "rmse", "mae", "r2", "train s", "model KB"));
-        int rank = 1;
-        for (TrainResult t : r.results()) {
-            if (t.error() == null) {
-                sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %8.4f %8.4f %8.4f %8.4f %9.2f %10d%n", rank++,
-                        t.algorithm(), t.state(), t.mse(), t.rmse(), t.mae(), t.r2(), t.trainMillis() / 1000.0,
-                        t.modelBytes() / 1024));
-            } else {
-                sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
-            }
+        if (r.results().stream().anyMatch(t -> t.classification() != null)) {
+            sb.append(classification(r));
+        } else {
+            sb.append(regression(r));
         }
         if (r.search() != null) {
             sb.append(search(r.search()));
@@ -52,6 +52,53 @@ public final class Tables {
         sb.append('\n');
         sb.append(cost(r.cost()));
         return sb.toString();
+    }
+
+    private static String regression(SuperviseResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s %9s %10s%n",
+                "rank", "algorithm", "state", "mse", "rmse", "mae", "r2", "train s", "model KB"));
+        int rank = 1;
+        for (TrainResult t : r.results()) {
+            if (t.error() == null) {
+                sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %8.4f %8.4f %8.4f %8.4f %9.2f %10d%n", rank++,
+                        t.algorithm(), t.state(), t.mse(), t.rmse(), t.mae(), t.r2(), t.trainMillis() / 1000.0,
+                        t.modelBytes() / 1024));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A classification's models, in the run's ranking: its test metrics, the two AUCs for a binary task. */
+    private static String classification(SuperviseResult r) {
+        boolean binary = r.results().stream().anyMatch(t -> t.classification() != null && t.classification().rocAuc() != null);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %8s %8s %8s %8s", "rank", "algorithm", "state", "log loss",
+                "accuracy", "bal acc", "macro f1"));
+        sb.append(binary ? String.format(Locale.ROOT, " %8s %8s", "roc auc", "pr auc") : "");
+        sb.append(String.format(Locale.ROOT, " %9s %10s%n", "train s", "model KB"));
+        int rank = 1;
+        for (TrainResult t : r.results()) {
+            var m = t.classification();
+            if (t.error() == null && m != null) {
+                sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %8.4f %8.4f %8.4f %8.4f", rank++, t.algorithm(),
+                        t.state(), m.logLoss(), m.accuracy(), m.balancedAccuracy(), m.macroF1()));
+                if (binary) {
+                    sb.append(String.format(Locale.ROOT, " %8s %8s", auc(m.rocAuc()), auc(m.prAuc())));
+                }
+                sb.append(String.format(Locale.ROOT, " %9.2f %10d%n", t.trainMillis() / 1000.0,
+                        t.modelBytes() == null ? 0 : t.modelBytes() / 1024));
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s%n", "-", t.algorithm(), t.state(), t.error()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String auc(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     /**
@@ -109,13 +156,17 @@ public final class Tables {
         sb.append(String.format(Locale.ROOT, "search: %d configurations, %s, %d trials (%d failed), %d at once%n",
                 s.configurations(), s.folds() == null ? "ranked on the test rows" : s.folds() + "-fold cross-validation",
                 s.trials(), s.failedTrials(), s.maxConcurrency()));
+        // a classification's configurations are ranked by its metric, a regression's by MSE
+        String metric = s.ranking().stream().filter(Trial::classification).map(Trial::metric).findFirst().orElse("mse")
+                .replace('_', ' ');
         sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %10s %9s %9s  %s%n", "rank", "algorithm", "state",
-                s.folds() == null ? "test mse" : "cv mse", "± std", "test mse", "parameters"));
+                (s.folds() == null ? "test " : "cv ") + metric, "± std", "test " + metric, "parameters"));
         int rank = 1;
         for (Trial t : s.ranking().subList(0, Math.min(SEARCH_ROWS, s.ranking().size()))) {
             if (t.state() == TrainerState.DONE) {
                 sb.append(String.format(Locale.ROOT, "%-4d %-18s %-6s %10.4f %9.4f %9.4f  %s%n", rank++, t.algorithm(),
-                        t.state(), t.cvMse(), t.cvStd(), t.testMse(), t.params()));
+                        t.state(), t.classification() ? t.cvScore() : t.cvMse(), t.cvStd(),
+                        t.classification() ? t.testScore() : t.testMse(), t.params()));
             } else {
                 sb.append(String.format(Locale.ROOT, "%-4s %-18s %-6s %s  %s%n", "-", t.algorithm(), t.state(),
                         t.params(), t.error()));
@@ -200,8 +251,9 @@ public final class Tables {
     public static String searchProgress(SearchStatus s) {
         Trial b = s.bestSoFar();
         return String.format(Locale.ROOT, "search %-10s trials %d/%d  failed %d  best so far: %s", s.phase(), s.done(),
-                s.total(), s.failed(), b == null ? "-" : String.format(Locale.ROOT, "%s %s cv mse %.4f", b.algorithm(),
-                        b.params(), b.cvMse()));
+                s.total(), s.failed(), b == null ? "-" : String.format(Locale.ROOT, "%s %s cv %s %.4f", b.algorithm(),
+                        b.params(), b.classification() ? b.metric().replace('_', ' ') : "mse",
+                        b.classification() ? b.cvScore() : b.cvMse()));
     }
 
     public static String batch(BatchPredictResult r) {

@@ -1,0 +1,124 @@
+package dev.canopy.training;
+
+import dev.canopy.error.InvalidInputException;
+import dev.canopy.model.FeatureEncoding;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A trainer's steps that differ for a classification, once the classifier is fitted ({@link ClassifierTrainer}):
+ * its folds (stratified by class, {@link StratifiedFolds}), its test-row probabilities and metrics
+ * ({@link ClassificationMetrics}), and what it saves: the model in its library's own format, its metadata with
+ * the task and the classes, and its insights. The numbers-only {@code .trees} form that predictors load is
+ * written for regressions only.
+ */
+final class ClassificationRun {
+    private final ModelArtifacts artifacts;
+    private final Clock clock;
+
+    ClassificationRun(ModelArtifacts artifacts, Clock clock) {
+        this.artifacts = artifacts;
+        this.clock = clock;
+    }
+
+    /** {@code {kept, heldOut}} positions of fold {@code fold} of {@code k}, stratified by the rows' classes. */
+    static int[][] fold(FeatureMatrix train, int k, int fold, long seed) {
+        int[] classes = new int[train.rows()];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = (int) train.labels()[i];
+        }
+        StratifiedFolds folds = StratifiedFolds.of(classes, k, seed);
+        return new int[][]{folds.kept(fold), folds.heldOut(fold)};
+    }
+
+    /** The test rows a model gives probabilities, with their classes. */
+    record Scored(int[] truth, double[][] probabilities) {
+    }
+
+    /**
+     * Scores the test rows as predict prepares a shard: the encoding's missing-value policy fills the gaps
+     * (impute) or leaves a row out (drop; also a category never seen in training).
+     */
+    static Scored score(Object model, DataPreparation.Prepared data) {
+        int n = data.testY().length;
+        double[][] columns = new double[data.testColumns().length][];
+        for (int j = 0; j < columns.length; j++) {
+            columns[j] = data.testColumns()[j].clone(); // the policy fills in place; the prepared rows stay as read
+        }
+        boolean[] drop = new FeatureEncoding.Encoder(data.encoding()).fill(columns, n);
+        int kept = 0;
+        int[] keep = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (drop == null || !drop[i]) {
+                keep[kept++] = i;
+            }
+        }
+        if (kept == 0) {
+            throw new InvalidInputException("testData", data.summary().uri(), "no test row could be scored: every one "
+                    + "lacks a value or holds a category never seen in training");
+        }
+        double[][] rows = new double[columns.length][kept];
+        int[] truth = new int[kept];
+        for (int r = 0; r < kept; r++) {
+            for (int j = 0; j < columns.length; j++) {
+                rows[j][r] = columns[j][keep[r]];
+            }
+            truth[r] = (int) data.testY()[keep[r]];
+        }
+        return new Scored(truth, ClassifierTrainer.probabilities(model, data.train().names(), rows, kept,
+                data.classes().size()));
+    }
+
+    /** The ranking metric of {@code model} on rows it did not train on (a fold's held-out rows). */
+    static double validationScore(Object model, FeatureMatrix rows, int k, ClassificationMetric metric) {
+        int[] truth = new int[rows.rows()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = (int) rows.labels()[i];
+        }
+        double[][] p = ClassifierTrainer.probabilities(model, rows.names(), rows.doubleColumns(), rows.rows(), k);
+        return metric.of(ClassificationMetrics.of(truth, p));
+    }
+
+    /**
+     * Evaluates a fitted classifier and, unless the request is a search's trial, saves it.
+     *
+     * @param done publishes the trainer's DONE state with this detail
+     */
+    TrainResult finish(TrainRequest req, Algorithm algorithm, String runId, String out, Map<String, Number> params,
+                       Object model, DataPreparation.Prepared data, FeatureMatrix validation, long trainMillis,
+                       long seed, String rowsRead, Consumer<String> done) {
+        String alg = algorithm.id();
+        int k = data.classes().size();
+        ClassificationMetric rankBy = data.taskOptions().rankBy();
+        Scored scored = score(model, data);
+        ClassificationMetrics m = ClassificationMetrics.of(scored.truth(), scored.probabilities());
+        Double validationScore = validation == null ? null : validationScore(model, validation, k, rankBy);
+        if (req.isTrial()) {
+            return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, null, null, params,
+                    null, data.summary(), null, null, m, validationScore);
+        }
+        ModelArtifacts.Written written = artifacts.writeModel(out, runId, alg, model);
+        artifacts.writeMetadata(out, runId, new ModelMetadata(ModelMetadata.FORMAT, alg, params,
+                data.summary().features(), data.summary().target(), null, trainMillis, written.bytes(), data.summary(),
+                seed, DataPreparation.testFraction(req.testFraction(), req.testData()), TrainService.libraries(algorithm),
+                runId, Instant.now(clock).toString(), data.encoding(), data.detection().task().id(),
+                data.classes().labels()));
+        int[] predicted = ClassificationMetrics.predicted(scored.probabilities());
+        double[] actual = new double[predicted.length];
+        double[] predictedCodes = new double[predicted.length];
+        for (int i = 0; i < predicted.length; i++) {
+            actual[i] = scored.truth()[i];
+            predictedCodes[i] = predicted[i];
+        }
+        artifacts.writeInsights(out, runId, ModelInsights.of(alg, data.summary().features(), model, actual,
+                predictedCodes));
+        done.accept(String.format(Locale.ROOT, "%s %.4f, accuracy %.4f on %s", rankBy.id(), rankBy.of(m), m.accuracy(),
+                rowsRead));
+        return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, written.bytes(),
+                written.uri(), params, null, data.summary(), null, null, m, null);
+    }
+}
