@@ -4,6 +4,7 @@ import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.local.LocalFunctionInvoker;
 import dev.canopy.invoke.local.LocalFunctionInvoker.LocalFunction;
 import dev.canopy.json.Json;
+import dev.canopy.report.ReportService;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,7 +157,7 @@ class ClassificationTrainingTest {
         assertEquals(byLoss.results().getFirst().algorithm(), byLoss.best());
         assertEquals("multiclass", byLoss.dataset().task());
         assertEquals("log_loss", byLoss.rankedBy());
-        String html = new String(store.read(new dev.canopy.report.ReportService(store).write(OUT, "r-loss")),
+        String html = new String(store.read(new ReportService(store).write(OUT, "r-loss")),
                 StandardCharsets.UTF_8);
         assertTrue(html.contains("ranked by test log loss") && html.contains("<th>balanced accuracy</th>"), "the report");
 
@@ -182,7 +183,7 @@ class ClassificationTrainingTest {
         List<Double> scores = ranking.stream().map(Trial::cvScore).toList();
         assertEquals(scores.stream().sorted(Comparator.reverseOrder()).toList(), scores);
         assertEquals(3, ranking.getFirst().foldScores().size());
-        String html = new String(store.read(new dev.canopy.report.ReportService(store).write(OUT, "r-search")),
+        String html = new String(store.read(new ReportService(store).write(OUT, "r-search")),
                 StandardCharsets.UTF_8);
         assertTrue(html.contains("<th>CV accuracy</th>"), "the report's search table");
     }
