@@ -151,16 +151,20 @@ class RetryWiringTest {
         assertEquals(50, r.rows());
     }
 
-    /** A call with no answer may still be running; predict is idempotent, so the pool sends the shard again. */
+    /**
+     * A call with no answer may still be running; predict is idempotent, so the pool sends the shard again. The
+     * read timeout leaves the answered call seconds to spare, which a busy 2-core machine can take (at 0.5 s the
+     * answered call once timed out too, under a load average of 10).
+     */
     @Test
     void aShardWhoseCallGotNoAnswerIsSentAgainBecausePredictIsIdempotent() {
         lambda.resetAll();
         String slow = "s3://b/slow.parquet";
         lambda.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(slow)).inScenario("slow")
-                .whenScenarioStateIs(Scenario.STARTED).willReturn(answer(slow).withFixedDelay(3_000)).willSetStateTo("fast"));
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(answer(slow).withFixedDelay(8_000)).willSetStateTo("fast"));
         lambda.stubFor(post(urlPathEqualTo(PATH)).withRequestBody(containing(slow)).inScenario("slow")
                 .whenScenarioStateIs("fast").willReturn(answer(slow)));
-        BatchPredictResult r = run(config(Map.of("canopy.invoke.read-timeout", "PT0.5S")), List.of(slow));
+        BatchPredictResult r = run(config(Map.of("canopy.invoke.read-timeout", "PT2S")), List.of(slow));
         System.out.println("RetryWiringTest no-response shard: calls " + calls(slow) + ", " + r.shards().getFirst().state());
         assertEquals(CallState.SUCCEEDED, r.shards().getFirst().state(), r.shards().getFirst().error());
         assertEquals(2, r.shards().getFirst().attempts());
