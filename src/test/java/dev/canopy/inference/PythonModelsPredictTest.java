@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * XGBoost and LightGBM models through the pool (batch-predict and its warm predictors): each is converted
  * once per instance, gaps reach the trees, a model without names takes {@code #features=}, and a file that
- * is not a model Canopy scores is refused by batch-predict before any shard is read.
+ * is not a model Canopy scores (a pickle, UBJSON, a ranking objective) is refused by batch-predict before any
+ * shard is read.
  */
 class PythonModelsPredictTest {
     static final List<String> F = List.of("f0", "f1", "f2", "f3", "f4");
@@ -101,11 +102,11 @@ class PythonModelsPredictTest {
         Setup s = setup(row -> 0);
         s.store().put("mem://models/m.pkl", "\u0080\u0004\u0095 a pickle".getBytes(StandardCharsets.ISO_8859_1));
         s.store().put("mem://models/m.ubj", "{L\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0007learner".getBytes(StandardCharsets.ISO_8859_1));
-        s.store().put("mem://models/multi.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "multi:softprob").json(false)
+        s.store().put("mem://models/rank.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "rank:pairwise").json(false)
                 .getBytes(StandardCharsets.UTF_8));
         s.store().put("mem://models/missing.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "reg:squarederror").json(false)
                 .replace("\"f4\"", "\"tip_amount\"").getBytes(StandardCharsets.UTF_8));
-        for (String[] c : new String[][]{{"m.pkl", "a Python pickle"}, {"m.ubj", "UBJSON"}, {"multi.json", "the objective is multi:softprob"}}) {
+        for (String[] c : new String[][]{{"m.pkl", "a Python pickle"}, {"m.ubj", "UBJSON"}, {"rank.json", "the objective is rank:pairwise"}}) {
             RecordingObjectStore store = new RecordingObjectStore(s.store());
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> service(store).run(request("mem://models/" + c[0], s.shards())));
