@@ -164,6 +164,24 @@ class ClassifierPredictionsTest {
     }
 
     @Test
+    void aRowTheDropPolicyGivesNoPredictionIsNullInEveryColumn(@TempDir Path dir) throws Exception {
+        String model = setup(dir, threeClasses(null), "{\"algorithm\":\"gradient_boosting\",\"features\":[\"x0\",\"x1\"],"
+                + "\"task\":\"multiclass\",\"classes\":[\"a\",\"b\",\"c\"],\"encoding\":{\"missing\":\"drop\",\"features\":["
+                + "{\"name\":\"x0\",\"categories\":null,\"fill\":null},{\"name\":\"x1\",\"categories\":null,\"fill\":null}]}}");
+        double[] x0 = X0.clone();
+        x0[2] = Double.NaN;
+        Files.write(dir.resolve("shard.parquet"), TestParquet.doubles(F, new double[][]{x0, new double[X0.length]}, X0.length));
+        PredictResult r = predict(dir, model, List.of());
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            String file = "'" + dir.resolve("out.parquet") + "'";
+            assertEquals("a,b,NULL,c,b,a", one(duck, "SELECT string_agg(coalesce(prediction, 'NULL'), ',') FROM " + file));
+            assertEquals("1", one(duck, "SELECT count(*) FROM " + file + " WHERE p_a IS NULL AND p_b IS NULL AND p_c IS NULL"));
+        }
+        assertEquals(0 + 1 + 2 + 1 + 0, r.scoreSum(), 0.0, "the row without a prediction adds nothing");
+        assertTrue(Files.readAllLines(Path.of(r.csvUri())).get(3).equals(",,,"), "a null row in the CSV copy");
+    }
+
+    @Test
     void withoutATaskTheTreesSayWhatTheyScore(@TempDir Path dir) throws Exception {
         String model = setup(dir, threeClasses(List.of("lo", "mid", "hi")), meta(null, null));
         predict(dir, model, List.of());
