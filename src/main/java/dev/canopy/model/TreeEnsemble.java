@@ -186,7 +186,8 @@ public final class TreeEnsemble {
 
     /** Bytes the node arrays hold, for the model cache's bound. */
     public long bytes() {
-        return 33L * split.length + 4L * roots.length + 1024;
+        return 33L * split.length + (treeClass == null ? 4L : 8L) * roots.length + 1024
+                + (classes == null || classes.labels() == null ? 0 : 64L * classes.classes());
     }
 
     // The arrays themselves, for TreeCodec; never modified after construction.
