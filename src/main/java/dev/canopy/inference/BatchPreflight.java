@@ -4,13 +4,15 @@ import dev.canopy.data.KeptColumns;
 import dev.canopy.data.ObjectStoreInputFile;
 import dev.canopy.error.CanopyException;
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.model.Model;
 import dev.canopy.storage.ObjectStore;
 
 import java.util.List;
 
 /**
  * What every shard of a batch would fail on, found once before the first shard is sent: a model that does
- * not load (not a model, no metadata beside it), and kept columns the shards do not have. Sent to every
+ * not load (not a model, no metadata beside it), kept columns the shards do not have, and kept columns named
+ * as a column of the predictions (a classifier's {@code p_<label>}). Sent to every
  * predictor, each would be an invocation billed and a FAILED row; found here, it is one error and no call.
  */
 final class BatchPreflight {
@@ -23,8 +25,9 @@ final class BatchPreflight {
      */
     static void check(ObjectStore store, String modelUri, String modelVersion, String firstShard, List<String> keepColumns,
                       boolean csv) {
+        Model model;
         try {
-            ModelLoader.load(store, modelUri, modelVersion);
+            model = ModelLoader.load(store, modelUri, modelVersion);
         } catch (InvalidInputException e) {
             throw e;
         } catch (CanopyException e) {
@@ -39,6 +42,7 @@ final class BatchPreflight {
         if (keepColumns.isEmpty()) {
             return;
         }
+        OutputOptions.checkClashes(keepColumns, ShardScores.columnNames(model.classes()));
         try {
             store.head(firstShard); // one HEAD per batch, so a missing first shard is that shard's failure, not the batch's
         } catch (CanopyException missing) {

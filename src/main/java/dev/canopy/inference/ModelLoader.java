@@ -6,6 +6,7 @@ import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.json.Json;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.Model;
+import dev.canopy.model.ModelClasses;
 import dev.canopy.model.ModelCodec;
 import dev.canopy.model.ModelFormatException;
 import dev.canopy.model.RuleModel;
@@ -28,6 +29,10 @@ import java.util.List;
  * those two, or a model trained in Python (XGBoost JSON, LightGBM text), converted once here into the same
  * lock-step scorer, whose features are the names saved with it or those the URI ends with
  * ({@link ModelRef}). Features are then taken from shards by column name.
+ *
+ * <p>A Canopy classifier's metadata names its {@code task} ({@code regression}, {@code binary} or
+ * {@code multiclass}; absent in models written before classification, which are regressions unless their
+ * trees say otherwise) and its {@code classes}, the labels in class-code order; they must fit its trees.
  */
 public final class ModelLoader {
     private ModelLoader() {
@@ -106,10 +111,18 @@ public final class ModelLoader {
         List<String> features = new ArrayList<>();
         FeatureEncoding encoding = null;
         String algorithm = null;
+        String task = null;
+        List<String> classes = null;
         try {
             JsonNode meta = Json.MAPPER.readTree(metaBytes);
             algorithm = meta.hasNonNull("algorithm") ? meta.get("algorithm").asText() : null;
             meta.path("features").forEach(f -> features.add(f.asText()));
+            task = meta.hasNonNull("task") ? meta.get("task").asText() : null;
+            if (meta.hasNonNull("classes")) {
+                List<String> labels = new ArrayList<>();
+                meta.get("classes").forEach(c -> labels.add(c.isNull() ? null : c.asText()));
+                classes = labels;
+            }
             if (meta.hasNonNull("encoding")) {
                 encoding = Json.MAPPER.treeToValue(meta.get("encoding"), FeatureEncoding.class).checked("modelUri", metaUri);
             }
@@ -144,7 +157,46 @@ public final class ModelLoader {
             throw new InvalidInputException("modelUri", metaUri, "the metadata's encoding lists features "
                     + encoding.names() + " but its features are " + features);
         }
+        ModelClasses modelClasses = classes(metaUri, task, classes, ensemble);
         // A model written before encodings were saved is numeric only, and a gap in a shard is an error.
-        return new TreeModel(encoding != null ? encoding : FeatureEncoding.numeric(features), ensemble, algorithm);
+        try {
+            return new TreeModel(encoding != null ? encoding : FeatureEncoding.numeric(features), ensemble, algorithm,
+                    modelClasses);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("modelUri", modelUri, e.getMessage());
+        }
+    }
+
+    /** The classes the metadata names, checked against its task; without a task, the trees' own (or none). */
+    private static ModelClasses classes(String metaUri, String task, List<String> classes, TreeEnsemble ensemble) {
+        if (task == null) {
+            if (classes != null) {
+                throw new InvalidInputException("classes", classes, "the model metadata " + metaUri + " names classes "
+                        + "but no task");
+            }
+            return ensemble.classLayout() == null ? null : ModelClasses.of(ensemble.classLayout().labelsOrCodes());
+        }
+        switch (task) {
+            case "regression" -> {
+                if (classes != null || ensemble.classes() > 1) {
+                    throw new InvalidInputException("task", task, "the model metadata " + metaUri + " says regression "
+                            + "but " + (classes != null ? "names classes " + classes : "the trees score classes"));
+                }
+                return null;
+            }
+            case "binary", "multiclass" -> {
+                if (classes == null || classes.size() < 2 || task.equals("binary") && classes.size() != 2) {
+                    throw new InvalidInputException("classes", classes, "a " + task + " model's metadata (" + metaUri
+                            + ") must name " + (task.equals("binary") ? "its 2 classes" : "its classes"));
+                }
+                try {
+                    return ModelClasses.of(classes);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("classes", classes, e.getMessage());
+                }
+            }
+            default -> throw new InvalidInputException("task", task, "the model metadata " + metaUri
+                    + " names an unknown task; expected regression, binary or multiclass");
+        }
     }
 }

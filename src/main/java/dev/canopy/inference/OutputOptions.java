@@ -47,6 +47,20 @@ public final class OutputOptions {
         return List.copyOf(keep);
     }
 
+    /**
+     * Refuses a kept column that has the name of a column the predictions add ({@code prediction}, and a
+     * classifier's {@code probability} or {@code p_<label>}), naming it: the file would hold two columns of
+     * one name.
+     */
+    public static void checkClashes(List<String> keep, List<String> predicted) {
+        for (String name : keep) {
+            if (predicted.contains(name)) {
+                throw new InvalidInputException("keepColumns", name, "the model's predictions are written as columns "
+                        + predicted + "; a kept column cannot have the name of one");
+            }
+        }
+    }
+
     /** Whether a CSV copy is wanted: {@code parquet} (the default, also for null) or {@code csv}. */
     public static boolean csv(String outputFormat) {
         if (outputFormat == null) {

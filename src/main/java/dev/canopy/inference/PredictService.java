@@ -14,7 +14,6 @@ import dev.canopy.predictions.PredictionsCsv;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,11 +122,9 @@ public final class PredictService {
             throw new InvalidInputException("shard", req.shard(), "the shard is empty (0 bytes)");
         }
         boolean keep = output != null;
+        OutputOptions.checkClashes(keepNames, ShardScores.columnNames(model.classes()));
         KeptColumns keptColumns = keep ? KeptColumns.of(keepNames, csv) : KeptColumns.none();
-        double[][] scratch = {new double[0]};
-        double[][] kept = {new double[0]};
-        double[] sum = {0};
-        int[] count = {0};
+        ShardScores scores = new ShardScores(model, keep);
         long[] read = {0};
         // A categorical feature is a text column in the shard, read through the model's category codes.
         Map<String, ToDoubleFunction<String>> text = new HashMap<>();
@@ -140,26 +137,7 @@ public final class PredictService {
         long rows;
         try {
             rows = ParquetColumns.scan("shard", shard, model.columns(), text, keptColumns, (columns, n) -> {
-                        if (scratch[0].length < n) {
-                            scratch[0] = new double[n];
-                        }
-                        double[] scores = scratch[0];
-                        model.score(columns, n, scores);
-                        double s = 0;
-                        for (int i = 0; i < n; i++) {
-                            // NaN: the model gave this row no prediction (written as null, left out of the sum)
-                            if (!Double.isNaN(scores[i])) {
-                                s += scores[i];
-                            }
-                        }
-                        sum[0] += s;
-                        if (keep) {
-                            if (kept[0].length < count[0] + n) {
-                                kept[0] = Arrays.copyOf(kept[0], Math.max(count[0] + n, kept[0].length * 2));
-                            }
-                            System.arraycopy(scores, 0, kept[0], count[0], n);
-                            count[0] += n;
-                        }
+                        scores.add(columns, n);
                         read[0] += n;
                     });
         } catch (InvalidInputException e) {
@@ -173,17 +151,18 @@ public final class PredictService {
         String written = null;
         String csvCopy = null;
         if (keep) {
-            store.write(output, ParquetPredictionsWriter.write(kept[0], count[0], keptColumns, Lineage.of(req, model)),
-                    ShardOutputs.PARQUET_CONTENT_TYPE);
+            store.write(output, ParquetPredictionsWriter.write(scores.columns(), scores.rows(), keptColumns,
+                    Lineage.of(req, model)), ShardOutputs.PARQUET_CONTENT_TYPE);
             written = output;
             if (csv) {
                 // after the Parquet file: a retry rewrites both, and the Parquet dataset never lacks a shard the copy has
                 csvCopy = ShardOutputs.csvCopyUri(output);
-                store.write(csvCopy, PredictionsCsv.write(kept[0], count[0], keptColumns), ShardOutputs.CSV_CONTENT_TYPE);
+                store.write(csvCopy, PredictionsCsv.write(scores.columns(), scores.rows(), keptColumns),
+                        ShardOutputs.CSV_CONTENT_TYPE);
             }
         }
         ObjectStoreInputFile.Totals shardReads = shard.counts();
-        return new PredictResult(req.shard(), rows, sum[0], instanceId, lookup.loaded(),
+        return new PredictResult(req.shard(), rows, scores.sum(), instanceId, lookup.loaded(),
                 (System.nanoTime() - t0) / 1_000_000, written, csvCopy, modelReads.requests() + shardReads.requests(),
                 modelReads.roundTrips() + shardReads.roundTrips(), shardReads.bytes());
     }

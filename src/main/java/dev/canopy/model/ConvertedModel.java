@@ -7,13 +7,15 @@ import java.util.List;
  * A model trained elsewhere (XGBoost, LightGBM) and converted into Canopy's {@link TreeEnsemble}. Its
  * features are numeric columns taken by name from a shard, and a gap (null, NaN) is handed to the trees,
  * which route it as the library did (each split's default direction), rather than through a Canopy
- * missing-value policy. Immutable and thread-safe.
+ * missing-value policy. A classifier's classes are the labels its file holds, else the codes {@code 0..k-1}
+ * (a binary one's are 0 and 1), as the library's {@code predict_proba} columns are. Immutable and thread-safe.
  */
 public final class ConvertedModel implements Model {
     private final List<String> features;
     private final TreeEnsemble ensemble;
     private final String format;
     private final String algorithm;
+    private final ModelClasses classes;
 
     /**
      * @param format    the lineage name of the file's format, e.g. {@code xgboost-json 1.7.4}
@@ -31,6 +33,7 @@ public final class ConvertedModel implements Model {
         this.ensemble = ensemble;
         this.format = format;
         this.algorithm = algorithm;
+        this.classes = ClassScoring.of(ensemble);
     }
 
     @Override
@@ -44,7 +47,20 @@ public final class ConvertedModel implements Model {
 
     @Override
     public void score(double[][] columns, int rows, double[] out) {
-        ensemble.predict(columns, rows, out);
+        ClassScoring.score(ensemble, columns, rows, out);
+    }
+
+    @Override
+    public ModelClasses classes() {
+        return classes;
+    }
+
+    @Override
+    public void probabilities(double[][] columns, int rows, double[][] out) {
+        if (classes == null) {
+            Model.super.probabilities(columns, rows, out);
+        }
+        ClassScoring.probabilities(ensemble, columns, rows, out);
     }
 
     @Override

@@ -62,9 +62,20 @@ public final class TreeBuilder {
 
     /** @throws IllegalArgumentException as {@link TreeEnsemble}'s constructor does for a malformed layout */
     public TreeEnsemble build(int[] roots, double base, double scale, int features, TreeEnsemble.Output output) {
+        return build(roots, base, scale, features, output, null);
+    }
+
+    /**
+     * A classifier's trees ({@code classes} non-null), or a regression's.
+     *
+     * @throws IllegalArgumentException as {@link TreeEnsemble}'s constructor does for a malformed layout
+     */
+    public TreeEnsemble build(int[] roots, double base, double scale, int features, TreeEnsemble.Output output,
+                              ClassLayout classes) {
         int n = nodes;
         return new TreeEnsemble(roots, Arrays.copyOf(feature, n), Arrays.copyOf(threshold, n), Arrays.copyOf(left, n),
-                Arrays.copyOf(right, n), Arrays.copyOf(nanLeft, n), Arrays.copyOf(value, n), base, scale, features, output);
+                Arrays.copyOf(right, n), Arrays.copyOf(nanLeft, n), Arrays.copyOf(value, n), base, scale, features, output,
+                classes);
     }
 
     /**

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The predictor's model format: a {@link TreeEnsemble}'s arrays, and nothing that can run code. Models are
@@ -19,14 +21,21 @@ import java.util.Arrays;
  * present and every node checked, so a hostile file can only be refused. The training tree writes it
  * beside the Smile model ({@code x.trees} next to {@code x.model}) and hands it out as the model URI.
  *
- * <p>Layout, big-endian: the magic {@code CANOPY-TREES}, the version, features, base, scale, (version 2: the
- * output, 0 identity or 1 sigmoid), the tree count and roots, the node count, then per node array: feature,
- * threshold, left, right, value, and (version 2) one byte per node, 1 when a gap goes left. A model whose gaps
- * all go right and whose output is the margin is written as version 1, which readers before version 2 read.
+ * <p>Layout, big-endian: the magic {@code CANOPY-TREES}, the version, features, base, scale, (version 2 and
+ * later: the output, 0 identity, 1 sigmoid, 2 softmax), the tree count and roots, (version 3: the classifier's
+ * {@link ClassLayout}: the class count; 1 when each tree has a class, then each tree's class and each class's
+ * base margin, else 0; the label count, 0 or the class count, then each label as its UTF-8 length and bytes),
+ * the node count, then per node array: feature, threshold, left, right, value, and (version 2 and later) one
+ * byte per node, 1 when a gap goes left. Each file is written in the oldest version that holds it: version 1
+ * for a regression whose gaps all go right and whose output is the margin, version 2 for other regressions
+ * (and binary models read as such by readers before version 3), version 3 for classifiers. Every version is
+ * read.
  */
 public final class TreeCodec {
     private static final byte[] MAGIC = "CANOPY-TREES".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /** The longest class label, in UTF-8 bytes. */
+    static final int MAX_LABEL_BYTES = 1024;
     /** Bytes one node takes: feature, left and right ints, threshold and value doubles. */
     private static final int NODE_BYTES = 3 * Integer.BYTES + 2 * Double.BYTES;
 
@@ -42,9 +51,11 @@ public final class TreeCodec {
     public static byte[] write(TreeEnsemble e) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * NODE_BYTES + e.trees() * 4);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            boolean v2 = e.anyNanLeft() || e.output() != TreeEnsemble.Output.IDENTITY;
+            ClassLayout classes = e.classLayout();
+            int version = classes != null ? 3 : e.anyNanLeft() || e.output() != TreeEnsemble.Output.IDENTITY ? 2 : 1;
+            boolean v2 = version >= 2;
             out.write(MAGIC);
-            out.writeInt(v2 ? 2 : 1);
+            out.writeInt(version);
             out.writeInt(e.features());
             out.writeDouble(e.base());
             out.writeDouble(e.scale());
@@ -54,6 +65,9 @@ public final class TreeCodec {
             out.writeInt(e.trees());
             for (int r : e.roots()) {
                 out.writeInt(r);
+            }
+            if (classes != null) {
+                writeClasses(out, classes);
             }
             out.writeInt(e.nodes());
             for (int v : e.feature()) {
@@ -80,6 +94,30 @@ public final class TreeCodec {
             throw new UncheckedIOException(impossible);
         }
         return bytes.toByteArray();
+    }
+
+    private static void writeClasses(DataOutputStream out, ClassLayout classes) throws IOException {
+        out.writeInt(classes.classes());
+        out.writeInt(classes.perClass() ? 1 : 0);
+        if (classes.perClass()) {
+            for (int c : classes.treeClass()) {
+                out.writeInt(c);
+            }
+            for (double b : classes.base()) {
+                out.writeDouble(b);
+            }
+        }
+        List<String> labels = classes.labels() == null ? List.of() : classes.labels();
+        out.writeInt(labels.size());
+        for (String label : labels) {
+            byte[] b = label.getBytes(StandardCharsets.UTF_8);
+            if (b.length > MAX_LABEL_BYTES) {
+                throw new IllegalArgumentException("class label " + label.substring(0, 40) + "… is over "
+                        + MAX_LABEL_BYTES + " bytes");
+            }
+            out.writeInt(b.length);
+            out.write(b);
+        }
     }
 
     /** Reads and checks a tree file; anything malformed is an {@link InvalidInputException} on {@code modelUri}. */
@@ -113,6 +151,10 @@ public final class TreeCodec {
             int[] roots = new int[trees];
             for (int i = 0; i < trees; i++) {
                 roots[i] = in.getInt();
+            }
+            ClassLayout classes = version >= 3 ? readClasses(uri, in, trees) : null;
+            if (output == TreeEnsemble.Output.SOFTMAX && (classes == null || !classes.perClass())) {
+                throw bad(uri, "a softmax output without a class per tree");
             }
             int nodes = count(uri, in, "nodes", version >= 2 ? NODE_BYTES + 1 : NODE_BYTES);
             int[] feature = new int[nodes];
@@ -169,9 +211,64 @@ public final class TreeCodec {
                     throw bad(uri, "node " + i + " has no threshold (NaN)");
                 }
             }
-            return new TreeEnsemble(roots, feature, threshold, left, right, nanLeft, value, base, scale, features, output);
+            return new TreeEnsemble(roots, feature, threshold, left, right, nanLeft, value, base, scale, features, output,
+                    classes);
         } catch (BufferUnderflowException e) {
             throw bad(uri, "truncated tree file (" + data.length + " bytes)");
+        }
+    }
+
+    /** Version 3's class layout; every count bounded by the bytes left, every value checked. */
+    private static ClassLayout readClasses(String uri, ByteBuffer in, int trees) {
+        int k = in.getInt();
+        if (k < 2 || k > ClassLayout.MAX_CLASSES) {
+            throw bad(uri, "a classifier of " + k + " classes (2 to " + ClassLayout.MAX_CLASSES + " are read)");
+        }
+        int perClass = in.getInt();
+        if (perClass != 0 && perClass != 1) {
+            throw bad(uri, "class layout flag " + perClass + " (0 one output, 1 a class per tree)");
+        }
+        int[] treeClass = null;
+        double[] base = null;
+        if (perClass == 1) {
+            if ((long) trees * Integer.BYTES + (long) k * Double.BYTES > in.remaining()) {
+                throw bad(uri, "declares " + k + " classes over " + trees + " trees but holds " + in.remaining() + " more bytes");
+            }
+            treeClass = new int[trees];
+            for (int t = 0; t < trees; t++) {
+                treeClass[t] = in.getInt();
+                if (treeClass[t] < 0 || treeClass[t] >= k) {
+                    throw bad(uri, "tree " + t + " belongs to class " + treeClass[t] + " of " + k);
+                }
+            }
+            base = new double[k];
+            for (int c = 0; c < k; c++) {
+                base[c] = in.getDouble();
+                if (!Double.isFinite(base[c])) {
+                    throw bad(uri, "class " + c + " has base margin " + base[c]);
+                }
+            }
+        } else if (k != 2) {
+            throw bad(uri, "one output for " + k + " classes; only a binary classifier has one");
+        }
+        int count = count(uri, in, "class labels", Integer.BYTES);
+        if (count != 0 && count != k) {
+            throw bad(uri, count + " class labels for " + k + " classes");
+        }
+        List<String> labels = count == 0 ? null : new ArrayList<>(count);
+        for (int c = 0; c < count; c++) {
+            int bytes = count(uri, in, "bytes in class label " + c, 1);
+            if (bytes > MAX_LABEL_BYTES) {
+                throw bad(uri, "class label " + c + " is " + bytes + " bytes long (at most " + MAX_LABEL_BYTES + ")");
+            }
+            byte[] b = new byte[bytes];
+            in.get(b);
+            labels.add(new String(b, StandardCharsets.UTF_8));
+        }
+        try {
+            return new ClassLayout(k, treeClass, base, labels);
+        } catch (IllegalArgumentException e) {
+            throw bad(uri, e.getMessage());
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.canopy.model;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * A tree ensemble flattened into parallel arrays: Canopy's own inference path over trained trees.
  * Walking {@code int}/{@code double} arrays is many times faster than Smile's per-row
@@ -13,6 +17,13 @@ package dev.canopy.model;
  * <p>The prediction is {@code base + scale * sum(tree outputs)}: a forest has base 0 and scale
  * 1/trees, boosting has its intercept and learning rate, a single tree has 0 and 1. A
  * {@link Output#SIGMOID} model (a binary classifier's margin) answers {@code 1 / (1 + exp(-that))}.
+ *
+ * <p>A classifier carries a {@link ClassLayout}: binary, one output (the second class's probability), or a
+ * class per tree, each class's margin summed from its own trees and the margins made probabilities by
+ * {@link #probabilities(double[][], int, double[][])} ({@link Output#SOFTMAX} for XGBoost's {@code multi:softprob}
+ * and LightGBM's {@code multiclass}). Such an ensemble has no single prediction: {@code predict} refuses it.
+ * The class-per-tree walk is the same lock-step walk, each tree adding into its class's sums, so a regression's
+ * path is untouched by it.
  *
  * <p>Speed: the lock-step walk compares {@code x <= threshold} and nothing else, whatever the nodes' gap
  * directions. A feature is transposed into the scratch rows as it is (NaN, which fails {@code <=}, goes right)
@@ -37,7 +48,12 @@ public final class TreeEnsemble {
         /** The margin itself (regression). */
         IDENTITY,
         /** {@code 1 / (1 + exp(-margin))}: a binary classifier's probability. */
-        SIGMOID
+        SIGMOID,
+        /**
+         * Across the classes of an ensemble with a class per tree: {@code exp(m_c) / sum_j exp(m_j)}, the
+         * probabilities of XGBoost's {@code multi:softprob} and LightGBM's {@code multiclass}.
+         */
+        SOFTMAX
     }
 
     private final int[] roots;
@@ -47,11 +63,8 @@ public final class TreeEnsemble {
      * stands on its leaf still reads a real column.
      */
     private final int[] split;
-    /** The features both kinds of node split on, in slot order: slot {@code features + k} copies {@code nanLeftFeature[k]}. */
-    private final int[] nanLeftFeature;
-    /** Per feature: only NaN-left nodes split on it, so its own slot holds -Infinity for NaN. */
-    private final boolean[] gapsLow;
-    private final boolean anyNanLeft;
+    /** Where each feature sits in the scratch rows, by its nodes' gap directions. */
+    private final ScratchSlots slots;
     private final boolean[] nanLeft;
     private final Output output;
     private final double[] threshold;
@@ -63,6 +76,10 @@ public final class TreeEnsemble {
     private final double base;
     private final double scale;
     private final int features;
+    /** Null for a regression; otherwise the classes it scores. */
+    private final ClassLayout classes;
+    /** Per tree its class, when there is a class per tree (else null); the layout's, kept for the walk. */
+    private final int[] treeClass;
 
     /**
      * @throws IllegalArgumentException if a root or child is out of range or a child does not come after its
@@ -81,7 +98,27 @@ public final class TreeEnsemble {
      */
     public TreeEnsemble(int[] roots, int[] feature, double[] threshold, int[] left, int[] right, boolean[] nanLeft,
                         double[] value, double base, double scale, int features, Output output) {
+        this(roots, feature, threshold, left, right, nanLeft, value, base, scale, features, output, null);
+    }
+
+    /**
+     * @param classes null for a regression; a classifier's layout otherwise (with a class per tree, {@code base}
+     *                is unused: each class has its own)
+     * @throws IllegalArgumentException as the constructor above, and when the layout does not fit the trees or
+     *                                  the output ({@link Output#SOFTMAX} needs a class per tree)
+     */
+    public TreeEnsemble(int[] roots, int[] feature, double[] threshold, int[] left, int[] right, boolean[] nanLeft,
+                        double[] value, double base, double scale, int features, Output output, ClassLayout classes) {
         int n = feature.length;
+        if (classes != null && classes.perClass() && classes.treeClass().length != roots.length) {
+            throw new IllegalArgumentException("the layout names the class of " + classes.treeClass().length
+                    + " trees, the ensemble has " + roots.length);
+        }
+        if (output == Output.SOFTMAX && (classes == null || !classes.perClass())) {
+            throw new IllegalArgumentException("a softmax output needs a class per tree");
+        }
+        this.classes = classes;
+        this.treeClass = classes != null && classes.perClass() ? classes.treeClass() : null;
         if (threshold.length != n || left.length != n || right.length != n || value.length != n || nanLeft.length != n) {
             throw new IllegalArgumentException("node arrays differ in length");
         }
@@ -90,7 +127,7 @@ public final class TreeEnsemble {
         }
         this.roots = roots;
         this.nanLeft = new boolean[n];
-        this.output = java.util.Objects.requireNonNull(output, "output");
+        this.output = Objects.requireNonNull(output, "output");
         this.split = new int[n];
         this.threshold = threshold;
         this.value = value;
@@ -119,36 +156,12 @@ public final class TreeEnsemble {
                 below[i] = 1 + Math.max(below[left[i]], below[right[i]]);
             }
         }
-        // Which kinds of node split on each feature decide its slots: a feature with both kinds gets a second
-        // slot after the features, and its NaN-left nodes read that one.
-        boolean[] leftUse = new boolean[features];
-        boolean[] rightUse = new boolean[features];
-        boolean anyLeft = false;
+        // Which kinds of node split on each feature decide its slots (ScratchSlots).
+        boolean[] splits = new boolean[n];
         for (int i = 0; i < n; i++) {
-            if (feature[i] >= 0) {
-                (this.nanLeft[i] ? leftUse : rightUse)[feature[i]] = true;
-                anyLeft |= this.nanLeft[i];
-            }
+            splits[i] = feature[i] >= 0;
         }
-        this.anyNanLeft = anyLeft;
-        this.gapsLow = new boolean[features];
-        int[] slot = new int[features];
-        int extra = 0;
-        int[] copies = new int[0];
-        for (int f = 0; f < features; f++) {
-            gapsLow[f] = leftUse[f] && !rightUse[f];
-            if (leftUse[f] && rightUse[f]) {
-                slot[f] = features + extra++;
-                copies = java.util.Arrays.copyOf(copies, extra);
-                copies[extra - 1] = f;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            if (this.nanLeft[i] && slot[split[i]] != 0) {
-                split[i] = slot[split[i]];
-            }
-        }
-        this.nanLeftFeature = copies;
+        this.slots = ScratchSlots.assign(features, splits, this.nanLeft, split);
         this.height = new int[roots.length];
         for (int t = 0; t < roots.length; t++) {
             if (roots[t] < 0 || roots[t] >= n) {
@@ -173,7 +186,8 @@ public final class TreeEnsemble {
 
     /** Bytes the node arrays hold, for the model cache's bound. */
     public long bytes() {
-        return 33L * split.length + 4L * roots.length + 1024;
+        return 33L * split.length + (treeClass == null ? 4L : 8L) * roots.length + 1024
+                + (classes == null || classes.labels() == null ? 0 : 64L * classes.classes());
     }
 
     // The arrays themselves, for TreeCodec; never modified after construction.
@@ -191,7 +205,7 @@ public final class TreeEnsemble {
 
     /** The model feature node i splits on (not its scratch slot). */
     private int feature(int i) {
-        return split[i] < features ? split[i] : nanLeftFeature[split[i] - features];
+        return slots.feature(split[i]);
     }
 
     boolean[] nanLeft() {
@@ -200,11 +214,28 @@ public final class TreeEnsemble {
 
     /** Whether any node sends gaps left; a model without such nodes is written in the version-1 tree format. */
     boolean anyNanLeft() {
-        return anyNanLeft;
+        return slots.anyNanLeft();
     }
 
     public Output output() {
         return output;
+    }
+
+    /** The classes a classifier scores (2 for binary), 1 for a regression. */
+    public int classes() {
+        return classes == null ? 1 : classes.classes();
+    }
+
+    /** The classifier's layout, or null for a regression. */
+    public ClassLayout classLayout() {
+        return classes;
+    }
+
+    /** This classifier with these class labels (null: unknown), e.g. a converted model's, known from elsewhere. */
+    public TreeEnsemble withLabels(List<String> labels) {
+        classifier();
+        return new TreeEnsemble(roots, feature(), threshold, left(), right(), nanLeft(), value, base, scale, features,
+                output, classes.withLabels(labels));
     }
 
     private boolean leaf(int i) {
@@ -243,21 +274,62 @@ public final class TreeEnsemble {
         return scale;
     }
 
+    /**
+     * One row's prediction: the value, or a binary classifier's probability of its second class.
+     *
+     * @throws IllegalStateException for an ensemble with a class per tree, which has no single prediction
+     */
     public double predict(double[] row) {
+        oneOutput();
         double sum = 0;
         for (int root : roots) {
-            int n = root;
-            while (!leaf(n)) {
-                double v = row[feature(n)];
-                n = child[2 * n + (v <= threshold[n] || nanLeft[n] && Double.isNaN(v) ? 0 : 1)];
-            }
-            sum += value[n];
+            sum += value[leafOf(root, row)];
         }
         return finish(base + scale * sum);
     }
 
+    private int leafOf(int root, double[] row) {
+        int n = root;
+        while (!leaf(n)) {
+            double v = row[feature(n)];
+            n = child[2 * n + (v <= threshold[n] || nanLeft[n] && Double.isNaN(v) ? 0 : 1)];
+        }
+        return n;
+    }
+
+    private void oneOutput() {
+        if (treeClass != null) {
+            throw new IllegalStateException("the ensemble scores " + classes.classes() + " classes, each with its own "
+                    + "trees; it has no single prediction (use probabilities)");
+        }
+    }
+
     private double finish(double margin) {
         return output == Output.SIGMOID ? 1.0 / (1.0 + Math.exp(-margin)) : margin;
+    }
+
+    /**
+     * One row's class probabilities into {@code out} ({@link #classes()} values), as
+     * {@link #probabilities(double[][], int, double[][])} gives them, bit for bit.
+     */
+    public void probabilities(double[] row, double[] out) {
+        classifier();
+        if (treeClass == null) {
+            out[1] = predict(row);
+            out[0] = 1 - out[1];
+            return;
+        }
+        double[] sums = new double[classes.classes()];
+        for (int t = 0; t < roots.length; t++) {
+            sums[treeClass[t]] += value[leafOf(roots[t], row)];
+        }
+        classes.finishRow(output, scale, sums, out);
+    }
+
+    private void classifier() {
+        if (classes == null) {
+            throw new IllegalStateException("a regression's ensemble scores no classes");
+        }
     }
 
     /**
@@ -268,50 +340,65 @@ public final class TreeEnsemble {
      * leaf early stays there (a leaf is its own child), so each tree takes exactly its height in steps.
      * The sums are added tree by tree in the same order as {@link #predict(double[])}, so the results are
      * bit for bit the same.
+     *
+     * @throws IllegalStateException for an ensemble with a class per tree, which has no single prediction
      */
     public void predict(double[][] columns, int rows, double[] out) {
-        int stride = features + nanLeftFeature.length;
+        oneOutput();
+        score(columns, rows, new double[][]{out});
+    }
+
+    /**
+     * A classifier's probabilities: {@code out[c][row]} for each of the {@link #classes()} classes. Binary with
+     * one output: {@code out[1]} is its prediction and {@code out[0]} one minus that. With a class per tree, the
+     * same lock-step walk as {@link #predict(double[][], int, double[])}, each tree adding into its class's
+     * sums; then each class's margin and the output across them ({@link ClassLayout}).
+     *
+     * @throws IllegalStateException for a regression's ensemble
+     */
+    public void probabilities(double[][] columns, int rows, double[][] out) {
+        classifier();
+        if (treeClass == null) {
+            predict(columns, rows, out[1]);
+            for (int r = 0; r < rows; r++) {
+                out[0][r] = 1 - out[1][r];
+            }
+        } else {
+            score(columns, rows, out);
+        }
+    }
+
+    /** The lock-step walk: into {@code out[0]} with one output, into {@code out[class of the tree]} otherwise. */
+    private void score(double[][] columns, int rows, double[][] out) {
+        int stride = slots.stride();
         int chunk = Math.max(LANES, Math.min(CHUNK, SCRATCH_VALUES / stride));
         double[] x = new double[Math.min(rows, chunk) * stride];
         int[] at = new int[LANES];
         for (int from = 0; from < rows; from += chunk) {
             int count = Math.min(chunk, rows - from);
-            // row-major, so one row's features sit together
-            for (int f = 0; f < features; f++) {
-                double[] c = columns[f];
-                if (gapsLow[f]) {
-                    for (int r = 0; r < count; r++) {
-                        double v = c[from + r];
-                        x[r * stride + f] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
-                    }
-                } else {
-                    for (int r = 0; r < count; r++) {
-                        x[r * stride + f] = c[from + r];
-                    }
-                }
+            slots.transpose(columns, from, count, x);
+            for (double[] o : out) {
+                Arrays.fill(o, from, from + count, 0.0);
             }
-            for (int k = 0; k < nanLeftFeature.length; k++) {
-                double[] c = columns[nanLeftFeature[k]];
-                int f = features + k;
-                for (int r = 0; r < count; r++) {
-                    double v = c[from + r];
-                    x[r * stride + f] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
-                }
-            }
-            java.util.Arrays.fill(out, from, from + count, 0.0);
             for (int t = 0; t < roots.length; t++) {
+                double[] o = out[treeClass == null ? 0 : treeClass[t]];
                 int root = roots[t];
                 int steps = height[t];
                 for (int lane0 = 0; lane0 < count; lane0 += LANES) {
                     int lanes = Math.min(LANES, count - lane0);
                     walk(root, steps, x, lane0 * stride, stride, at, lanes);
                     for (int j = 0; j < lanes; j++) {
-                        out[from + lane0 + j] += value[at[j]];
+                        o[from + lane0 + j] += value[at[j]];
                     }
                 }
             }
-            for (int r = from; r < from + count; r++) {
-                out[r] = finish(base + scale * out[r]);
+            if (treeClass == null) {
+                double[] o = out[0];
+                for (int r = from; r < from + count; r++) {
+                    o[r] = finish(base + scale * o[r]);
+                }
+            } else {
+                classes.finish(output, scale, out, from, from + count);
             }
         }
     }
@@ -321,7 +408,7 @@ public final class TreeEnsemble {
      * leaf in {@code at}. A method of its own so the JIT compiles this loop on its own profile.
      */
     private void walk(int root, int steps, double[] x, int offset, int stride, int[] at, int lanes) {
-        java.util.Arrays.fill(at, 0, lanes, root);
+        Arrays.fill(at, 0, lanes, root);
         for (int s = 0; s < steps; s++) {
             for (int j = 0, row = offset; j < lanes; j++, row += stride) {
                 int n = at[j];

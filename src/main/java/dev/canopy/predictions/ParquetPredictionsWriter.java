@@ -17,13 +17,12 @@ import java.util.Map;
  * has them ({@link KeptColumns}), then {@code prediction: double}, so a reader sees ids before the value they
  * label, as SageMaker's JoinSource puts input before output. A NaN prediction (a row the model gave none,
  * e.g. a gap under the {@code drop} policy) is written as null, and only then is the column optional. The
- * file's key-value metadata holds the caller's lineage.
+ * file's key-value metadata holds the caller's lineage. A classifier's predictions are several columns
+ * ({@link OutputColumn}): its label, {@code int64}, {@code double} or {@code string}, then its probabilities.
  */
 public final class ParquetPredictionsWriter {
     static final ParquetWriterLite.Field PREDICTION =
             new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, false);
-    static final ParquetWriterLite.Field NULLABLE =
-            new ParquetWriterLite.Field("prediction", ParquetWriterLite.Kind.DOUBLE, true);
     /**
      * Rows per row group without kept columns: a few MB of doubles, so readers can work on part of a large shard.
      * With kept columns the row groups are the shard's, since their chunks are copied whole.
@@ -39,6 +38,14 @@ public final class ParquetPredictionsWriter {
 
     /** {@code kept}: gathered from the same shard, whose rows {@code predictions} holds in order. */
     public static byte[] write(double[] predictions, int rows, KeptColumns kept, Map<String, String> keyValues) {
+        return write(List.of(OutputColumn.doubles(PREDICTION.name(), predictions)), rows, kept, keyValues);
+    }
+
+    /**
+     * {@code columns} after the kept ones, each holding {@code rows} values; {@code kept}: gathered from the same
+     * shard, whose rows they hold in order.
+     */
+    public static byte[] write(List<OutputColumn> columns, int rows, KeptColumns kept, Map<String, String> keyValues) {
         List<Integer> counts = new ArrayList<>();
         if (kept.isEmpty()) {
             for (int from = 0; from < rows || (rows == 0 && from == 0); from += ROW_GROUP) {
@@ -51,38 +58,53 @@ public final class ParquetPredictionsWriter {
                 throw new IllegalStateException("kept columns hold " + sum + " rows, the predictions " + rows);
             }
         }
-        boolean anyNull = false;
-        for (int i = 0; i < rows && !anyNull; i++) {
-            anyNull = Double.isNaN(predictions[i]);
-        }
+        boolean[] anyNull = new boolean[columns.size()];
         List<ParquetWriterLite.Field> fields = new ArrayList<>();
         for (org.apache.parquet.format.SchemaElement e : kept.schema()) {
             fields.add(ParquetWriterLite.Field.copyOf(e));
         }
-        fields.add(anyNull ? NULLABLE : PREDICTION);
+        for (int j = 0; j < columns.size(); j++) {
+            OutputColumn c = columns.get(j);
+            anyNull[j] = c.anyNull(rows);
+            ParquetWriterLite.Kind kind = switch (c.values()) {
+                case double[] ignored -> ParquetWriterLite.Kind.DOUBLE;
+                case long[] ignored -> ParquetWriterLite.Kind.INT64;
+                default -> ParquetWriterLite.Kind.STRING;
+            };
+            fields.add(new ParquetWriterLite.Field(c.name(), kind, anyNull[j]));
+        }
         List<List<ParquetWriterLite.Values>> groups = new ArrayList<>();
         int from = 0;
         for (int g = 0; g < counts.size(); g++) {
             int n = counts.get(g);
-            boolean[] nulls = null;
-            if (anyNull) {
-                nulls = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    nulls[i] = Double.isNaN(predictions[from + i]);
-                }
-            }
             List<ParquetWriterLite.Values> values = new ArrayList<>();
             if (!kept.isEmpty()) {
                 for (ParquetFile.Chunk c : kept.chunks(g)) {
                     values.add(ParquetWriterLite.Values.copyOf(c));
                 }
             }
-            values.add(new ParquetWriterLite.Values(Arrays.copyOfRange(predictions, from, from + n), nulls));
+            for (int j = 0; j < columns.size(); j++) {
+                OutputColumn c = columns.get(j);
+                boolean[] nulls = null;
+                if (anyNull[j]) {
+                    nulls = new boolean[n];
+                    for (int i = 0; i < n; i++) {
+                        nulls[i] = c.isNull(from + i);
+                    }
+                }
+                Object slice = switch (c.values()) {
+                    case double[] d -> Arrays.copyOfRange(d, from, from + n);
+                    case long[] l -> Arrays.copyOfRange(l, from, from + n);
+                    case String[] t -> Arrays.copyOfRange(t, from, from + n);
+                    default -> throw new IllegalStateException();
+                };
+                values.add(new ParquetWriterLite.Values(slice, nulls));
+            }
             groups.add(values);
             from += n;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16,
-                rows * 8L + kept.bytes() + 1024));
+                rows * 8L * columns.size() + kept.bytes() + 1024));
         try {
             ParquetWriterLite.write(out, fields, groups, counts, keyValues);
         } catch (IOException e) {

@@ -24,7 +24,8 @@ import java.util.List;
 
 /**
  * The CSV copy of a shard's predictions ({@code outputFormat} csv): a header, then one line per row in row
- * order, the kept columns then {@code prediction}, as the Parquet file has them. RFC 4180: CRLF line ends, a
+ * order, the kept columns then {@code prediction} (a classifier's: then its probabilities), as the Parquet file
+ * has them. RFC 4180: CRLF line ends, a
  * field quoted when it holds a comma, a quote or a line break (quotes doubled); a null is an empty field and an
  * empty string the quoted {@code ""}, so readers that tell them apart (DuckDB, pandas) can. Values are written
  * as text by their logical type: integers in full, dates and times in ISO 8601 (timestamps as UTC wall time),
@@ -42,17 +43,24 @@ public final class PredictionsCsv {
 
     /** {@code kept} must be gathered from the shard whose rows {@code predictions} holds, or be empty. */
     public static byte[] write(double[] predictions, int rows, KeptColumns kept) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows * 24 + 256);
+        return write(List.of(OutputColumn.doubles("prediction", predictions)), rows, kept);
+    }
+
+    /** {@code columns}: what follows the kept ones, as the Parquet file has them ({@link ParquetPredictionsWriter}). */
+    public static byte[] write(List<OutputColumn> predicted, int rows, KeptColumns kept) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows * 24 * predicted.size() + 256);
         try (Writer out = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), 1 << 16)) {
             List<String> header = new ArrayList<>(kept.names());
-            header.add("prediction");
+            for (OutputColumn c : predicted) {
+                header.add(c.name());
+            }
             for (int j = 0; j < header.size(); j++) {
                 field(out, j, header.get(j));
             }
             out.write("\r\n");
             if (kept.isEmpty()) {
                 for (int i = 0; i < rows; i++) {
-                    number(out, predictions[i]);
+                    predicted(out, predicted, i, false);
                     out.write("\r\n");
                 }
             } else {
@@ -95,8 +103,7 @@ public final class PredictionsCsv {
                                 quoted(out, s, KeptColumns.text(columns.get(j)));
                             }
                         }
-                        out.write(',');
-                        number(out, predictions[from + i]);
+                        predicted(out, predicted, from + i, true);
                         out.write("\r\n");
                     }
                     from += n;
@@ -156,9 +163,17 @@ public final class PredictionsCsv {
         return LocalDateTime.ofEpochSecond(seconds, (int) nanos, ZoneOffset.UTC).toString();
     }
 
-    private static void number(Writer out, double v) throws IOException {
-        if (!Double.isNaN(v)) {
-            out.write(Double.toString(v));
+    /** Row {@code i} of the predicted columns, each after a comma but the first when nothing precedes them. */
+    private static void predicted(Writer out, List<OutputColumn> columns, int i, boolean afterKept) throws IOException {
+        for (int j = 0; j < columns.size(); j++) {
+            if (afterKept || j > 0) {
+                out.write(',');
+            }
+            OutputColumn c = columns.get(j);
+            String s = c.text(i);
+            if (s != null) {
+                quoted(out, s, c.isText());
+            }
         }
     }
 

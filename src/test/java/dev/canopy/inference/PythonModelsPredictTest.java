@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * XGBoost and LightGBM models through the pool (batch-predict and its warm predictors): each is converted
  * once per instance, gaps reach the trees, a model without names takes {@code #features=}, and a file that
- * is not a model Canopy scores is refused by batch-predict before any shard is read.
+ * is not a model Canopy scores (a pickle, UBJSON, a ranking objective) is refused by batch-predict before any
+ * shard is read.
  */
 class PythonModelsPredictTest {
     static final List<String> F = List.of("f0", "f1", "f2", "f3", "f4");
@@ -98,15 +99,38 @@ class PythonModelsPredictTest {
     }
 
     @Test
+    void aMultiClassModelScoresEveryShardAndAKeptColumnNamedAsItsProbabilitiesIsRefusedFirst() throws Exception {
+        SyntheticModels.Xgb m = SyntheticModels.xgboost(3 * 10, 4, F.size(), 21, "multi:softprob", 3);
+        // a multi-class model's scoreSum adds each row's most probable class code
+        Setup s = setup(row -> {
+            double[] p = m.probabilities(row, true);
+            return p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
+        });
+        s.store().put("mem://models/multi.json", m.json(true).getBytes(StandardCharsets.UTF_8));
+        BatchPredictResult r = service(s.store()).run(request("mem://models/multi.json", s.shards()));
+        assertEquals(SHARDS, r.succeeded(), r.toString());
+        assertEquals(s.expectedSum(), r.scoreSum(), 0.0);
+        assertTrue(r.scoreSum() > 0.3 * SHARDS * ROWS, "classes 1 and 2 are predicted: " + r.scoreSum());
+
+        RecordingObjectStore store = new RecordingObjectStore(s.store());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> service(store).run(
+                new BatchPredictRequest("py-2", "mem://models/multi.json", s.shards(), null, 2, "mem://out/multi", true, 1,
+                        30, 0.0, null, List.of("f0", "p_2"), null, null, null)));
+        assertEquals("keepColumns", e.field());
+        assertTrue(e.getMessage().contains("p_2") && e.getMessage().contains("[prediction, p_0, p_1, p_2]"), e.getMessage());
+        assertTrue(store.calls.stream().noneMatch(call -> call.contains("part-")), "refused before any shard: " + store.calls);
+    }
+
+    @Test
     void filesThatAreNotModelsCanopyScoresAreRefusedBeforeAnyShardIsRead() throws Exception {
         Setup s = setup(row -> 0);
         s.store().put("mem://models/m.pkl", "\u0080\u0004\u0095 a pickle".getBytes(StandardCharsets.ISO_8859_1));
         s.store().put("mem://models/m.ubj", "{L\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0007learner".getBytes(StandardCharsets.ISO_8859_1));
-        s.store().put("mem://models/multi.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "multi:softprob").json(false)
+        s.store().put("mem://models/rank.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "rank:pairwise").json(false)
                 .getBytes(StandardCharsets.UTF_8));
         s.store().put("mem://models/missing.json", SyntheticModels.xgboost(2, 2, F.size(), 1, "reg:squarederror").json(false)
                 .replace("\"f4\"", "\"tip_amount\"").getBytes(StandardCharsets.UTF_8));
-        for (String[] c : new String[][]{{"m.pkl", "a Python pickle"}, {"m.ubj", "UBJSON"}, {"multi.json", "the objective is multi:softprob"}}) {
+        for (String[] c : new String[][]{{"m.pkl", "a Python pickle"}, {"m.ubj", "UBJSON"}, {"rank.json", "the objective is rank:pairwise"}}) {
             RecordingObjectStore store = new RecordingObjectStore(s.store());
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> service(store).run(request("mem://models/" + c[0], s.shards())));

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Models trained in this test run by the libraries themselves, on California housing with gaps in two
  * features, regression and binary, scored by {@code predict} through the pool with a kept id column: every
- * row's prediction equals the library's own {@code predict} (a probability for binary) within 1e-5.
+ * row's prediction equals the library's own {@code predict} within 1e-5; a binary model's {@code probability}
+ * does, and its {@code prediction} is the class, 0 or 1, that probability makes the more probable.
  * <ul>
  *   <li>XGBoost 1.7 (Debian's python3-xgboost for /usr/bin/python3): the 1.x JSON format;</li>
  *   <li>XGBoost4J 3.4, in this JVM: the 3.x JSON format (base_score as a vector);</li>
@@ -185,8 +186,10 @@ class PythonModelsInteropTest {
             String expected = "read_csv('" + d.dir().resolve(name + ".csv") + "', header = true, "
                     + "types = {'id': 'BIGINT', 'prediction': 'DOUBLE'})";
             String predicted = "read_parquet('" + out + "/*.parquet')";
-            String joined = "SELECT e.id, e.prediction AS want, p.prediction AS got FROM " + expected + " e LEFT JOIN "
-                    + predicted + " p USING (id)";
+            boolean binary = name.endsWith("-bin");
+            // a binary classifier's prediction is its class; the library's predict is the probability column
+            String joined = "SELECT e.id, e.prediction AS want, p." + (binary ? "probability" : "prediction") + " AS got"
+                    + (binary ? ", p.prediction AS label" : "") + " FROM " + expected + " e LEFT JOIN " + predicted + " p USING (id)";
             assertEquals(d.rows(), Long.parseLong(one(duck, "SELECT count(*) FROM " + predicted)), name + ": one row per input row");
             assertEquals(d.rows(), Long.parseLong(one(duck, "SELECT count(DISTINCT id) FROM " + predicted)));
             assertEquals("0", one(duck, "SELECT count(*) FROM (" + joined + ") WHERE got IS NULL"), name + ": every id scored");
@@ -196,8 +199,12 @@ class PythonModelsInteropTest {
             String gapRows = one(duck, "SELECT count(*) FROM (" + joined + ") j JOIN read_parquet('" + d.shards()
                     + "/*.parquet') s USING (id) WHERE s.HouseAge IS NULL AND j.got IS NOT NULL");
             assertTrue(Long.parseLong(gapRows) > 1000, name + ": rows with gaps are scored: " + gapRows);
-            if (name.endsWith("-bin")) {
+            if (binary) {
                 assertEquals("true", one(duck, "SELECT min(got) > 0 AND max(got) < 1 FROM (" + joined + ")"), "probabilities");
+                assertEquals("0", one(duck, "SELECT count(*) FROM (" + joined + ") WHERE label <> CASE WHEN got > 0.5 THEN 1 "
+                        + "ELSE 0 END"), name + ": the prediction is the more probable class");
+                assertEquals("BIGINT", one(duck, "SELECT column_type FROM (DESCRIBE SELECT * FROM " + predicted
+                        + ") WHERE column_name = 'prediction'"), name + ": the classes of a Python model are integers");
             }
             String lineage = "SELECT string_agg(DISTINCT decode(value), ',') FROM parquet_kv_metadata('" + out
                     + "/*.parquet') WHERE decode(key) = '%s'";

@@ -14,7 +14,7 @@ public final class SyntheticModels {
 
     /** An XGBoost model in memory: complete trees, node i's children 2i+1 and 2i+2. */
     public record Xgb(int trees, int depth, int features, int[][] split, float[][] cond, boolean[][] defaultLeft,
-                      float[][] leaf, float baseScore, String objective) {
+                      float[][] leaf, float baseScore, String objective, int classes, float[] classBase) {
 
         public String json(boolean version3) {
             StringBuilder s = new StringBuilder(64 * trees * (1 << depth));
@@ -25,7 +25,7 @@ public final class SyntheticModels {
             s.append("],\"feature_types\":[],\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"1\",")
                     .append("\"num_trees\":\"").append(trees).append("\"},\"iteration_indptr\":[0],\"tree_info\":[");
             for (int t = 0; t < trees; t++) {
-                s.append(t == 0 ? "0" : ",0");
+                s.append(t == 0 ? "" : ",").append(t % classes);
             }
             s.append("],\"trees\":[");
             int nodes = (1 << (depth + 1)) - 1;
@@ -57,13 +57,61 @@ public final class SyntheticModels {
                         .append("\",\"num_nodes\":\"").append(nodes).append("\",\"size_leaf_vector\":\"1\"}}");
             }
             String base = Float.toString(baseScore);
+            if (version3 && classes > 1) {
+                StringBuilder v = new StringBuilder();
+                for (float b : classBase) {
+                    v.append(v.isEmpty() ? "" : ",").append(Float.toString(b).replace(".0E", "E"));
+                }
+                base = v.toString();
+            }
             s.append("]},\"name\":\"gbtree\"},\"learner_model_param\":{\"base_score\":\"")
                     .append(version3 ? "[" + base + "]" : base)
-                    .append("\",\"boost_from_average\":\"1\",\"num_class\":\"0\",\"num_feature\":\"").append(features)
+                    .append("\",\"boost_from_average\":\"1\",\"num_class\":\"").append(classes > 1 ? classes : 0)
+                    .append("\",\"num_feature\":\"").append(features)
                     .append("\",\"num_target\":\"1\"},\"objective\":{\"name\":\"").append(objective)
                     .append("\",\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}},\"version\":[")
                     .append(version3 ? "3,4,0" : "1,7,4").append("]}");
             return s.toString();
+        }
+
+        /**
+         * XGBoost's own rule for a multi-class model: float32 margins, each starting at its class's base score
+         * (one for all in 1.x), then its softmax as XGBoost computes it (expf, a double sum, a float division).
+         */
+        public double[] probabilities(double[] row, boolean version3) {
+            float[] m = new float[classes];
+            for (int c = 0; c < classes; c++) {
+                m[c] = version3 ? classBase[c] : baseScore;
+            }
+            for (int t = 0; t < trees; t++) {
+                m[t % classes] += leaf[t][leafOf(t, row) - ((1 << depth) - 1)];
+            }
+            float max = m[0];
+            for (float v : m) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            float[] e = new float[classes];
+            for (int c = 0; c < classes; c++) {
+                e[c] = (float) Math.exp(m[c] - max);
+                sum += e[c];
+            }
+            double[] p = new double[classes];
+            for (int c = 0; c < classes; c++) {
+                p[c] = e[c] / (float) sum;
+            }
+            return p;
+        }
+
+        private int leafOf(int t, double[] row) {
+            int internal = (1 << depth) - 1;
+            int n = 0;
+            while (n < internal) {
+                double v = row[split[t][n]];
+                boolean left = Double.isNaN(v) ? defaultLeft[t][n] : (float) v < cond[t][n];
+                n = left ? 2 * n + 1 : 2 * n + 2;
+            }
+            return n;
         }
 
         /** XGBoost's own rule: float32 values, {@code x < cond} left, NaN by default_left, float32 sums. */
@@ -85,6 +133,11 @@ public final class SyntheticModels {
     }
 
     public static Xgb xgboost(int trees, int depth, int features, long seed, String objective) {
+        return xgboost(trees, depth, features, seed, objective, 1);
+    }
+
+    /** {@code classes} > 1: a multi-class model, tree t of class {@code t % classes}, as XGBoost lays them out. */
+    public static Xgb xgboost(int trees, int depth, int features, long seed, String objective, int classes) {
         SplittableRandom r = new SplittableRandom(seed);
         int internal = (1 << depth) - 1;
         int[][] split = new int[trees][internal];
@@ -101,16 +154,22 @@ public final class SyntheticModels {
                 leaf[t][i] = (float) (r.nextGaussian() * 0.1);
             }
         }
-        return new Xgb(trees, depth, features, split, cond, dl, leaf, objective.contains("logistic") ? 0.3f : 1.25f, objective);
+        float[] classBase = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            classBase[c] = (float) (r.nextGaussian() * 0.3);
+        }
+        return new Xgb(trees, depth, features, split, cond, dl, leaf, objective.contains("logistic") ? 0.3f
+                : classes > 1 ? 0.5f : 1.25f, objective, classes, classBase);
     }
 
     /** A LightGBM model in memory, in its own layout: internal nodes, children as ~leaf for leaves. */
     public record Lgb(int features, int[][] split, double[][] threshold, int[][] decision, int[][] left, int[][] right,
-                      double[][] leaf, String objective) {
+                      double[][] leaf, String objective, int classes) {
 
         public String text() {
             StringBuilder s = new StringBuilder();
-            s.append("tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\nmax_feature_idx=")
+            s.append("tree\nversion=v4\nnum_class=").append(classes).append("\nnum_tree_per_iteration=").append(classes)
+                    .append("\nlabel_index=0\nmax_feature_idx=")
                     .append(features - 1).append("\nobjective=").append(objective).append("\nfeature_names=");
             for (int f = 0; f < features; f++) {
                 s.append(f == 0 ? "" : " ").append("f").append(f);
@@ -136,38 +195,62 @@ public final class SyntheticModels {
             return s.toString();
         }
 
+        /** A multiclass model's probabilities as LightGBM computes them: per-class sums in double, then softmax. */
+        public double[] probabilities(double[] row) {
+            double[] m = new double[classes];
+            for (int t = 0; t < split.length; t++) {
+                m[t % classes] += tree(t, row);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : m) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                m[c] = Math.exp(m[c] - max);
+                sum += m[c];
+            }
+            for (int c = 0; c < classes; c++) {
+                m[c] /= sum;
+            }
+            return m;
+        }
+
         /** LightGBM's own rule (Predictor and Tree::NumericalDecision), double values. */
         public double predict(double[] row) {
             double sum = 0;
             for (int t = 0; t < split.length; t++) {
-                if (leaf[t].length == 1) {
-                    sum += leaf[t][0];
-                    continue;
-                }
-                int n = 0;
-                while (n >= 0) {
-                    double x = row[split[t][n]];
-                    // the predictor leaves values of magnitude <= kZeroThreshold out of a dense row: they are 0.0
-                    if (!Double.isNaN(x) && Math.abs(x) <= ZERO) {
-                        x = 0.0;
-                    }
-                    int d = decision[t][n];
-                    int missing = (d >> 2) & 3;
-                    boolean dl = (d & 2) != 0;
-                    if (Double.isNaN(x) && missing != 2) {
-                        x = 0.0;
-                    }
-                    boolean goLeft;
-                    if (missing == 1 && x >= -ZERO && x <= ZERO || missing == 2 && Double.isNaN(x)) {
-                        goLeft = dl;
-                    } else {
-                        goLeft = x <= threshold[t][n];
-                    }
-                    n = goLeft ? left[t][n] : right[t][n];
-                }
-                sum += leaf[t][~n];
+                sum += tree(t, row);
             }
             return objective.startsWith("binary") ? 1 / (1 + Math.exp(-sigmoid() * sum)) : sum;
+        }
+
+        private double tree(int t, double[] row) {
+            if (leaf[t].length == 1) {
+                return leaf[t][0];
+            }
+            int n = 0;
+            while (n >= 0) {
+                double x = row[split[t][n]];
+                // the predictor leaves values of magnitude <= kZeroThreshold out of a dense row: they are 0.0
+                if (!Double.isNaN(x) && Math.abs(x) <= ZERO) {
+                    x = 0.0;
+                }
+                int d = decision[t][n];
+                int missing = (d >> 2) & 3;
+                boolean dl = (d & 2) != 0;
+                if (Double.isNaN(x) && missing != 2) {
+                    x = 0.0;
+                }
+                boolean goLeft;
+                if (missing == 1 && x >= -ZERO && x <= ZERO || missing == 2 && Double.isNaN(x)) {
+                    goLeft = dl;
+                } else {
+                    goLeft = x <= threshold[t][n];
+                }
+                n = goLeft ? left[t][n] : right[t][n];
+            }
+            return leaf[t][~n];
         }
 
         private double sigmoid() {
@@ -179,6 +262,11 @@ public final class SyntheticModels {
     static final double ZERO = 1e-35f;
 
     public static Lgb lightgbm(int trees, int leaves, int features, long seed, String objective) {
+        return lightgbm(trees, leaves, features, seed, objective, 1);
+    }
+
+    /** {@code classes} > 1: a multiclass model, tree t of class {@code t % classes}, as LightGBM interleaves them. */
+    public static Lgb lightgbm(int trees, int leaves, int features, long seed, String objective, int classes) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] near = {0, -0.0, ZERO, -ZERO, 1e-36, -1e-36, Math.nextUp(ZERO), 0.5, -0.5};
         int[] decisions = {0, 2, 4, 6, 8, 10};
@@ -223,7 +311,7 @@ public final class SyntheticModels {
                 leaf[t][i] = r.nextGaussian() * 0.1;
             }
         }
-        return new Lgb(features, split, threshold, decision, left, right, leaf, objective);
+        return new Lgb(features, split, threshold, decision, left, right, leaf, objective, classes);
     }
 
     /** Values that sit on every edge: gaps, zeros of both signs, tiny values, and ordinary ones. */

@@ -62,6 +62,65 @@ class TreeEnsembleTest {
         }
     }
 
+    /**
+     * A class per tree: the lock-step walk into each class's sums gives, bit for bit, what the plain walk summed
+     * by class and put through softmax gives, over more than one chunk; and such an ensemble has no single
+     * prediction.
+     */
+    @Test
+    void perClassBatchWalkMatchesAPlainWalkBitForBit() {
+        Random random = new Random(11);
+        int features = 4;
+        int rows = 8192 + 77;
+        int k = 3;
+        List<Integer> feature = new ArrayList<>();
+        List<Double> threshold = new ArrayList<>();
+        List<Integer> left = new ArrayList<>();
+        List<Integer> right = new ArrayList<>();
+        List<Double> value = new ArrayList<>();
+        int[] roots = new int[30];
+        int[] treeClass = new int[roots.length];
+        for (int t = 0; t < roots.length; t++) {
+            roots[t] = grow(random, features, 1 + random.nextInt(8), feature, threshold, left, right, value);
+            treeClass[t] = random.nextInt(k);
+        }
+        double[] base = {0.5, -0.25, 0};
+        TreeEnsemble e = new TreeEnsemble(roots, ints(feature), doubles(threshold), ints(left), ints(right),
+                new boolean[feature.size()], doubles(value), 0, 0.01, features, TreeEnsemble.Output.SOFTMAX,
+                new ClassLayout(k, treeClass, base, null));
+        double[][] columns = new double[features][rows];
+        for (int f = 0; f < features; f++) {
+            for (int r = 0; r < rows; r++) {
+                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextGaussian() * 3;
+            }
+        }
+        double[][] out = new double[k][rows];
+        e.probabilities(columns, rows, out);
+        for (int r = 0; r < rows; r++) {
+            double[] m = new double[k];
+            for (int t = 0; t < roots.length; t++) {
+                m[treeClass[t]] += walk(roots[t], columns, r, feature, threshold, left, right, value);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                m[c] = base[c] + 0.01 * m[c];
+                max = Math.max(max, m[c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                m[c] = Math.exp(m[c] - max);
+                sum += m[c];
+            }
+            for (int c = 0; c < k; c++) {
+                assertEquals(Double.doubleToLongBits(m[c] / sum), Double.doubleToLongBits(out[c][r]), "row " + r + " class " + c);
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> e.predict(columns, rows, new double[rows]));
+        assertThrows(IllegalArgumentException.class, () -> new TreeEnsemble(roots, ints(feature), doubles(threshold),
+                ints(left), ints(right), new boolean[feature.size()], doubles(value), 0, 1, features,
+                TreeEnsemble.Output.SOFTMAX, null), "softmax needs a class per tree");
+    }
+
     @Test
     void constructorRefusesTreesThatCouldLoop() {
         // node 1 sends rows back to node 0: a walk would never end

@@ -1,5 +1,6 @@
 package dev.canopy.model.lightgbm;
 
+import dev.canopy.model.ClassLayout;
 import dev.canopy.model.ModelFormatException;
 import dev.canopy.model.TreeBuilder;
 import dev.canopy.model.TreeEnsemble;
@@ -23,9 +24,14 @@ import java.util.Set;
  *       goes the default direction. Where zeros must go another way than the threshold sends them, the split
  *       becomes a short chain of Canopy splits (zeros tested first), so every row still takes one path;</li>
  *   <li>the margin is the sum of the leaf values ({@code average_output}: their mean); {@code binary} answers
- *       {@code 1 / (1 + exp(-sigmoid * margin))}.</li>
+ *       {@code 1 / (1 + exp(-sigmoid * margin))};</li>
+ *   <li>{@code multiclass} ({@code num_class} k, {@code num_tree_per_iteration} k): the trees are interleaved
+ *       by class, tree i adding to class {@code i % k}'s margin, and the probabilities are the softmax of the
+ *       margins, as {@code predict} gives them.</li>
  * </ul>
- * Refused, naming what was found: objectives other than {@link #OBJECTIVES}, multi-class models, categorical
+ * {@code binary} and {@code multiclass} convert to classifiers ({@link ClassLayout}) whose classes are the codes
+ * {@code 0..k-1}: a saved LightGBM model holds no labels.
+ * Refused, naming what was found: objectives other than {@link #OBJECTIVES} (among them {@code multiclassova}), categorical
  * splits (bit 0 of {@code decision_type}), linear trees, and anything that is not LightGBM's text format.
  */
 public final class LightGbmTextModel {
@@ -33,7 +39,7 @@ public final class LightGbmTextModel {
     public static final Set<String> IDENTITY_OBJECTIVES = Set.of("regression", "regression_l1", "huber", "fair",
             "quantile", "mape");
     public static final Set<String> OBJECTIVES = Set.of("regression", "regression_l1", "huber", "fair", "quantile",
-            "mape", "binary");
+            "mape", "binary", "multiclass");
     /** LightGBM's kZeroThreshold, a float constant compared with doubles. */
     static final double ZERO = 1e-35f;
     private static final int MAX_FEATURES = 100_000;
@@ -151,10 +157,6 @@ public final class LightGbmTextModel {
             }
             int numClass = integer(header, "num_class", 1);
             int perIteration = integer(header, "num_tree_per_iteration", 1);
-            if (numClass > 1 || perIteration > 1) {
-                throw new ModelFormatException("a multi-class model (num_class " + numClass + ", num_tree_per_iteration "
-                        + perIteration + "); only regression and binary models convert");
-            }
             int features = integer(header, "max_feature_idx", -2) + 1;
             if (features < 1 || features > MAX_FEATURES) {
                 throw new ModelFormatException("implausible max_feature_idx " + header.get("max_feature_idx"));
@@ -167,6 +169,14 @@ public final class LightGbmTextModel {
             if (!OBJECTIVES.contains(obj[0])) {
                 throw new ModelFormatException("the objective is " + objective.trim() + "; supported: "
                         + String.join(", ", OBJECTIVES.stream().sorted().toList()));
+            }
+            boolean multi = obj[0].equals("multiclass");
+            if (multi ? numClass < 2 || numClass > ClassLayout.MAX_CLASSES || perIteration != numClass
+                    : numClass != 1 || perIteration != 1) {
+                throw new ModelFormatException("objective " + obj[0] + " with num_class " + numClass
+                        + " and num_tree_per_iteration " + perIteration + (multi ? "; a multiclass model has 2 to "
+                        + ClassLayout.MAX_CLASSES + " classes, one tree per class and iteration" : "; only multiclass "
+                        + "models score several classes"));
             }
             double sigmoid = 1;
             for (int i = 1; i < obj.length; i++) {
@@ -203,9 +213,25 @@ public final class LightGbmTextModel {
                 throw new ModelFormatException("the model has no trees");
             }
             boolean binary = obj[0].equals("binary");
-            double scale = (averageOutput ? 1.0 / roots.size() : 1.0) * (binary ? sigmoid : 1.0);
-            TreeEnsemble e = b.build(roots.stream().mapToInt(Integer::intValue).toArray(), 0, scale, features,
-                    binary ? TreeEnsemble.Output.SIGMOID : TreeEnsemble.Output.IDENTITY);
+            int[] rootArray = roots.stream().mapToInt(Integer::intValue).toArray();
+            TreeEnsemble e;
+            if (multi) {
+                if (rootArray.length % numClass != 0) {
+                    throw new ModelFormatException("the model holds " + rootArray.length + " trees, not a multiple of its "
+                            + numClass + " classes");
+                }
+                int[] treeClass = new int[rootArray.length];
+                for (int t = 0; t < treeClass.length; t++) {
+                    treeClass[t] = t % numClass; // LightGBM's order: iteration by iteration, class by class
+                }
+                double scale = averageOutput ? (double) numClass / rootArray.length : 1.0;
+                e = b.build(rootArray, 0, scale, features, TreeEnsemble.Output.SOFTMAX,
+                        new ClassLayout(numClass, treeClass, new double[numClass], null));
+            } else {
+                double scale = (averageOutput ? 1.0 / roots.size() : 1.0) * (binary ? sigmoid : 1.0);
+                e = b.build(rootArray, 0, scale, features, binary ? TreeEnsemble.Output.SIGMOID : TreeEnsemble.Output.IDENTITY,
+                        binary ? ClassLayout.binary(null) : null);
+            }
             return new LightGbmTextModel(e, names, objective.trim(), version);
         }
 

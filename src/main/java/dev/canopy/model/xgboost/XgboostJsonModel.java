@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.canopy.model.ClassLayout;
 import dev.canopy.model.ModelFormatException;
 import dev.canopy.model.TreeBuilder;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.xgboost.XgboostJsonReader.RawTree;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -25,20 +27,27 @@ import java.util.Set;
  *   <li>A gap (NaN) follows the split's {@code default_left}.</li>
  *   <li>The margin is {@code base_score} (through the logit for logistic objectives, whose base score is a
  *       probability) plus the trees' leaf values; logistic objectives answer its sigmoid.</li>
+ *   <li>{@code multi:softprob} and {@code multi:softmax} ({@code num_class} k): tree i adds to the margin of
+ *       class {@code tree_info[i]}, which starts at that class's {@code base_score} (one value for all classes
+ *       in 1.x and 2.x, one per class in 3.x: {@code "[2.9E-1,-1.7E-1,-1.1E-1]"}), and the probabilities are
+ *       the softmax of the margins, as {@code predict} (softprob) and {@code predict_proba} give them. A
+ *       softmax model's {@code predict} is the most probable class, which Canopy's prediction is too.</li>
  * </ul>
+ * {@code binary:logistic} and the multi-class objectives convert to classifiers ({@link ClassLayout}) whose
+ * labels are unknown: XGBoost's JSON holds none, so their classes are the codes {@code 0..k-1}.
  * The formats of XGBoost 1.x and 2.x/3.x are read (3.x writes {@code base_score} as a vector,
  * {@code "[5E-1]"}). The document is read as a stream, with only the node arrays kept, so a model takes about
  * its own size in heap while it converts, and nothing is allocated from a count the file declares.
  *
- * <p>Refused, naming what was found: objectives other than {@link #OBJECTIVES}, multi-class and multi-target
- * models, boosters other than {@code gbtree} (dart, gblinear), categorical features and splits, UBJSON and
+ * <p>Refused, naming what was found: objectives other than {@link #OBJECTIVES}, multi-target models, boosters other than {@code gbtree} (dart, gblinear), categorical features and splits, UBJSON and
  * anything that is not XGBoost's JSON.
  */
 public final class XgboostJsonModel {
-    /** The objectives whose models convert: two regressions on the margin and two logistic ones. */
+    /** The objectives whose models convert: two regressions on the margin, two logistic ones and two multi-class. */
     public static final Set<String> OBJECTIVES = Set.of("reg:squarederror", "reg:absoluteerror", "reg:logistic",
-            "binary:logistic");
+            "binary:logistic", "multi:softprob", "multi:softmax");
     private static final Set<String> LOGISTIC = Set.of("reg:logistic", "binary:logistic");
+    private static final Set<String> MULTI = Set.of("multi:softprob", "multi:softmax");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64)
@@ -86,9 +95,14 @@ public final class XgboostJsonModel {
         return ensemble.output();
     }
 
-    /** {@code base_score} as saved: a probability for logistic objectives, the margin otherwise. */
+    /** {@code base_score} as saved (its first value): a probability for logistic objectives, the margin otherwise. */
     public float baseScore() {
         return baseScore;
+    }
+
+    /** The classes the model scores: 2 for {@code binary:logistic}, {@code num_class} for multi-class, else 1. */
+    public int classes() {
+        return ensemble.classes();
     }
 
     /** The lineage name, e.g. {@code xgboost-json 1.7.4}. */
@@ -186,9 +200,14 @@ public final class XgboostJsonModel {
             throw new ModelFormatException("the model has no learner_model_param");
         }
         int numClass = intParam(learnerParam, "num_class", 0);
-        if (numClass > 1) {
-            throw new ModelFormatException("a multi-class model (num_class " + numClass + "); only regression and "
-                    + "binary models convert");
+        boolean multi = MULTI.contains(obj);
+        if (multi && (numClass < 2 || numClass > ClassLayout.MAX_CLASSES)) {
+            throw new ModelFormatException("objective " + obj + " with num_class " + numClass + "; a multi-class model "
+                    + "has 2 to " + ClassLayout.MAX_CLASSES + " classes");
+        }
+        if (!multi && numClass > 1) {
+            throw new ModelFormatException("num_class " + numClass + " with objective " + obj + "; only the multi:"
+                    + " objectives score several classes");
         }
         int numTarget = intParam(learnerParam, "num_target", 1);
         if (numTarget > 1) {
@@ -211,13 +230,18 @@ public final class XgboostJsonModel {
         if (!d.sawTrees()) {
             throw new ModelFormatException("the model has no trees array");
         }
+        if (multi && treeInfo == null) {
+            throw new ModelFormatException("a multi-class model without tree_info, which names each tree's class");
+        }
         if (treeInfo != null) {
             if (treeInfo.length != trees.size()) {
                 throw new ModelFormatException("tree_info lists " + treeInfo.length + " trees, the model holds " + trees.size());
             }
-            for (int g : treeInfo) {
-                if (g != 0) {
-                    throw new ModelFormatException("a tree belongs to output group " + g + "; only single-output models convert");
+            for (int t = 0; t < treeInfo.length; t++) {
+                int g = treeInfo[t];
+                if (multi ? g < 0 || g >= numClass : g != 0) {
+                    throw new ModelFormatException("tree " + t + " belongs to output group " + g + (multi ? " of num_class "
+                            + numClass : "; only single-output models convert"));
                 }
             }
         }
@@ -227,7 +251,8 @@ public final class XgboostJsonModel {
                 throw new ModelFormatException("gbtree_model_param declares " + declared + " trees, the model holds " + trees.size());
             }
         }
-        float baseScore = baseScore(learnerParam);
+        float[] baseScores = baseScores(learnerParam, multi ? numClass : 1);
+        float baseScore = baseScores[0];
         boolean logistic = LOGISTIC.contains(obj);
         double margin;
         if (logistic) {
@@ -248,8 +273,18 @@ public final class XgboostJsonModel {
         for (int t = 0; t < roots.length; t++) {
             roots[t] = add(b, t, trees.get(t), features);
         }
-        TreeEnsemble e = b.build(roots, margin, 1.0, features,
-                logistic ? TreeEnsemble.Output.SIGMOID : TreeEnsemble.Output.IDENTITY);
+        TreeEnsemble e;
+        if (multi) {
+            // softmax's margin starts at base_score as it is (XGBoost's softmax has no ProbToMargin)
+            double[] base = new double[numClass];
+            for (int c = 0; c < numClass; c++) {
+                base[c] = baseScores[baseScores.length == 1 ? 0 : c];
+            }
+            e = b.build(roots, 0, 1.0, features, TreeEnsemble.Output.SOFTMAX, new ClassLayout(numClass, treeInfo, base, null));
+        } else {
+            e = b.build(roots, margin, 1.0, features, logistic ? TreeEnsemble.Output.SIGMOID : TreeEnsemble.Output.IDENTITY,
+                    obj.equals("binary:logistic") ? ClassLayout.binary(null) : null);
+        }
         return new XgboostJsonModel(e, featureNames, obj, d.version(), baseScore);
     }
 
@@ -311,31 +346,44 @@ public final class XgboostJsonModel {
         return root;
     }
 
-    private static float baseScore(JsonNode param) {
+    /**
+     * {@code base_score}: one value, or (3.x) a vector written as one string, {@code "[5E-1]"} or one value per
+     * class {@code "[2.9E-1,-1.7E-1,-1.1E-1]"}; {@code classes} values are allowed besides one.
+     */
+    private static float[] baseScores(JsonNode param, int classes) {
         JsonNode v = param.get("base_score");
         if (v == null) {
             throw new ModelFormatException("learner_model_param has no base_score");
         }
-        String s = v.isArray() && v.size() == 1 ? v.get(0).asText() : v.asText().trim();
-        if (v.isArray() && v.size() != 1) {
-            throw new ModelFormatException("base_score holds " + v.size() + " values; only single-output models convert");
-        }
-        // XGBoost 3.x writes the intercept as a vector: "[5E-1]"
-        if (s.startsWith("[") && s.endsWith("]")) {
-            s = s.substring(1, s.length() - 1).trim();
-            if (s.contains(",")) {
-                throw new ModelFormatException("base_score " + v.asText() + " holds several values; only single-output models convert");
+        List<String> parts = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(n -> parts.add(n.asText().trim()));
+        } else {
+            String s = v.asText().trim();
+            if (s.startsWith("[") && s.endsWith("]")) {
+                for (String p : s.substring(1, s.length() - 1).split(",", -1)) {
+                    parts.add(p.trim());
+                }
+            } else {
+                parts.add(s);
             }
         }
-        try {
-            float f = Float.parseFloat(s);
-            if (!Float.isFinite(f)) {
-                throw new NumberFormatException();
-            }
-            return f;
-        } catch (NumberFormatException e) {
-            throw new ModelFormatException("base_score " + v + " is not a number");
+        if (parts.size() != 1 && parts.size() != classes) {
+            throw new ModelFormatException("base_score " + v + " holds " + parts.size() + " values; "
+                    + (classes == 1 ? "only single-output models convert" : "expected 1 or num_class " + classes));
         }
+        float[] out = new float[parts.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = Float.parseFloat(parts.get(i));
+                if (!Float.isFinite(out[i])) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new ModelFormatException("base_score " + v + " is not a number" + (out.length > 1 ? " list" : ""));
+            }
+        }
+        return out;
     }
 
     private static int intParam(JsonNode params, String name, int absent) {

@@ -87,8 +87,12 @@ class LightGbmTextModelTest {
 
     @Test
     void unsupportedModelsAreRefusedNamingWhatWasFound() {
-        assertRefused(model("multiclass num_class:3", "a b", "2 2", ""), "the objective is multiclass num_class:3");
-        assertRefused(model("regression", "a b", "2 2", "").replace("num_class=1", "num_class=3"), "multi-class model");
+        assertRefused(model("multiclassova num_class:3 sigmoid:1", "a b", "2 2", ""), "the objective is multiclassova");
+        assertRefused(model("multiclass num_class:3", "a b", "2 2", ""), "objective multiclass with num_class 1");
+        assertRefused(model("regression", "a b", "2 2", "").replace("num_class=1", "num_class=3"),
+                "objective regression with num_class 3");
+        assertRefused(model("multiclass num_class:3", "a b", "2 2", "").replace("num_class=1", "num_class=3")
+                .replace("num_tree_per_iteration=1", "num_tree_per_iteration=3"), "1 trees, not a multiple of its 3 classes");
         assertRefused(model("poisson", "a b", "2 2", ""), "the objective is poisson");
         assertRefused(model("regression sqrt", "a b", "2 2", ""), "reg_sqrt");
         assertRefused(model("regression", "a b", "1 2", ""), "node 0 is a categorical split on a");

@@ -75,16 +75,21 @@ class XgboostJsonModelTest {
 
     @Test
     void unsupportedModelsAreRefusedNamingWhatWasFound() {
-        assertRefused(model("multi:softprob", "5E-1", "1", ""), "the objective is multi:softprob");
+        assertRefused(model("rank:pairwise", "5E-1", "1", ""), "the objective is rank:pairwise");
+        assertRefused(model("multi:softprob", "5E-1", "1", ""), "objective multi:softprob with num_class 0");
         assertRefused(model("reg:squarederror", "5E-1", "1", "").replace("\"num_class\":\"0\"", "\"num_class\":\"3\""),
-                "multi-class model (num_class 3)");
+                "num_class 3 with objective reg:squarederror");
+        assertRefused(model("multi:softprob", "5E-1", "1", "").replace("\"num_class\":\"0\"", "\"num_class\":\"3\"")
+                .replace("\"tree_info\":[0]", "\"tree_info\":[3]"), "tree 0 belongs to output group 3 of num_class 3");
+        assertRefused(model("multi:softprob", "[1E0,2E0]", "1", "").replace("\"num_class\":\"0\"", "\"num_class\":\"3\""),
+                "holds 2 values; expected 1 or num_class 3");
         assertRefused(model("reg:squarederror", "5E-1", "1", "").replace("\"name\":\"gbtree\"", "\"name\":\"dart\""),
                 "the booster is dart");
         assertRefused(model("reg:squarederror", "5E-1", "1", "").replace("[\"float\",\"float\"]", "[\"float\",\"c\"]"),
                 "categorical");
         assertRefused(model("reg:squarederror", "5E-1", "1", "").replace("\"split_type\":[0,0,0]", "\"split_type\":[1,0,0]"),
                 "categorical split");
-        assertRefused(model("reg:squarederror", "[5E-1,1E0]", "1", ""), "several values");
+        assertRefused(model("reg:squarederror", "[5E-1,1E0]", "1", ""), "holds 2 values; only single-output models convert");
         assertRefused("{\"algorithm\":\"gradient_boosting\",\"features\":[\"a\"]}", "without XGBoost's \"learner\"");
         assertRefused("{L\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0007learner", "UBJSON");
         assertRefused("\u0080\u0004\u0095 pickle", "not an XGBoost JSON model");
