@@ -2,6 +2,7 @@ package dev.canopy.storage;
 
 import dev.canopy.error.ObjectNotFoundException;
 import dev.canopy.error.StorageException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -79,13 +80,15 @@ public interface ObjectStore {
     }
 
     /**
-     * Creates the object only if there is none: true if this call created it, false if one was there. Two
-     * callers racing for the same URI get one true between them where the store supports it (S3's {@code
-     * If-None-Match: *}, a local hard link). This default checks, then writes: adapters override it.
+     * Creates the object only if there is none: true if this call created it, false if another one was there.
+     * Two callers racing for the same URI with different bytes get one true between them where the store
+     * supports it (S3's {@code If-None-Match: *}, a local hard link); a caller that finds its very bytes there
+     * gets true, since a create whose answer was lost on the way back looks just like that. This default
+     * checks, then writes: adapters override it.
      */
     default boolean writeIfAbsent(String uri, byte[] data, String contentType) {
         if (exists(uri)) {
-            return false;
+            return Arrays.equals(data, read(uri));
         }
         write(uri, data, contentType);
         return true;

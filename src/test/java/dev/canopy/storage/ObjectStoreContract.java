@@ -143,4 +143,15 @@ public abstract class ObjectStoreContract {
         assertFalse(store().writeIfAbsent(uri, bytes("late"), "application/json"));
         assertEquals(winner, new String(store().read(uri), StandardCharsets.UTF_8), "the winner's object is kept");
     }
+
+    /** A create whose answer was lost looks like finding one's very bytes there: that is a true, another's a false. */
+    @Test
+    void writeIfAbsentOverTheVeryBytesIsTrueOverOtherBytesFalse() {
+        String uri = base() + "/claims/same.json";
+        store().delete(uri);
+        assertTrue(store().writeIfAbsent(uri, bytes("claim-a"), "application/json"));
+        assertTrue(store().writeIfAbsent(uri, bytes("claim-a"), "application/json"));
+        assertFalse(store().writeIfAbsent(uri, bytes("claim-b"), "application/json"));
+        assertEquals("claim-a", new String(store().read(uri), StandardCharsets.UTF_8));
+    }
 }

@@ -82,11 +82,11 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     @Override
     public boolean writeIfAbsent(String uri, byte[] data, String contentType) {
-        boolean created = blobs.putIfAbsent(uri, new Blob(data.clone(), "v" + versions.incrementAndGet())) == null;
-        if (created) {
+        Blob there = blobs.putIfAbsent(uri, new Blob(data.clone(), "v" + versions.incrementAndGet()));
+        if (there == null) {
             writes.add(new Write(uri, data.clone()));
         }
-        return created;
+        return there == null || Arrays.equals(there.data(), data); // as ObjectStore's contract says
     }
 
     @Override

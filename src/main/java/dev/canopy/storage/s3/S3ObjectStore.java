@@ -138,21 +138,24 @@ public final class S3ObjectStore implements ObjectStore {
 
     /**
      * A conditional create, whose answer, unlike other calls', is not the same when repeated: a PUT that S3
-     * carried out but whose response broke on the way back is answered 412 when sent again, so a plain retry
-     * would report "someone else created it" where this call did (seen as four racing claims with no winner).
-     * After a broken attempt, a 412 is therefore checked by reading the object back: the bytes written are this
-     * call's (or equal to them, which no reader can tell apart) or another writer's.
+     * carried out but whose response was lost (a broken connection, a 5xx the SDK's own retries sent again) is
+     * answered 412 the second time, so the 412 alone would report "someone else created it" where this call did
+     * (seen as four racing claims with no winner against S3Proxy). A 412 is therefore checked by reading the
+     * object back: the bytes are this call's (or equal to them, which no reader can tell apart) or another
+     * writer's. Only a lost claim pays the extra GET.
      */
     static boolean createOnce(String uri, byte[] data, Supplier<?> put, Supplier<byte[]> readBack) {
-        boolean broken = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 mapped("create", uri, put);
                 return true;
-            } catch (ConflictException e) { // 412 Precondition Failed: the object is there
-                return broken && Arrays.equals(data, readBack.get());
+            } catch (ConflictException e) { // 412 Precondition Failed: an object is there
+                try {
+                    return Arrays.equals(data, readBack.get());
+                } catch (ObjectNotFoundException gone) { // another writer's, deleted since
+                    return false;
+                }
             } catch (UncheckedIOException e) {
-                broken = true;
                 if (attempt >= IO_ATTEMPTS) {
                     throw context(new StorageException("cannot create " + uri + ": " + e.getCause(), true, e), uri);
                 }
