@@ -56,7 +56,7 @@ public record SuperviseRequest(String runId, String data, String target, List<St
 
     /** The task options, checked ({@link TaskOptions#of}). */
     public TaskOptions taskOptions() {
-        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric);
+        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric, testData);
     }
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,

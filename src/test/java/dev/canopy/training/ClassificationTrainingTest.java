@@ -256,6 +256,28 @@ class ClassificationTrainingTest {
     }
 
     @Test
+    void stratifyWithASeparateTestSetIsAnErrorNamingBoth() {
+        String data = put("two.csv", csv(200, 8, "a", "b"));
+        String test = put("test.csv", "x1,x2,label\n1,1,a\n9,9,b\n");
+        TrainRequest r = new TrainRequest("run-1", data, null, "label", null, "decision_tree", null, 5L, test, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, true, null);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> trainer.train(r));
+        assertEquals("stratify", e.field());
+        assertTrue(e.getMessage().contains("--stratify") && e.getMessage().contains("--test-data")
+                && e.getMessage().contains(test), e.getMessage());
+        // the supervisor refuses it before any trainer runs
+        InvalidInputException s = assertThrows(InvalidInputException.class, () -> supervisor().supervise(
+                new SuperviseRequest("r-strat", data, "label", null, null, null, null, test, null, null, null, null,
+                        null, null, null, null, null, null, null, null, null, null, true, null)));
+        assertEquals("stratify", s.field());
+        assertTrue(store.writes().stream().noneMatch(w -> w.uri().contains("r-strat")), "nothing written for r-strat");
+        // without stratify the same pair trains
+        assertEquals(TrainerState.DONE, trainer.train(new TrainRequest("run-2", data, null, "label", null,
+                "decision_tree", null, 5L, test, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null)).state());
+    }
+
+    @Test
     void aTestClassTrainingNeverSawIsAnErrorNamingIt() {
         String data = put("two.csv", csv(200, 7, "a", "b"));
         String test = put("test.csv", "x1,x2,label\n1,1,a\n9,9,b\n5,5,zebra\n");
