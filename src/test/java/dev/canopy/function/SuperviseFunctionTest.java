@@ -39,7 +39,7 @@ class SuperviseFunctionTest {
         given().contentType(ContentType.JSON).body("{\"data\": \"x.csv\", \"algoritms\": [\"random_forest\"]}")
                 .when().post()
                 .then().statusCode(500)
-                .body("errorMessage", containsString("algoritms=\"algoritms\": unknown field; known fields: algorithms, categorical, data"));
+                .body("errorMessage", containsString("algoritms=\"algoritms\": unknown field; known fields: algorithms, categorical, classWeight, data"));
     }
 
     @Test

@@ -155,6 +155,10 @@ class ClassificationTrainingTest {
         List<Double> losses = byLoss.results().stream().map(t -> t.classification().logLoss()).toList();
         assertEquals(losses.stream().sorted().toList(), losses);
         assertEquals(byLoss.results().getFirst().algorithm(), byLoss.best());
+        // what the train-then-predict workflow scores with: the best model by the run's own metric
+        assertEquals(byLoss.results().getFirst().modelUri(), byLoss.bestModelUri());
+        assertEquals(byLoss.bestModelUri(), Json.read(store.read(RunLayout.result(OUT, "r-loss")), SuperviseResult.class,
+                "result").bestModelUri(), "stored in result.json");
         assertEquals("multiclass", byLoss.dataset().task());
         assertEquals("log_loss", byLoss.rankedBy());
         String html = new String(store.read(new ReportService(store).write(OUT, "r-loss")),
@@ -165,6 +169,7 @@ class ClassificationTrainingTest {
         List<Double> accuracies = byAccuracy.results().stream().map(t -> t.classification().accuracy()).toList();
         assertEquals(accuracies.stream().sorted(Comparator.reverseOrder()).toList(), accuracies);
         assertEquals("accuracy", byAccuracy.rankedBy());
+        assertEquals(byAccuracy.results().getFirst().modelUri(), byAccuracy.bestModelUri());
         // the same models (same data, split and seeds), only the order differs
         assertEquals(losses.stream().sorted().toList(),
                 byAccuracy.results().stream().map(t -> t.classification().logLoss()).sorted().toList());
