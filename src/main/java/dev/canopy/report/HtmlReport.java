@@ -23,7 +23,8 @@ import java.util.Map;
  * an e-mail attachment or an S3 download. Every mark of a chart has a class that names what it stands for
  * ({@code bar}, {@code err}, {@code pt}, {@code imp}, {@code inv}), one element per bar or point, so the
  * browser test can count them. This class assembles the page (header, data notes, tables, cost, styles and
- * script); the charts are drawn by {@link RunCharts}.
+ * script); the charts are drawn by {@link RunCharts}, and a classification's confusion, ROC and calibration charts
+ * by {@link ClassificationCharts}.
  */
 public final class HtmlReport {
     /** Bars in the MSE chart; the table below it lists every configuration. */
