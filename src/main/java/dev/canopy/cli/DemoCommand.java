@@ -11,10 +11,13 @@ import dev.canopy.inference.BatchPredictRequest;
 import dev.canopy.inference.BatchPredictResult;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.sample.BinaryHousing;
 import dev.canopy.sample.CaliforniaHousing;
 import dev.canopy.storage.ObjectInfo;
 import dev.canopy.storage.ObjectStore;
+import dev.canopy.training.SuperviseRequest;
 import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.Task;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -26,6 +29,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,12 +39,18 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = {"Train on California housing; with --shards or --shard, then batch-predict.",
         "Without --data the data is downloaded once and cached (canopy.data.cache-dir).",
+        "--task binary: a classification of " + BinaryHousing.TARGET + " (MedHouseVal > 2) on that data, or, without",
+        "--data and no cached copy, on rows of the same columns the demo makes itself (no download).",
         "Batch prediction uses the best model when the shards carry its features, otherwise (taxi shards) "
                 + DemoCommand.TAXI_RULE + "."})
 @Dependent
 @Unremovable
 public class DemoCommand implements Callable<Integer> {
     static final String TAXI_RULE = "rule:passenger_count>=2";
+    /** Rows of the binary example the demo makes when no copy of California housing is at hand. */
+    static final int GENERATED_ROWS = 4000;
+    /** The binary example's file, under {@code {out}/demo-data/}. */
+    static final String BINARY_FILE = "california_housing_binary.csv";
 
     @Option(names = "--data", paramLabel = "<uri>",
             description = "California housing as CSV (default: the cached copy, downloaded if absent).")
@@ -76,8 +87,13 @@ public class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SuperviseResult trained = Supervision.runWithProgress(invoker,
-                training.request(runId.orNew(), data != null ? data : cachedData(err), out.or(config)), err);
+        String outDir = out.or(config);
+        SuperviseRequest asked = training.request(runId.orNew(), data, outDir);
+        // --task binary trains on a derived class, MedHouseVal > 2, unless --target names another column
+        SuperviseRequest request = Task.BINARY.id().equals(asked.task())
+                ? asked.withData(binaryData(outDir, err), asked.target() != null ? asked.target() : BinaryHousing.TARGET)
+                : asked.withData(data != null ? data : cachedData(err), asked.target());
+        SuperviseResult trained = Supervision.runWithProgress(invoker, request, err);
         if (!shards.given()) {
             return Supervision.report(trained, json.json, stdout, err);
         }
@@ -89,7 +105,7 @@ public class DemoCommand implements Callable<Integer> {
                 return code;
             }
         }
-        String best = trained.results().getFirst().modelUri();
+        String best = trained.bestModelUri();
         BatchPredictRequest req = shards.request(TAXI_RULE);
         String model = fits(req, trained.dataset().features()) ? best : TAXI_RULE;
         err.println("canopy: batch prediction with " + model);
@@ -103,6 +119,34 @@ public class DemoCommand implements Callable<Integer> {
             stdout.print(Tables.batch(r));
         }
         return PredictCommand.toleranceExceeded(r, err);
+    }
+
+    /**
+     * The binary example's data, written under {@code outDir} where the trainers read it: California housing
+     * (--data, else the cached copy) with MedHouseVal made the class {@link BinaryHousing#TARGET}, or, with
+     * neither, rows the demo makes itself; nothing is downloaded for it.
+     */
+    private String binaryData(String outDir, PrintWriter err) {
+        Path cached = Path.of(config.data().cacheDir()).resolve(CaliforniaHousing.FILE_NAME);
+        String source = data != null ? data : Files.isRegularFile(cached) ? cached.toString() : null;
+        String csv;
+        if (source == null) {
+            csv = BinaryHousing.generate(GENERATED_ROWS, 42);
+        } else {
+            try {
+                csv = BinaryHousing.derive(new String(store.read(source), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--data", source, "demo --task binary needs California housing's "
+                        + "columns: " + e.getMessage());
+            }
+        }
+        String uri = outDir.replaceAll("/+$", "") + "/demo-data/" + BINARY_FILE;
+        store.write(uri, csv.getBytes(StandardCharsets.UTF_8), "text/csv");
+        err.println("canopy: demo --task binary: " + BinaryHousing.TARGET + " = MedHouseVal > 2, "
+                + (source == null ? GENERATED_ROWS + " rows made here (no California housing at hand: --data names it)"
+                : "from " + source) + "; written to " + uri);
+        err.flush();
+        return uri;
     }
 
     private String cachedData(PrintWriter err) {

@@ -4,6 +4,7 @@ import dev.canopy.cost.CostReport;
 import dev.canopy.inference.BatchProgress;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.pool.CallState;
+import dev.canopy.training.ClassInsights;
 import dev.canopy.training.ForestFanOut;
 import dev.canopy.training.ModelInsights;
 import dev.canopy.training.RunSummary;
@@ -49,7 +50,7 @@ public final class NativeImageRegistration {
             ShardResult.class, TrainerState.class, CallState.class,
             SearchSpace.class, SearchSpace.Range.class,
             SearchResult.class, Trial.class, TrainInvocation.class,
-            SearchStatus.class, ModelInsights.class,
+            SearchStatus.class, ModelInsights.class, ClassInsights.class, ClassInsights.CalibrationBin.class,
             FeatureEncoding.class, FeatureEncoding.Feature.class,
             RunSummary.class, DatasetSummary.Part.class, ForestFanOut.Share.class, CostReport.class,
             CostReport.FunctionCost.class, BatchProgress.class, ClassificationMetrics.class})

@@ -1,8 +1,15 @@
 package dev.canopy.report;
 
+import dev.canopy.training.ClassInsights;
+import dev.canopy.training.ClassInsights.CalibrationBin;
 import dev.canopy.training.ClassificationMetrics;
+import dev.canopy.training.ModelInsights;
+import dev.canopy.training.SuperviseResult;
+import dev.canopy.training.TrainResult;
+import dev.canopy.training.TrainerState;
 
 import java.util.List;
+import java.util.Map;
 
 import static dev.canopy.report.HtmlReport.esc;
 import static dev.canopy.report.HtmlReport.fmt;
@@ -11,16 +18,19 @@ import static dev.canopy.report.HtmlReport.fmt;
  * The charts of a classification's report as SVG strings, drawn like {@link HtmlReport}'s: inline, no script,
  * one element per mark with a class that names it ({@code cell}, {@code roc}, {@code cal}) and {@code data-}
  * attributes holding the values it stands for, so tests and the browser test can read them back. Styles are in
- * {@link #CSS}, for the report's {@code <style>}. Pure functions of their arguments.
+ * {@link #CSS}, for the report's {@code <style>}. Pure functions of their arguments. {@link #section} draws them
+ * for each classifier of a run from the figures training saved ({@link ClassInsights}); each chart's id then ends
+ * with the algorithm, as a page holds an id once.
  */
 public final class ClassificationCharts {
     /** Bins of the calibration chart, as scikit-learn's {@code calibration_curve(n_bins=10)}. */
-    public static final int BINS = 10;
+    public static final int BINS = ClassInsights.BINS;
 
     /** The rules these charts need beside {@link HtmlReport}'s own ({@code .frame}, {@code .diag}, {@code .chart text}). */
     public static final String CSS = """
             .cell{fill:#2f6fca}.cell-text{font-size:11px}.cell-text.dark{fill:#fff}.roc{fill:none;stroke:#2f6fca;stroke-width:2}
             .cal{fill:#dd6b20}.cal-line{fill:none;stroke:#dd6b20;stroke-width:1.5}.grid{stroke:#edf0f4}
+            .pair{display:flex;flex-wrap:wrap;gap:12px}
             """;
 
     private ClassificationCharts() {
@@ -31,6 +41,11 @@ public final class ClassificationCharts {
      * by its share of its row (the class's recall on the diagonal), and its tooltip says both.
      */
     public static String confusionMatrix(List<String> labels, int[][] confusion) {
+        return confusionMatrix("confusion-chart", labels, confusion);
+    }
+
+    /** {@link #confusionMatrix(List, int[][])} with the svg's {@code id}. */
+    public static String confusionMatrix(String id, List<String> labels, int[][] confusion) {
         int k = labels.size();
         if (confusion.length != k) {
             throw new IllegalArgumentException(k + " labels but a " + confusion.length + "-row confusion matrix");
@@ -42,7 +57,7 @@ public final class ClassificationCharts {
         int width = left + size + 20;
         int height = top + size + 20;
         StringBuilder h = new StringBuilder(256 + k * k * 160);
-        h.append("<svg id=\"confusion-chart\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+        h.append("<svg id=\"").append(esc(id)).append("\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
                 .append(width).append(' ').append(height).append("\" width=\"").append(width).append("\" height=\"")
                 .append(height).append("\" role=\"img\" aria-label=\"confusion matrix\">\n");
         h.append("<text x=\"").append(left + size / 2).append("\" y=\"14\" text-anchor=\"middle\">predicted</text>")
@@ -89,18 +104,26 @@ public final class ClassificationCharts {
 
     /** The ROC curve of a binary classifier, with the chance diagonal; {@code area} goes in the caption. */
     public static String roc(ClassificationMetrics.Curve curve, double area) {
+        return roc("roc-chart", curve.fpr(), curve.tpr(), area);
+    }
+
+    /** {@link #roc(ClassificationMetrics.Curve, double)} of the points {@code (fpr[i], tpr[i])}, with the svg's {@code id}. */
+    public static String roc(String id, double[] fpr, double[] tpr, double area) {
+        if (fpr.length != tpr.length) {
+            throw new IllegalArgumentException(fpr.length + " false positive rates but " + tpr.length + " true positive rates");
+        }
         int size = 360;
         int pad = 44;
         double span = size - 2 * pad;
-        StringBuilder h = new StringBuilder(512 + curve.fpr().length * 16);
-        h.append("<svg id=\"roc-chart\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(size)
+        StringBuilder h = new StringBuilder(512 + fpr.length * 16);
+        h.append("<svg id=\"").append(esc(id)).append("\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(size)
                 .append(' ').append(size).append("\" width=\"").append(size).append("\" height=\"").append(size)
                 .append("\" role=\"img\" aria-label=\"ROC curve\" data-auc=\"").append(fmt("%.6f", area)).append("\">\n");
         unitSquare(h, size, pad, span);
-        h.append("<path class=\"roc\" data-points=\"").append(curve.fpr().length).append("\" d=\"");
-        for (int i = 0; i < curve.fpr().length; i++) {
-            h.append(i == 0 ? "M" : "L").append(fmt("%.1f", pad + curve.fpr()[i] * span)).append(' ')
-                    .append(fmt("%.1f", size - pad - curve.tpr()[i] * span));
+        h.append("<path class=\"roc\" data-points=\"").append(fpr.length).append("\" d=\"");
+        for (int i = 0; i < fpr.length; i++) {
+            h.append(i == 0 ? "M" : "L").append(fmt("%.1f", pad + fpr[i] * span)).append(' ')
+                    .append(fmt("%.1f", size - pad - tpr[i] * span));
         }
         h.append("\"><title>").append(fmt("ROC AUC %.4f", area)).append("</title></path>\n");
         h.append("<text x=\"").append(pad + 8).append("\" y=\"").append(pad + 16).append("\">").append(fmt("AUC %.4f", area))
@@ -109,56 +132,23 @@ public final class ClassificationCharts {
         return h.append("</svg>\n").toString();
     }
 
-    /**
-     * One bin of the calibration chart: the rows whose probability fell in it, their mean probability and the
-     * fraction of them that were positive.
-     */
-    public record Bin(int index, int rows, double meanPredicted, double observed) {
-    }
-
-    /**
-     * Ten equal-width bins of {@code probability} over [0, 1], as scikit-learn's
-     * {@code calibration_curve(hit, probability, n_bins=10, strategy="uniform")}: edges {@code i·0.1}, a value on an
-     * inner edge in the lower bin. Empty bins are left out. For a binary task {@code probability} is the
-     * positive class's and {@code hit} whether the row was positive; for a multiclass one, the most probable
-     * class's probability and whether that class was right (a reliability diagram of the top class).
-     */
-    public static List<Bin> calibrationBins(double[] probability, boolean[] hit) {
-        if (probability.length != hit.length) {
-            throw new IllegalArgumentException(probability.length + " probabilities but " + hit.length + " outcomes");
-        }
-        long[] rows = new long[BINS];
-        double[] sum = new double[BINS];
-        long[] hits = new long[BINS];
-        for (int i = 0; i < probability.length; i++) {
-            double p = probability[i];
-            if (!(p >= 0 && p <= 1)) {
-                throw new IllegalArgumentException("row " + i + ": probability " + p + " is outside [0, 1]");
-            }
-            int b = 0;
-            while (b < BINS - 1 && (b + 1) * 0.1 < p) { // np.searchsorted(inner edges, p), side="left"
-                b++;
-            }
-            rows[b]++;
-            sum[b] += p;
-            hits[b] += hit[i] ? 1 : 0;
-        }
-        java.util.ArrayList<Bin> out = new java.util.ArrayList<>();
-        for (int b = 0; b < BINS; b++) {
-            if (rows[b] > 0) {
-                out.add(new Bin(b, (int) rows[b], sum[b] / rows[b], hits[b] / (double) rows[b]));
-            }
-        }
-        return out;
+    /** {@link ClassInsights#calibration}: scikit-learn's {@code calibration_curve(n_bins=10)}, empty bins left out. */
+    public static List<CalibrationBin> calibrationBins(double[] probability, boolean[] hit) {
+        return ClassInsights.calibration(probability, hit);
     }
 
     /** The calibration chart: observed fraction against mean probability per bin, the diagonal being perfect. */
-    public static String calibration(List<Bin> bins, String what) {
+    public static String calibration(List<CalibrationBin> bins, String what) {
+        return calibration("calibration-chart", bins, what);
+    }
+
+    /** {@link #calibration(List, String)} with the svg's {@code id}. */
+    public static String calibration(String id, List<CalibrationBin> bins, String what) {
         int size = 360;
         int pad = 44;
         double span = size - 2 * pad;
         StringBuilder h = new StringBuilder(1024);
-        h.append("<svg id=\"calibration-chart\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(size)
+        h.append("<svg id=\"").append(esc(id)).append("\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(size)
                 .append(' ').append(size).append("\" width=\"").append(size).append("\" height=\"").append(size)
                 .append("\" role=\"img\" aria-label=\"calibration in ").append(BINS).append(" bins\">\n");
         unitSquare(h, size, pad, span);
@@ -170,7 +160,7 @@ public final class ClassificationCharts {
             }
             h.append("\"/>\n");
         }
-        for (Bin b : bins) {
+        for (CalibrationBin b : bins) {
             double r = 2.5 + Math.min(4, Math.log10(1 + b.rows()));
             h.append("<circle class=\"cal\" data-bin=\"").append(b.index()).append("\" data-rows=\"").append(b.rows())
                     .append("\" data-predicted=\"").append(fmt("%.6f", b.meanPredicted())).append("\" data-observed=\"")
@@ -184,6 +174,43 @@ public final class ClassificationCharts {
         axisTitles(h, size, "mean predicted probability" + (what == null || what.isEmpty() ? "" : " (" + what + ")"),
                 "observed fraction");
         return h.append("</svg>\n").toString();
+    }
+
+    /**
+     * The section of a classification's report: for each model that finished, in the run's ranking order, its
+     * confusion matrix, its ROC curve (binary) and its calibration, from the insights saved beside it.
+     */
+    static void section(StringBuilder h, SuperviseResult r, Map<String, ModelInsights> insights) {
+        h.append("<section id=\"classification\"><h2>Confusion, ROC and calibration</h2>\n");
+        boolean any = false;
+        for (TrainResult t : r.results()) {
+            ModelInsights in = insights.get(t.algorithm());
+            if (t.state() != TrainerState.DONE || in == null || in.classification() == null) {
+                continue;
+            }
+            ClassInsights c = in.classification();
+            String alg = in.algorithm();
+            if (!any) {
+                h.append("<p class=\"note\">Each model on its ").append(in.testRows()).append(" test rows. Confusion: a row "
+                        + "per true class, shaded by its share of that class. Calibration: the rows in each tenth of "
+                        + "probability, observed fraction against mean probability; on the diagonal, probabilities mean "
+                        + "what they say.</p>\n");
+            }
+            any = true;
+            h.append("<figure class=\"class-charts\" data-algorithm=\"").append(esc(alg)).append("\"><figcaption>")
+                    .append(esc(alg)).append("</figcaption>\n");
+            h.append(confusionMatrix("confusion-" + alg, c.classes(), c.confusion()));
+            h.append("<div class=\"pair\">\n");
+            if (c.rocFpr() != null && c.rocAuc() != null) {
+                h.append(roc("roc-" + alg, c.rocFpr(), c.rocTpr(), c.rocAuc()));
+            }
+            h.append(calibration("calibration-" + alg, c.calibration(), c.calibrationOf()));
+            h.append("</div></figure>\n");
+        }
+        if (!any) {
+            h.append("<p class=\"note\">No saved model of this run has its test rows' figures.</p>\n");
+        }
+        h.append("</section>\n");
     }
 
     /** Frame, grid at every 0.2, tick labels and the diagonal of a [0, 1] × [0, 1] chart. */

@@ -23,7 +23,8 @@ import java.util.Map;
  * an e-mail attachment or an S3 download. Every mark of a chart has a class that names what it stands for
  * ({@code bar}, {@code err}, {@code pt}, {@code imp}, {@code inv}), one element per bar or point, so the
  * browser test can count them. This class assembles the page (header, data notes, tables, cost, styles and
- * script); the charts are drawn by {@link RunCharts}.
+ * script); the charts are drawn by {@link RunCharts}, and a classification's confusion, ROC and calibration charts
+ * by {@link ClassificationCharts}.
  */
 public final class HtmlReport {
     /** Bars in the MSE chart; the table below it lists every configuration. */
@@ -42,7 +43,9 @@ public final class HtmlReport {
                 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 """);
-        h.append("<title>Canopy run ").append(esc(r.runId())).append("</title>\n<style>").append(CSS).append("</style></head>\n<body>\n");
+        // a classification's chart styles only where its charts are: a regression's page stays as it was
+        h.append("<title>Canopy run ").append(esc(r.runId())).append("</title>\n<style>").append(CSS)
+                .append(r.rankedBy() == null ? "" : ClassificationCharts.CSS).append("</style></head>\n<body>\n");
         DatasetSummary d = r.dataset();
         h.append("<header><h1>Canopy run <code>").append(esc(r.runId())).append("</code></h1>\n<p class=\"meta\">")
                 .append(esc(d.uri())).append(" · ").append(d.rows()).append(" rows (").append(d.trainRows()).append(" train / ")
@@ -64,6 +67,8 @@ public final class HtmlReport {
         ModelInsights bi = best == null ? null : insights.get(best);
         if (r.rankedBy() == null) {
             RunCharts.predictions(h, best, bi); // predicted against actual values: a regression's chart
+        } else {
+            ClassificationCharts.section(h, r, insights); // a classifier's: confusion, ROC, calibration
         }
         RunCharts.importance(h, insights);
         RunCharts.timeline(h, r.invocations());
@@ -147,7 +152,7 @@ public final class HtmlReport {
                 }
             }
         }
-        RunCharts.barChart(h, bars);
+        RunCharts.barChart(h, bars, measure);
         // the ranking table lists a search's configurations; without a search the results table below is the ranking
         if (s != null) {
             h.append("<table id=\"ranking-table\" class=\"sortable\"><thead><tr><th>rank</th><th>algorithm</th><th>state</th>");
@@ -168,10 +173,13 @@ public final class HtmlReport {
             h.append("</tbody></table>\n");
             h.append("<h3>Refitted on the whole training split</h3>\n");
         }
+        // a binary task adds both AUCs (scikit-learn's roc_auc_score and average_precision_score)
+        boolean binary = metric != null && Task.BINARY.id().equals(r.dataset().task());
         h.append(metric == null ? "<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>test MSE</th>"
                 + "<th>RMSE</th><th>MAE</th><th>R²</th><th>train s</th><th>model</th></tr></thead><tbody>\n"
                 : "<table id=\"results-table\"><thead><tr><th>algorithm</th><th>state</th><th>log loss</th><th>accuracy</th>"
-                + "<th>balanced accuracy</th><th>macro F1</th><th>train s</th><th>model</th></tr></thead><tbody>\n");
+                + "<th>balanced accuracy</th><th>macro F1</th>" + (binary ? "<th>ROC AUC</th><th>PR AUC</th>" : "")
+                + "<th>train s</th><th>model</th></tr></thead><tbody>\n");
         for (TrainResult t : r.results()) {
             boolean ok = t.state() == TrainerState.DONE;
             h.append("<tr").append(ok ? "" : " class=\"failed\"").append("><td>").append(esc(t.algorithm())).append("</td><td>")
@@ -181,11 +189,15 @@ public final class HtmlReport {
                 h.append("<td>").append(fmt("%.4f", c != null ? c.logLoss() : t.mse())).append("</td><td>")
                         .append(fmt("%.4f", c != null ? c.accuracy() : t.rmse())).append("</td><td>")
                         .append(fmt("%.4f", c != null ? c.balancedAccuracy() : t.mae())).append("</td><td>")
-                        .append(fmt("%.4f", c != null ? c.macroF1() : t.r2())).append("</td><td>")
-                        .append(fmt("%.2f", t.trainMillis() / 1000.0)).append("</td><td><code>").append(esc(t.modelUri()))
+                        .append(fmt("%.4f", c != null ? c.macroF1() : t.r2())).append("</td><td>");
+                if (binary) {
+                    h.append(auc(c == null ? null : c.rocAuc())).append("</td><td>").append(auc(c == null ? null : c.prAuc()))
+                            .append("</td><td>");
+                }
+                h.append(fmt("%.2f", t.trainMillis() / 1000.0)).append("</td><td><code>").append(esc(t.modelUri()))
                         .append("</code></td>");
             } else {
-                h.append("<td colspan=\"6\" class=\"error\">").append(esc(t.error())).append("</td>");
+                h.append("<td colspan=\"").append(binary ? 8 : 6).append("\" class=\"error\">").append(esc(t.error())).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -229,6 +241,11 @@ public final class HtmlReport {
         h.append("<tr><td>").append(esc(f.function())).append(esc(note)).append("</td><td>").append(f.invocations())
                 .append("</td><td>").append(f.billedMillis()).append("</td><td>").append(f.memoryMb()).append("</td><td>")
                 .append(fmt("%.3f", f.gbSeconds())).append("</td><td>").append(fmtUsd(f.usd())).append("</td></tr>\n");
+    }
+
+    /** An AUC, or a dash where it is undefined (the test rows hold one class only). */
+    private static String auc(Double v) {
+        return v == null ? "-" : fmt("%.4f", v);
     }
 
     private static String fmtUsd(double usd) {

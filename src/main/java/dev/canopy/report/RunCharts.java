@@ -27,7 +27,8 @@ final class RunCharts {
     record Bar(String label, String detail, double value, double spread) {
     }
 
-    static void barChart(StringBuilder h, List<Bar> bars) {
+    /** @param measure what the bars measure: {@code MSE} (a regression's chart, id {@code mse-chart}) or a metric */
+    static void barChart(StringBuilder h, List<Bar> bars, String measure) {
         if (bars.isEmpty()) {
             h.append("<p class=\"note\">No model finished: nothing to chart.</p>\n");
             return;
@@ -39,8 +40,9 @@ final class RunCharts {
         int height = top + bars.size() * row + 30;
         double max = bars.stream().mapToDouble(b -> b.value() + b.spread()).max().orElse(1) * 1.05;
         double plot = width - left - 20;
-        h.append("<svg id=\"mse-chart\" class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\" width=\"").append(width).append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"MSE by configuration\">\n");
+        h.append("<svg id=\"").append("MSE".equals(measure) ? "mse-chart" : "metric-chart").append("\" class=\"chart\" viewBox=\"0 0 ")
+                .append(width).append(' ').append(height).append("\" width=\"").append(width).append("\" height=\"").append(height)
+                .append("\" role=\"img\" aria-label=\"").append(esc(measure)).append(" by configuration\">\n");
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             double y = top + i * row;
@@ -63,7 +65,7 @@ final class RunCharts {
             }
             h.append('\n');
         }
-        axis(h, left, top + bars.size() * row, plot, max, "MSE");
+        axis(h, left, top + bars.size() * row, plot, max, measure);
         h.append("</svg>\n");
     }
 

@@ -107,15 +107,8 @@ final class ClassificationRun {
                 seed, DataPreparation.testFraction(req.testFraction(), req.testData()), TrainService.libraries(algorithm),
                 runId, Instant.now(clock).toString(), data.encoding(), data.detection().task().id(),
                 data.classes().labels()));
-        int[] predicted = ClassificationMetrics.predicted(scored.probabilities());
-        double[] actual = new double[predicted.length];
-        double[] predictedCodes = new double[predicted.length];
-        for (int i = 0; i < predicted.length; i++) {
-            actual[i] = scored.truth()[i];
-            predictedCodes[i] = predicted[i];
-        }
-        artifacts.writeInsights(out, runId, ModelInsights.of(alg, data.summary().features(), model, actual,
-                predictedCodes));
+        artifacts.writeInsights(out, runId, ModelInsights.ofClassifier(alg, data.summary().features(), model,
+                data.classes().labels(), scored.truth(), scored.probabilities()));
         done.accept(String.format(Locale.ROOT, "%s %.4f, accuracy %.4f on %s", rankBy.id(), rankBy.of(m), m.accuracy(),
                 rowsRead));
         return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, written.bytes(),

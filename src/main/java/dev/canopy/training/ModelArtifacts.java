@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {algorithm}.trees          the predictor's form of a regression: the trees as numbers ({@link TreeCodec});
  *                            a classification has none yet, its model URI is the library's own file
  * {algorithm}.json           its metadata ({@link ModelMetadata})
- * {algorithm}.insights.json  feature importance, test predictions (bounded; {@link ModelInsights})
+ * {algorithm}.insights.json  feature importance, test predictions or a classifier's figures (bounded; {@link ModelInsights})
  * random_forest.part-{i}.model  a fanned-out forest's share i ({@link ForestFanOut}), until the trainer merges it
  * </pre>
  * The predictor finds the metadata beside {@code x.trees} or {@code x.model} as {@code x.json} (inference's

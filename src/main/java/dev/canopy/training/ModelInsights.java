@@ -10,11 +10,19 @@ import java.util.List;
  * What a report shows of a saved model, written beside it ({@link ModelArtifacts#insights}): Smile's feature
  * importance (the total impurity decrease of each feature's splits; XGBoost's total gain) and the model's predictions for the
  * test rows against the actual values, at most {@link #MAX_POINTS} of them, taken at an even stride so
- * the file stays small whatever the test set's size.
+ * the file stays small whatever the test set's size. A classifier's has no points ({@code actual} and
+ * {@code predicted} empty) but its {@code classification}: confusion matrix, ROC curve and calibration bins
+ * ({@link ClassInsights}); a regression's {@code classification} is null, as in files written before it.
  */
 public record ModelInsights(String algorithm, List<String> features, double[] importance, int testRows,
-                            double[] actual, double[] predicted) {
+                            double[] actual, double[] predicted, ClassInsights classification) {
     public static final int MAX_POINTS = 2000;
+
+    /** A regression's insights. */
+    public ModelInsights(String algorithm, List<String> features, double[] importance, int testRows,
+                         double[] actual, double[] predicted) {
+        this(algorithm, features, importance, testRows, actual, predicted, null);
+    }
 
     static ModelInsights of(String algorithm, List<String> features, Object model, double[] actual, double[] predicted) {
         int n = actual.length;
@@ -27,6 +35,13 @@ public record ModelInsights(String algorithm, List<String> features, double[] im
             p[i] = predicted[src];
         }
         return new ModelInsights(algorithm, features, importance(model), n, a, p);
+    }
+
+    /** A classifier's: its importance and the figures of its test rows' {@code probabilities}. */
+    static ModelInsights ofClassifier(String algorithm, List<String> features, Object model, List<String> classes,
+                                      int[] truth, double[][] probabilities) {
+        return new ModelInsights(algorithm, features, importance(model), truth.length, new double[0], new double[0],
+                ClassInsights.of(classes, truth, probabilities));
     }
 
     private static double[] importance(Object model) {

@@ -54,9 +54,16 @@ public record SuperviseRequest(String runId, String data, String target, List<St
                 maxClasses, classWeight, stratify, metric);
     }
 
+    /** This request with {@code data} and {@code target} replaced, every other field kept. */
+    public SuperviseRequest withData(String data, String target) {
+        return new SuperviseRequest(runId, data, target, features, algorithms, testFraction, seed, testData, params, out,
+                search, delimiter, missing, categorical, maxCategories, overwrite, exclude, sampleRows, fitToBudget, task,
+                maxClasses, classWeight, stratify, metric);
+    }
+
     /** The task options, checked ({@link TaskOptions#of}). */
     public TaskOptions taskOptions() {
-        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric);
+        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric, testData);
     }
 
     public SuperviseRequest(String runId, String data, String target, List<String> features, List<String> algorithms,

@@ -10,13 +10,29 @@ import java.util.List;
  * search the rows are the refitted best configuration of each algorithm, in the search's ranking, and
  * {@code search} holds the ranking itself. {@code invocations} is every {@code train} call, for a timeline.
  * {@code rankedBy} names the {@link ClassificationMetric} that ranked a classification's rows ({@code log_loss}
- * unless the request chose another); absent for a regression, ranked by MSE.
+ * unless the request chose another); absent for a regression, ranked by MSE. {@code bestModelUri} is the model
+ * file of {@code best}, whatever ranked it: what the train-then-predict workflow scores with, so that it reads no
+ * metric and no row order; absent when every trainer failed.
  */
 public record SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results,
                               String best, @JsonInclude(JsonInclude.Include.NON_NULL) SearchResult search,
                               @JsonInclude(JsonInclude.Include.NON_NULL) List<TrainInvocation> invocations,
                               @JsonInclude(JsonInclude.Include.NON_NULL) CostReport cost,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String rankedBy) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String rankedBy,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String bestModelUri) {
+
+    /** {@code bestModelUri}, when not given, is the model of the DONE row named {@code best}: one rule for every answer. */
+    public SuperviseResult {
+        if (bestModelUri == null && best != null && results != null) {
+            bestModelUri = results.stream().filter(t -> best.equals(t.algorithm()) && t.state() == TrainerState.DONE)
+                    .map(TrainResult::modelUri).findFirst().orElse(null);
+        }
+    }
+
+    public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best,
+                           SearchResult search, List<TrainInvocation> invocations, CostReport cost, String rankedBy) {
+        this(runId, wallMillis, dataset, results, best, search, invocations, cost, rankedBy, null);
+    }
 
     public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best,
                            SearchResult search, List<TrainInvocation> invocations, CostReport cost) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A request's task options, checked: {@code task} ({@link Task}), {@code maxClasses}, {@code classWeight}
- * ({@code none} or {@code balanced}), {@code stratify} and {@code metric} ({@link ClassificationMetric}). This is
+ * ({@code none} or {@code balanced}), {@code stratify} (which splits the data, so never beside a separate
+ * {@code testData}) and {@code metric} ({@link ClassificationMetric}). This is
  * the one place their values are checked; the supervisor calls {@link #of} to refuse a bad request before any
  * trainer runs, and each trainer calls it on its own request. What depends on the target's values (a metric
  * that needs a binary task, options that need classes) is checked by {@link #check} once the task is detected.
@@ -17,10 +18,17 @@ public record TaskOptions(Task task, int maxClasses, boolean balanced, boolean s
                           String metricText) {
 
     /** The options of a request that names none: auto task, every other option at its default. */
-    public static final TaskOptions DEFAULT = of(null, null, null, null, null);
+    public static final TaskOptions DEFAULT = of(null, null, null, null, null, null);
 
-    public static TaskOptions of(String task, Integer maxClasses, String classWeight, Boolean stratify, String metric) {
+    /** @param testData the request's separate test set, if any: then nothing is split, so nothing can be stratified */
+    public static TaskOptions of(String task, Integer maxClasses, String classWeight, Boolean stratify, String metric,
+                                 String testData) {
         Task t = Task.parse("task", task);
+        if (Boolean.TRUE.equals(stratify) && testData != null && !testData.isBlank()) {
+            throw new InvalidInputException("stratify", true, "a stratified split needs a split, and testData "
+                    + testData + " is the test set, so the data is not split: --stratify and --test-data exclude "
+                    + "each other");
+        }
         int max = TaskDetector.maxClasses("maxClasses", maxClasses);
         boolean balanced = classWeight(classWeight);
         // under auto the binary-only metrics are checked once the task is detected (check()); AUTO checks the name

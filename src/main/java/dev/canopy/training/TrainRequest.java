@@ -90,7 +90,7 @@ public record TrainRequest(String runId, String data, String dataVersion, String
 
     /** The task options, checked ({@link TaskOptions#of}). */
     TaskOptions taskOptions() {
-        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric);
+        return TaskOptions.of(task, maxClasses, classWeight, stratify, metric, testData);
     }
 
     boolean isTrial() {

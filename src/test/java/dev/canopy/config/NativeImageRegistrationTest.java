@@ -7,6 +7,7 @@ import dev.canopy.model.ModelCodec;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.Algorithm;
 import dev.canopy.training.FeatureMatrix;
+import dev.canopy.training.ModelInsights;
 import dev.canopy.training.ModelMetadata;
 import dev.canopy.training.ProgressListener;
 import dev.canopy.training.SmileTrainer;
@@ -111,7 +112,7 @@ class NativeImageRegistrationTest {
         }
         for (Class<?> request : List.of(TrainRequest.class, SuperviseRequest.class,
                 StatusRequest.class, PredictRequest.class,
-                BatchPredictRequest.class, ModelMetadata.class)) {
+                BatchPredictRequest.class, ModelMetadata.class, ModelInsights.class)) {
             collect(request, needed);
         }
         needed.removeIf(c -> !c.getName().startsWith("dev.canopy."));

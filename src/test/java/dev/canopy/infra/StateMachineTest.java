@@ -99,14 +99,31 @@ class StateMachineTest {
         assertEquals(3, tasks);
     }
 
-    /** best is absent (not only null) when every trainer failed; a comparison on a missing field is States.Runtime. */
+    /** bestModelUri is absent (not only null) when every trainer failed; a comparison on a missing field is States.Runtime. */
     @Test
     void pickBestTestsPresenceBeforeNull() throws Exception {
         JsonNode choices = definition("train-then-predict.asl.json").at("/States/PickBest/Choices");
-        assertEquals("$.trained.result.best", choices.at("/0/Not/Variable").asText());
+        assertEquals("$.trained.result.bestModelUri", choices.at("/0/Not/Variable").asText());
         assertTrue(choices.at("/0/Not/IsPresent").asBoolean());
         assertEquals("NoModel", choices.at("/0/Next").asText());
         assertTrue(choices.at("/1/IsNull").asBoolean());
+    }
+
+    /**
+     * Issue 25: of supervise's answer the workflow reads the run's id and the best model it names
+     * (bestModelUri), ranked by the run's own measure: no metric (an MSE, a log loss, …) and no row by position.
+     * The distributed workflow is given its model and reads no training answer at all.
+     */
+    @Test
+    void theWorkflowsReadNoMetricAndNoRowPosition() throws Exception {
+        Pattern path = Pattern.compile("\\$\\.trained\\.result\\.[A-Za-z0-9_.\\[\\]]+");
+        Set<String> read = new HashSet<>();
+        Matcher m = path.matcher(definition("train-then-predict.asl.json").toString());
+        while (m.find()) {
+            read.add(m.group());
+        }
+        assertEquals(Set.of("$.trained.result.runId", "$.trained.result.bestModelUri"), read);
+        assertFalse(path.matcher(definition("predict-shards-distributed.asl.json").toString()).find());
     }
 
     /** The batch answer passed between states is a summary: its rows stay in the manifest. */
@@ -117,7 +134,7 @@ class StateMachineTest {
         assertEquals("PickModel", states.at("/PickBest/Default").asText());
         JsonNode pick = states.get("PickModel");
         assertTrue(pick.at("/Parameters/summaryOnly").asBoolean());
-        assertEquals("$.trained.result.results[0].modelUri", pick.at("/Parameters/modelUri.$").asText());
+        assertEquals("$.trained.result.bestModelUri", pick.at("/Parameters/modelUri.$").asText());
         assertEquals("$.pick", pick.get("ResultPath").asText());
         // the input's prediction request, every field of it, under the run's id, best model and summaryOnly
         assertEquals("States.JsonMerge($.prediction, $.pick, false)", batch.at("/Parameters/Payload.$").asText());

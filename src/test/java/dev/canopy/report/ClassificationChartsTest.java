@@ -1,6 +1,7 @@
 package dev.canopy.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.training.ClassInsights.CalibrationBin;
 import dev.canopy.training.ClassificationMetrics;
 import dev.canopy.training.ScikitLearnOracle;
 import org.junit.jupiter.api.Test;
@@ -64,11 +65,11 @@ class ClassificationChartsTest {
     void calibrationBinsAreScikitLearnsCalibrationCurve() throws Exception {
         // python3 -c "from sklearn.calibration import calibration_curve as c; print(c([0,0,1,1,1], [.05,.1,.1000001,.95,1.0], n_bins=10))"
         // -> (array([0., 1., 1.]), array([0.075, 0.1000001, 0.975]))   (0.1 sits in the first bin, 0.1000001 in the second)
-        List<ClassificationCharts.Bin> bins = ClassificationCharts.calibrationBins(new double[]{.05, .1, .1000001, .95, 1.0},
+        List<CalibrationBin> bins = ClassificationCharts.calibrationBins(new double[]{.05, .1, .1000001, .95, 1.0},
                 new boolean[]{false, false, true, true, true});
-        assertEquals(List.of(0, 1, 9), bins.stream().map(ClassificationCharts.Bin::index).toList());
-        assertArrayEquals(new double[]{0, 1, 1}, bins.stream().mapToDouble(ClassificationCharts.Bin::observed).toArray());
-        assertArrayEquals(new double[]{0.075, 0.1000001, 0.975}, bins.stream().mapToDouble(ClassificationCharts.Bin::meanPredicted).toArray(), 1e-15);
+        assertEquals(List.of(0, 1, 9), bins.stream().map(CalibrationBin::index).toList());
+        assertArrayEquals(new double[]{0, 1, 1}, bins.stream().mapToDouble(CalibrationBin::observed).toArray());
+        assertArrayEquals(new double[]{0.075, 0.1000001, 0.975}, bins.stream().mapToDouble(CalibrationBin::meanPredicted).toArray(), 1e-15);
 
         Document svg = parse(ClassificationCharts.calibration(bins, "positive class <yes>"));
         NodeList points = svg.getElementsByTagName("circle");
@@ -97,15 +98,15 @@ class ClassificationChartsTest {
                 hit[i] = y[i] == 1;
             }
             JsonNode want = sk.run("calibration", sk.ints(y).toString(), sk.values(s).toString());
-            List<ClassificationCharts.Bin> bins = ClassificationCharts.calibrationBins(s, hit);
-            assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("observed")), bins.stream().mapToDouble(ClassificationCharts.Bin::observed).toArray(), 1e-12);
-            assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("predicted")), bins.stream().mapToDouble(ClassificationCharts.Bin::meanPredicted).toArray(), 1e-12);
+            List<CalibrationBin> bins = ClassificationCharts.calibrationBins(s, hit);
+            assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("observed")), bins.stream().mapToDouble(CalibrationBin::observed).toArray(), 1e-12);
+            assertArrayEquals(ScikitLearnOracle.doubleArray(want.get("predicted")), bins.stream().mapToDouble(CalibrationBin::meanPredicted).toArray(), 1e-12);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
     }
 
-    private static Document parse(String svg) throws Exception {
+    static Document parse(String svg) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);

@@ -107,4 +107,38 @@ class ReportBrowserTest {
             assertTrue(Files.size(png) > 10_000, "a screenshot with content");
         }
     }
+
+    @Test
+    void aClassificationsReportLoadsWithoutErrorsAndDrawsItsChartsPerModel() throws Exception {
+        Path executable = chromium();
+        InMemoryObjectStore store = new InMemoryObjectStore();
+        store.put("mem://data/binary.csv", ReportFixture.classesCsv(400, 3, "no", "yes"));
+        SuperviseResult r = ReportFixture.classify(store, "mem://data/binary.csv", OUT, "browser-binary");
+        byte[] html = store.read(new ReportService(store).write(OUT, "browser-binary"));
+        Path page = Files.createDirectories(Path.of("target", "report-browser").toAbsolutePath()).resolve("binary.html");
+        Files.write(page, html);
+        try (Chromium browser = new Chromium(executable)) {
+            browser.send("Runtime.enable", Map.of());
+            browser.send("Log.enable", Map.of());
+            browser.send("Page.enable", Map.of());
+            browser.send("Page.navigate", Map.of("url", page.toUri().toString()));
+            browser.await("Page.loadEventFired");
+            JsonNode marks = browser.evaluate("""
+                    ({ready: document.body.getAttribute('data-ready'),
+                      figures: document.querySelectorAll('figure.class-charts').length,
+                      cells: document.querySelectorAll('svg[id^="confusion-"] rect.cell').length,
+                      curves: document.querySelectorAll('svg[id^="roc-"] path.roc').length,
+                      curveLength: document.querySelector('svg[id^="roc-"] path.roc').getTotalLength(),
+                      bins: document.querySelectorAll('svg[id^="calibration-"] circle.cal').length,
+                      bars: document.querySelectorAll('#metric-chart rect.bar').length})""");
+            assertEquals(List.of(), browser.errors, "the page reports no error; chromium log: " + browser.log());
+            assertEquals("true", marks.path("ready").asText(), marks.toString());
+            assertEquals(3, marks.path("figures").asInt(), marks.toString());
+            assertEquals(3 * 4, marks.path("cells").asInt(), "2 × 2 cells per model: " + marks);
+            assertEquals(3, marks.path("curves").asInt(), marks.toString());
+            assertTrue(marks.path("curveLength").asDouble() > 272, "a curve from (0, 0) to (1, 1) is longer than the diagonal: " + marks);
+            assertTrue(marks.path("bins").asInt() >= 3 * 2, marks.toString());
+            assertEquals(r.results().size(), marks.path("bars").asInt(), marks.toString());
+        }
+    }
 }

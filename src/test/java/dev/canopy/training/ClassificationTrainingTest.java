@@ -155,6 +155,10 @@ class ClassificationTrainingTest {
         List<Double> losses = byLoss.results().stream().map(t -> t.classification().logLoss()).toList();
         assertEquals(losses.stream().sorted().toList(), losses);
         assertEquals(byLoss.results().getFirst().algorithm(), byLoss.best());
+        // what the train-then-predict workflow scores with: the best model by the run's own metric
+        assertEquals(byLoss.results().getFirst().modelUri(), byLoss.bestModelUri());
+        assertEquals(byLoss.bestModelUri(), Json.read(store.read(RunLayout.result(OUT, "r-loss")), SuperviseResult.class,
+                "result").bestModelUri(), "stored in result.json");
         assertEquals("multiclass", byLoss.dataset().task());
         assertEquals("log_loss", byLoss.rankedBy());
         String html = new String(store.read(new ReportService(store).write(OUT, "r-loss")),
@@ -165,6 +169,7 @@ class ClassificationTrainingTest {
         List<Double> accuracies = byAccuracy.results().stream().map(t -> t.classification().accuracy()).toList();
         assertEquals(accuracies.stream().sorted(Comparator.reverseOrder()).toList(), accuracies);
         assertEquals("accuracy", byAccuracy.rankedBy());
+        assertEquals(byAccuracy.results().getFirst().modelUri(), byAccuracy.bestModelUri());
         // the same models (same data, split and seeds), only the order differs
         assertEquals(losses.stream().sorted().toList(),
                 byAccuracy.results().stream().map(t -> t.classification().logLoss()).sorted().toList());
@@ -253,6 +258,28 @@ class ClassificationTrainingTest {
         assertEquals("maxClasses", e.field());
         assertTrue(e.getMessage().startsWith("maxClasses=\"1\""), e.getMessage());
         assertTrue(store.writes().stream().noneMatch(w -> w.uri().contains("r-bad")), "nothing written for r-bad");
+    }
+
+    @Test
+    void stratifyWithASeparateTestSetIsAnErrorNamingBoth() {
+        String data = put("two.csv", csv(200, 8, "a", "b"));
+        String test = put("test.csv", "x1,x2,label\n1,1,a\n9,9,b\n");
+        TrainRequest r = new TrainRequest("run-1", data, null, "label", null, "decision_tree", null, 5L, test, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, true, null);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> trainer.train(r));
+        assertEquals("stratify", e.field());
+        assertTrue(e.getMessage().contains("--stratify") && e.getMessage().contains("--test-data")
+                && e.getMessage().contains(test), e.getMessage());
+        // the supervisor refuses it before any trainer runs
+        InvalidInputException s = assertThrows(InvalidInputException.class, () -> supervisor().supervise(
+                new SuperviseRequest("r-strat", data, "label", null, null, null, null, test, null, null, null, null,
+                        null, null, null, null, null, null, null, null, null, null, true, null)));
+        assertEquals("stratify", s.field());
+        assertTrue(store.writes().stream().noneMatch(w -> w.uri().contains("r-strat")), "nothing written for r-strat");
+        // without stratify the same pair trains
+        assertEquals(TrainerState.DONE, trainer.train(new TrainRequest("run-2", data, null, "label", null,
+                "decision_tree", null, 5L, test, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null)).state());
     }
 
     @Test
