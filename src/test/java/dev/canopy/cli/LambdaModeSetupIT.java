@@ -1,5 +1,6 @@
 package dev.canopy.cli;
 
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ class LambdaModeSetupIT {
     /** {@code status --run some-run} in lambda mode against a closed port, with only {@code env} of AWS's settings. */
     private static String status(Map<String, String> env) throws Exception {
         Path home = Path.of("target", "lambda-mode-setup-home").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dcanopy.invoke.mode=lambda", "-Dcanopy.invoke.endpoint=http://127.0.0.1:1", "-Duser.home=" + home,
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.java("-Dcanopy.invoke.mode=lambda",
+                "-Dcanopy.invoke.endpoint=http://127.0.0.1:1", "-Duser.home=" + home,
                 "-jar", Path.of("target", "canopy-runner.jar").toString(), "status", "--run", "some-run"));
         // no region and no credentials from the environment or a profile file
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));

@@ -3,6 +3,7 @@ package dev.canopy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PredictStopResumeIT {
     static final Path TARGET = Path.of("target").toAbsolutePath();
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static final int SHARDS = 36;
     static final int ROWS = 60_000;
     static Path dir;
@@ -169,7 +169,7 @@ class PredictStopResumeIT {
 
     /** {@code java -jar target/canopy-runner.jar args} in the test's folder, stdout and stderr to files there. */
     private static Process start(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", TARGET.resolve("canopy-runner.jar").toString()));
+        List<String> command = TestJvm.java("-jar", TARGET.resolve("canopy-runner.jar").toString());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile()).start();

@@ -1,5 +1,6 @@
 package dev.canopy.infra;
 
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.BufferedReader;
@@ -46,8 +47,7 @@ final class ServeProcess implements AutoCloseable {
             }
             Assumptions.abort(missing);
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "serve", "--port", "0"));
+        List<String> command = TestJvm.java("-jar", JAR.toString(), "serve", "--port", "0");
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -2,6 +2,7 @@ package dev.canopy.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
+import dev.canopy.testing.TestJvm;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
  */
 final class ServeProcess implements AutoCloseable {
     static final Path TARGET = Path.of("target").toAbsolutePath();
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final Pattern READY = Pattern.compile("canopy: serve listening on (http://127\\.0\\.0\\.1:(\\d+)) \\(functions: ");
 
     final Process process;
@@ -49,9 +49,9 @@ final class ServeProcess implements AutoCloseable {
     static ServeProcess start(Path dir, String... args) throws IOException, InterruptedException {
         Path err = dir.resolve("serve.err");
         Path log = dir.resolve("invocations.jsonl");
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", TARGET.resolve("canopy-runner.jar").toString(),
+        List<String> command = TestJvm.java("-jar", TARGET.resolve("canopy-runner.jar").toString(),
                 "serve", "--port", "0", "--template", "sam-template.yaml", "--out", dir.resolve("out").toString(),
-                "--invocation-log", log.toString(), "--allow", dir.toString()));
+                "--invocation-log", log.toString(), "--allow", dir.toString());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("serve.out").toFile())
                 .redirectError(err.toFile()).start();
@@ -125,8 +125,8 @@ final class ServeProcess implements AutoCloseable {
      * {@code dir/<name>.out} and {@code .err}.
      */
     int cli(Path dir, String name, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Dcanopy.invoke.mode=lambda",
-                "-Dcanopy.invoke.endpoint=" + endpoint, "-jar", TARGET.resolve("canopy-runner.jar").toString()));
+        List<String> command = TestJvm.java("-Dcanopy.invoke.mode=lambda",
+                "-Dcanopy.invoke.endpoint=" + endpoint, "-jar", TARGET.resolve("canopy-runner.jar").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectError(dir.resolve(name + ".err").toFile());
