@@ -45,7 +45,7 @@ class WorkflowStateSizeIT {
         BatchPredictService batch = new BatchPredictService(store, new LocalFunctionInvoker(Map.of("predict",
                 new LocalFunction<>(PredictRequest.class, predict))), new BatchPredictService.Limits(256, 10_000), Backoff.DEFAULT);
         Map<String, Object> supervised = Map.of("runId", "big", "wallMillis", 1, "best", "rule",
-                "results", List.of(Map.of("algorithm", "rule", "state", "DONE", "modelUri", "rule:MedInc>=3")));
+                "bestModelUri", "rule:MedInc>=3", "results", List.of(Map.of("algorithm", "rule", "state", "DONE", "modelUri", "rule:MedInc>=3")));
         LocalFunctionInvoker functions = new LocalFunctionInvoker(Map.of(
                 "supervise", new LocalFunction<>(Map.class, q -> supervised),
                 "batch-predict", new LocalFunction<>(BatchPredictRequest.class, batch::run)));
