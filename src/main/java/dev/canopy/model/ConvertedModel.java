@@ -58,7 +58,8 @@ public final class ConvertedModel implements Model {
     @Override
     public void probabilities(double[][] columns, int rows, double[][] out) {
         if (classes == null) {
-            Model.super.probabilities(columns, rows, out);
+            Model.super.probabilities(columns, rows, out); // throws: not a classifier
+            return;
         }
         ClassScoring.probabilities(ensemble, columns, rows, out);
     }

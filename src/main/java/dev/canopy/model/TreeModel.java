@@ -101,7 +101,8 @@ public final class TreeModel implements Model {
     @Override
     public void probabilities(double[][] columns, int rows, double[][] out) {
         if (classes == null) {
-            Model.super.probabilities(columns, rows, out);
+            Model.super.probabilities(columns, rows, out); // throws: not a classifier
+            return;
         }
         boolean[] drop = encoder.fill(columns, rows);
         ClassScoring.probabilities(ensemble, columns, rows, out);

@@ -156,27 +156,12 @@ public final class XgboostTrainer {
 
     /** XGBoost's own predictions of {@code rows} (row-major, NaN missing) by the model {@code json}. */
     public static float[] predict(byte[] json, float[] rows, int nrow, int ncol) {
-        Booster booster = null;
-        DMatrix m = null;
-        try {
-            booster = XGBoost.loadModel(json);
-            m = new DMatrix(rows, nrow, ncol, Float.NaN);
-            float[][] p = booster.predict(m);
-            float[] out = new float[nrow];
-            for (int i = 0; i < nrow; i++) {
-                out[i] = p[i][0];
-            }
-            return out;
-        } catch (XGBoostError | IOException e) {
-            throw new TrainingFailure("XGBoost failed to predict: " + e.getMessage(), e);
-        } finally {
-            if (booster != null) {
-                booster.dispose();
-            }
-            if (m != null) {
-                m.dispose();
-            }
+        float[][] p = raw(json, rows, nrow, ncol);
+        float[] out = new float[nrow];
+        for (int i = 0; i < nrow; i++) {
+            out[i] = p[i][0];
         }
+        return out;
     }
 
     /**
@@ -185,24 +170,29 @@ public final class XgboostTrainer {
      * class's probability).
      */
     public static double[][] probabilities(byte[] json, float[] rows, int nrow, int ncol, int classes) {
+        float[][] p = raw(json, rows, nrow, ncol);
+        double[][] out = new double[nrow][classes];
+        for (int i = 0; i < nrow; i++) {
+            if (p[i].length == 1) {
+                out[i][1] = p[i][0];
+                out[i][0] = 1 - out[i][1];
+            } else {
+                for (int c = 0; c < classes; c++) {
+                    out[i][c] = p[i][c];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code Booster.predict}'s answer: one row of outputs per input row; the native objects freed either way. */
+    private static float[][] raw(byte[] json, float[] rows, int nrow, int ncol) {
         Booster booster = null;
         DMatrix m = null;
         try {
             booster = XGBoost.loadModel(json);
             m = new DMatrix(rows, nrow, ncol, Float.NaN);
-            float[][] p = booster.predict(m);
-            double[][] out = new double[nrow][classes];
-            for (int i = 0; i < nrow; i++) {
-                if (p[i].length == 1) {
-                    out[i][1] = p[i][0];
-                    out[i][0] = 1 - out[i][1];
-                } else {
-                    for (int c = 0; c < classes; c++) {
-                        out[i][c] = p[i][c];
-                    }
-                }
-            }
-            return out;
+            return booster.predict(m);
         } catch (XGBoostError | IOException e) {
             throw new TrainingFailure("XGBoost failed to predict: " + e.getMessage(), e);
         } finally {
