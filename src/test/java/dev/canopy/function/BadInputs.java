@@ -2,6 +2,7 @@ package dev.canopy.function;
 
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
+import dev.canopy.testing.SharedFixture;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainService;
@@ -192,11 +193,8 @@ final class BadInputs {
     }
 
     /** The data the cases refer to: good data, and each kind of bad data, all generated. */
-    static synchronized void prepare() {
-        try {
-            if (Files.exists(DIR.resolve("ready"))) {
-                return;
-            }
+    static void prepare() {
+        SharedFixture.once(DIR, () -> {
             Files.createDirectories(DIR.resolve("models"));
             String csv = TestData.housingCsv(300, 3);
             Files.writeString(DIR.resolve("housing.csv"), csv);
@@ -228,10 +226,7 @@ final class BadInputs {
             if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(link, Path.of("/etc"));
             }
-            Files.writeString(DIR.resolve("ready"), "");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** {@code csv} with the cell at (data row, column) replaced. */

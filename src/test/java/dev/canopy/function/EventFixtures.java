@@ -1,6 +1,7 @@
 package dev.canopy.function;
 
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.testing.SharedFixture;
 import dev.canopy.testing.TestData;
 
 import java.io.IOException;
@@ -32,29 +33,16 @@ final class EventFixtures {
         }
     }
 
-    static synchronized Path data() {
-        Path p = FunctionProfiles.OUT.resolve("housing.csv");
-        try {
-            if (!Files.exists(p)) {
-                Files.createDirectories(p.getParent());
-                Files.write(p, TestData.housingCsvBytes(700, 21));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
+    static Path data() {
+        Path d = FunctionProfiles.OUT.resolve("housing");
+        SharedFixture.once(d, () -> Files.write(d.resolve("housing.csv"), TestData.housingCsvBytes(700, 21)));
+        return d.resolve("housing.csv");
     }
 
     /** Two small taxi shards in the public data set's layout. */
-    static synchronized Path shards() {
+    static Path shards() {
         Path d = FunctionProfiles.OUT.resolve("taxi");
-        try {
-            if (!Files.exists(d.resolve(String.format(TaxiShards.NAME, 1)))) {
-                TaxiShards.write(d, new int[]{300, 200}, 11);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SharedFixture.once(d, () -> TaxiShards.write(d, new int[]{300, 200}, 11));
         return d;
     }
 }

@@ -29,7 +29,7 @@ final class JsonLogs {
     static Map<String, String> profile(String function, String file) {
         Map<String, String> m = new HashMap<>(FunctionProfiles.export(function));
         m.put("quarkus.log.file.enabled", "true");
-        m.put("quarkus.log.file.path", FunctionProfiles.OUT.resolve(file).toString());
+        m.put("quarkus.log.file.path", path(file).toString());
         m.put("quarkus.log.file.json.enabled", "true");
         m.put("quarkus.log.file.level", "INFO");
         m.put("canopy.log-level", "INFO");
@@ -42,13 +42,18 @@ final class JsonLogs {
 
     /** Canopy's lines (and the runtime's line about a failed invocation) from the log file, as JSON. */
     static List<JsonNode> lines(String file, String runId) throws IOException {
-        Path p = FunctionProfiles.OUT.resolve(file);
+        Path p = path(file);
         String text = Files.readString(p);
         assertFalse(text.contains(SECRET), "a credential was logged");
         assertFalse(text.contains("AKIACANOPYTEST"), "a credential was logged");
         return text.lines().filter(l -> !l.isBlank()).map(l -> Json.read(l.getBytes(), JsonNode.class, "log line"))
                 .filter(n -> runId.equals(n.path("mdc").path("runId").asText(null)))
                 .toList();
+    }
+
+    /** The log file of this JVM: two forks may boot the same profile, and each writes its own file. */
+    private static Path path(String file) {
+        return FunctionProfiles.OUT.resolve(ProcessHandle.current().pid() + "-" + file);
     }
 
     static void assertLabelled(JsonNode line, Set<String> functions) {
