@@ -1,5 +1,6 @@
 package dev.canopy.model;
 
+import smile.classification.Classifier;
 import smile.model.cart.CART;
 import smile.model.cart.InternalNode;
 import smile.model.cart.LeafNode;
@@ -15,7 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Compiles Smile's regression models into a {@link TreeEnsemble}. Smile does not expose an ordinal
+ * Compiles Smile's regression models into a {@link TreeEnsemble}, and its classifiers through
+ * {@link SmileClassifiers}. Smile does not expose an ordinal
  * node's threshold nor a boosted model's intercept and shrinkage, so those are read reflectively; the
  * unit tests check the compiled ensemble against Smile's own predictions on held-out rows.
  */
@@ -27,7 +29,18 @@ public final class SmileTrees {
     private SmileTrees() {
     }
 
+    /** A regression model's ensemble, or a classifier's with unknown labels ({@link #compile(Object, List)}). */
     public static TreeEnsemble compile(Object model) {
+        return compile(model, null);
+    }
+
+    /**
+     * @param labels a classifier's class labels in class-code order, or null (unknown; ignored for a regression)
+     */
+    public static TreeEnsemble compile(Object model, List<String> labels) {
+        if (model instanceof Classifier<?>) {
+            return SmileClassifiers.compile(model, labels);
+        }
         try {
             return switch (model) {
                 case RandomForest rf -> build(Arrays.asList(rf.trees()), 0, 1.0 / rf.trees().length, rf.schema().length());
@@ -92,7 +105,7 @@ public final class SmileTrees {
         }
     }
 
-    private static Field field(Class<?> c, String name) {
+    static Field field(Class<?> c, String name) {
         try {
             Field f = c.getDeclaredField(name);
             f.setAccessible(true);

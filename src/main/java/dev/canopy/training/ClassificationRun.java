@@ -2,6 +2,9 @@ package dev.canopy.training;
 
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.FeatureEncoding;
+import dev.canopy.model.SmileTrees;
+import dev.canopy.model.TreeEnsemble;
+import dev.canopy.model.xgboost.XgboostJsonModel;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,9 +15,13 @@ import java.util.function.Consumer;
 /**
  * A trainer's steps that differ for a classification, once the classifier is fitted ({@link ClassifierTrainer}):
  * its folds (stratified by class, {@link StratifiedFolds}), its test-row probabilities and metrics
- * ({@link ClassificationMetrics}), and what it saves: the model in its library's own format, its metadata with
- * the task and the classes, and its insights. The numbers-only {@code .trees} form that predictors load is
- * written for regressions only.
+ * ({@link ClassificationMetrics}), and what it saves: the model in its library's own format, the numbers-only
+ * {@code .trees} form that predictors load (the result's model URI, as for a regression), its metadata with the
+ * task and the classes, and its insights.
+ *
+ * <p>The test rows and a fold's held-out rows are scored by the {@code .trees} ensemble, as {@code predict} will
+ * score them, so the metrics are those of the saved model. Its probabilities are the library's own: Smile's
+ * exactly but for rounding ({@code SmileTrees}), XGBoost's (float32) within about 1e-7 ({@code XgboostJsonModel}).
  */
 final class ClassificationRun {
     private final ModelArtifacts artifacts;
@@ -43,7 +50,7 @@ final class ClassificationRun {
      * Scores the test rows as predict prepares a shard: the encoding's missing-value policy fills the gaps
      * (impute) or leaves a row out (drop; also a category never seen in training).
      */
-    static Scored score(Object model, DataPreparation.Prepared data) {
+    static Scored score(TreeEnsemble model, DataPreparation.Prepared data) {
         int n = data.testY().length;
         double[][] columns = new double[data.testColumns().length][];
         for (int j = 0; j < columns.length; j++) {
@@ -69,17 +76,44 @@ final class ClassificationRun {
             }
             truth[r] = (int) data.testY()[keep[r]];
         }
-        return new Scored(truth, ClassifierTrainer.probabilities(model, data.train().names(), rows, kept,
-                data.classes().size()));
+        return new Scored(truth, probabilities(model, rows, kept));
+    }
+
+    /**
+     * The ensemble a fitted classifier is saved and scored as: Smile's trees compiled, XGBoost's JSON converted
+     * by the reader of users' XGBoost models (no native code to score it), with the classes' labels.
+     */
+    static TreeEnsemble ensemble(Object model, ClassLabels classes) {
+        TreeEnsemble e = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
+                : SmileTrees.compile(model);
+        if (e.classes() != classes.size()) {
+            throw new IllegalStateException("the fitted model scores " + e.classes() + " classes, the target has "
+                    + classes.size() + ": " + classes.labels());
+        }
+        return e.withLabels(classes.labels());
+    }
+
+    /** {@code rows} rows' probabilities, {@code [row][class]}, as {@link ClassificationMetrics} takes them. */
+    static double[][] probabilities(TreeEnsemble model, double[][] columns, int rows) {
+        int k = model.classes();
+        double[][] byClass = new double[k][rows];
+        model.probabilities(columns, rows, byClass);
+        double[][] out = new double[rows][k];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                out[i][c] = byClass[c][i];
+            }
+        }
+        return out;
     }
 
     /** The ranking metric of {@code model} on rows it did not train on (a fold's held-out rows). */
-    static double validationScore(Object model, FeatureMatrix rows, int k, ClassificationMetric metric) {
+    static double validationScore(TreeEnsemble model, FeatureMatrix rows, ClassificationMetric metric) {
         int[] truth = new int[rows.rows()];
         for (int i = 0; i < truth.length; i++) {
             truth[i] = (int) rows.labels()[i];
         }
-        double[][] p = ClassifierTrainer.probabilities(model, rows.names(), rows.doubleColumns(), rows.rows(), k);
+        double[][] p = probabilities(model, rows.doubleColumns(), rows.rows());
         return metric.of(ClassificationMetrics.of(truth, p));
     }
 
@@ -92,16 +126,17 @@ final class ClassificationRun {
                        Object model, DataPreparation.Prepared data, FeatureMatrix validation, long trainMillis,
                        long seed, String rowsRead, Consumer<String> done) {
         String alg = algorithm.id();
-        int k = data.classes().size();
         ClassificationMetric rankBy = data.taskOptions().rankBy();
-        Scored scored = score(model, data);
+        TreeEnsemble ensemble = ensemble(model, data.classes());
+        Scored scored = score(ensemble, data);
         ClassificationMetrics m = ClassificationMetrics.of(scored.truth(), scored.probabilities());
-        Double validationScore = validation == null ? null : validationScore(model, validation, k, rankBy);
+        Double validationScore = validation == null ? null : validationScore(ensemble, validation, rankBy);
         if (req.isTrial()) {
             return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, null, null, params,
                     null, data.summary(), null, null, m, validationScore);
         }
         ModelArtifacts.Written written = artifacts.writeModel(out, runId, alg, model);
+        String modelUri = artifacts.writeTrees(out, runId, alg, ensemble).uri();
         artifacts.writeMetadata(out, runId, new ModelMetadata(ModelMetadata.FORMAT, alg, params,
                 data.summary().features(), data.summary().target(), null, trainMillis, written.bytes(), data.summary(),
                 seed, DataPreparation.testFraction(req.testFraction(), req.testData()), TrainService.libraries(algorithm),
@@ -112,6 +147,6 @@ final class ClassificationRun {
         done.accept(String.format(Locale.ROOT, "%s %.4f, accuracy %.4f on %s", rankBy.id(), rankBy.of(m), m.accuracy(),
                 rowsRead));
         return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, written.bytes(),
-                written.uri(), params, null, data.summary(), null, null, m, null);
+                modelUri, params, null, data.summary(), null, null, m, null);
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.Flow;
  * Parameters mean what they mean for a regression ({@link TrainingParams}), but {@code mtry = 0} is the square
  * root of the features, scikit-learn's {@code max_features="sqrt"} for a classifier.
  *
- * <p>The probabilities are each library's own, and whatever scores a saved model must reproduce them: a Smile
+ * <p>The probabilities are each library's own, and the {@code .trees} a run saves reproduce them: a Smile
  * leaf gives {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed where
  * scikit-learn gives {@code count_c / n}; Smile's forest sums its trees' posteriors weighted by each tree's
  * {@code RandomForest.Model.weight} and scales the sum to 1; XGBoost's are the sigmoid (binary) or the softmax
@@ -213,7 +213,9 @@ final class ClassifierTrainer {
 
     /**
      * The probabilities of {@code k} classes that {@code model} gives {@code rows} rows of {@code columns} (one
-     * array per feature, in training order, gaps filled or NaN as the encoding leaves them).
+     * array per feature, in training order, gaps filled or NaN as the encoding leaves them), by the library
+     * itself: what the {@code .trees} form, which a run is scored and saved as ({@link ClassificationRun}), must
+     * reproduce. Smile scores row by row, many times slower than the {@code .trees}.
      */
     static double[][] probabilities(Object model, List<String> names, double[][] columns, int rows, int k) {
         if (model instanceof XgboostTrainer.Fitted x) {

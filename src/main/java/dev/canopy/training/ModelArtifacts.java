@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * <pre>
  * {algorithm}.model          the Smile model (random_forest, decision_tree)
  * {algorithm}.xgboost.json   XGBoost's own JSON model (gradient_boosting)
- * {algorithm}.trees          the predictor's form of a regression: the trees as numbers ({@link TreeCodec});
- *                            a classification has none yet, its model URI is the library's own file
+ * {algorithm}.trees          the predictor's form of the model: the trees as numbers ({@link TreeCodec}),
+ *                            a regression's or a classifier's; the result's model URI
  * {algorithm}.json           its metadata ({@link ModelMetadata})
  * {algorithm}.insights.json  feature importance, test predictions or a classifier's figures (bounded; {@link ModelInsights})
  * random_forest.part-{i}.model  a fanned-out forest's share i ({@link ForestFanOut}), until the trainer merges it

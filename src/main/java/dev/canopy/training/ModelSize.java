@@ -70,7 +70,16 @@ final class ModelSize {
      * {@code max_leaves} set when it was 0; refused otherwise.
      */
     static Map<String, Number> bound(Algorithm a, Map<String, Number> params, long rows, long maxBytes) {
-        int trees = trees(a, params);
+        return bound(a, params, rows, maxBytes, 1);
+    }
+
+    /**
+     * @param outputs the trees the {@code .trees} form holds per tree grown: 1 for a regression and a binary
+     *                classifier, the classes {@code k} for a multiclass one (XGBoost grows a tree per class each
+     *                round; a Smile tree's {@code k} posteriors are compiled as {@code k} trees of the same splits)
+     */
+    static Map<String, Number> bound(Algorithm a, Map<String, Number> params, long rows, long maxBytes, int outputs) {
+        int trees = trees(a, params) * outputs;
         long leaves = leaves(a, params, rows);
         long bytes = bytes(trees, leaves);
         if (bytes <= maxBytes) {

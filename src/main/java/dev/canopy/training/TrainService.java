@@ -182,7 +182,8 @@ public final class TrainService {
 
             String rowsRead = rowsRead(data.summary());
             // refused here, before any tree grows, when the model could not fit the predictor
-            params = ModelSize.bound(algorithm, params, trainSet.rows(), modelMaxBytes);
+            params = ModelSize.bound(algorithm, params, trainSet.rows(), modelMaxBytes,
+                    data.classification() && data.classes().size() > 2 ? data.classes().size() : 1);
             // a classifier forest grows in one trainer: the fan-out merges regression forests
             int workers = algorithm == Algorithm.RANDOM_FOREST && fanOut != null && !req.isTrial() && share == null
                     && !data.classification() ? fanOut.workers(trainSet.rows(), params) : 1;

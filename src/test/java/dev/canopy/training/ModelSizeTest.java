@@ -37,6 +37,21 @@ class ModelSizeTest {
     }
 
     @Test
+    void aMulticlassModelCountsATreePerClassForEachTreeGrown() {
+        // the default forest fits a million rows as a regression (140 MB) or a binary classifier, but its .trees
+        // for 5 classes holds 5 trees per tree grown, 700 MB: bounded to the leaves that fit
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, null);
+        assertSame(p, ModelSize.bound(Algorithm.RANDOM_FOREST, p, 1_000_000, MAX, 1));
+        Map<String, Number> bounded = ModelSize.bound(Algorithm.RANDOM_FOREST, p, 1_000_000, MAX, 5);
+        int leaves = bounded.get("max_leaves").intValue();
+        assertTrue(ModelSize.bytes(5 * 150, leaves) <= MAX && ModelSize.bytes(5 * 150, leaves + 1) > MAX,
+                "the largest that fits: " + leaves);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ModelSize.bound(Algorithm.RANDOM_FOREST,
+                TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("max_leaves", 16_000)), 1_000_000, MAX, 5));
+        assertTrue(e.getMessage().contains("750 tree(s) of up to 16,000 leaves"), e.getMessage());
+    }
+
+    @Test
     void aForestOnEveryRowOfAMillionIsBoundedToFit() {
         Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("max_samples", 1_000_000));
         // min_leaf_size 3 on 63.2 % of a million rows: 210,666 leaves a tree, 1.8 GB for 150 trees
