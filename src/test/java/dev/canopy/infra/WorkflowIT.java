@@ -165,13 +165,8 @@ class WorkflowIT {
         System.out.printf("binary classification: best %s, log loss %.4f; workflow %s %s %s%n", answer.get("best").asText(),
                 losses.getFirst(), r.get("status").asText(), r.path("error").asText(""),
                 cause.substring(0, Math.min(300, cause.length())));
-        if ("SUCCEEDED".equals(r.get("status").asText())) {
-            assertPredicted(r.get("output").get("predicted"), 3, 600, "predictions/binary/");
-        } else {
-            // scoring a classifier is the predictor's part of issue 25; until it can, the workflow names the cause
-            assertEquals("Canopy.PredictionFailed", r.get("error").asText(), r.toString());
-            assertTrue(r.get("cause").asText().contains("modelUri"), r.toString());
-        }
+        assertEquals("SUCCEEDED", r.get("status").asText(), r.toString());
+        assertPredicted(r.get("output").get("predicted"), 3, 600, "predictions/binary/");
     }
 
     /** {@code csv} with its MedHouseVal column replaced by {@code expensive}: 1 where MedHouseVal > 2, else 0. */
