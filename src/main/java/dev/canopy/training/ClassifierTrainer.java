@@ -11,30 +11,29 @@ import smile.data.vector.FloatVector;
 import smile.data.vector.IntVector;
 import smile.data.vector.ValueVector;
 import smile.model.cart.SplitRule;
-import smile.util.IterativeAlgorithmController;
 
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Flow;
 
 /**
  * Fits the three algorithms as classifiers of {@code k} classes, the training rows' labels being class codes
  * {@code 0..k-1} ({@link ClassLabels} order), and gives their class probabilities:
  * <ul>
- * <li>random_forest: Smile's {@link RandomForest} (Gini splits, the posteriors of its trees averaged);</li>
+ * <li>random_forest: Smile's classification trees (Gini), each on its own sample of at most {@code max_samples}
+ *     rows, drawn class by class ({@link SmileForest#fitClassifier}), assembled into Smile's {@link RandomForest};</li>
  * <li>decision_tree: Smile's {@link DecisionTree} (Gini), built with every class code, so that its posteriors have
  *     {@code k} entries in code order;</li>
  * <li>gradient_boosting: XGBoost ({@link XgboostTrainer}) with {@code binary:logistic} or {@code multi:softprob},
- *     the regression's tree method and parameters.</li>
+ *     the regression's tree method, with XGBClassifier's defaults ({@link TrainingParams#CLASSIFIER_DEFAULTS}).</li>
  * </ul>
  * Parameters mean what they mean for a regression ({@link TrainingParams}), but {@code mtry = 0} is the square
  * root of the features, scikit-learn's {@code max_features="sqrt"} for a classifier.
  *
  * <p>The probabilities are each library's own, and the {@code .trees} a run saves reproduce them: a Smile
  * leaf gives {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed where
- * scikit-learn gives {@code count_c / n}; Smile's forest sums its trees' posteriors weighted by each tree's
- * {@code RandomForest.Model.weight} and scales the sum to 1; XGBoost's are the sigmoid (binary) or the softmax
+ * scikit-learn gives {@code count_c / n}; the forest averages its trees' posteriors (each tree's
+ * {@code RandomForest.Model.weight} is 1, as in scikit-learn, where Smile's own fit weighs by out-of-bag accuracy); XGBoost's are the sigmoid (binary) or the softmax
  * over the classes' ensembles (multiclass).
  *
  * <p>{@code classWeight balanced}: XGBoost weighs each row {@code n / (k · count_c)}, scikit-learn's
@@ -71,7 +70,7 @@ final class ClassifierTrainer {
                 yield XgboostTrainer.fit(params, input, train.names(), seed, progress,
                         k == 2 ? XgboostTrainer.Objective.BINARY : XgboostTrainer.Objective.multiclass(k));
             }
-            case RANDOM_FOREST -> forest(params, train, y, balanced ? samplingPriors(count) : null, seed, progress);
+            case RANDOM_FOREST -> forest(params, train, k, balanced ? samplingPriors(count) : null, seed, progress);
             case DECISION_TREE -> tree(params, train, y, k, balanced ? wholeWeights(count) : null, progress);
         };
     }
@@ -144,7 +143,7 @@ final class ClassifierTrainer {
         return m == 0 ? Math.max(1, (int) Math.floor(Math.sqrt(p))) : Math.min(m, p);
     }
 
-    private static RandomForest forest(Map<String, Number> params, FeatureMatrix train, int[] y, int[] classWeight,
+    private static RandomForest forest(Map<String, Number> params, FeatureMatrix train, int k, int[] priors,
                                        long seed, ProgressListener progress) {
         int trees = params.get("trees").intValue();
         long[] seeds = new long[trees];
@@ -152,39 +151,10 @@ final class ClassifierTrainer {
         for (int i = 0; i < trees; i++) {
             seeds[i] = rnd.nextLong();
         }
-        DataFrame df = frame(train, y);
-        try (IterativeAlgorithmController<RandomForest.TrainingStatus> controller = new IterativeAlgorithmController<>()) {
-            controller.subscribe(new Flow.Subscriber<>() {
-                private int built;
-
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    s.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(RandomForest.TrainingStatus status) {
-                    progress.onProgress(++built, trees);
-                }
-
-                @Override
-                public void onError(Throwable e) {
-                    // progress only: the fit itself reports its failure
-                }
-
-                @Override
-                public void onComplete() {
-                    // nothing left to report
-                }
-            });
-            // the deadline's watchdog stops the forest between trees
-            progress.onStart(controller::stop);
-            progress.onProgress(0, trees);
-            return RandomForest.fit(Formula.lhs(train.target()), df, new RandomForest.Options(trees,
-                    mtry(params, train.features()), SplitRule.GINI, SmileTrainer.depth(params),
-                    leaves(params, train.rows()), params.get("min_leaf_size").intValue(),
-                    params.get("subsample").doubleValue(), classWeight, seeds, controller));
-        }
+        progress.onProgress(0, trees);
+        return SmileForest.fitClassifier(train, k, priors, params, mtry(params, train.features()),
+                SmileTrainer.depth(params), leaves(params, train.rows()), params.get("min_leaf_size").intValue(), seeds,
+                progress);
     }
 
     private static DecisionTree tree(Map<String, Number> params, FeatureMatrix train, int[] y, int k, int[] classWeight,

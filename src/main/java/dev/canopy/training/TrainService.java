@@ -167,6 +167,10 @@ public final class TrainService {
             publish(board, out, runId, alg, TrainerState.LOADING_DATA, 0, "reading " + LogContext.location(req.data()), null);
             DataPreparation.Prepared data = preparation.prepare(req, algorithm, params, fitMillisLeft(deadline),
                     deadline.source());
+            if (data.classification()) {
+                // known only once the target is read: a classifier's defaults are not a regression's
+                params = TrainingParams.resolve(algorithm, req.params(), true);
+            }
             long seed = req.seed() == null ? DEFAULT_SEED : req.seed();
             FeatureMatrix trainSet = data.train();
             FeatureMatrix validation = null;

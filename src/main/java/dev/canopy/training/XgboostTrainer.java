@@ -85,6 +85,7 @@ public final class XgboostTrainer {
      * A fitted booster, held as XGBoost's own JSON model (what is saved and what the converter reads).
      *
      * @param importance each feature's total gain over the model's splits, in feature order
+     * @param threads    the most threads it boosted with
      */
     public record Fitted(byte[] json, double[] importance, int rounds, int threads) {
     }
@@ -135,13 +136,21 @@ public final class XgboostTrainer {
             // XGBoost.train runs them, so each can report progress.
             booster = XGBoost.train(train, booster(params, threads, seed, objective), 0, Map.of(), null, null);
             int built = 0;
+            int most = threads;
             while (built < rounds && !stop.get()) {
+                // trainers that finish give their CPUs to the boosting still running (nthread 0 only)
+                int now = threads(params);
+                if (now != threads) {
+                    booster.setParam("nthread", now);
+                    threads = now;
+                    most = Math.max(most, now);
+                }
                 booster.update(train, built);
                 built++;
                 progress.onProgress(built, rounds);
             }
             byte[] json = booster.toByteArray("json");
-            return new Fitted(json, importance(booster, names), built, threads);
+            return new Fitted(json, importance(booster, names), built, most);
         } catch (XGBoostError e) {
             throw new TrainingFailure("XGBoost failed: " + e.getMessage(), e);
         } finally {
@@ -209,7 +218,8 @@ public final class XgboostTrainer {
      * 0 means this instance's CPUs (on Lambda: what its memory setting buys) shared by the trainers running in
      * this process: one on Lambda; on one machine, every trainer of the tree. XGBoost's OpenMP threads spin
      * while they wait, so more threads than free CPUs burn the CPUs the other trainers need (1 M rows, three
-     * trainers on 2 CPUs: 88 s of CPU with 2 threads, 64 s with 1; docs/performance.md).
+     * trainers on 2 CPUs: 88 s of CPU with 2 threads, 64 s with 1; docs/performance.md). Asked again between
+     * rounds, so that a boosting that outlasts the other trainers takes the CPUs they leave.
      */
     static int threads(Map<String, Number> params) {
         int n = params.get("nthread").intValue();

@@ -124,6 +124,10 @@ class ClassificationTrainingTest {
         String json = new String(store.read(ModelArtifacts.xgboostModel(OUT, "run-1", "gradient_boosting")),
                 StandardCharsets.UTF_8);
         assertTrue(json.contains("binary:logistic"), "objective");
+        // XGBClassifier's defaults where the request gives none; the rounds it gives
+        assertEquals(20, r.params().get("n_estimators"));
+        assertEquals(6, r.params().get("max_depth"));
+        assertEquals(0.3, r.params().get("learning_rate"));
     }
 
     @Test

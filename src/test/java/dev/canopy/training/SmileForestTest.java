@@ -121,6 +121,86 @@ class SmileForestTest {
         assertArrayEquals(predictions(forest, data), predictions(back, data), 0.0);
     }
 
+    @Test
+    void aClassifierTreeDrawsEachClassInItsShareCappedAtMaxSamples() {
+        int[] y = new int[1_000];
+        Arrays.fill(y, 0, 900, 0);
+        Arrays.fill(y, 900, 990, 1);
+        Arrays.fill(y, 990, 1_000, 2);
+        int[][] byClass = SmileForest.byClass(y, 3);
+        assertArrayEquals(new int[]{900, 90, 10}, Arrays.stream(byClass).mapToInt(r -> r.length).toArray());
+        // Smile's round(subsample × count_c): the data's proportions
+        assertArrayEquals(new int[]{569, 57, 6}, SmileForest.perClass(byClass, null, 0.632, 50_000));
+        // capped at 100 rows a tree, still in proportion, and a rare class keeps at least one row
+        assertArrayEquals(new int[]{90, 9, 1}, SmileForest.perClass(byClass, null, 0.632, 100));
+        // the balanced priors (count_c / count_min): about as many rows of each class
+        int[] priors = ClassifierTrainer.samplingPriors(new int[]{900, 90, 10});
+        assertArrayEquals(new int[]{6, 6, 6}, SmileForest.perClass(byClass, priors, 0.632, 50_000));
+        int[] counts = SmileForest.drawByClass(1_000, byClass, new int[]{90, 9, 1}, false, new SplittableRandom(5));
+        int[] drawn = new int[3];
+        for (int i = 0; i < counts.length; i++) {
+            assertTrue(counts[i] <= 1, "without replacement, row " + i + " drawn " + counts[i] + " times");
+            drawn[y[i]] += counts[i];
+        }
+        assertArrayEquals(new int[]{90, 9, 1}, drawn);
+    }
+
+    @Test
+    void aClassifierForestGrowsEachTreeOnItsOwnSampleAndLearns() {
+        FeatureMatrix data = classes(3_000, 7);
+        FeatureMatrix train = data.rows(range(0, 2_400));
+        FeatureMatrix test = data.rows(range(2_400, 3_000));
+        Map<String, Number> p = TrainingParams.resolve(Algorithm.RANDOM_FOREST, Map.of("trees", 30, "max_samples", 300,
+                "min_leaf_size", 5));
+        smile.classification.RandomForest forest = (smile.classification.RandomForest) ClassifierTrainer.fit(
+                Algorithm.RANDOM_FOREST, p, train, 3, false, 4, ProgressListener.NONE);
+        assertEquals(30, forest.trees().length);
+        for (smile.classification.RandomForest.Model m : forest.models()) {
+            assertEquals(1.0, m.weight(), "every tree counts the same");
+            // a tree of 300 rows with leaves of 5 or more rows has at most 60 leaves, so 119 nodes (of all 2,400
+            // rows it could have 480 leaves); and more than a stump: it grew on its rows
+            assertTrue(m.tree().size() <= 2 * 60 - 1 && m.tree().size() > 3, m.tree().size() + " nodes");
+        }
+        int right = 0;
+        double[] posterior = new double[3];
+        smile.data.DataFrame frame = test.toDataFrame();
+        for (int i = 0; i < test.rows(); i++) {
+            right += forest.predict(frame.get(i), posterior) == (int) test.labels()[i] ? 1 : 0;
+        }
+        assertTrue(right > 0.85 * test.rows(), right + " of " + test.rows() + " right");
+        smile.classification.RandomForest again = (smile.classification.RandomForest) ClassifierTrainer.fit(
+                Algorithm.RANDOM_FOREST, p, train, 3, false, 4, ProgressListener.NONE);
+        smile.classification.RandomForest other = (smile.classification.RandomForest) ClassifierTrainer.fit(
+                Algorithm.RANDOM_FOREST, p, train, 3, false, 5, ProgressListener.NONE);
+        double[] a = probabilities(forest, test);
+        assertArrayEquals(a, probabilities(again, test), 0.0);
+        assertFalse(Arrays.equals(a, probabilities(other, test)));
+    }
+
+    /** Three classes by thresholds on a noisy score of the first two features, a third feature noise. */
+    private static FeatureMatrix classes(int rows, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] out = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            double a = r.nextDouble();
+            double b = r.nextDouble();
+            double score = a + 0.5 * b + 0.05 * r.nextGaussian();
+            out[i] = new double[]{a, b, r.nextDouble(), score < 0.6 ? 0 : score < 1.0 ? 1 : 2};
+        }
+        return FeatureMatrix.ofRows(out, new String[]{"a", "b", "noise", "class"});
+    }
+
+    private static double[] probabilities(smile.classification.RandomForest forest, FeatureMatrix data) {
+        smile.data.DataFrame frame = data.toDataFrame();
+        double[] out = new double[data.rows() * 3];
+        double[] posterior = new double[3];
+        for (int i = 0; i < data.rows(); i++) {
+            forest.predict(frame.get(i), posterior);
+            System.arraycopy(posterior, 0, out, 3 * i, 3);
+        }
+        return out;
+    }
+
     private static FeatureMatrix housing(int rows, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[][] out = new double[rows][];

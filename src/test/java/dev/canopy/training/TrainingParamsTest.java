@@ -22,6 +22,22 @@ class TrainingParamsTest {
     }
 
     @Test
+    void aClassifiersBoostingDefaultsAreXgbClassifiersAndGivenValuesStillWin() {
+        Map<String, Number> gb = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null, true);
+        assertEquals(100, gb.get("n_estimators"));
+        assertEquals(6, gb.get("max_depth"));
+        assertEquals(0.3, gb.get("learning_rate"));
+        assertEquals(256, gb.get("max_bin"), "the others as a regression's");
+        Map<String, Number> given = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("eta", 0.05,
+                "max_depth", 10), true);
+        assertEquals(0.05, given.get("learning_rate"));
+        assertEquals(10, given.get("max_depth"));
+        assertEquals(100, given.get("n_estimators"));
+        assertEquals(TrainingParams.resolve(Algorithm.RANDOM_FOREST, null),
+                TrainingParams.resolve(Algorithm.RANDOM_FOREST, null, true), "Smile's defaults do not depend on the task");
+    }
+
+    @Test
     void gradientBoostingTakesXgboostsNamesAndReadsOtherSpellingsAsThem() {
         Map<String, Number> p = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING,
                 Map.of("trees", 20, "eta", 0.3, "min_leaf_size", 4, "lambda", 2));
