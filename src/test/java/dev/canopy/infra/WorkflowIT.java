@@ -194,7 +194,9 @@ class WorkflowIT {
      * rows with it. What a user relies on, read back by DuckDB from the outputs: one SUCCEEDED result per shard,
      * each output as many rows as its shard, the columns {@code prediction} (a label of the model's) and one
      * {@code p_<label>} per class in the model's class order, probabilities in [0, 1] summing to 1 per row, the
-     * prediction the most probable class, and every value what {@code canopy predict} run locally gives.
+     * prediction the most probable class ({@link ClassifierOutputs}), and every value what {@code canopy predict}
+     * run locally gives. The workflow's input is a regression's ({@code modelUri} only): its states read no field
+     * that only some models have.
      */
     @Test
     void theDistributedMapScoresShardsWithAMulticlassClassifier() throws Exception {
@@ -264,49 +266,19 @@ class WorkflowIT {
         assertEquals(3, scoredLocally.size(), scoredLocally.toString());
         long t3 = System.nanoTime();
 
-        List<String> columns = new ArrayList<>(List.of("prediction"));
-        labels.forEach(l -> columns.add("p_" + l));
-        String sum = String.join(" + ", columns.subList(1, columns.size()));
-        String labelSet = String.join(", ", labels.stream().map(l -> "'" + l + "'").toList());
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             for (JsonNode result : results.get("SUCCEEDED")) {
                 JsonNode row = Json.MAPPER.readTree(result.get("Output").asText());
                 assertEquals("SUCCEEDED", row.get("state").asText(), row.toString());
                 String shard = row.get("shard").asText();
                 String name = shard.substring(shard.lastIndexOf('/') + 1);
-                Path in = shards.resolve(name);
-                Path out = mapped.resolve(name);
                 String outputUri = row.get("outputUri").asText();
                 assertEquals(ShardOutputs.outputUri("s3://" + BUCKET + "/predictions/multiclass/", shard), outputUri);
+                Path out = mapped.resolve(name);
                 Files.write(out, get(outputUri.substring(("s3://" + BUCKET + "/").length())));
-                String o = "read_parquet('" + out + "', file_row_number = true)";
-                long rows = Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + in + "')"));
-                assertEquals(rows, Long.parseLong(one(duck, "SELECT count(*) FROM " + o)), name + ": a row per input row");
+                long rows = ClassifierOutputs.check(duck, name, shards.resolve(name), out, labels);
                 assertEquals(rows, row.get("rows").asLong(), row.toString());
-                assertEquals("prediction VARCHAR, " + String.join(", ", columns.subList(1, columns.size()).stream()
-                                .map(c -> c + " DOUBLE").toList()),
-                        one(duck, "SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE SELECT * FROM "
-                                + "read_parquet('" + out + "'))"),
-                        name + ": the output's columns");
-                assertEquals("0", one(duck, "SELECT count(*) FROM " + o + " WHERE prediction IS NULL OR prediction NOT IN ("
-                        + labelSet + ")"), name + ": every prediction one of the model's labels");
-                String outOfRange = columns.subList(1, columns.size()).stream().map(c -> c + " IS NULL OR " + c + " < 0 OR "
-                        + c + " > 1").reduce((a, b) -> a + " OR " + b).orElseThrow();
-                assertEquals("0", one(duck, "SELECT count(*) FROM " + o + " WHERE " + outOfRange), name + ": probabilities in [0, 1]");
-                double worstSum = Double.parseDouble(one(duck, "SELECT max(abs(" + sum + " - 1)) FROM " + o));
-                assertTrue(worstSum < 1e-9, name + ": the probabilities of a row sum to 1, off by up to " + worstSum);
-                String best = "CASE " + labels.stream().map(l -> "WHEN p_" + l + " = greatest(" + String.join(", ",
-                        columns.subList(1, columns.size())) + ") THEN '" + l + "' ").reduce("", String::concat) + "END";
-                assertEquals("0", one(duck, "SELECT count(*) FROM " + o + " WHERE prediction IS DISTINCT FROM " + best),
-                        name + ": the prediction is the most probable class");
-                // row for row, what canopy predict wrote locally for the same shard: the same labels, the same
-                // probabilities (the same code on the same JDK; a tolerance only for the last bit)
-                String l = "read_parquet('" + scoredLocally.get(name) + "', file_row_number = true)";
-                String differ = "a.prediction IS DISTINCT FROM b.prediction OR " + columns.subList(1, columns.size()).stream()
-                        .map(c -> "abs(a." + c + " - b." + c + ") > 1e-12").reduce((x, y) -> x + " OR " + y).orElseThrow();
-                assertEquals(String.valueOf(rows), one(duck, "SELECT count(*) FROM " + l), name + ": rows scored locally");
-                assertEquals("0", one(duck, "SELECT count(*) FROM " + o + " a FULL JOIN " + l + " b USING (file_row_number) WHERE "
-                        + differ), name + ": the workflow's predictions are canopy predict's");
+                ClassifierOutputs.assertSame(duck, name, out, Path.of(scoredLocally.get(name)), labels);
             }
             String spread = one(duck, "SELECT string_agg(prediction || ' ' || n, ', ' ORDER BY prediction) FROM (SELECT prediction, "
                     + "count(*) AS n FROM read_parquet('" + mapped + "/*.parquet') GROUP BY prediction)");
