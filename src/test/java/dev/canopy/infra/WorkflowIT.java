@@ -6,22 +6,40 @@ import dev.canopy.json.Json;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestData;
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import static dev.canopy.testing.DuckDb.one;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +185,149 @@ class WorkflowIT {
                 cause.substring(0, Math.min(300, cause.length())));
         assertEquals("SUCCEEDED", r.get("status").asText(), r.toString());
         assertPredicted(r.get("output").get("predicted"), 3, 600, "predictions/binary/");
+    }
+
+    /**
+     * Issue 25: a multi-class classifier through the Distributed Map workflow. Canopy trains it through serve
+     * (supervise, one gradient boosting) on the generated housing data with a text target of three classes,
+     * {@code band} (low, mid, high: MedHouseVal's terciles), and the workflow scores the three shards of the same
+     * rows with it. What a user relies on, read back by DuckDB from the outputs: one SUCCEEDED result per shard,
+     * each output as many rows as its shard, the columns {@code prediction} (a label of the model's) and one
+     * {@code p_<label>} per class in the model's class order, probabilities in [0, 1] summing to 1 per row, the
+     * prediction the most probable class ({@link ClassifierOutputs}), and every value what {@code canopy predict}
+     * run locally gives. The workflow's input is a regression's ({@code modelUri} only): its states read no field
+     * that only some models have.
+     */
+    @Test
+    void theDistributedMapScoresShardsWithAMulticlassClassifier() throws Exception {
+        long t0 = System.nanoTime();
+        put("data/housing-multiclass.csv", multiclassTarget(TestData.housingCsv(600, 11)).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("runId", "wf-multiclass");
+        training.put("data", "s3://" + BUCKET + "/data/housing-multiclass.csv");
+        training.put("target", "band");
+        training.put("algorithms", List.of("gradient_boosting"));
+        training.put("params", Map.of("gradient_boosting", Map.of("trees", 20)));
+        training.put("seed", 42);
+        training.put("out", "s3://" + BUCKET + "/runs");
+        JsonNode answer = invoke("canopy-supervise", training);
+        assertEquals("multiclass", answer.at("/dataset/task").asText(), answer.toString());
+        assertEquals("DONE", answer.at("/results/0/state").asText(), answer.toString());
+        String model = answer.get("bestModelUri").asText();
+        String modelKey = model.substring(("s3://" + BUCKET + "/").length());
+        String metadataKey = modelKey.substring(0, modelKey.lastIndexOf('.')) + ".json";
+        List<String> labels = new ArrayList<>();
+        Json.MAPPER.readTree(get(metadataKey)).get("classes").forEach(c -> labels.add(c.asText()));
+        assertEquals(List.of("high", "low", "mid"), labels, "the classes in their class-code order (text: code-point order)");
+
+        List<Map<String, Object>> listing = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            listing.add(item("shards/gen/part-%05d.parquet".formatted(i)));
+        }
+        long t1 = System.nanoTime();
+        JsonNode r = distributed("multiclass", listing, model, "predictions/multiclass/", 1, 0);
+        long t2 = System.nanoTime();
+        row("Distributed Map, 3 shards, a multi-class classifier trained through serve",
+                "SUCCEEDED, 3 SUCCEEDED, prediction + p_<label>, as predict locally", r);
+        assertSucceeded(r);
+        Map<String, List<JsonNode>> results = resultFiles(r);
+        assertEquals(List.of(), results.get("FAILED"));
+        assertEquals(3, results.get("SUCCEEDED").size(), results.toString());
+        Set<String> resultShards = new HashSet<>();
+        for (JsonNode result : results.get("SUCCEEDED")) {
+            resultShards.add(Json.MAPPER.readTree(result.get("Output").asText()).get("shard").asText());
+        }
+        assertEquals(listing.stream().map(i -> "s3://" + BUCKET + "/" + i.get("Key")).collect(Collectors.toSet()), resultShards,
+                "one result for each shard");
+
+        // the same shards and model scored by canopy predict on this machine (local functions, local files)
+        Path local = Files.createDirectories(work.resolve("multiclass-local"));
+        Path shards = Files.createDirectories(local.resolve("shards"));
+        Path mapped = Files.createDirectories(local.resolve("map"));
+        Path localModel = local.resolve(modelKey.substring(modelKey.lastIndexOf('/') + 1));
+        Files.write(localModel, get(modelKey));
+        Files.write(local.resolve(metadataKey.substring(metadataKey.lastIndexOf('/') + 1)), get(metadataKey));
+        for (Map<String, Object> item : listing) {
+            String key = (String) item.get("Key");
+            Files.write(shards.resolve(key.substring(key.lastIndexOf('/') + 1)), get(key));
+        }
+        Path predicted = local.resolve("predicted");
+        List<String> command = TestJvm.java("-jar", ServeProcess.JAR.toString(), "predict", "--model", localModel.toString(),
+                "--shards", shards.toString(), "--out", predicted.toString(), "--json");
+        Process cli = new ProcessBuilder(command).redirectError(local.resolve("predict.err").toFile())
+                .redirectOutput(local.resolve("predict.out").toFile()).start();
+        assertTrue(cli.waitFor(120, TimeUnit.SECONDS), "canopy predict did not end");
+        assertEquals(0, cli.exitValue(), Files.readString(local.resolve("predict.err")));
+        Map<String, String> scoredLocally = new HashMap<>();
+        for (JsonNode s : Json.MAPPER.readTree(local.resolve("predict.out").toFile()).get("shards")) {
+            assertEquals("SUCCEEDED", s.get("state").asText(), s.toString());
+            scoredLocally.put(Path.of(s.get("shard").asText()).getFileName().toString(), s.get("outputUri").asText());
+        }
+        assertEquals(3, scoredLocally.size(), scoredLocally.toString());
+        long t3 = System.nanoTime();
+
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            for (JsonNode result : results.get("SUCCEEDED")) {
+                JsonNode row = Json.MAPPER.readTree(result.get("Output").asText());
+                assertEquals("SUCCEEDED", row.get("state").asText(), row.toString());
+                String shard = row.get("shard").asText();
+                String name = shard.substring(shard.lastIndexOf('/') + 1);
+                String outputUri = row.get("outputUri").asText();
+                assertEquals(ShardOutputs.outputUri("s3://" + BUCKET + "/predictions/multiclass/", shard), outputUri);
+                Path out = mapped.resolve(name);
+                Files.write(out, get(outputUri.substring(("s3://" + BUCKET + "/").length())));
+                long rows = ClassifierOutputs.check(duck, name, shards.resolve(name), out, labels);
+                assertEquals(rows, row.get("rows").asLong(), row.toString());
+                ClassifierOutputs.assertSame(duck, name, out, Path.of(scoredLocally.get(name)), labels);
+            }
+            String spread = one(duck, "SELECT string_agg(prediction || ' ' || n, ', ' ORDER BY prediction) FROM (SELECT prediction, "
+                    + "count(*) AS n FROM read_parquet('" + mapped + "/*.parquet') GROUP BY prediction)");
+            System.out.printf("multi-class classification: best %s, log loss %.4f; predictions %s; seconds: supervise %.1f, "
+                            + "workflow %.1f, canopy predict %.1f, checks %.1f%n", answer.get("best").asText(),
+                    answer.at("/results/0/classification/logLoss").asDouble(), spread, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                    (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
+            assertEquals(3, spread.split(", ").length, "every class is predicted for some row: " + spread);
+        }
+    }
+
+    /** {@code csv} with its MedHouseVal column replaced by {@code band}: low, mid or high, MedHouseVal's terciles. */
+    static String multiclassTarget(String csv) {
+        String[] lines = csv.strip().split("\r?\n");
+        int col = Arrays.asList(lines[0].split(",")).indexOf("MedHouseVal");
+        double[] values = new double[lines.length - 1];
+        for (int i = 1; i < lines.length; i++) {
+            values[i - 1] = Double.parseDouble(lines[i].split(",")[col]);
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double low = sorted[sorted.length / 3];
+        double high = sorted[2 * sorted.length / 3];
+        StringBuilder b = new StringBuilder(lines[0].replace("MedHouseVal", "band")).append('\n');
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].split(",");
+            cells[col] = values[i - 1] < low ? "low" : values[i - 1] < high ? "mid" : "high";
+            b.append(String.join(",", cells)).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * A synchronous invocation of {@code function} through serve's Invoke API by the AWS SDK for Java (serve
+     * wants a signed request), without retries; fails the test on a function error.
+     */
+    private static JsonNode invoke(String function, Object payload) throws Exception {
+        try (LambdaClient lambda = LambdaClient.builder().endpointOverride(URI.create(serve.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY,
+                        S3ProxyServer.SECRET_KEY)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(10)))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            InvokeResponse response = lambda.invoke(b -> b.functionName(function)
+                    .payload(SdkBytes.fromUtf8String(Json.writeString(payload))));
+            String body = response.payload().asUtf8String();
+            assertEquals(null, response.functionError(), body);
+            return Json.MAPPER.readTree(body);
+        }
     }
 
     /** {@code csv} with its MedHouseVal column replaced by {@code expensive}: 1 where MedHouseVal > 2, else 0. */
@@ -358,12 +519,17 @@ class WorkflowIT {
 
     private static JsonNode distributed(String name, List<Map<String, Object>> listing, String outputPrefix, int poolSize,
                                         double tolerated) throws Exception {
+        return distributed(name, listing, "rule:MedInc>=3", outputPrefix, poolSize, tolerated);
+    }
+
+    private static JsonNode distributed(String name, List<Map<String, Object>> listing, String modelUri, String outputPrefix,
+                                        int poolSize, double tolerated) throws Exception {
         Path items = work.resolve(name + "-items.json");
         Files.writeString(items, Json.writeString(listing));
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("bucket", BUCKET);
         in.put("shardPrefix", "shards/");
-        in.put("modelUri", "rule:MedInc>=3");
+        in.put("modelUri", modelUri);
         in.put("outputPrefix", "s3://" + BUCKET + "/" + outputPrefix);
         in.put("resultPrefix", outputPrefix + "_map/");
         in.put("poolSize", poolSize);
