@@ -23,7 +23,7 @@ import java.util.Objects;
  * {@link #probabilities(double[][], int, double[][])} ({@link Output#SOFTMAX} for XGBoost's {@code multi:softprob}
  * and LightGBM's {@code multiclass}). Such an ensemble has no single prediction: {@code predict} refuses it.
  * The class-per-tree walk is the same lock-step walk, each tree adding into its class's sums, so a regression's
- * path is untouched by it.
+ * path is untouched by it; trees that are copies of the one before but for their leaves share its walk.
  *
  * <p>Speed: the lock-step walk compares {@code x <= threshold} and nothing else, whatever the nodes' gap
  * directions. A feature is transposed into the scratch rows as it is (NaN, which fails {@code <=}, goes right)
@@ -80,6 +80,8 @@ public final class TreeEnsemble {
     private final ClassLayout classes;
     /** Per tree its class, when there is a class per tree (else null); the layout's, kept for the walk. */
     private final int[] treeClass;
+    /** With a class per tree (else null): per tree, the tree whose walk it shares, or -1 ({@link SharedWalks}). */
+    private final int[] sharesWalkOf;
 
     /**
      * @throws IllegalArgumentException if a root or child is out of range or a child does not come after its
@@ -169,6 +171,8 @@ public final class TreeEnsemble {
             }
             height[t] = below[roots[t]];
         }
+        this.sharesWalkOf = treeClass == null ? null
+                : SharedWalks.of(roots, height, split, threshold, this.nanLeft, child);
     }
 
     public int trees() {
@@ -380,17 +384,21 @@ public final class TreeEnsemble {
             for (double[] o : out) {
                 Arrays.fill(o, from, from + count, 0.0);
             }
-            for (int t = 0; t < roots.length; t++) {
-                double[] o = out[treeClass == null ? 0 : treeClass[t]];
-                int root = roots[t];
-                int steps = height[t];
-                for (int lane0 = 0; lane0 < count; lane0 += LANES) {
-                    int lanes = Math.min(LANES, count - lane0);
-                    walk(root, steps, x, lane0 * stride, stride, at, lanes);
-                    for (int j = 0; j < lanes; j++) {
-                        o[from + lane0 + j] += value[at[j]];
+            if (sharesWalkOf == null) {
+                for (int t = 0; t < roots.length; t++) {
+                    double[] o = out[0];
+                    int root = roots[t];
+                    int steps = height[t];
+                    for (int lane0 = 0; lane0 < count; lane0 += LANES) {
+                        int lanes = Math.min(LANES, count - lane0);
+                        walk(root, steps, x, lane0 * stride, stride, at, lanes);
+                        for (int j = 0; j < lanes; j++) {
+                            o[from + lane0 + j] += value[at[j]];
+                        }
                     }
                 }
+            } else {
+                scoreSharing(x, stride, from, count, at, out);
             }
             if (treeClass == null) {
                 double[] o = out[0];
@@ -400,6 +408,28 @@ public final class TreeEnsemble {
             } else {
                 classes.finish(output, scale, out, from, from + count);
             }
+        }
+    }
+
+    /** The class-per-tree walk: a run of copies walked once, each adding its leaf; sums in tree order, as before. */
+    private void scoreSharing(double[] x, int stride, int from, int count, int[] at, double[][] out) {
+        for (int t = 0; t < roots.length; ) {
+            int end = t + 1;
+            while (end < roots.length && sharesWalkOf[end] == t) {
+                end++;
+            }
+            for (int lane0 = 0; lane0 < count; lane0 += LANES) {
+                int lanes = Math.min(LANES, count - lane0);
+                walk(roots[t], height[t], x, lane0 * stride, stride, at, lanes);
+                for (int u = t; u < end; u++) {
+                    double[] o = out[treeClass[u]];
+                    int d = roots[u] - roots[t];
+                    for (int j = 0; j < lanes; j++) {
+                        o[from + lane0 + j] += value[at[j] + d];
+                    }
+                }
+            }
+            t = end;
         }
     }
 

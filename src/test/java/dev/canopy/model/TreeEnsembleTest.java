@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -119,6 +120,97 @@ class TreeEnsembleTest {
         assertThrows(IllegalArgumentException.class, () -> new TreeEnsemble(roots, ints(feature), doubles(threshold),
                 ints(left), ints(right), new boolean[feature.size()], doubles(value), 0, 1, features,
                 TreeEnsemble.Output.SOFTMAX, null), "softmax needs a class per tree");
+    }
+
+    /**
+     * A Smile forest's tree is compiled once per class with that class's leaves, each copy right after the one
+     * before. Copies share one walk; a near copy (one threshold moved) and unrelated trees walk their own; the
+     * probabilities are bit for bit those of a walk per tree.
+     */
+    @Test
+    void copiesOfATreeShareOneWalkAndScoreBitForBitAsTreeByTree() {
+        Random random = new Random(5);
+        int features = 3;
+        int rows = 8192 + 31;
+        int k = 3;
+        List<Integer> feature = new ArrayList<>();
+        List<Double> threshold = new ArrayList<>();
+        List<Integer> left = new ArrayList<>();
+        List<Integer> right = new ArrayList<>();
+        List<Double> value = new ArrayList<>();
+        List<Integer> roots = new ArrayList<>();
+        List<Integer> classes = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int root = grow(random, features, 6, feature, threshold, left, right, value);
+            int end = feature.size();
+            roots.add(root);
+            classes.add(0);
+            for (int c = 1; c < k; c++) {
+                int d = feature.size() - root;
+                for (int i = root; i < end; i++) {
+                    boolean leaf = feature.get(i) < 0;
+                    feature.add(feature.get(i));
+                    // the last tree's second copy moves one threshold: a near copy, not a copy
+                    threshold.add(t == 3 && c == 2 && i == root && !leaf ? threshold.get(i) + 0.5 : threshold.get(i));
+                    left.add(leaf ? 0 : left.get(i) + d);
+                    right.add(leaf ? 0 : right.get(i) + d);
+                    value.add(leaf ? (double) random.nextInt(1000) / 7 : 0.0);
+                }
+                roots.add(root + d);
+                classes.add(c);
+            }
+        }
+        int[] rootArray = roots.stream().mapToInt(Integer::intValue).toArray();
+        int[] treeClass = classes.stream().mapToInt(Integer::intValue).toArray();
+
+        int[] child = new int[2 * feature.size()];
+        int[] height = new int[rootArray.length];
+        for (int i = 0; i < feature.size(); i++) {
+            child[2 * i] = feature.get(i) < 0 ? i : left.get(i);
+            child[2 * i + 1] = feature.get(i) < 0 ? i : right.get(i);
+        }
+        for (int t = 0; t < rootArray.length; t++) {
+            height[t] = depth(rootArray[t], feature, left, right);
+        }
+        int[] slots = feature.stream().mapToInt(f -> Math.max(0, f)).toArray();
+        int[] shares = SharedWalks.of(rootArray, height, slots, doubles(threshold), new boolean[feature.size()], child);
+        boolean nearCopy = feature.get(rootArray[9]) >= 0;
+        assertArrayEquals(new int[]{-1, 0, 0, -1, 3, 3, -1, 6, 6, -1, 9, nearCopy ? -1 : 9}, shares);
+
+        TreeEnsemble e = new TreeEnsemble(rootArray, ints(feature), doubles(threshold), ints(left), ints(right),
+                new boolean[feature.size()], doubles(value), 0, 1.0 / 4, features, TreeEnsemble.Output.IDENTITY,
+                new ClassLayout(k, treeClass, new double[k], null));
+        double[][] columns = new double[features][rows];
+        for (int f = 0; f < features; f++) {
+            for (int r = 0; r < rows; r++) {
+                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextGaussian() * 3;
+            }
+        }
+        double[][] out = new double[k][rows];
+        e.probabilities(columns, rows, out);
+        double[] one = new double[k];
+        double[] row = new double[features];
+        for (int r = 0; r < rows; r++) {
+            double[] m = new double[k];
+            for (int t = 0; t < rootArray.length; t++) {
+                m[treeClass[t]] += walk(rootArray[t], columns, r, feature, threshold, left, right, value);
+            }
+            for (int f = 0; f < features; f++) {
+                row[f] = columns[f][r];
+            }
+            e.probabilities(row, one);
+            for (int c = 0; c < k; c++) {
+                // IDENTITY: each class's margin, 0 + 1/4 × its trees' leaves summed in tree order
+                assertEquals(Double.doubleToLongBits(0 + 1.0 / 4 * m[c]), Double.doubleToLongBits(out[c][r]),
+                        "row " + r + " class " + c);
+                assertEquals(Double.doubleToLongBits(one[c]), Double.doubleToLongBits(out[c][r]), "row " + r + " class " + c);
+            }
+        }
+    }
+
+    private static int depth(int n, List<Integer> feature, List<Integer> left, List<Integer> right) {
+        return feature.get(n) < 0 ? 0 : 1 + Math.max(depth(left.get(n), feature, left, right),
+                depth(right.get(n), feature, left, right));
     }
 
     @Test
