@@ -16,6 +16,8 @@ import smile.util.IterativeAlgorithmController;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 
 /**
@@ -153,7 +155,12 @@ final class ClassifierTrainer {
             seeds[i] = rnd.nextLong();
         }
         DataFrame df = frame(train, y);
-        try (IterativeAlgorithmController<RandomForest.TrainingStatus> controller = new IterativeAlgorithmController<>()) {
+        // Smile's own controller delivers on a pool it never shuts down (a parked thread left per fit): this one
+        // is closed after the controller, which waits for the last progress to be delivered
+        try (ExecutorService events = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("canopy-forest-progress").factory());
+             IterativeAlgorithmController<RandomForest.TrainingStatus> controller =
+                     new IterativeAlgorithmController<>(events, 2048)) { // Smile's own buffer
             controller.subscribe(new Flow.Subscriber<>() {
                 private int built;
 
