@@ -12,19 +12,28 @@ import java.util.List;
 
 /**
  * Compiles Smile's classification {@link DecisionTree} and {@link RandomForest} into a classifier
- * {@link TreeEnsemble} whose probabilities are Smile's own {@code predict(x, posteriori)}.
+ * {@link TreeEnsemble}: a tree's probabilities are Smile's own {@code predict(x, posteriori)}, a forest's are
+ * scikit-learn's {@code predict_proba} over the same trees.
  *
- * <p>Smile's leaf gives {@code (count_c + 1) / (n + k)} over its (weighted, whole-number) training counts; its
- * forest sums its trees' posteriors, each times the tree's {@code RandomForest.Model.weight}, and divides the
- * sums by their total. Each leaf's smoothed posteriors add up to 1, so that total is always the trees' summed
+ * <p>Smile's leaf gives {@code (count_c + 1) / (n + k)} over its (weighted, whole-number) training counts. That
+ * keeps a single tree's pure leaves off 0 and 1 (California housing over 2: log loss 0.33 where scikit-learn's
+ * tree of the same parameters scores 0.85), so a tree keeps it. A forest already averages many leaves, and the
+ * smoothing only pulls every probability towards {@code 1/k}: with it, the forest's log loss was 4–6 % above
+ * scikit-learn's on the same split, without it within 2 % (docs/performance.md). A forest's leaf therefore gives
+ * its classes' shares {@code count_c / n}, scikit-learn's estimate, and Smile's own {@code predict} on the saved
+ * {@code .model} differs from Canopy's by that smoothing.
+ *
+ * <p>The forest sums its trees' leaf values, each times the tree's {@code RandomForest.Model.weight}, and divides
+ * the sums by their total. Each leaf's probabilities add up to 1, so that total is always the trees' summed
  * weight {@code W}, the same for every row: the division is the ensemble's constant {@code scale = 1/W} and the
  * output is {@link TreeEnsemble.Output#IDENTITY}, the hot path every regression takes (no output of its own, no
- * new file version). The two differ only by rounding (a few ulps).
+ * new file version).
  * <ul>
  *   <li>Two classes: one output, a leaf's value {@code weight · p_1}; the second class's probability, as
  *       XGBoost's {@code binary:logistic} scores.</li>
  *   <li>{@code k > 2}: each Smile tree becomes {@code k} trees of the same splits, tree {@code c} of them adding
- *       {@code weight · p_c} to class {@code c}, in Smile's order (tree by tree), so each class's sum is Smile's.</li>
+ *       {@code weight · p_c} to class {@code c}, in Smile's order (tree by tree); they share one walk
+ *       ({@code SharedWalks}).</li>
  * </ul>
  */
 final class SmileClassifiers {
@@ -43,14 +52,16 @@ final class SmileClassifiers {
                     trees[t] = models[t].tree();
                     weight[t] = models[t].weight();
                 }
-                yield build(trees, weight, rf.schema().length(), labels);
+                yield build(trees, weight, rf.schema().length(), labels, true);
             }
-            case DecisionTree t -> build(new DecisionTree[]{t}, new double[]{1}, t.schema().length(), labels);
+            case DecisionTree t -> build(new DecisionTree[]{t}, new double[]{1}, t.schema().length(), labels, false);
             default -> throw new IllegalArgumentException("not a Smile classifier: " + model.getClass().getName());
         };
     }
 
-    private static TreeEnsemble build(DecisionTree[] trees, double[] weight, int features, List<String> labels) {
+    /** @param frequencies leaves give their classes' shares of their rows, not Smile's smoothed posteriors */
+    private static TreeEnsemble build(DecisionTree[] trees, double[] weight, int features, List<String> labels,
+                                      boolean frequencies) {
         // a forest's trees know no class set of their own: the leaves' counts, one per class, give k
         int k = firstLeaf(trees[0].root()).count().length;
         double total = 0;
@@ -73,7 +84,7 @@ final class SmileClassifiers {
                 for (int c = 0; c < copies; c++) {
                     int r = t * copies + c;
                     treeClass[r] = c;
-                    roots[r] = add(b, trees[t].root(), binary ? 1 : c, k, weight[t]);
+                    roots[r] = add(b, trees[t].root(), binary ? 1 : c, k, weight[t], frequencies);
                 }
             }
         } catch (IllegalAccessException e) {
@@ -82,6 +93,18 @@ final class SmileClassifiers {
         ClassLayout layout = binary ? ClassLayout.binary(labels)
                 : new ClassLayout(k, treeClass, new double[k], labels);
         return b.build(roots, 0, 1.0 / total, features, TreeEnsemble.Output.IDENTITY, layout);
+    }
+
+    /** Class {@code c}'s share of a leaf's (weighted) rows: scikit-learn's leaf estimate. */
+    static double frequency(int[] count, int c) {
+        long n = 0;
+        for (int x : count) {
+            n += x;
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("a leaf of no rows: " + java.util.Arrays.toString(count));
+        }
+        return (double) count[c] / n;
     }
 
     private static DecisionNode firstLeaf(Node node) {
@@ -104,12 +127,13 @@ final class SmileClassifiers {
     }
 
     /** Node by node in pre-order, so children follow their parent; a leaf holds {@code weight · p_class}. */
-    private static int add(TreeBuilder b, Node node, int c, int k, double weight) throws IllegalAccessException {
+    private static int add(TreeBuilder b, Node node, int c, int k, double weight, boolean frequencies)
+            throws IllegalAccessException {
         int id = b.reserve();
         switch (node) {
             case OrdinalNode in -> {
-                int left = add(b, in.trueChild(), c, k, weight);
-                int right = add(b, in.falseChild(), c, k, weight);
+                int left = add(b, in.trueChild(), c, k, weight, frequencies);
+                int right = add(b, in.falseChild(), c, k, weight, frequencies);
                 // Smile's OrdinalNode sends x <= value to its true child; a gap (NaN) fails that and goes right
                 b.split(id, in.feature(), ORDINAL_VALUE.getDouble(in), false, left, right);
             }
@@ -117,7 +141,8 @@ final class SmileClassifiers {
                     + in.getClass().getSimpleName());
             case DecisionNode leaf when leaf.count().length != k -> throw new IllegalArgumentException("a leaf counts "
                     + leaf.count().length + " classes, the model " + k);
-            case DecisionNode leaf -> b.leaf(id, weight * DecisionNode.posteriori(leaf.count(), new double[k])[c]);
+            case DecisionNode leaf -> b.leaf(id, weight * (frequencies ? frequency(leaf.count(), c)
+                    : DecisionNode.posteriori(leaf.count(), new double[k])[c]));
             default -> throw new IllegalArgumentException("unexpected leaf " + node.getClass().getName());
         }
         return id;

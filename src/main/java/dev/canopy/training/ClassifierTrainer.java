@@ -10,8 +10,10 @@ import smile.data.vector.DoubleVector;
 import smile.data.vector.FloatVector;
 import smile.data.vector.IntVector;
 import smile.data.vector.ValueVector;
+import smile.model.cart.DecisionNode;
 import smile.model.cart.SplitRule;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,9 +32,9 @@ import java.util.SplittableRandom;
  * Parameters mean what they mean for a regression ({@link TrainingParams}), but {@code mtry = 0} is the square
  * root of the features, scikit-learn's {@code max_features="sqrt"} for a classifier.
  *
- * <p>The probabilities are each library's own, and the {@code .trees} a run saves reproduce them: a Smile
- * leaf gives {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed where
- * scikit-learn gives {@code count_c / n}; the forest averages its trees' posteriors (each tree's
+ * <p>The probabilities are those the {@code .trees} a run saves reproduce: a Smile tree's leaf gives
+ * {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed, Smile's own; a forest's
+ * leaf gives {@code count_c / n}, scikit-learn's, and the forest averages its trees' leaves (each tree's
  * {@code RandomForest.Model.weight} is 1, as in scikit-learn, where Smile's own fit weighs by out-of-bag accuracy); XGBoost's are the sigmoid (binary) or the softmax
  * over the classes' ensembles (multiclass).
  *
@@ -182,6 +184,30 @@ final class ClassifierTrainer {
     }
 
     /**
+     * A forest's probabilities as scikit-learn scores its trees, and as its {@code .trees} do: each tree's leaf,
+     * as Smile routes the row, gives its classes' shares of its rows, averaged with the trees' weights. (Smile's
+     * own {@code predict} smooths each leaf first; {@code SmileClassifiers} says why Canopy does not.)
+     */
+    private static void shares(RandomForest f, Tuple row, double[] out) {
+        Arrays.fill(out, 0);
+        double total = 0;
+        for (RandomForest.Model m : f.models()) {
+            if (!(m.tree().root().predict(row) instanceof DecisionNode leaf)) {
+                throw new IllegalStateException("a classification tree's leaf is not a DecisionNode");
+            }
+            int[] count = leaf.count();
+            double n = Arrays.stream(count).sum();
+            for (int c = 0; c < out.length; c++) {
+                out[c] += m.weight() * count[c] / n;
+            }
+            total += m.weight();
+        }
+        for (int c = 0; c < out.length; c++) {
+            out[c] /= total;
+        }
+    }
+
+    /**
      * The probabilities of {@code k} classes that {@code model} gives {@code rows} rows of {@code columns} (one
      * array per feature, in training order, gaps filled or NaN as the encoding leaves them), by the library
      * itself: what the {@code .trees} form, which a run is scored and saved as ({@link ClassificationRun}), must
@@ -207,7 +233,7 @@ final class ClassifierTrainer {
         for (int i = 0; i < rows; i++) {
             Tuple row = df.get(i);
             switch (model) {
-                case RandomForest f -> f.predict(row, out[i]);
+                case RandomForest f -> shares(f, row, out[i]);
                 case DecisionTree t -> t.predict(row, out[i]);
                 default -> throw new IllegalArgumentException("not a classifier: " + model.getClass().getName());
             }

@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A compiled Smile classifier gives Smile's own posteriors, row for row, batch and single row, after a round trip. */
+/**
+ * A compiled Smile classifier gives, row for row, batch and single row, after a round trip: a tree's own posteriors,
+ * a forest's leaves' class shares averaged (scikit-learn's estimate) over Smile's own routing.
+ */
 class SmileClassifiersTest {
     static final int FEATURES = 4;
 
@@ -79,7 +82,7 @@ class SmileClassifiersTest {
             Tuple row = test.get(i);
             double[] smile = new double[k];
             if (model instanceof RandomForest f) {
-                f.predict(row, smile);
+                forest(f, row, smile);
             } else {
                 ((DecisionTree) model).predict(row, smile);
             }
@@ -102,6 +105,56 @@ class SmileClassifiersTest {
             assertTrue(weighted, "the forest's trees weigh differently, so the test sees the weights");
         }
         assertTrue(maxDiff < 1e-12, "max |diff| " + maxDiff);
+    }
+
+    /**
+     * scikit-learn's forest probabilities over Smile's own trees: each tree's leaf, as Smile routes the row, gives
+     * its classes' shares of its rows, averaged with the trees' weights.
+     */
+    private static void forest(RandomForest f, Tuple row, double[] out) {
+        double total = 0;
+        java.util.Arrays.fill(out, 0);
+        for (RandomForest.Model m : f.models()) {
+            int[] count = ((smile.model.cart.DecisionNode) m.tree().root().predict(row)).count();
+            double n = java.util.Arrays.stream(count).sum();
+            for (int c = 0; c < out.length; c++) {
+                out[c] += m.weight() * count[c] / n;
+            }
+            total += m.weight();
+        }
+        for (int c = 0; c < out.length; c++) {
+            out[c] /= total;
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2", "3"})
+    void aForestsProbabilitiesAreItsLeavesSharesNotSmilesSmoothedOnes(int k) {
+        DataFrame train = data(400, k, 5);
+        RandomForest f = RandomForest.fit(Formula.lhs("y"), train, new RandomForest.Options(10, 2,
+                smile.model.cart.SplitRule.GINI, 12, 200, 3, 0.8, null, null, null));
+        TreeEnsemble compiled = SmileTrees.compile(f);
+        double[][] columns = new double[FEATURES][];
+        for (int j = 0; j < FEATURES; j++) {
+            columns[j] = train.column(j).toDoubleArray();
+        }
+        double[][] ours = new double[k][train.size()];
+        compiled.probabilities(columns, train.size(), ours);
+        double differ = 0;
+        double sharesSpread = 0;
+        double smoothedSpread = 0;
+        for (int i = 0; i < train.size(); i++) {
+            double[] smoothed = new double[k];
+            f.predict(train.get(i), smoothed);
+            for (int c = 0; c < k; c++) {
+                differ = Math.max(differ, Math.abs(ours[c][i] - smoothed[c]));
+                sharesSpread += Math.abs(ours[c][i] - 1.0 / k);
+                smoothedSpread += Math.abs(smoothed[c] - 1.0 / k);
+            }
+        }
+        assertTrue(differ > 0.01, "the shares differ from Smile's smoothed posteriors: " + differ);
+        // the smoothing pulls every leaf towards 1/k, so on the whole Smile's are nearer to it
+        assertTrue(sharesSpread > smoothedSpread, "spread from 1/k: shares " + sharesSpread + ", Smile's " + smoothedSpread);
     }
 
     @ParameterizedTest
