@@ -53,8 +53,8 @@ PARAMETER_MAP = {
         "subsample": "bootstrap=True: Canopy's 0.632 draws 63.2 % of each class's rows without replacement, "
                      "sklearn has no such sampling; its bootstrap of n draws keeps 1 - 1/e = 63.2 % distinct rows "
                      "(1.0 is Smile's bootstrap, the same)",
-        "max_samples": "none: a cap on a regression forest's rows per tree; the classifier forest ignores it",
-        "(fixed)": "criterion='gini'; Smile weighs each tree's vote by its out-of-bag accuracy, sklearn equally",
+        "max_samples": "none: the most rows a tree is drawn (0 = 50,000), above every data set here",
+        "(fixed)": "criterion='gini'; every tree weighs the same and a leaf says count / rows, as sklearn's",
     },
     "decision_tree": {
         "max_depth": "max_depth (split levels; 0 = None)",
