@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
 
 /**
  * A random forest of Smile's {@link RegressionTree}s, each grown on its own sample of at most
- * {@code max_samples} rows, assembled into Smile's {@link RandomForest}.
+ * {@code max_samples} rows, assembled into Smile's {@link RandomForest}; and its classifier twin of Smile's
+ * classification {@link DecisionTree}s ({@link #fitClassifier}).
  *
  * <p>Why not {@link RandomForest#fit}: it grows every tree over all {@code n} rows, with the rows a tree did not
  * draw weighted zero. Its split step allocates a {@code boolean[n]} for every node it splits, and it scores
@@ -67,7 +68,7 @@ final class SmileForest {
         Formula formula = Formula.lhs(data.target()).expand(all.schema());
         StructField response = formula.y(all).field();
         RandomForest.Model[] models = grow(data, formula, seeds, progress,
-                rnd -> draw(n, perTree, bootstrap, rnd), RandomForest.Model[]::new, (x, own, ownOrder, seed, t0) -> {
+                rnd -> draw(n, perTree, bootstrap, rnd), RandomForest.Model[]::new, (x, own, ownOrder, t0) -> {
                     RegressionTree tree = new RegressionTree(x, Loss.ls(own.labels()), response, maxDepth, maxLeaves,
                             nodeSize, mtry, null, ownOrder);
                     // no out-of-bag score (NaN): the trainer scores the held-out test rows instead
@@ -116,7 +117,7 @@ final class SmileForest {
         StructField response = new StructField(data.target(), DataTypes.IntType);
         smile.classification.RandomForest.Model[] models = grow(data, formula, seeds, progress,
                 rnd -> drawByClass(n, byClass, perClass, bootstrap, rnd), smile.classification.RandomForest.Model[]::new,
-                (x, own, ownOrder, seed, t0) -> {
+                (x, own, ownOrder, t0) -> {
                     int[] codes = new int[own.rows()];
                     for (int i = 0; i < codes.length; i++) {
                         codes[i] = (int) own.labels()[i];
@@ -139,7 +140,7 @@ final class SmileForest {
     /** How one tree is grown on its own rows: {@code x} their features, {@code order} each feature's sort order. */
     @FunctionalInterface
     private interface Grower<M> {
-        M grow(DataFrame x, FeatureMatrix own, int[][] order, long seed, long startNanos);
+        M grow(DataFrame x, FeatureMatrix own, int[][] order, long startNanos);
     }
 
     /**
@@ -190,7 +191,7 @@ final class SmileForest {
             }
             DataFrame x = formula.x(own.toDataFrame());
             MathEx.setSeed(seeds[t]);
-            M model = grower.grow(x, own, ownOrder, seeds[t], t0);
+            M model = grower.grow(x, own, ownOrder, t0);
             progress.onProgress(built.incrementAndGet(), trees);
             return model;
         }).toArray(array);
