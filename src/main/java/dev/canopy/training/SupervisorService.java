@@ -124,6 +124,12 @@ public final class SupervisorService {
             String testVersion = req.testData() == null ? null : store.head(req.testData()).version();
             // a data error every trainer would hit fails here, once, before any trainer and the run folder
             DatasetSummary checked = DataPreflight.check(store, req, data, testVersion, runId, out, algorithms);
+            if (classifies(checked, taskOptions)) {
+                // the task is known now: a search's trials carry full parameter maps, so they take a classifier's
+                // defaults from here (TrainingParams); a trainer that is not a trial resolves its own
+                params = params(req.params(), algorithms, true);
+                plan = plan == null ? null : search.plan(req.search(), algorithms, params, seed, taskOptions.rankBy());
+            }
             runIds.claim(out, runId, RunFingerprint.of(req, data.size(), data.version(), testVersion, algorithms, params,
                             taskOptions),
                     Boolean.TRUE.equals(req.overwrite()));
@@ -192,8 +198,25 @@ public final class SupervisorService {
         return List.copyOf(out);
     }
 
+    /**
+     * Whether the run is a classification, as far as the supervisor can tell: the checked data's task, or without
+     * it (data too large to check here) the task asked for. On {@code auto} with unchecked data, a search's trials
+     * keep the regression's defaults.
+     */
+    private static boolean classifies(DatasetSummary checked, TaskOptions options) {
+        if (checked != null && checked.task() != null) {
+            return !Task.REGRESSION.id().equals(checked.task());
+        }
+        return options.task().isClassification();
+    }
+
     private static Map<Algorithm, Map<String, Number>> params(Map<String, Map<String, Object>> given,
                                                              List<Algorithm> algorithms) {
+        return params(given, algorithms, false);
+    }
+
+    private static Map<Algorithm, Map<String, Number>> params(Map<String, Map<String, Object>> given,
+                                                             List<Algorithm> algorithms, boolean classifier) {
         Map<Algorithm, Map<String, Number>> out = new HashMap<>();
         if (given != null) {
             for (String k : given.keySet()) {
@@ -205,7 +228,7 @@ public final class SupervisorService {
             }
         }
         for (Algorithm a : algorithms) {
-            out.put(a, TrainingParams.resolve(a, given == null ? null : given.get(key(given, a))));
+            out.put(a, TrainingParams.resolve(a, given == null ? null : given.get(key(given, a)), classifier));
         }
         return out;
     }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -196,6 +197,25 @@ class ClassificationTrainingTest {
         String html = new String(store.read(new ReportService(store).write(OUT, "r-search")),
                 StandardCharsets.UTF_8);
         assertTrue(html.contains("<th>CV accuracy</th>"), "the report's search table");
+    }
+
+    @Test
+    void aSearchsTrialsTakeAClassifiersDefaultsForWhatTheyDoNotSearch() {
+        String data = put("boost.csv", csv(300, 6, "no", "yes"));
+        SearchSpace space = new SearchSpace(Map.of("gradient_boosting", Map.of("n_estimators", List.<Object>of(5, 10))),
+                null, null, 2, 2);
+        SuperviseResult r = supervisor().supervise(new SuperviseRequest("r-boost", data, "label", null,
+                List.of("gradient_boosting"), 0.25, 5L, null, null, null, space, null, null, null, null, null, null, null,
+                null, null, null, null, null, null));
+        List<Trial> ranking = r.search().ranking();
+        assertEquals(2, ranking.size());
+        for (Trial t : ranking) {
+            // as a plain classifier's trainer resolves them: XGBClassifier's, not the tutorial's regression ones
+            assertEquals(6, t.params().get("max_depth"), t.toString());
+            assertEquals(0.3, t.params().get("learning_rate"), t.toString());
+        }
+        assertEquals(Set.of(5, 10), Set.copyOf(ranking.stream().map(t -> t.params().get("n_estimators")).toList()));
+        assertEquals(6, r.results().getFirst().params().get("max_depth"), "the refit of the best configuration");
     }
 
     @Test
