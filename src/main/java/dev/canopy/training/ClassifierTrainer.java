@@ -3,24 +3,19 @@ package dev.canopy.training;
 import smile.classification.DecisionTree;
 import smile.classification.RandomForest;
 import smile.data.DataFrame;
-import smile.data.Tuple;
 import smile.data.formula.Formula;
 import smile.data.type.StructField;
-import smile.data.vector.DoubleVector;
 import smile.data.vector.FloatVector;
 import smile.data.vector.IntVector;
 import smile.data.vector.ValueVector;
-import smile.model.cart.DecisionNode;
 import smile.model.cart.SplitRule;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Fits the three algorithms as classifiers of {@code k} classes, the training rows' labels being class codes
- * {@code 0..k-1} ({@link ClassLabels} order), and gives their class probabilities:
+ * {@code 0..k-1} ({@link ClassLabels} order):
  * <ul>
  * <li>random_forest: Smile's classification trees (Gini), each on its own sample of at most {@code max_samples}
  *     rows, drawn class by class ({@link SmileForest#fitClassifier}), assembled into Smile's {@link RandomForest};</li>
@@ -32,7 +27,7 @@ import java.util.SplittableRandom;
  * Parameters mean what they mean for a regression ({@link TrainingParams}), but {@code mtry = 0} is the square
  * root of the features, scikit-learn's {@code max_features="sqrt"} for a classifier.
  *
- * <p>The probabilities are those the {@code .trees} a run saves reproduce: a Smile tree's leaf gives
+ * <p>Their probabilities, as the {@code .trees} a run saves give them ({@link ClassificationRun}): a Smile tree's leaf gives
  * {@code (count_c + 1) / (n + k)} over its (weighted) training rows, Laplace-smoothed, Smile's own; a forest's
  * leaf gives {@code count_c / n}, scikit-learn's, and the forest averages its trees' leaves (each tree's
  * {@code RandomForest.Model.weight} is 1, as in scikit-learn, where Smile's own fit weighs by out-of-bag accuracy); XGBoost's are the sigmoid (binary) or the softmax
@@ -181,63 +176,5 @@ final class ClassifierTrainer {
     private static int leaves(Map<String, Number> params, int n) {
         int l = params.get("max_leaves").intValue();
         return l == 0 ? Math.max(2, n) : Math.max(2, l);
-    }
-
-    /**
-     * A forest's probabilities as scikit-learn scores its trees, and as its {@code .trees} do: each tree's leaf,
-     * as Smile routes the row, gives its classes' shares of its rows, averaged with the trees' weights. (Smile's
-     * own {@code predict} smooths each leaf first; {@code SmileClassifiers} says why Canopy does not.)
-     */
-    private static void shares(RandomForest f, Tuple row, double[] out) {
-        Arrays.fill(out, 0);
-        double total = 0;
-        for (RandomForest.Model m : f.models()) {
-            if (!(m.tree().root().predict(row) instanceof DecisionNode leaf)) {
-                throw new IllegalStateException("a classification tree's leaf is not a DecisionNode");
-            }
-            int[] count = leaf.count();
-            double n = Arrays.stream(count).sum();
-            for (int c = 0; c < out.length; c++) {
-                out[c] += m.weight() * count[c] / n;
-            }
-            total += m.weight();
-        }
-        for (int c = 0; c < out.length; c++) {
-            out[c] /= total;
-        }
-    }
-
-    /**
-     * The probabilities of {@code k} classes that {@code model} gives {@code rows} rows of {@code columns} (one
-     * array per feature, in training order, gaps filled or NaN as the encoding leaves them), by the library
-     * itself: what the {@code .trees} form, which a run is scored and saved as ({@link ClassificationRun}), must
-     * reproduce. Smile scores row by row, many times slower than the {@code .trees}.
-     */
-    static double[][] probabilities(Object model, List<String> names, double[][] columns, int rows, int k) {
-        if (model instanceof XgboostTrainer.Fitted x) {
-            int p = columns.length;
-            float[] flat = new float[rows * p];
-            for (int j = 0; j < p; j++) {
-                for (int i = 0; i < rows; i++) {
-                    flat[i * p + j] = (float) columns[j][i];
-                }
-            }
-            return XgboostTrainer.probabilities(x.json(), flat, rows, p, k);
-        }
-        ValueVector[] v = new ValueVector[columns.length];
-        for (int j = 0; j < columns.length; j++) {
-            v[j] = new DoubleVector(names.get(j), columns[j]);
-        }
-        DataFrame df = new DataFrame(v);
-        double[][] out = new double[rows][k];
-        for (int i = 0; i < rows; i++) {
-            Tuple row = df.get(i);
-            switch (model) {
-                case RandomForest f -> shares(f, row, out[i]);
-                case DecisionTree t -> t.predict(row, out[i]);
-                default -> throw new IllegalArgumentException("not a classifier: " + model.getClass().getName());
-            }
-        }
-        return out;
     }
 }

@@ -67,7 +67,7 @@ final class SmileForest {
         DataFrame all = data.toDataFrame();
         Formula formula = Formula.lhs(data.target()).expand(all.schema());
         StructField response = formula.y(all).field();
-        RandomForest.Model[] models = grow(data, formula, seeds, progress,
+        RandomForest.Model[] models = grow(data, all, formula, seeds, progress,
                 rnd -> draw(n, perTree, bootstrap, rnd), RandomForest.Model[]::new, (x, own, ownOrder, t0) -> {
                     RegressionTree tree = new RegressionTree(x, Loss.ls(own.labels()), response, maxDepth, maxLeaves,
                             nodeSize, mtry, null, ownOrder);
@@ -115,7 +115,7 @@ final class SmileForest {
         Formula formula = Formula.lhs(data.target()).expand(all.schema());
         // the class codes as ClassifierTrainer's frames hold them: an int column without a scale
         StructField response = new StructField(data.target(), DataTypes.IntType);
-        smile.classification.RandomForest.Model[] models = grow(data, formula, seeds, progress,
+        smile.classification.RandomForest.Model[] models = grow(data, all, formula, seeds, progress,
                 rnd -> drawByClass(n, byClass, perClass, bootstrap, rnd), smile.classification.RandomForest.Model[]::new,
                 (x, own, ownOrder, t0) -> {
                     int[] codes = new int[own.rows()];
@@ -148,12 +148,13 @@ final class SmileForest {
      * parallel, in the order of the seeds; the deadline's watchdog ({@link ProgressListener#onStart}) stops it
      * between trees.
      */
-    private static <M> M[] grow(FeatureMatrix data, Formula formula, long[] seeds, ProgressListener progress,
-                                Function<SplittableRandom, int[]> sampler, IntFunction<M[]> array, Grower<M> grower) {
+    private static <M> M[] grow(FeatureMatrix data, DataFrame all, Formula formula, long[] seeds,
+                                ProgressListener progress, Function<SplittableRandom, int[]> sampler,
+                                IntFunction<M[]> array, Grower<M> grower) {
         int n = data.rows();
         int p = data.features();
         // every column is numeric (categories are float codes), so each has an order; sorted once, filtered per tree
-        int[][] order = CART.order(formula.x(data.toDataFrame()));
+        int[][] order = CART.order(formula.x(all));
         AtomicBoolean stop = new AtomicBoolean();
         progress.onStart(() -> stop.set(true));
         AtomicInteger built = new AtomicInteger();

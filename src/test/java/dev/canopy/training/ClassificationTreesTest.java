@@ -4,6 +4,13 @@ import dev.canopy.json.Json;
 import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.testing.InMemoryObjectStore;
+import smile.classification.DecisionTree;
+import smile.classification.RandomForest;
+import smile.data.DataFrame;
+import smile.data.Tuple;
+import smile.data.vector.DoubleVector;
+import smile.data.vector.ValueVector;
+import smile.model.cart.DecisionNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,6 +19,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A classification's result names its {@code .trees} file, and that file's probabilities on the test split are
- * the training library's own ({@link ClassifierTrainer#probabilities}: Smile's {@code predict(x, posteriori)},
+ * the training library's own ({@link #probabilities}: Smile's {@code predict(x, posteriori)},
  * XGBoost4J's {@code predict}), within 1e-6; the metrics computed from them are the result's.
  */
 class ClassificationTreesTest {
@@ -58,7 +66,7 @@ class ClassificationTreesTest {
                 : deserialize(store.read(ModelArtifacts.model(OUT, "run-1", algorithm)));
         int n = prepared.testY().length;
         assertEquals(150, n);
-        double[][] library = ClassifierTrainer.probabilities(model, prepared.train().names(), prepared.testColumns(), n, k);
+        double[][] library = probabilities(model, prepared.train().names(), prepared.testColumns(), n, k);
         double[][] fromTrees = ClassificationRun.probabilities(trees, prepared.testColumns(), n);
         double worst = 0;
         for (int i = 0; i < n; i++) {
@@ -95,5 +103,63 @@ class ClassificationTreesTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return in.readObject();
         }
+    }
+
+    /**
+     * A forest's probabilities as scikit-learn scores its trees, and as its {@code .trees} do: each tree's leaf,
+     * as Smile routes the row, gives its classes' shares of its rows, averaged with the trees' weights. (Smile's
+     * own {@code predict} smooths each leaf first; {@code SmileClassifiers} says why Canopy does not.)
+     */
+    private static void shares(RandomForest f, Tuple row, double[] out) {
+        Arrays.fill(out, 0);
+        double total = 0;
+        for (RandomForest.Model m : f.models()) {
+            if (!(m.tree().root().predict(row) instanceof DecisionNode leaf)) {
+                throw new IllegalStateException("a classification tree's leaf is not a DecisionNode");
+            }
+            int[] count = leaf.count();
+            double n = Arrays.stream(count).sum();
+            for (int c = 0; c < out.length; c++) {
+                out[c] += m.weight() * count[c] / n;
+            }
+            total += m.weight();
+        }
+        for (int c = 0; c < out.length; c++) {
+            out[c] /= total;
+        }
+    }
+
+    /**
+     * The oracle: the probabilities of {@code k} classes that {@code model} gives {@code rows} rows of {@code columns} (one
+     * array per feature, in training order, gaps filled or NaN as the encoding leaves them), by the library
+     * itself: what the {@code .trees} form, which a run is scored and saved as ({@link ClassificationRun}), must
+     * reproduce. Smile scores row by row, many times slower than the {@code .trees}.
+     */
+    private static double[][] probabilities(Object model, List<String> names, double[][] columns, int rows, int k) {
+        if (model instanceof XgboostTrainer.Fitted x) {
+            int p = columns.length;
+            float[] flat = new float[rows * p];
+            for (int j = 0; j < p; j++) {
+                for (int i = 0; i < rows; i++) {
+                    flat[i * p + j] = (float) columns[j][i];
+                }
+            }
+            return XgboostTrainer.probabilities(x.json(), flat, rows, p, k);
+        }
+        ValueVector[] v = new ValueVector[columns.length];
+        for (int j = 0; j < columns.length; j++) {
+            v[j] = new DoubleVector(names.get(j), columns[j]);
+        }
+        DataFrame df = new DataFrame(v);
+        double[][] out = new double[rows][k];
+        for (int i = 0; i < rows; i++) {
+            Tuple row = df.get(i);
+            switch (model) {
+                case RandomForest f -> shares(f, row, out[i]);
+                case DecisionTree t -> t.predict(row, out[i]);
+                default -> throw new IllegalArgumentException("not a classifier: " + model.getClass().getName());
+            }
+        }
+        return out;
     }
 }
