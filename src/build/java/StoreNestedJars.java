@@ -62,7 +62,8 @@ public final class StoreNestedJars {
         int jars = 0;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip));
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp))) {
-            out.setLevel(Deflater.BEST_COMPRESSION);
+            // the default level: BEST_COMPRESSION took 10.5 s of the build for a package 0.6 % smaller (6.8 s)
+            out.setLevel(Deflater.DEFAULT_COMPRESSION);
             Set<String> names = new HashSet<>();
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 if (!names.add(e.getName())) {

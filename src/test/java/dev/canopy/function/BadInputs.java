@@ -6,7 +6,6 @@ import dev.canopy.testing.SharedFixture;
 import dev.canopy.testing.TestData;
 import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainService;
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,8 +24,9 @@ import java.util.stream.Stream;
 /**
  * The bad-input table: requests a user (or an attacker) could send each function, with the error each must
  * give. Every case names the exception type and the field (as {@code field="value"} or {@code field=}) that
- * the error message must carry. {@code ${D}} in a body is the cases' data directory, the one location the
- * profile allows; {@code ${OUT}} is a fresh output directory per case, checked for partial output after.
+ * the error message must carry. {@code ${D}} in a body is the cases' data directory, inside the one local folder
+ * the profile allows ({@link FunctionProfiles#OUT}); {@code ${OUT}} is a fresh output directory per case, checked
+ * for partial output after.
  */
 final class BadInputs {
     static final Path DIR = FunctionProfiles.OUT.resolve("bad-inputs");
@@ -42,51 +42,6 @@ final class BadInputs {
     }
 
     private BadInputs() {
-    }
-
-    /** The profile of the bad-input tests: storage limited to the cases' directory, small limits. */
-    static Map<String, String> profile(String function) {
-        Map<String, String> m = new HashMap<>(FunctionProfiles.export(function));
-        m.put("canopy.storage.allowed-locations", DIR + ",s3://canopy-test-bucket/allowed/");
-        m.put("canopy.output-uri", DIR.resolve("default-out").toString());
-        m.put("canopy.batch.max-shards", String.valueOf(MAX_SHARDS));
-        m.put("canopy.max-request-bytes", String.valueOf(MAX_REQUEST_BYTES));
-        return m;
-    }
-
-    public static final class Train implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("train");
-        }
-    }
-
-    public static final class Supervise implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("supervise");
-        }
-    }
-
-    public static final class Status implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("status");
-        }
-    }
-
-    public static final class Predict implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("predict");
-        }
-    }
-
-    public static final class BatchPredict implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return profile("batch-predict");
-        }
     }
 
     static final String INVALID = "InvalidInputException";

@@ -5,7 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@code batch-predict}: the bad-input table's cases and a bounded fuzz, through the Lambda runtime API. */
 @QuarkusTest
-@TestProfile(BadInputs.BatchPredict.class)
+@TestProfile(FunctionProfiles.BatchPredict.class)
 class BatchPredictBadInputTest extends BadInputContract {
     @Override
     String function() {

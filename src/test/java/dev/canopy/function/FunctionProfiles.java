@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One test profile per exported function, as each Lambda sets its own QUARKUS_FUNQY_EXPORT. Each distinct
- * profile boots Quarkus once more: the JSON log tests share their function's profile, which writes the log lines
- * to a file for them ({@link JsonLogs#profile}).
+ * profile boots Quarkus once more per test fork, so a function's tests share its profile: the function test,
+ * its bad-input table ({@link BadInputs}) and its JSON log test ({@link JsonLogs#profile} adds a log file).
  */
 final class FunctionProfiles {
     /** Where the function tests' runs are written; data sets are generated there too. */
@@ -17,11 +17,18 @@ final class FunctionProfiles {
     private FunctionProfiles() {
     }
 
+    /**
+     * {@code function} exported, with the limits the bad-input table tests: storage confined to {@link #OUT}
+     * (and one S3 prefix), small request and shard limits.
+     */
     static Map<String, String> export(String function) {
         return Map.of(
                 "quarkus.funqy.export", function,
                 "quarkus.devservices.enabled", "false",
-                "canopy.output-uri", OUT.resolve("out").toString());
+                "canopy.output-uri", OUT.resolve("out").toString(),
+                "canopy.storage.allowed-locations", OUT + ",s3://canopy-test-bucket/allowed/",
+                "canopy.batch.max-shards", String.valueOf(BadInputs.MAX_SHARDS),
+                "canopy.max-request-bytes", String.valueOf(BadInputs.MAX_REQUEST_BYTES));
     }
 
     public static final class Train implements QuarkusTestProfile {

@@ -5,7 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@code predict}: the bad-input table's cases and a bounded fuzz, through the Lambda runtime API. */
 @QuarkusTest
-@TestProfile(BadInputs.Predict.class)
+@TestProfile(FunctionProfiles.Predict.class)
 class PredictBadInputTest extends BadInputContract {
     @Override
     String function() {

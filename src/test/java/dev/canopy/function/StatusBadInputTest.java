@@ -5,7 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@code status}: the bad-input table's cases and a bounded fuzz, through the Lambda runtime API. */
 @QuarkusTest
-@TestProfile(BadInputs.Status.class)
+@TestProfile(FunctionProfiles.Status.class)
 class StatusBadInputTest extends BadInputContract {
     @Override
     String function() {

@@ -5,7 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@code supervise}: the bad-input table's cases and a bounded fuzz, through the Lambda runtime API. */
 @QuarkusTest
-@TestProfile(BadInputs.Supervise.class)
+@TestProfile(FunctionProfiles.Supervise.class)
 class SuperviseBadInputTest extends BadInputContract {
     @Override
     String function() {

@@ -44,9 +44,11 @@ class SuperviseFunctionTest {
 
     @Test
     void missingDataObjectIsNotFound() {
-        given().contentType(ContentType.JSON).body("{\"data\": \"/nonexistent/housing.csv\"}")
+        // inside the locations the profile allows, so that it is the object, not the location, that is refused
+        String missing = FunctionProfiles.OUT.resolve("nonexistent").resolve("housing.csv").toString();
+        given().contentType(ContentType.JSON).body("{\"data\": \"" + missing + "\"}")
                 .when().post()
                 .then().statusCode(500)
-                .body("errorMessage", containsString("ObjectNotFoundException: object not found: /nonexistent/housing.csv"));
+                .body("errorMessage", containsString("ObjectNotFoundException: object not found: " + missing));
     }
 }

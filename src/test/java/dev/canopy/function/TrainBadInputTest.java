@@ -5,7 +5,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /** {@code train}: the bad-input table's cases and a bounded fuzz, through the Lambda runtime API. */
 @QuarkusTest
-@TestProfile(BadInputs.Train.class)
+@TestProfile(FunctionProfiles.Train.class)
 class TrainBadInputTest extends BadInputContract {
     @Override
     String function() {

@@ -49,6 +49,12 @@ final class ServeProcess implements AutoCloseable {
         }
         List<String> command = TestJvm.java("-jar", JAR.toString(), "serve", "--port", "0");
         command.addAll(args);
+        // Instances get only the function's environment: the tests' OpenMP wait policy (PASSIVE, see pom.xml)
+        // goes with it, or XGBoost's idle threads spin and starve the other test fork.
+        String ompWait = System.getenv("OMP_WAIT_POLICY");
+        if (ompWait != null) {
+            command.addAll(List.of("--env", "OMP_WAIT_POLICY=" + ompWait));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
         process = pb.start();
