@@ -1,8 +1,7 @@
 package dev.canopy.cli;
 
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
+import dev.canopy.cli.InProcessCli.Run;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code prediction} and the classes' probabilities ({@code p_<label>}, or {@code probability} for binary), the
  * label being the most probable class, and they agree with the target.
  */
-@QuarkusMainTest
+@QuarkusTest
 class ClassificationEndToEndTest {
     static final Path DIR = Path.of("target", "classification-e2e").toAbsolutePath();
     static final int ROWS = 1200;
@@ -56,26 +55,26 @@ class ClassificationEndToEndTest {
     }
 
     @Test
-    void aMulticlassTextTargetIsTrainedThenPredictedWithItsLabels(QuarkusMainLauncher launcher) throws Exception {
+    void aMulticlassTextTargetIsTrainedThenPredictedWithItsLabels() throws Exception {
         Path dir = Files.createDirectories(DIR.resolve("multi-" + System.nanoTime()));
         Path data = csv(dir, "low", "mid", "high");
         Path out = dir.resolve("out");
-        LaunchResult train = launcher.launch("train", "--data", data.toString(), "--target", "label", "--exclude", "id",
+        Run train = InProcessCli.run("train", "--data", data.toString(), "--target", "label", "--exclude", "id",
                 "--out", out.toString(), "--run-id", "classes-1", "--algorithms",
                 "random_forest,decision_tree,gradient_boosting", "--param", "random_forest.trees=30",
                 "--param", "gradient_boosting.trees=30");
-        assertEquals(0, train.exitCode(), train.getErrorOutput());
-        assertTrue(train.getOutput().lines().findFirst().orElseThrow().startsWith("task multiclass (auto)"),
-                train.getOutput());
+        assertEquals(0, train.exitCode(), train.stderr());
+        assertTrue(train.stdout().lines().findFirst().orElseThrow().startsWith("task multiclass (auto)"),
+                train.stdout());
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             Path shards = shards(duck, data, dir);
             for (String algorithm : new String[]{"random_forest", "decision_tree", "gradient_boosting"}) {
                 Path model = out.resolve("classes-1/models/" + algorithm + ".trees");
                 assertTrue(Files.isRegularFile(model), model + " written");
                 Path predictions = dir.resolve("predictions-" + algorithm);
-                LaunchResult predict = launcher.launch("predict", "--model", model.toString(), "--shards",
+                Run predict = InProcessCli.run("predict", "--model", model.toString(), "--shards",
                         shards.toString(), "--out", predictions.toString(), "--keep-columns", "id", "--pool-size", "2");
-                assertEquals(0, predict.exitCode(), algorithm + ": " + predict.getErrorOutput());
+                assertEquals(0, predict.exitCode(), algorithm + ": " + predict.stderr());
 
                 String p = "read_parquet('" + predictions + "/*.parquet')";
                 assertEquals("id,prediction,p_high,p_low,p_mid", one(duck, "SELECT string_agg(name, ',' ORDER BY "
@@ -98,23 +97,23 @@ class ClassificationEndToEndTest {
     }
 
     @Test
-    void aBinaryTextTargetGivesItsLabelAndOneProbability(QuarkusMainLauncher launcher) throws Exception {
+    void aBinaryTextTargetGivesItsLabelAndOneProbability() throws Exception {
         Path dir = Files.createDirectories(DIR.resolve("binary-" + System.nanoTime()));
         Path data = csv(dir, "stay", "churn"); // "churn" sorts first: class 0 is churn, the positive class stay
         Path out = dir.resolve("out");
-        LaunchResult train = launcher.launch("train", "--data", data.toString(), "--target", "label", "--exclude", "id",
+        Run train = InProcessCli.run("train", "--data", data.toString(), "--target", "label", "--exclude", "id",
                 "--out", out.toString(), "--run-id", "binary-1", "--algorithms", "random_forest",
                 "--param", "random_forest.trees=30");
-        assertEquals(0, train.exitCode(), train.getErrorOutput());
-        assertTrue(train.getOutput().lines().findFirst().orElseThrow().startsWith("task binary (auto)"), train.getOutput());
+        assertEquals(0, train.exitCode(), train.stderr());
+        assertTrue(train.stdout().lines().findFirst().orElseThrow().startsWith("task binary (auto)"), train.stdout());
         Path model = out.resolve("binary-1/models/random_forest.trees");
-        assertTrue(train.getOutput().contains("model " + model), train.getOutput());
+        assertTrue(train.stdout().contains("model " + model), train.stdout());
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             Path shards = shards(duck, data, dir);
             Path predictions = dir.resolve("predictions");
-            LaunchResult predict = launcher.launch("predict", "--model", model.toString(), "--shards", shards.toString(),
+            Run predict = InProcessCli.run("predict", "--model", model.toString(), "--shards", shards.toString(),
                     "--out", predictions.toString(), "--keep-columns", "id", "--pool-size", "2");
-            assertEquals(0, predict.exitCode(), predict.getErrorOutput());
+            assertEquals(0, predict.exitCode(), predict.stderr());
             String p = "read_parquet('" + predictions + "/*.parquet')";
             assertEquals("id,prediction,probability", one(duck, "SELECT string_agg(column_name, ',') FROM (DESCRIBE "
                     + "SELECT * FROM " + p + ")"));

@@ -1,10 +1,9 @@
 package dev.canopy.cli;
 
+import dev.canopy.cli.InProcessCli.Run;
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.TestData;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Progress on stderr as the command line shows it where stderr is not a terminal (as here, under the test
- * launcher): plain lines, the last one with the totals; and log lines about a shard name the shard.
+ * Progress on stderr as the command line shows it where stderr is not a terminal (as here, in a Surefire
+ * fork): plain lines, the last one with the totals; and log lines about a shard name the shard.
  */
-@QuarkusMainTest
+@QuarkusTest
 class CliProgressTest {
     static final Path DIR = Path.of("target", "cli-progress").toAbsolutePath();
     static Path taxi;
@@ -36,12 +35,12 @@ class CliProgressTest {
     }
 
     @Test
-    void predictPrintsProgressLinesEndingWithTheTotals(QuarkusMainLauncher launcher) {
+    void predictPrintsProgressLinesEndingWithTheTotals() {
         Path out = DIR.resolve("out-" + System.currentTimeMillis()); // this build's own: target/ outlives builds
-        LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+        Run r = InProcessCli.run("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
                 "--pool-size", "2", "--out", out.toString());
-        assertEquals(0, r.exitCode(), r.getErrorOutput());
-        String err = r.getErrorOutput();
+        assertEquals(0, r.exitCode(), r.stderr());
+        String err = r.stderr();
         assertFalse(err.contains("\r") || err.contains("\033"), "no terminal control in a log: " + err);
         List<String> lines = progressLines(err, "shards");
         assertFalse(lines.isEmpty(), err);
@@ -52,10 +51,10 @@ class CliProgressTest {
         assertTrue(Files.exists(out.resolve("_progress.json")), "the batch published its progress");
 
         String runId = "quiet-" + System.nanoTime();
-        LaunchResult quiet = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+        Run quiet = InProcessCli.run("predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
                 "--progress", "none", "--json", "--run-id", runId);
-        assertEquals(0, quiet.exitCode(), quiet.getErrorOutput());
-        assertEquals(List.of(), progressLines(quiet.getErrorOutput(), "shards"));
+        assertEquals(0, quiet.exitCode(), quiet.stderr());
+        assertEquals(List.of(), progressLines(quiet.stderr(), "shards"));
         // issue 24, item 10: a batch without --out keeps its progress under canopy.output-uri, which tests set to
         // target/canopy-out: a test run leaves nothing in the user's ./canopy-out
         assertTrue(Files.exists(Path.of("target", "canopy-out", "_progress-" + runId + ".json")));
@@ -63,40 +62,40 @@ class CliProgressTest {
     }
 
     @Test
-    void aFailedShardsLogLineNamesTheShard(QuarkusMainLauncher launcher) throws Exception {
+    void aFailedShardsLogLineNamesTheShard() throws Exception {
         Path mixed = DIR.resolve("mixed");
         TaxiShards.write(mixed, new int[]{120}, 7);
         Path corrupt = mixed.resolve("corrupt.parquet");
         Files.writeString(corrupt, "not parquet at all");
-        LaunchResult r = launcher.launch("predict", "--model", "rule:passenger_count>=2", "--shards", mixed.toString(),
+        Run r = InProcessCli.run("predict", "--model", "rule:passenger_count>=2", "--shards", mixed.toString(),
                 "--tolerated-failure-percentage", "100", "--json");
-        assertEquals(0, r.exitCode(), r.getErrorOutput());
-        // (the test launcher captures log lines with stdout; a real run writes them to stderr)
-        String all = r.getOutput() + r.getErrorOutput();
+        assertEquals(0, r.exitCode(), r.stderr());
+        // (log lines are on stderr, as in a real run; both streams are searched, so none is missed)
+        String all = r.stdout() + r.stderr();
         List<String> warnings = all.lines().filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\d .* WARN .*")).toList();
         assertFalse(warnings.isEmpty(), all);
         for (String w : warnings) {
             assertTrue(w.contains("shard=" + corrupt + "}") || w.contains("shard=" + corrupt + ","), w);
         }
-        assertTrue(progressLines(r.getErrorOutput(), "shards").getLast().matches("shards 2/2 · .* · 1 failed · done in .*"),
-                r.getErrorOutput());
+        assertTrue(progressLines(r.stderr(), "shards").getLast().matches("shards 2/2 · .* · 1 failed · done in .*"),
+                r.stderr());
     }
 
     @Test
-    void trainPrintsTrainerProgressEndingWithTheTotals(QuarkusMainLauncher launcher) throws Exception {
+    void trainPrintsTrainerProgressEndingWithTheTotals() throws Exception {
         Files.createDirectories(DIR);
         Path data = DIR.resolve("housing.csv");
         Files.write(data, TestData.housingCsvBytes(300, 3));
-        LaunchResult r = launcher.launch("train", "--data", data.toString(), "--out", DIR.resolve("runs").toString(),
+        Run r = InProcessCli.run("train", "--data", data.toString(), "--out", DIR.resolve("runs").toString(),
                 "--algorithms", "decision_tree,random_forest", "--param", "random_forest.trees=5", "--progress", "lines");
-        assertEquals(0, r.exitCode(), r.getErrorOutput());
-        List<String> lines = progressLines(r.getErrorOutput(), "trainers");
-        assertFalse(lines.isEmpty(), r.getErrorOutput());
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> lines = progressLines(r.stderr(), "trainers");
+        assertFalse(lines.isEmpty(), r.stderr());
         assertTrue(lines.getLast().matches("trainers 2/2 · 0 failed · done in \\d+:\\d\\d"), lines.toString());
 
-        LaunchResult bad = launcher.launch("train", "--data", data.toString(), "--progress", "sometimes");
+        Run bad = InProcessCli.run("train", "--data", data.toString(), "--progress", "sometimes");
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.getErrorOutput().contains("canopy: Invalid value for option '--progress'")
-                && bad.getErrorOutput().contains("'sometimes'"), bad.getErrorOutput());
+        assertTrue(bad.stderr().contains("canopy: Invalid value for option '--progress'")
+                && bad.stderr().contains("'sometimes'"), bad.stderr());
     }
 }

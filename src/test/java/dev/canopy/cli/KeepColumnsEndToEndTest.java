@@ -1,8 +1,7 @@
 package dev.canopy.cli;
 
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
+import dev.canopy.cli.InProcessCli.Run;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -23,13 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without the target, as Parquet shards written by DuckDB, are scored with {@code --keep-columns id}; the
  * predictions, read back by DuckDB and joined by id to the input, give every id exactly one prediction.
  */
-@QuarkusMainTest
+@QuarkusTest
 class KeepColumnsEndToEndTest {
     static final Path DIR = Path.of("target", "keep-columns-e2e").toAbsolutePath();
     static final int ROWS = 2000;
 
     @Test
-    void trainPredictWithKeptIdsAndJoinBackById(QuarkusMainLauncher launcher) throws Exception {
+    void trainPredictWithKeptIdsAndJoinBackById() throws Exception {
         Path dir = DIR.resolve("run-" + System.nanoTime());
         Files.createDirectories(dir);
         Path data = dir.resolve("customers.csv");
@@ -51,12 +50,12 @@ class KeepColumnsEndToEndTest {
         }
         Files.writeString(data, csv);
         Path out = dir.resolve("out");
-        LaunchResult train = launcher.launch("train", "--data", data.toString(), "--target", "spend", "--out", out.toString(),
+        Run train = InProcessCli.run("train", "--data", data.toString(), "--target", "spend", "--out", out.toString(),
                 "--run-id", "own-1", "--algorithms", "decision_tree", "--categorical", "auto", "--missing", "impute");
-        assertEquals(0, train.exitCode(), train.getErrorOutput());
-        assertTrue(train.getOutput().contains("city (categorical)"), train.getOutput());
+        assertEquals(0, train.exitCode(), train.stderr());
+        assertTrue(train.stdout().contains("city (categorical)"), train.stdout());
         String model = out.resolve("own-1/models/decision_tree.trees").toString();
-        assertTrue(train.getOutput().contains("model " + model), train.getOutput());
+        assertTrue(train.stdout().contains("model " + model), train.stdout());
 
         Path shards = dir.resolve("shards");
         Files.createDirectories(shards);
@@ -72,9 +71,9 @@ class KeepColumnsEndToEndTest {
             assertTrue(Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + shards + "/*.parquet') WHERE income IS NULL"
                     + " OR age IS NULL")) > 0, "the shards have gaps");
 
-            LaunchResult predict = launcher.launch("predict", "--model", model, "--shards", shards.toString(), "--out",
+            Run predict = InProcessCli.run("predict", "--model", model, "--shards", shards.toString(), "--out",
                     predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
-            assertEquals(0, predict.exitCode(), predict.getErrorOutput());
+            assertEquals(0, predict.exitCode(), predict.stderr());
 
             String joined = "SELECT d.customer_id, count(p.customer_id) AS n, any_value(p.prediction) AS prediction FROM "
                     + input + " d LEFT JOIN read_parquet('" + predictions + "/*.parquet') p USING (customer_id) GROUP BY d.customer_id";
@@ -95,15 +94,15 @@ class KeepColumnsEndToEndTest {
             assertTrue(correlation > 0.9, "correlation " + correlation);
 
             // the same command again (a new run id, as every command gets) is the same batch: allowed, nothing added
-            LaunchResult again = launcher.launch("predict", "--model", model, "--shards", shards.toString(), "--out",
+            Run again = InProcessCli.run("predict", "--model", model, "--shards", shards.toString(), "--out",
                     predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
-            assertEquals(0, again.exitCode(), again.getErrorOutput());
+            assertEquals(0, again.exitCode(), again.stderr());
             assertEquals(ROWS, Long.parseLong(one(duck, "SELECT count(*) FROM read_parquet('" + predictions + "/*.parquet')")));
             // another batch into the same folder is refused, and changes nothing
-            LaunchResult other = launcher.launch("predict", "--model", "rule:income>=3", "--shards", shards.toString(), "--out",
+            Run other = InProcessCli.run("predict", "--model", "rule:income>=3", "--shards", shards.toString(), "--out",
                     predictions.toString(), "--keep-columns", "customer_id", "--pool-size", "2");
-            assertEquals(1, other.exitCode(), other.getErrorOutput());
-            assertTrue(other.getErrorOutput().contains("holds the outputs of another batch"), other.getErrorOutput());
+            assertEquals(1, other.exitCode(), other.stderr());
+            assertTrue(other.stderr().contains("holds the outputs of another batch"), other.stderr());
             assertEquals(model, one(duck, lineage.formatted("canopy.model_uri")));
         }
     }

@@ -1,10 +1,10 @@
 package dev.canopy.interop;
 
+import dev.canopy.cli.InProcessCli;
+import dev.canopy.cli.InProcessCli.Run;
 import dev.canopy.testing.PythonLibrary;
 import dev.canopy.testing.SharedData;
-import io.quarkus.test.junit.main.LaunchResult;
-import io.quarkus.test.junit.main.QuarkusMainLauncher;
-import io.quarkus.test.junit.main.QuarkusMainTest;
+import io.quarkus.test.junit.QuarkusTest;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One model of each library is saved without feature names and scored with {@code --features}. Nothing is
  * checked in: the models are made under target/ each run.
  */
-@QuarkusMainTest
+@QuarkusTest
 class PythonModelsInteropTest {
     static final Path DIR = Path.of("target", "python-models").toAbsolutePath();
     static final Path SCRIPTS = Path.of("src", "test", "resources", "python").toAbsolutePath();
@@ -88,27 +88,27 @@ class PythonModelsInteropTest {
     }
 
     @Test
-    void xgboost17ModelsScoreAsXgboostDoes(QuarkusMainLauncher launcher) throws Exception {
+    void xgboost17ModelsScoreAsXgboostDoes() throws Exception {
         Data d = data();
         PythonLibrary xgb = PythonLibrary.require("/usr/bin/python3", "xgboost", "apt-get install python3-xgboost");
         xgb.runScript(SCRIPTS.resolve("train_xgboost.py"), 600, d.csv().toString(), d.dir().toString());
         String version = Files.readString(d.dir().resolve("xgboost-version.txt")).strip();
         assertTrue(version.startsWith("1."), "Debian's XGBoost is 1.x: " + version);
-        check(launcher, d, "xgb-reg", d.dir().resolve("xgb-reg.json"), null, "xgboost-json " + version);
-        check(launcher, d, "xgb-bin", d.dir().resolve("xgb-bin.json"), FEATURE_LIST, "xgboost-json " + version);
+        check(d, "xgb-reg", d.dir().resolve("xgb-reg.json"), null, "xgboost-json " + version);
+        check(d, "xgb-bin", d.dir().resolve("xgb-bin.json"), FEATURE_LIST, "xgboost-json " + version);
     }
 
     @Test
-    void lightgbmModelsScoreAsLightgbmDoes(QuarkusMainLauncher launcher) throws Exception {
+    void lightgbmModelsScoreAsLightgbmDoes() throws Exception {
         Data d = data();
         PythonLibrary lgb = PythonLibrary.require("python3", "lightgbm", "python3 -m pip install lightgbm==4.7.0");
         lgb.runScript(SCRIPTS.resolve("train_lightgbm.py"), 600, d.csv().toString(), d.dir().toString());
-        check(launcher, d, "lgb-reg", d.dir().resolve("lgb-reg.txt"), null, "lightgbm-text v4");
-        check(launcher, d, "lgb-bin", d.dir().resolve("lgb-bin.txt"), FEATURE_LIST, "lightgbm-text v4");
+        check(d, "lgb-reg", d.dir().resolve("lgb-reg.txt"), null, "lightgbm-text v4");
+        check(d, "lgb-bin", d.dir().resolve("lgb-bin.txt"), FEATURE_LIST, "lightgbm-text v4");
     }
 
     @Test
-    void xgboost4j3xModelsScoreAsXgboostDoes(QuarkusMainLauncher launcher) throws Exception {
+    void xgboost4j3xModelsScoreAsXgboostDoes() throws Exception {
         Data d = data();
         List<String> lines = Files.readAllLines(d.csv());
         int rows = lines.size() - 1;
@@ -133,8 +133,8 @@ class PythonModelsInteropTest {
         String model = Files.readString(d.dir().resolve("xgb4j-bin.json"));
         assertTrue(model.contains("\"version\":[3,4,"), "saved by XGBoost 3.4");
         assertTrue(model.matches("(?s).*\"base_score\":\"\\[[^\\]]+\\]\".*"), "3.x writes base_score as a vector");
-        check(launcher, d, "xgb4j-reg", d.dir().resolve("xgb4j-reg.json"), null, "xgboost-json 3.4.0");
-        check(launcher, d, "xgb4j-bin", d.dir().resolve("xgb4j-bin.json"), FEATURE_LIST, "xgboost-json 3.4.0");
+        check(d, "xgb4j-reg", d.dir().resolve("xgb4j-reg.json"), null, "xgboost-json 3.4.0");
+        check(d, "xgb4j-bin", d.dir().resolve("xgb4j-bin.json"), FEATURE_LIST, "xgboost-json 3.4.0");
     }
 
     private static void trainXgboost4j(Data d, String name, String objective, float[] x, float[] label, int rows,
@@ -167,21 +167,21 @@ class PythonModelsInteropTest {
     }
 
     /** Scores the shards through the pool and compares every id's prediction with the library's own. */
-    private static void check(QuarkusMainLauncher launcher, Data d, String name, Path model, String features,
+    private static void check(Data d, String name, Path model, String features,
                               String format) throws Exception {
         Path out = d.dir().resolve("predictions-" + name);
         List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--shards", d.shards().toString(),
                 "--out", out.toString(), "--keep-columns", "id", "--pool-size", "2"));
         if (features != null) {
             // saved without names: refused without --features, naming the option
-            LaunchResult refused = launcher.launch(args.toArray(String[]::new));
-            assertEquals(1, refused.exitCode(), refused.getOutput());
-            assertTrue(refused.getErrorOutput().contains("saved without feature names"), refused.getErrorOutput());
+            Run refused = InProcessCli.run(args.toArray(String[]::new));
+            assertEquals(1, refused.exitCode(), refused.stdout());
+            assertTrue(refused.stderr().contains("saved without feature names"), refused.stderr());
             assertFalse(Files.exists(out.resolve("part-0.parquet")), "refused before any shard is scored");
             args.addAll(List.of("--features", features));
         }
-        LaunchResult r = launcher.launch(args.toArray(String[]::new));
-        assertEquals(0, r.exitCode(), name + ": " + r.getErrorOutput());
+        Run r = InProcessCli.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), name + ": " + r.stderr());
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             String expected = "read_csv('" + d.dir().resolve(name + ".csv") + "', header = true, "
                     + "types = {'id': 'BIGINT', 'prediction': 'DOUBLE'})";
