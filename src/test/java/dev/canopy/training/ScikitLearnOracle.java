@@ -114,6 +114,10 @@ public final class ScikitLearnOracle implements AutoCloseable {
                     }
                     throw new AssertionError("sklearn_oracle.py serve did not start:\n" + err);
                 }
+                if (!ready.startsWith("{\"ready\"")) {
+                    // anything printed before it would shift every answer by a line
+                    throw new AssertionError("sklearn_oracle.py serve began with " + ready + "\n" + s.stop());
+                }
                 return s;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
