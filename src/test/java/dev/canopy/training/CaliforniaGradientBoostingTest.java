@@ -52,7 +52,7 @@ class CaliforniaGradientBoostingTest {
     static Path dir;
     private static final LocalObjectStore STORE = new LocalObjectStore();
     private static final Map<Long, Trained> TRAINED = new HashMap<>();
-    private static Map<Long, JsonNode> python;
+    private static Map<Long, JsonNode> pythonAnswers;
 
     /** A trainer's run on one split, and the rows it split the data into. */
     record Trained(TrainRequest request, TrainResult result, DataPreparation.Prepared data, byte[] xgboostJson) {
@@ -118,18 +118,18 @@ class CaliforniaGradientBoostingTest {
 
     /** XGBoost's Python on every split of {@link #SEEDS}, in one run: its answer per seed. */
     static synchronized Map<Long, JsonNode> pythonMse() throws IOException {
-        if (python == null) {
+        if (pythonAnswers == null) {
             List<Split> splits = new ArrayList<>();
             for (long seed : SEEDS) {
                 splits.add(Split.of(trained(seed).data()));
             }
             List<JsonNode> answers = python(splits, SEEDS, threads(), dir.resolve("python"));
-            python = new HashMap<>();
+            pythonAnswers = new HashMap<>();
             for (int i = 0; i < SEEDS.length; i++) {
-                python.put(SEEDS[i], answers.get(i));
+                pythonAnswers.put(SEEDS[i], answers.get(i));
             }
         }
-        return python;
+        return pythonAnswers;
     }
 
     /** Canopy's and XGBoost Python's test MSE on the same rows, parameters and threads, and their fit times. */
