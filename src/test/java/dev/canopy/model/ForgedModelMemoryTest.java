@@ -1,6 +1,7 @@
 package dev.canopy.model;
 
 import dev.canopy.error.InvalidInputException;
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,9 +70,8 @@ class ForgedModelMemoryTest {
 
     @Test
     void inA256MbHeapEveryForgedFileIsRefusedWithAClearError() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), Child.class.getName()));
+        List<String> command = TestJvm.java("-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Child.class.getName());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ends");

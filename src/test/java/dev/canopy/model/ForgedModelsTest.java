@@ -1,11 +1,11 @@
 package dev.canopy.model;
 
+import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -51,9 +51,8 @@ class ForgedModelsTest {
             Files.write(dir.resolve("forged-random.bin"), new java.util.Random(3).ints(1 << 20).collect(
                     java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
 
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + HEAP, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    RefuseInSmallHeap.class.getName(), dir.toString()));
+            List<String> command = TestJvm.java("-Xmx" + HEAP, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    RefuseInSmallHeap.class.getName(), dir.toString());
             Path log = Files.createTempFile("canopy-forged", ".log");
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

@@ -5,6 +5,7 @@ import dev.canopy.training.ClassInsights.CalibrationBin;
 import dev.canopy.training.ClassificationMetrics;
 import dev.canopy.training.ScikitLearnOracle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -22,6 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClassificationChartsTest {
+    /** One scikit-learn process for the class's tests. */
+    @RegisterExtension
+    static final ScikitLearnOracle.Python SKLEARN = new ScikitLearnOracle.Python();
+
 
     @Test
     void confusionMatrixHasOneCellPerPairWithItsCountAndEscapedLabels() throws Exception {
@@ -85,7 +90,7 @@ class ClassificationChartsTest {
 
     @Test
     void calibrationBinsMatchScikitLearnOnManyRows() {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Random r = new Random(9);
             int n = 2000;
             int[] y = new int[n];

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,10 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class PythonLibrary {
     private final String python;
     private final String version;
+    /** {@link #unchecked}: how to install what its scripts import; null once {@link #require} has checked. */
+    private final String install;
 
-    private PythonLibrary(String python, String version) {
+    private PythonLibrary(String python, String version, String install) {
         this.python = python;
         this.version = version;
+        this.install = install;
     }
 
     /**
@@ -36,17 +41,38 @@ public final class PythonLibrary {
     public static PythonLibrary require(String python, String module, String install) {
         Run r = run(List.of(python, "-c", "import " + module + "; print(" + module + ".__version__)"), 120);
         if (r.exit != 0) {
-            String missing = python + " cannot import " + module + " (" + r.output.strip().lines()
-                    .reduce((a, b) -> b).orElse("no output") + "); install it with: " + install;
-            if (SharedData.inCi()) {
-                return fail("CI=true but " + missing);
-            }
-            return Assumptions.abort(missing + " (outside CI the test is skipped; CI=true makes it fail)");
+            return missing(python, module, r.output, install);
         }
-        return new PythonLibrary(python, r.output.strip());
+        return new PythonLibrary(python, r.output.strip(), null);
     }
 
-    /** The library's version, as its {@code __version__} says. */
+    /**
+     * Skips the test, or fails it under {@code CI=true}, for an interpreter that could not import {@code module}.
+     *
+     * @param output what the interpreter printed (its last line, the import error, is quoted), or why it did not run
+     */
+    public static <T> T missing(String python, String module, String output, String install) {
+        String missing = python + " cannot import " + module + " (" + output.strip().lines()
+                .reduce((a, b) -> b).orElse("no output") + "); install it with: " + install;
+        if (SharedData.inCi()) {
+            return fail("CI=true but " + missing);
+        }
+        return Assumptions.abort(missing + " (outside CI the test is skipped; CI=true makes it fail)");
+    }
+
+    /**
+     * The interpreter, not asked first whether it has the libraries its scripts import: a script that cannot
+     * import one (or an interpreter that does not start) skips the test, or fails it under {@code CI=true}, as
+     * {@link #require} would. Where a test only runs scripts, this saves the interpreter that would only check:
+     * importing scikit-learn or XGBoost costs a second or more of CPU.
+     *
+     * @param install how to install what the scripts import, for the skip message
+     */
+    public static PythonLibrary unchecked(String python, String install) {
+        return new PythonLibrary(python, null, install);
+    }
+
+    /** The library's version, as its {@code __version__} says; null for {@link #unchecked}. */
     public String version() {
         return version;
     }
@@ -57,10 +83,19 @@ public final class PythonLibrary {
         command.addAll(List.of(args));
         Run r = run(command, timeoutSeconds);
         if (r.exit != 0) {
+            Matcher m = NO_MODULE.matcher(r.output);
+            if (install != null && (r.exit == CANNOT_RUN || m.find())) {
+                return missing(python, r.exit == CANNOT_RUN ? "what " + script.getFileName() + " needs" : m.group(1),
+                        r.output, install);
+            }
             fail(script.getFileName() + " exited " + r.exit + ":\n" + r.output);
         }
         return r.output;
     }
+
+    /** Python's message for an import of a module that is not installed; group 1 the top-level package. */
+    private static final Pattern NO_MODULE = Pattern.compile("ModuleNotFoundError: No module named '([^'.]+)");
+    private static final int CANNOT_RUN = -1;
 
     private record Run(int exit, String output) {
     }
@@ -76,7 +111,7 @@ public final class PythonLibrary {
             }
             return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new Run(-1, "cannot run " + command.getFirst() + ": " + e.getMessage());
+            return new Run(CANNOT_RUN, "cannot run " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Assertions.fail("interrupted running " + command);

@@ -4,14 +4,19 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes, for each test class, the CPU seconds it took: the test JVM's own and its children's (Python, Node,
@@ -22,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Classes of one fork run one after another, so the difference of the fork's counters across a class is that
  * class's, give or take what its background threads do after it ends. Linux only ({@code /proc/self/stat});
  * elsewhere it writes nothing. Registered beside {@link SkippedTestsReport}.
+ *
+ * <p>Two more lines per fork say what no class is charged for: {@code (fork start)}, the JVM's start up to its
+ * first class (Surefire's booter, JUnit's launcher); {@code (fork total)}, written as the JVM exits, all of the
+ * fork, so that the total less the classes' sum is the time between classes (Surefire hands a fork one class at
+ * a time, and JUnit discovers each, the Quarkus classes that the other execution runs included).
  */
 public final class TestCpuReport implements TestExecutionListener {
     /** USER_HZ: the unit of {@code /proc/<pid>/stat}'s times, 100 on every Linux ABI the JDK runs on. */
@@ -30,6 +40,25 @@ public final class TestCpuReport implements TestExecutionListener {
 
     /** Per running class (nested classes run inside their outer one): its counters and nanoTime at the start. */
     private final Map<String, long[]> started = new ConcurrentHashMap<>();
+
+    private static final AtomicBoolean FORK_STARTED = new AtomicBoolean();
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan plan) {
+        if (FORK_STARTED.compareAndSet(false, true)) {
+            writeSinceJvmStart("(fork start)");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeSinceJvmStart("(fork total)")));
+        }
+    }
+
+    private static void writeSinceJvmStart(String what) {
+        long[] t = ticks();
+        Optional<Instant> start = ProcessHandle.current().info().startInstant();
+        if (t != null && start.isPresent()) {
+            write(what, t[0] / TICKS_PER_SECOND, t[1] / TICKS_PER_SECOND,
+                    Duration.between(start.get(), Instant.now()).toMillis() / 1e3);
+        }
+    }
 
     @Override
     public void executionStarted(TestIdentifier test) {
@@ -50,9 +79,12 @@ public final class TestCpuReport implements TestExecutionListener {
             return;
         }
         String name = test.getSource().map(s -> ((ClassSource) s).getClassName()).orElse(test.getDisplayName());
-        String line = String.format(Locale.ROOT, "%s\t%.2f\t%.2f\t%.2f%n", name,
-                (end[0] - begin[0]) / TICKS_PER_SECOND, (end[1] - begin[1]) / TICKS_PER_SECOND,
+        write(name, (end[0] - begin[0]) / TICKS_PER_SECOND, (end[1] - begin[1]) / TICKS_PER_SECOND,
                 (System.nanoTime() - begin[2]) / 1e9);
+    }
+
+    private static void write(String name, double own, double children, double wall) {
+        String line = String.format(Locale.ROOT, "%s\t%.2f\t%.2f\t%.2f%n", name, own, children, wall);
         try {
             Path dir = Files.createDirectories(Path.of("target", "test-cpu"));
             Files.writeString(dir.resolve(ProcessHandle.current().pid() + ".tsv"), line, StandardOpenOption.CREATE,

@@ -3,6 +3,7 @@ package dev.canopy.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Random;
 
@@ -12,6 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ClassificationMetricsTest {
+    /** One scikit-learn process for the class's tests. */
+    @RegisterExtension
+    static final ScikitLearnOracle.Python SKLEARN = new ScikitLearnOracle.Python();
+
 
     /**
      * Fixed vectors, the constants printed by scikit-learn 1.2.1:
@@ -67,7 +72,7 @@ class ClassificationMetricsTest {
 
     @Test
     void binaryMetricsAreScikitLearns() throws Exception {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Random r = new Random(25);
             for (int trial = 0; trial < 4; trial++) {
                 int n = 50 + 400 * trial;
@@ -87,7 +92,7 @@ class ClassificationMetricsTest {
 
     @Test
     void multiclassMetricsAreScikitLearns() throws Exception {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Random r = new Random(7);
             int n = 300;
             int k = 5;
@@ -110,7 +115,7 @@ class ClassificationMetricsTest {
 
     @Test
     void rocCurveIsScikitLearns() throws Exception {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Random r = new Random(3);
             int n = 400;
             int[] y = new int[n];

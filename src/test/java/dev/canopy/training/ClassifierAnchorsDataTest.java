@@ -5,6 +5,7 @@ import dev.canopy.testing.PythonLibrary;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link ScikitLearnClassifiersTest}, byte for byte.
  */
 class ClassifierAnchorsDataTest {
+    /** One scikit-learn process for the class's tests. */
+    @RegisterExtension
+    static final ScikitLearnOracle.Python SKLEARN = new ScikitLearnOracle.Python();
+
     static final Path SCRIPT = Path.of("infra/bench/classifier_anchors.py");
 
     @TempDir
@@ -35,12 +40,12 @@ class ClassifierAnchorsDataTest {
                 + "8.3,41,6.9,1.02,322,2.55,37.88,-122.23,5.00001\n";
         Path in = Files.writeString(dir.resolve("california_housing.csv"), housing);
         Path work = dir.resolve("work");
-        PythonLibrary python = PythonLibrary.require("/usr/bin/python3", "sklearn", "apt-get install python3-sklearn");
+        PythonLibrary python = PythonLibrary.unchecked("/usr/bin/python3", "apt-get install python3-sklearn");
         python.runScript(SCRIPT, 300, "--housing", in.toString(), "--work", work.toString(), "--csv-only");
 
         assertEquals(BinaryHousing.derive(housing), Files.readString(work.resolve("housing.csv")));
 
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             for (String name : new String[]{"breast_cancer", "wine"}) {
                 Path oracle = dir.resolve("oracle-" + name + ".csv");
                 sk.run("classifiers", name, oracle.toString(), "0.2", "42", "5");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.storage.local.LocalObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * binary; wine: 36, three classes). The figures are printed.
  */
 class ScikitLearnClassifiersTest {
+    /** One scikit-learn process for the class's tests. */
+    @RegisterExtension
+    static final ScikitLearnOracle.Python SKLEARN = new ScikitLearnOracle.Python();
+
     static final double TEST_FRACTION = 0.2;
     static final long SEED = 42;
     static final int TREES = 100;
@@ -39,7 +44,7 @@ class ScikitLearnClassifiersTest {
     }
 
     private void compare(String name, String task, String expectedTask, int testRows) throws Exception {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Path csv = dir.resolve(name + ".csv");
             JsonNode anchor = sk.run("classifiers", name, csv.toString(), String.valueOf(TEST_FRACTION),
                     String.valueOf(SEED), String.valueOf(TREES));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.testing.SharedData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StratifiedSplitTest {
+    /** One scikit-learn process for the class's tests. */
+    @RegisterExtension
+    static final ScikitLearnOracle.Python SKLEARN = new ScikitLearnOracle.Python();
+
 
     @Test
     void californiaHousingAboveTwoSplitsAsScikitLearn() throws IOException {
         Path csv = SharedData.require("data/california_housing.csv");
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             List<String> lines = Files.readAllLines(csv);
             assertEquals("MedHouseVal", lines.getFirst().substring(lines.getFirst().lastIndexOf(',') + 1));
             String[] y = lines.subList(1, lines.size()).stream()
@@ -51,7 +56,7 @@ class StratifiedSplitTest {
     /** Wine (3 classes, 178 rows) and breast cancer (binary, 569 rows), as python3-sklearn ships them. */
     @Test
     void bundledDataSetsSplitAsScikitLearn() throws IOException {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Path wineCsv = Path.of(sk.run("wine").asText());
             int[] wine = lastColumn(wineCsv);
             int[] cancer = lastColumn(wineCsv.resolveSibling("breast_cancer.csv"));
@@ -85,7 +90,7 @@ class StratifiedSplitTest {
     /** Many small classes with equal remainders, where scikit-learn breaks ties by drawing; text labels. */
     @Test
     void tiesAndTextLabelsSplitAsScikitLearn() {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             Random r = new Random(11);
             List<List<String>> jobs = new ArrayList<>();
             List<String[]> targets = new ArrayList<>();
@@ -143,7 +148,7 @@ class StratifiedSplitTest {
 
     @Test
     void stratifiedFoldsAreScikitLearnsStratifiedKFold() {
-        try (ScikitLearnOracle sk = ScikitLearnOracle.require()) {
+        try (ScikitLearnOracle sk = SKLEARN.require()) {
             int[] wine = lastColumn(Path.of(sk.run("wine").asText()));
             // codes whose first appearance is not their order, and a class smaller than k
             Random r = new Random(5);

@@ -1,16 +1,10 @@
 package dev.canopy.training;
 
 import dev.canopy.json.Json;
-import dev.canopy.model.TreeCodec;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.xgboost.XgboostJsonModel;
-import dev.canopy.storage.local.LocalObjectStore;
-import dev.canopy.testing.SharedData;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -18,32 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The model a gradient_boosting trainer saves twice, as XGBoost's JSON and as the predictor's {@code .trees}:
- * the {@code .trees} score every test row as XGBoost4J's own {@code predict} does, to within 1e-6.
+ * XGBoost's JSON model converted to the predictor's {@code .trees}: the {@code .trees} score every row as XGBoost4J's
+ * own {@code predict} does, to within 1e-6. Here on rows with gaps; {@link CaliforniaGradientBoostingTest} checks
+ * the two forms a trainer saves on the California test split.
  */
 class XgboostConversionTest {
-
-    @Test
-    void treesScoreTheCaliforniaTestSplitAsXgboost4jPredicts(@TempDir Path out) {
-        Path data = SharedData.require("data/california_housing.csv");
-        LocalObjectStore store = new LocalObjectStore();
-        TrainService service = new TrainService(store, Clock.systemUTC(), out.toString());
-        TrainRequest req = new TrainRequest("conversion", data.toString(), null, null, null, "gradient_boosting", 0.2,
-                42L, null, null, null, null);
-        TrainResult r = service.train(req);
-        assertEquals(TrainerState.DONE, r.state());
-
-        byte[] json = store.read(ModelArtifacts.xgboostModel(out.toString(), "conversion", "gradient_boosting"));
-        TreeEnsemble trees = TreeCodec.read(r.modelUri(), store.read(r.modelUri()));
-        assertEquals(150, trees.trees());
-        DataPreparation.Prepared p = new DataPreparation(store).prepare(req, Algorithm.GRADIENT_BOOSTING,
-                TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null), Long.MAX_VALUE);
-        int n = p.testY().length;
-        double[][] columns = p.testColumns();
-        assertMatches(json, trees, columns, n);
-        System.out.printf("[xgboost conversion] California housing: %d test rows, %d trees, %d nodes, MSE %.4f%n",
-                n, trees.trees(), trees.nodes(), r.mse());
-    }
 
     /** Rows with gaps, where each split's default direction decides. */
     @Test

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * gradient_boosting against XGBoost's own Python on any data set, the same split, float32 rows and parameters:
- * what {@link XgboostPythonParityTest} checks on California housing, as a bench for data sets too large for a
+ * what {@link CaliforniaGradientBoostingTest} checks on California housing, as a bench for data sets too large for a
  * test (issue 21's goal: at most 1 % above XGBoost's MSE on 1 M rows). Prints one line of figures.
  *
  * <pre>{@code
@@ -29,14 +29,13 @@ public final class XgboostParityBench {
         if (data == null) {
             throw new IllegalArgumentException("--data <folder or file> is required");
         }
-        XgboostPythonParityTest.requirePythonXgboost();
         Path dir = Files.createTempDirectory("canopy-xgb-parity");
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
         DataPreparation.Prepared p = new DataPreparation(new LocalObjectStore()).prepare(new TrainRequest("parity", data, null, target, null,
                 "gradient_boosting", 0.2, seed, null, null, null, null, null, null, null, null, null, "auto", null, null,
                 null, null), Algorithm.GRADIENT_BOOSTING, params, Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "[xgboost parity] %s, seed %d, %s%n", data, seed,
-                XgboostPythonParityTest.compare(p, seed, dir));
+                CaliforniaGradientBoostingTest.compare(p, seed, dir));
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
         }

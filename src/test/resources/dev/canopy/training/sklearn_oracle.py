@@ -1,6 +1,6 @@
 """scikit-learn's answers for the classification tests (ScikitLearnOracle runs it with /usr/bin/python3).
 
-Every command prints one JSON document on stdout.
+Every command but serve prints one JSON document on stdout.
   split LABELS TEST_SIZE SEED        train_test_split(arange(n), stratify=y, ...) for the labels in LABELS
   california CSV TEST_SIZE SEED      the same with y = MedHouseVal > 2, read here from the CSV
   kfold LABELS K SEED                StratifiedKFold(K, shuffle=True, random_state=SEED): test indices per fold
@@ -12,8 +12,10 @@ Every command prints one JSON document on stdout.
                                      writes scikit-learn's bundled data set NAME (breast_cancer, wine) to CSV
                                      (features, then "target"), and the test accuracy of RandomForestClassifier
                                      (TREES trees, max_features="sqrt") and DecisionTreeClassifier on the stratified split
-  batch JOBS                         JOBS holds one command per line, its words separated by tabs: a JSON list of
-                                     their answers (importing scikit-learn once takes seconds)
+  serve                              reads commands, one per line with their words separated by tabs, from stdin
+                                     until it closes; answers each with a line {"answer": ...} or {"error": ...}
+                                     on stdout, after a first line {"ready": VERSION} (importing scikit-learn takes
+                                     seconds: ScikitLearnOracle keeps one process for a test class)
 LABELS holds one label per line (integers when every line is one, else text); TRUTH one class code per line;
 PROBA one row of comma-separated class probabilities per line; SCORES one score per line.
 """
@@ -21,6 +23,7 @@ import csv
 import json
 import os
 import sys
+import traceback
 
 import numpy as np
 import sklearn
@@ -44,10 +47,22 @@ def split(y, test_size, seed):
     return {"train": train.tolist(), "test": test.tolist()}
 
 
+def serve():
+    answers = sys.stdout
+    # what a library prints must not be read as an answer
+    sys.stdout = sys.stderr
+    answers.write(json.dumps({"ready": sklearn.__version__}) + "\n")
+    answers.flush()
+    for line in sys.stdin:
+        try:
+            out = {"answer": main([sys.argv[0]] + line.rstrip("\n").split("\t"))}
+        except (Exception, SystemExit):  # noqa: BLE001  (the test fails with the traceback; the next command runs)
+            out = {"error": traceback.format_exc()}
+        answers.write(json.dumps(out) + "\n")
+        answers.flush()
+
+
 def main(argv):
-    if argv[1] == "batch":
-        with open(argv[2], encoding="utf-8") as f:
-            return [main([argv[0]] + line.split("\t")) for line in f.read().splitlines() if line]
     cmd = argv[1]
     if cmd == "split":
         out = split(labels(argv[2]), argv[3], argv[4])
@@ -116,4 +131,7 @@ def main(argv):
 
 if __name__ == "__main__":
     import sklearn.datasets  # noqa: F401  (for the wine path)
-    print(json.dumps(main(sys.argv)))
+    if sys.argv[1] == "serve":
+        serve()
+    else:
+        print(json.dumps(main(sys.argv)))
