@@ -260,7 +260,9 @@ class SearchTest {
         SearchResult search = r.search();
         assertEquals("PARTIAL", search.state());
         assertEquals(6, search.configurations());
-        assertTrue(search.notRun() >= 1 && search.notRun() <= 4, "not run: " + search.notRun());
+        // how many configurations were already running when the first one's 20 s came back is up to the scheduler
+        // (all but one may be left out); that some are left out, and that what ran is ranked, is not
+        assertTrue(search.notRun() >= 1 && search.notRun() < search.configurations(), "not run: " + search.notRun());
         assertEquals(search.configurations() - search.notRun(), search.ranking().size());
         assertEquals(2 * search.ranking().size(), search.trials(), "whole configurations: both folds of each");
         assertEquals(2 * search.ranking().size(), calls.stream().filter(TrainRequest::isTrial).count());
