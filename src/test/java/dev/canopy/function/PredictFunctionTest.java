@@ -10,10 +10,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-/** {@code predict} through the Lambda mock event server: one warm instance, so the second call hits the cache. */
+/**
+ * {@code predict} through the Lambda mock event server: one warm instance, so the second call hits the cache. With
+ * its bad-input table and a bounded fuzz ({@link BadInputContract}). One class per function: its profile boots in
+ * one test fork.
+ */
 @QuarkusTest
 @TestProfile(FunctionProfiles.Predict.class)
-class PredictFunctionTest {
+class PredictFunctionTest extends BadInputContract {
+    @Override
+    String function() {
+        return "predict";
+    }
+
+    @Override
+    String validRequest() {
+        return "{\"modelUri\": \"rule:passenger_count>=2\", \"shard\": \"${D}/taxi/fe41422b01c04169af2a65a83b753e0f_000000.parquet\", \"outputUri\": \"${OUT}/p.parquet\"}";
+    }
 
     @Test
     void scoresAShardAndReusesTheModelOnTheWarmInstance() {

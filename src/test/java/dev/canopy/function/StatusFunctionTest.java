@@ -1,8 +1,8 @@
 package dev.canopy.function;
 
+import dev.canopy.json.Json;
 import dev.canopy.training.TrainerState;
 import dev.canopy.training.TrainerStatus;
-import dev.canopy.json.Json;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -17,10 +17,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-/** {@code status} through the Lambda mock event server, reading states a trainer left in the store. */
+/**
+ * {@code status} through the Lambda mock event server, reading states a trainer left in the store, with its
+ * bad-input table and a bounded fuzz ({@link BadInputContract}). One class per function: its profile boots in one
+ * test fork.
+ */
 @QuarkusTest
 @TestProfile(FunctionProfiles.Status.class)
-class StatusFunctionTest {
+class StatusFunctionTest extends BadInputContract {
+    @Override
+    String function() {
+        return "status";
+    }
+
+    @Override
+    String validRequest() {
+        return "{\"runId\": \"fz-run\", \"out\": \"${D}/runs\"}";
+    }
 
     @Test
     void readsEachTrainersLatestState() throws Exception {

@@ -14,10 +14,22 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code train} through the Lambda mock event server: the same runtime API loop as on Lambda. */
+/**
+ * {@code train} through the Lambda mock event server (the same runtime API loop as on Lambda), with its bad-input
+ * table and a bounded fuzz ({@link BadInputContract}). One class per function: its profile boots in one test fork.
+ */
 @QuarkusTest
 @TestProfile(FunctionProfiles.Train.class)
-class TrainFunctionTest {
+class TrainFunctionTest extends BadInputContract {
+    @Override
+    String function() {
+        return "train";
+    }
+
+    @Override
+    String validRequest() {
+        return "{\"runId\": \"fz-t\", \"data\": \"${D}/housing.csv\", \"algorithm\": \"decision_tree\", \"out\": \"${OUT}\"}";
+    }
 
     @Test
     void trainsOneAlgorithmAndSavesTheModel() {

@@ -35,9 +35,8 @@ class TestGroupsTest {
         }
         assertEquals(List.of(), wrong);
         // the project's own Quarkus tests are found, so the lists are not trivially empty
+        // annotated itself, and a subclass of another test class (BadInputContract)
         assertEquals(TestGroups.Group.QUARKUS, groups.get("dev.canopy.function.TrainFunctionTest"));
-        // a subclass of another test class
-        assertEquals(TestGroups.Group.QUARKUS, groups.get("dev.canopy.function.TrainBadInputTest"));
         assertEquals(TestGroups.Group.PLAIN, groups.get(TestGroupsTest.class.getName()));
         assertTrue(quarkus >= 10, "Quarkus test classes found: " + quarkus);
     }
