@@ -5,6 +5,7 @@ import dev.canopy.sample.BinaryHousing;
 import dev.canopy.testing.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,7 @@ class CanopyDemoTest {
     }
 
     @Test
-    void binaryWithoutDataTrainsOnRowsItMakesAndPrintsTheRanking() throws Exception {
-        Path out = Files.createTempDirectory("canopy-demo-binary");
+    void binaryWithoutDataTrainsOnRowsItMakesAndPrintsTheRanking(@TempDir Path out) throws Exception {
         String[] args = {"demo", "--task", "binary", "--out", out.toString(), "--run-id", "made", FEW_TREES[0],
                 FEW_TREES[1], FEW_TREES[2], FEW_TREES[3]};
         Run r = InProcessCli.run(args);
@@ -57,8 +57,7 @@ class CanopyDemoTest {
     }
 
     @Test
-    void binaryWithDataDerivesItsClassFromMedHouseVal() throws Exception {
-        Path dir = Files.createTempDirectory("canopy-demo-binary-data");
+    void binaryWithDataDerivesItsClassFromMedHouseVal(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("housing.csv");
         Files.writeString(csv, TestData.housingCsv(600, 5));
         String[] args = {"demo", "--task", "binary", "--data", csv.toString(), "--out", dir.resolve("out").toString(),

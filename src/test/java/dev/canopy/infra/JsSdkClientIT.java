@@ -5,6 +5,7 @@ import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,9 +29,8 @@ class JsSdkClientIT {
     static final Path EVENTS = Path.of("infra", "events").toAbsolutePath();
 
     @Test
-    void everyFunctionAnswersItsEvent() throws Exception {
+    void everyFunctionAnswersItsEvent(@TempDir Path work) throws Exception {
         NodeHarness node = NodeHarness.require();
-        Path work = Files.createTempDirectory("canopy-js-sdk-it");
         Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY, "AWS_REGION", "us-east-1");
         try (S3ProxyServer s3 = new S3ProxyServer(); S3Client client = TestS3.client(s3)) {

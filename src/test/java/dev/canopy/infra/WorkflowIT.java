@@ -10,6 +10,7 @@ import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -63,6 +64,7 @@ class WorkflowIT {
     static final Map<String, Object> SMALL_MODELS = Map.of("random_forest", Map.of("trees", 20),
             "gradient_boosting", Map.of("trees", 30));
 
+    @TempDir
     static Path work;
     static S3ProxyServer s3;
     static S3Client client;
@@ -72,7 +74,6 @@ class WorkflowIT {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("canopy-workflow-it");
         s3 = new S3ProxyServer();
         s3.createBucket(BUCKET);
         client = TestS3.client(s3);

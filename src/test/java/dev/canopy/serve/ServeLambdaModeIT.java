@@ -1,9 +1,10 @@
 package dev.canopy.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.data.DatasetParts;
 import dev.canopy.json.Json;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.sample.TaxiShards;
-import dev.canopy.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The production wiring over HTTP: the packaged command line in {@code canopy.invoke.mode=lambda} with
  * {@code canopy.invoke.endpoint} at serve invokes supervise and batch-predict there; they, running in serve's
  * instances with the template's {@code CANOPY_INVOKE_MODE=lambda}, reach train and predict through serve
- * again. Every hop is the AWS SDK for Java's Lambda client configured by {@code CanopyBeans}.
+ * again. Every hop is the AWS SDK for Java's Lambda client configured by {@code CanopyBeans}. The training data is
+ * a folder of Parquet parts: supervise pins the parts' version and each trainer (its own JVM, heap sized as Lambda's
+ * java25 runtime sizes it) lists, reads and checks them.
  */
 class ServeLambdaModeIT {
     private static final int MAX_ATTEMPTS = 3;
@@ -34,8 +37,10 @@ class ServeLambdaModeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // predict's reserved concurrency (2) below the batch's pool (4): the orchestrator is throttled
-        serve = ServeProcess.start(dir, "--quiet", "--reserved-concurrency", "PredictFunction=2");
+        // predict's reserved concurrency (2) below the batch's pool (4): the orchestrator is throttled. The shared
+        // 2-core machine can take over a minute to start three trainer JVMs at once (serve's default init timeout
+        // is 60 s); what this test checks is the wiring and the parts, not init speed.
+        serve = ServeProcess.start(dir, "--quiet", "--reserved-concurrency", "PredictFunction=2", "--init-timeout", "300");
     }
 
     @AfterAll
@@ -51,16 +56,21 @@ class ServeLambdaModeIT {
     }
 
     @Test
-    void theSupervisorReachesEveryTrainerThroughServe() throws Exception {
-        Path data = dir.resolve("housing.csv");
-        Files.write(data, TestData.housingCsvBytes(600, 3));
-        int code = serve.cli(dir, "train", "train", "--data", data.toString(), "--out", dir.resolve("runs").toString(),
-                "--run-id", "lambda-mode-1", "--param", "random_forest.trees=10", "--param", "gradient_boosting.trees=10",
-                "--json");
+    void aFolderOfPartsTrainsWithTheSupervisorReachingEveryTrainerThroughServe() throws Exception {
+        Path parts = dir.resolve("trips");
+        RegressionParts.write(parts, 12_000, 4, 3);
+        Files.writeString(parts.resolve("_SUCCESS"), "");
+        int code = serve.cli(dir, "train", "train", "--data", parts.toString(), "--target", RegressionParts.TARGET,
+                "--categorical", "auto", "--out", dir.resolve("runs").toString(), "--run-id", "lambda-mode-1",
+                "--param", "random_forest.trees=10", "--param", "gradient_boosting.trees=10", "--json");
         assertEquals(0, code, Files.readString(dir.resolve("train.err")));
         JsonNode r = Json.MAPPER.readTree(Files.readString(dir.resolve("train.out")));
         assertEquals(3, r.get("results").size(), r.toString());
         r.get("results").forEach(x -> assertEquals("DONE", x.get("state").asText(), x + "\n" + serve.stderrTail(80)));
+        JsonNode d = r.get("dataset");
+        assertEquals(12_000, d.get("rows").asInt(), d.toString());
+        assertEquals(4, d.get("parts").size(), d.toString());
+        assertTrue(d.get("version").asText().startsWith(DatasetParts.PARTS_VERSION + "4:"), d.toString());
 
         List<JsonNode> supervise = ends("canopy-supervise");
         assertEquals(1, supervise.size(), supervise.toString());
