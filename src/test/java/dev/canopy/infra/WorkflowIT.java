@@ -3,6 +3,7 @@ package dev.canopy.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.inference.ShardOutputs;
 import dev.canopy.json.Json;
+import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestData;
@@ -53,11 +54,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * serve, so concurrent shard calls are throttled as Lambda would throttle them.
  *
  * <p>Each scenario asserts the execution's final status and output, and prints a "scenario | expected | got"
- * line.
+ * line. The same serve also answers an independent client, the AWS SDK for JavaScript, sending each function its
+ * event from {@code infra/events/}.
  */
 class WorkflowIT {
-    static final String BUCKET = "canopy-it";
+    /** The bucket the events of {@code infra/events/} name. */
+    static final String BUCKET = "my-canopy-bucket";
     static final Path TRAIN_THEN_PREDICT = Path.of("infra/statemachine/train-then-predict.asl.json").toAbsolutePath();
+    static final Path EVENTS = Path.of("infra", "events").toAbsolutePath();
     static final Path DISTRIBUTED = Path.of("infra/statemachine/predict-shards-distributed.asl.json").toAbsolutePath();
     /** The Distributed Map's Retry: MaxAttempts retries after the first call. */
     static final int PREDICT_CALLS_AT_MOST = 1 + 5;
@@ -577,6 +581,58 @@ class WorkflowIT {
             calls.merge(payload.path("shard").asText() + "|" + payload.path("runId").asText(), 1, Integer::sum);
         }
         return calls;
+    }
+
+    /**
+     * An independent client, the AWS SDK for JavaScript v3 ({@code @aws-sdk/client-lambda}), invokes each function
+     * through this serve with the events of {@code infra/events/}, unchanged: the bucket they name is this
+     * S3Proxy's, holding the objects they read. Each function is named the way a different caller would name it
+     * (logical id, deployed name, alias ARN, qualifier).
+     */
+    @Test
+    void theAwsSdkForJavaScriptInvokesEveryFunctionWithItsEvent() throws Exception {
+        NodeHarness node = NodeHarness.require();
+        // what the events read: the training set and the taxi shard they name
+        put("data/california_housing.csv", TestData.housingCsvBytes(400, 5));
+        long twoPlus = TaxiShards.write(work.resolve("taxi"), new int[]{2_000}, 9).get(0)[1];
+        put("taxi/" + TaxiShards.NAME.formatted(0), Files.readAllBytes(work.resolve("taxi").resolve(TaxiShards.NAME.formatted(0))));
+
+        List<String> args = new ArrayList<>(List.of("--endpoint", serve.endpoint()));
+        args.add("SuperviseFunction=" + EVENTS.resolve("supervise.json"));
+        args.add("canopy-train=" + EVENTS.resolve("train.json"));
+        args.add("arn:aws:lambda:us-east-1:123456789012:function:canopy-status:live=" + EVENTS.resolve("status.json"));
+        args.add("canopy-predict:live=" + EVENTS.resolve("predict.json"));
+        args.add("BatchPredictFunction=" + EVENTS.resolve("batch-predict.json"));
+        JsonNode calls = node.run("invoke-events.mjs", args, credentials, 900);
+        for (JsonNode call : calls) {
+            System.out.printf("JS SDK | %s | %s | %s%n", call.get("function").asText(), call.path("statusCode").asText(),
+                    call.has("error") ? call.get("error").asText() : call.path("functionError").asText("ok"));
+            assertEquals(200, call.path("statusCode").asInt(), call.toString());
+            assertTrue(call.path("functionError").isMissingNode() || call.get("functionError").isNull(), call.toString());
+            assertTrue(call.path("logTail").asText().strip().lines().reduce((a, b) -> b).orElse("").startsWith("REPORT"),
+                    "the log tail ends with a REPORT line: " + call.path("logTail").asText());
+        }
+        JsonNode supervise = calls.get(0).get("payload");
+        assertEquals(3, supervise.get("results").size(), supervise.toString());
+        assertTrue(supervise.get("best").isTextual(), supervise.toString());
+
+        JsonNode train = calls.get(1).get("payload");
+        assertEquals("DONE", train.get("state").asText(), train.toString());
+        assertEquals("gradient_boosting", train.get("algorithm").asText());
+
+        JsonNode status = calls.get(2).get("payload");
+        assertEquals("manual-1", status.get("runId").asText());
+        assertEquals("DONE", status.at("/trainers/0/state").asText(), status.toString());
+
+        JsonNode predict = calls.get(3).get("payload");
+        assertEquals(2_000, predict.get("rows").asLong());
+        assertEquals(twoPlus, (long) predict.get("scoreSum").asDouble());
+        assertTrue(predict.path("outputUri").isNull() || predict.path("outputUri").isMissingNode(), "the event asks for no output");
+
+        JsonNode batch = calls.get(4).get("payload");
+        assertEquals(1, batch.get("succeeded").asInt(), batch.toString());
+        assertEquals(twoPlus, (long) batch.get("scoreSum").asDouble());
+        assertEquals("s3://my-canopy-bucket/predictions/taxi/_manifest.json", batch.get("manifestUri").asText());
     }
 
     private static void assertSucceeded(JsonNode r) {
