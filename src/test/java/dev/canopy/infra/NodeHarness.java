@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -115,6 +121,71 @@ final class NodeHarness {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * {@code run-workflow.mjs --serve} with {@code env}: one Node process for many executions, where each
+     * {@link #run} call would start Node and load the interpreter and the AWS SDK again (about 1.4 s of CPU a
+     * time). Not thread-safe: one execution at a time. {@link Workflows#close} ends the process.
+     */
+    Workflows workflows(Map<String, String> env) throws IOException {
+        return new Workflows(node, env);
+    }
+
+    static final class Workflows implements AutoCloseable {
+        private static final String END = "\u0000end";
+        private final Process process;
+        private final Writer stdin;
+        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+        private final Path err;
+
+        private Workflows(String node, Map<String, String> env) throws IOException {
+            err = Files.createTempFile("canopy-node", ".err");
+            ProcessBuilder pb = new ProcessBuilder(node, DIR.resolve("run-workflow.mjs").toString(), "--serve")
+                    .directory(DIR.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            process = pb.start();
+            stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread.ofVirtual().name("run-workflow-stdout").start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        answers.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended; run() reports it
+                }
+                answers.add(END);
+            });
+        }
+
+        /** One execution with {@code args} (run-workflow.mjs's options): the JSON document it answers. */
+        JsonNode run(List<String> args, int timeoutSeconds) throws Exception {
+            stdin.write(Json.writeString(args) + "\n");
+            stdin.flush();
+            String line = answers.poll(timeoutSeconds, TimeUnit.SECONDS);
+            if (line == null || line.equals(END)) {
+                fail("run-workflow.mjs " + (line == null ? "did not answer in " + timeoutSeconds + " s" : "ended")
+                        + "; stderr: " + Files.readString(err));
+            }
+            JsonNode answer = Json.MAPPER.readTree(line);
+            if (!answer.has("result")) {
+                fail("run-workflow.mjs " + args + ": " + answer.path("error").asText(line) + "; stderr: " + Files.readString(err));
+            }
+            return answer.get("result");
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                stdin.close(); // the script's loop ends with its input
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                Files.deleteIfExists(err);
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ class WorkflowIT {
     static S3ProxyServer s3;
     static S3Client client;
     static ServeProcess serve;
+    /** One Node for every execution of the class (NodeHarness.Workflows). */
+    static NodeHarness.Workflows workflows;
     static Path invocationLog;
     static Map<String, String> credentials;
 
@@ -103,11 +105,12 @@ class WorkflowIT {
                 "--reserved-concurrency", "PredictFunction=1",
                 "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(),
                 "--env", "QUARKUS_S3_PATH_STYLE_ACCESS=true"), credentials);
+        workflows = NodeHarness.require().workflows(credentials);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try (S3ProxyServer ignored = s3; S3Client ignored2 = client) {
+        try (S3ProxyServer ignored = s3; S3Client ignored2 = client; NodeHarness.Workflows ignored3 = workflows) {
             if (serve != null) {
                 serve.close();
             }
@@ -169,9 +172,9 @@ class WorkflowIT {
         training.put("seed", 42);
         training.put("out", "s3://" + BUCKET + "/runs");
         String base = "s3://" + BUCKET + "/";
-        JsonNode r = NodeHarness.require().run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(),
+        JsonNode r = workflows().run(List.of("--definition", TRAIN_THEN_PREDICT.toString(),
                 "--endpoint", serve.endpoint(), "--name", "binary", "--input", Json.writeString(input(training,
-                        base + "shards/gen/", base + "predictions/binary/", 1, 0))), credentials, 600);
+                        base + "shards/gen/", base + "predictions/binary/", 1, 0))), 600);
         // the supervise answer as stored (the execution's output holds it only when every state succeeded)
         JsonNode answer = Json.MAPPER.readTree(get("runs/wf-binary/result.json"));
         assertEquals("binary", answer.at("/dataset/task").asText(), answer.toString());
@@ -503,10 +506,10 @@ class WorkflowIT {
         training.put("params", SMALL_MODELS);
         training.put("seed", 42);
         String base = "s3://" + BUCKET + "/";
-        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
+        return workflows().run(List.of("--definition", TRAIN_THEN_PREDICT.toString(), "--endpoint", serve.endpoint(),
                 "--name", name, "--input", Json.writeString(input(training, base + shardPrefix, base + outputPrefix, 1, tolerated,
                         predictionFields))),
-                credentials, 600);
+                600);
     }
 
     static Map<String, Object> input(Map<String, Object> training, String shardPrefix, String outputPrefix, int poolSize,
@@ -539,9 +542,9 @@ class WorkflowIT {
         in.put("resultPrefix", outputPrefix + "_map/");
         in.put("poolSize", poolSize);
         in.put("toleratedFailurePercentage", tolerated);
-        return NodeHarness.require().run("run-workflow.mjs", List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
+        return workflows().run(List.of("--definition", DISTRIBUTED.toString(), "--endpoint", serve.endpoint(),
                 "--s3-endpoint", s3.endpoint(), "--items", items.toString(), "--name", name, "--input", Json.writeString(in)),
-                credentials, 300);
+                300);
     }
 
     /** An S3 ListObjectsV2 entry, as the ItemReader would give it. */
@@ -633,6 +636,12 @@ class WorkflowIT {
         assertEquals(1, batch.get("succeeded").asInt(), batch.toString());
         assertEquals(twoPlus, (long) batch.get("scoreSum").asDouble());
         assertEquals("s3://my-canopy-bucket/predictions/taxi/_manifest.json", batch.get("manifestUri").asText());
+    }
+
+    /** The class's Node (skipped, or failed under CI=true, where the harness is missing). */
+    private static NodeHarness.Workflows workflows() {
+        NodeHarness.require();
+        return workflows;
     }
 
     private static void assertSucceeded(JsonNode r) {
