@@ -41,12 +41,7 @@ class CanopyMainTest {
     }
 
     private static String[] train(String... extra) {
-        String[] base = {"train", "--data", data.toString(), "--out", DIR.resolve("out").toString(),
-                "--param", "random_forest.trees=10", "--param", "gradient_boosting.trees=10"};
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return all;
+        return SmallTraining.args(data, DIR.resolve("out"), extra);
     }
 
     @Test
