@@ -89,12 +89,7 @@ class TreeEnsembleTest {
         TreeEnsemble e = new TreeEnsemble(roots, ints(feature), doubles(threshold), ints(left), ints(right),
                 new boolean[feature.size()], doubles(value), 0, 0.01, features, TreeEnsemble.Output.SOFTMAX,
                 new ClassLayout(k, treeClass, base, null));
-        double[][] columns = new double[features][rows];
-        for (int f = 0; f < features; f++) {
-            for (int r = 0; r < rows; r++) {
-                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextGaussian() * 3;
-            }
-        }
+        double[][] columns = columns(random, features, rows);
         double[][] out = new double[k][rows];
         e.probabilities(columns, rows, out);
         for (int r = 0; r < rows; r++) {
@@ -180,12 +175,7 @@ class TreeEnsembleTest {
         TreeEnsemble e = new TreeEnsemble(rootArray, ints(feature), doubles(threshold), ints(left), ints(right),
                 new boolean[feature.size()], doubles(value), 0, 1.0 / 4, features, TreeEnsemble.Output.IDENTITY,
                 new ClassLayout(k, treeClass, new double[k], null));
-        double[][] columns = new double[features][rows];
-        for (int f = 0; f < features; f++) {
-            for (int r = 0; r < rows; r++) {
-                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextGaussian() * 3;
-            }
-        }
+        double[][] columns = columns(random, features, rows);
         double[][] out = new double[k][rows];
         e.probabilities(columns, rows, out);
         double[] one = new double[k];
@@ -206,6 +196,17 @@ class TreeEnsembleTest {
                 assertEquals(Double.doubleToLongBits(one[c]), Double.doubleToLongBits(out[c][r]), "row " + r + " class " + c);
             }
         }
+    }
+
+    /** Feature columns: Gaussian values, one in ten an edge value (NaN, infinities, signed zeros). */
+    private static double[][] columns(Random random, int features, int rows) {
+        double[][] columns = new double[features][rows];
+        for (int f = 0; f < features; f++) {
+            for (int r = 0; r < rows; r++) {
+                columns[f][r] = random.nextInt(10) == 0 ? EDGES[random.nextInt(EDGES.length)] : random.nextGaussian() * 3;
+            }
+        }
+        return columns;
     }
 
     private static int depth(int n, List<Integer> feature, List<Integer> left, List<Integer> right) {
