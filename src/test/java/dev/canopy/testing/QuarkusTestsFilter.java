@@ -8,6 +8,7 @@ import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.suite.api.Suite;
 
 import java.lang.annotation.Annotation;
 import java.util.Optional;
@@ -15,9 +16,10 @@ import java.util.Set;
 
 /**
  * Splits the unit tests in two for Surefire's two executions (pom.xml): {@code -Dtest.group=quarkus} keeps
- * only the classes that start Quarkus ({@code @QuarkusTest}, {@code @QuarkusMainTest}), which share one JVM so
- * that each test profile boots once; {@code plain} keeps the others, which run in parallel forks. Unset (an IDE,
- * a plain JUnit launcher) keeps everything. A new Quarkus test lands in the right execution without a list to
+ * only the classes that start Quarkus ({@code @QuarkusTest}, {@code @QuarkusMainTest}); {@code plain} keeps the
+ * others, which run in parallel forks. Unset (an IDE, a plain JUnit launcher) keeps everything. Inside a suite
+ * ({@link QuarkusFunctionsSuite}, {@link QuarkusOthersSuite}, which the {@code quarkus} execution runs) only the
+ * Quarkus classes are kept, whatever the group. A new Quarkus test lands in the right execution without a list to
  * update. Registered through {@code META-INF/services/org.junit.platform.launcher.PostDiscoveryFilter}.
  */
 public final class QuarkusTestsFilter implements PostDiscoveryFilter {
@@ -27,6 +29,14 @@ public final class QuarkusTestsFilter implements PostDiscoveryFilter {
     public FilterResult apply(TestDescriptor descriptor) {
         String group = System.getProperty(PROPERTY, "");
 
+        if (descriptor.getUniqueId().getEngineId().filter(SUITE_ENGINE::equals).isPresent()) {
+            Optional<Class<?>> cls = testClass(descriptor);
+            if (cls.isEmpty() || cls.get().isAnnotationPresent(Suite.class)) {
+                return FilterResult.included("a suite");
+            }
+            return FilterResult.includedIf(startsQuarkus(cls.get()), () -> "a suite's Quarkus class",
+                    () -> "a suite runs only Quarkus classes");
+        }
         if (group.isBlank()) {
             return FilterResult.included("no test group selected");
         }
@@ -70,6 +80,8 @@ public final class QuarkusTestsFilter implements PostDiscoveryFilter {
         }
         return false;
     }
+
+    private static final String SUITE_ENGINE = "junit-platform-suite";
 
     private static final Set<String> QUARKUS_TESTS = Set.of(QuarkusTest.class.getName(), QuarkusMainTest.class.getName());
 }
