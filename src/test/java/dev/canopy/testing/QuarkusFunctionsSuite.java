@@ -13,11 +13,10 @@ import org.junit.platform.suite.api.Suite;
  *
  * <p>Why suites: with two forks, Surefire hands each fork one class at a time, and each class is then discovered
  * on its own. quarkus-junit builds a test profile's application when it discovers a class of it, so a profile
- * whose classes reached both forks was built twice, and the two forks spent 94 s of CPU where one fork, which is
- * handed every class at once, spent 63 s (but took as long, 55 s). A suite is one class to Surefire and discovers
- * its classes together: the two suites split the profiles between the forks, each built once, and the execution
- * took 46 s of wall time and 79 s of CPU ({@code /usr/bin/time ./mvnw -B -o surefire:test@quarkus-test}, two
- * runs of each layout on this 2-core machine, 2026-12-07).
+ * whose classes reached both forks was built twice. A suite is one class to Surefire and discovers its classes
+ * together: the two suites split the profiles between the forks, each built once. Runs alternated on this 2-core
+ * machine ({@code /usr/bin/time ./mvnw -B -o surefire:test@quarkus-test}, 2026-12-07): 58.2 s and 51.6 s of wall
+ * time, 100 s and 89 s of CPU, against 57.6 s and 62.9 s, 105 s and 116 s, class by class.
  *
  * <p>{@link QuarkusTestsFilter} keeps only the Quarkus classes of a suite; the package selection is done here,
  * by name, before any class is loaded: a class loaded to be filtered out would still have its profile built.
