@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,7 @@ class DocsLinksTest {
     private static final Pattern FENCE = Pattern.compile("(?ms)^\\s*(```|~~~).*?^\\s*\\1[^\\n]*$");
     private static final Pattern CODE_SPAN = Pattern.compile("(`+)(?:(?!\\1).)+?\\1", Pattern.DOTALL);
     private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    private static final Pattern TEST_OPTION = Pattern.compile("-D(?:it\\.)?test='?([A-Za-z0-9_#*,]+)");
     private static final Pattern HEADING = Pattern.compile("(?m)^ {0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
 
     @Test
@@ -77,6 +79,45 @@ class DocsLinksTest {
         }
         assertTrue(checked > 20, "found only " + checked + " relative links: the link pattern is broken");
         assertEquals(List.of(), broken, "links that lead nowhere");
+    }
+
+    /**
+     * The test commands the pages give run what they say: each class a {@code -Dtest=} or {@code -Dit.test=}
+     * names (a list, or {@code Class#method}) is a test source, so that a renamed class does not leave a command
+     * that runs nothing (with {@code -Dsurefire.failIfNoSpecifiedTests=false}, silently).
+     */
+    @Test
+    void everyTestClassACommandNamesExists() throws IOException {
+        Set<String> sources = new HashSet<>();
+        try (Stream<Path> files = Files.walk(Path.of("src", "test", "java"))) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".java"))
+                    .forEach(n -> sources.add(n.substring(0, n.length() - ".java".length())));
+        }
+        List<Path> pages = new ArrayList<>();
+        pages.add(Path.of("README.md"));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        List<String> missing = new ArrayList<>();
+        int named = 0;
+        for (Path page : pages) {
+            Matcher m = TEST_OPTION.matcher(Files.readString(page, StandardCharsets.UTF_8));
+            while (m.find()) {
+                for (String name : m.group(1).split(",")) {
+                    String cls = name.replaceAll("#.*", "").strip();
+                    if (cls.isEmpty() || !Character.isUpperCase(cls.charAt(0)) || cls.contains("*")
+                            || cls.equals("FooTest") || cls.equals("BarTest")) {
+                        continue; // -Dtest=none (no unit test), a pattern, or the how-to's placeholders
+                    }
+                    named++;
+                    if (!sources.contains(cls)) {
+                        missing.add(page + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertTrue(named >= 3, "found only " + named + " test classes named in commands: the pattern is broken");
+        assertEquals(List.of(), missing, "commands that name a test class that does not exist");
     }
 
     /** The anchor derivation, checked on headings this repository uses. */
