@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.cli.InProcessCli.Run;
 import dev.canopy.json.Json;
 import dev.canopy.sample.TaxiShards;
-import dev.canopy.testing.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,9 +26,7 @@ class CanopyCommandTest {
 
     @BeforeAll
     static void data() throws Exception {
-        Files.createDirectories(DIR);
-        data = DIR.resolve("housing.csv");
-        Files.write(data, TestData.housingCsvBytes(500, 5));
+        data = SmallTraining.housing(DIR);
     }
 
     private static String[] train(String... extra) {

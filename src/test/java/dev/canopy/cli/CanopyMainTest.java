@@ -2,7 +2,6 @@ package dev.canopy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.canopy.json.Json;
-import dev.canopy.testing.TestData;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,17 +27,15 @@ class CanopyMainTest {
 
     @BeforeAll
     static void data() throws Exception {
-        Files.createDirectories(DIR);
         // a fixed run id below rewrites the data each time: an earlier build's run of that id would be another request
         if (Files.exists(DIR.resolve("out"))) {
             try (var files = Files.walk(DIR.resolve("out"))) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
         }
-        data = DIR.resolve("housing.csv");
-        Files.write(data, TestData.housingCsvBytes(500, 5));
+        data = SmallTraining.housing(DIR);
     }
 
     private static String[] train(String... extra) {
