@@ -16,6 +16,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link CanopyConfig} with its defaults, against a fake Lambda Invoke endpoint. One layer retries, so no
  * shard may be sent more than {@code maxAttempts} times in all.
  */
+// sets the AWS SDK's credential properties for its clients, process-wide
+@ResourceLock(Resources.SYSTEM_PROPERTIES)
 class RetryWiringTest {
     static final String PATH = "/2015-03-31/functions/canopy-predict/invocations";
     static final int MAX_ATTEMPTS = 3;

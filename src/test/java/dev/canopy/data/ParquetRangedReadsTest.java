@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.ByteBuffer;
@@ -48,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the footer + 64 KiB + the hole limit per joined gap. A shard replaced between the footer read and a chunk
  * read fails with a {@link ConflictException} naming it, on S3, https and local files.
  */
+@Isolated("it counts requests with ObjectStoreInputFile.totals(), which every reader in the JVM adds to")
 class ParquetRangedReadsTest {
     static final long SLACK = 64 << 10;
     static final List<String> HOUSING = List.of("MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup",

@@ -11,6 +11,7 @@ import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The figures (wall time, peak heap, peak in-flight) are printed and kept in target/reliability/load.json
  * for docs/guarantees.md; they are reported, not asserted, because they depend on the machine.
  */
+@Isolated("its figures are the heap's, which classes running beside it would add to")
 class LoadAndFaultTest {
     static final int SHARDS = 1000;
     static final int POOL = 32;

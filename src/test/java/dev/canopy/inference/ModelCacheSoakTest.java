@@ -11,6 +11,7 @@ import dev.canopy.training.TrainRequest;
 import dev.canopy.training.TrainResult;
 import dev.canopy.training.TrainService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same sums, and the heap that survives a full GC may grow from run 10 to run 50 by less than half the
  * bytes of the models loaded meanwhile. Cache and heap figures are printed and kept in target/reliability/soak.json.
  */
+@Isolated("it measures the heap after a GC, which classes running beside it would add to")
 class ModelCacheSoakTest {
     static final int RUNS = 50;
     static final int POOL = 4;

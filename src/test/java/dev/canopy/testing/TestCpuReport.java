@@ -7,6 +7,8 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,9 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * per class in {@code target/test-cpu/<pid>.tsv}, which {@code docs/testing.md} shows how to rank. The suite is
  * bound by CPU on two cores, so this, not a class's wall time on a busy machine, says where its time goes.
  *
- * <p>Classes of one fork run one after another, so the difference of the fork's counters across a class is that
- * class's, give or take what its background threads do after it ends. Linux only ({@code /proc/self/stat});
- * elsewhere it writes nothing. Registered beside {@link SkippedTestsReport}.
+ * <p>The columns: class, own CPU, children's CPU, wall seconds, and the CPU of the thread that ran the class's
+ * tests. Own and children's CPU are the difference of the JVM's counters across the class: that class's alone
+ * where classes run one after another (the Quarkus forks, the ITs), give or take what its background threads do
+ * after it ends, but also its neighbours' where classes run at once (the plain tests, {@code test.plain.threads}
+ * in {@code pom.xml}). There, rank by the last column, which misses only the class's own background threads
+ * (servers, pools) and children. Linux only ({@code /proc/self/stat}); elsewhere it writes nothing. Registered
+ * beside {@link SkippedTestsReport}.
  *
  * <p>Two more lines per fork say what no class is charged for: {@code (fork start)}, the JVM's start up to its
  * first class (Surefire's booter, JUnit's launcher); {@code (fork total)}, written as the JVM exits, all of the
@@ -37,8 +43,12 @@ public final class TestCpuReport implements TestExecutionListener {
     /** USER_HZ: the unit of {@code /proc/<pid>/stat}'s times, 100 on every Linux ABI the JDK runs on. */
     private static final double TICKS_PER_SECOND = 100;
     private static final Path STAT = Path.of("/proc/self/stat");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Per running class (nested classes run inside their outer one): its counters and nanoTime at the start. */
+    /**
+     * Per running class (nested classes run inside their outer one): its counters, nanoTime, the running thread's
+     * id and CPU nanoseconds at the start.
+     */
     private final Map<String, long[]> started = new ConcurrentHashMap<>();
 
     private static final AtomicBoolean FORK_STARTED = new AtomicBoolean();
@@ -56,7 +66,7 @@ public final class TestCpuReport implements TestExecutionListener {
         Optional<Instant> start = ProcessHandle.current().info().startInstant();
         if (t != null && start.isPresent()) {
             write(what, t[0] / TICKS_PER_SECOND, t[1] / TICKS_PER_SECOND,
-                    Duration.between(start.get(), Instant.now()).toMillis() / 1e3);
+                    Duration.between(start.get(), Instant.now()).toMillis() / 1e3, Double.NaN);
         }
     }
 
@@ -64,7 +74,8 @@ public final class TestCpuReport implements TestExecutionListener {
     public void executionStarted(TestIdentifier test) {
         long[] t = isClass(test) ? ticks() : null;
         if (t != null) {
-            started.put(test.getUniqueId(), new long[]{t[0], t[1], System.nanoTime()});
+            started.put(test.getUniqueId(), new long[]{t[0], t[1], System.nanoTime(), Thread.currentThread().threadId(),
+                    THREADS.getCurrentThreadCpuTime()});
         }
     }
 
@@ -79,12 +90,15 @@ public final class TestCpuReport implements TestExecutionListener {
             return;
         }
         String name = test.getSource().map(s -> ((ClassSource) s).getClassName()).orElse(test.getDisplayName());
+        // JUnit ends a class on the thread that started it; NaN if not, rather than another thread's figure
+        double thread = Thread.currentThread().threadId() == begin[3]
+                ? (THREADS.getCurrentThreadCpuTime() - begin[4]) / 1e9 : Double.NaN;
         write(name, (end[0] - begin[0]) / TICKS_PER_SECOND, (end[1] - begin[1]) / TICKS_PER_SECOND,
-                (System.nanoTime() - begin[2]) / 1e9);
+                (System.nanoTime() - begin[2]) / 1e9, thread);
     }
 
-    private static void write(String name, double own, double children, double wall) {
-        String line = String.format(Locale.ROOT, "%s\t%.2f\t%.2f\t%.2f%n", name, own, children, wall);
+    private static void write(String name, double own, double children, double wall, double thread) {
+        String line = String.format(Locale.ROOT, "%s\t%.2f\t%.2f\t%.2f\t%.2f%n", name, own, children, wall, thread);
         try {
             Path dir = Files.createDirectories(Path.of("target", "test-cpu"));
             Files.writeString(dir.resolve(ProcessHandle.current().pid() + ".tsv"), line, StandardOpenOption.CREATE,

@@ -7,6 +7,7 @@ import dev.canopy.model.TreeEnsemble;
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.PythonLibrary;
 import dev.canopy.testing.SharedData;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * parity tests fail under CI=true and are skipped elsewhere. The data set is never in the repository:
  * {@link SharedData} fails the tests in CI and skips them elsewhere when it is absent.
  */
+// the longest plain classes: started first, so that neither ends the plain tests alone (pom.xml, test.plain.threads)
+@Order(1)
 class CaliforniaGradientBoostingTest {
     static final String PYTHON = "/usr/bin/python3";
     static final String INSTALL = "apt-get install python3-xgboost";

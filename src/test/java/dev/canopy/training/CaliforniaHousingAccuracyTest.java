@@ -2,6 +2,7 @@ package dev.canopy.training;
 
 import dev.canopy.storage.local.LocalObjectStore;
 import dev.canopy.testing.SharedData;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link CaliforniaGradientBoostingTest}, whose fit on this split serves its other checks too. The data set is
  * never in the repository: {@link SharedData} fails the test in CI and skips it elsewhere when it is absent.
  */
+// the longest plain classes: started first, so that neither ends the plain tests alone (pom.xml, test.plain.threads)
+@Order(1)
 class CaliforniaHousingAccuracyTest {
     @ParameterizedTest(name = "{0}: test MSE at most the seed''s {1}")
     @CsvSource({"random_forest, 0.2529", "decision_tree, 0.4859"})
