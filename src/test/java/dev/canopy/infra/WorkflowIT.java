@@ -1,8 +1,10 @@
 package dev.canopy.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canopy.data.DatasetParts;
 import dev.canopy.inference.ShardOutputs;
 import dev.canopy.json.Json;
+import dev.canopy.sample.RegressionParts;
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.SharedData;
@@ -10,6 +12,7 @@ import dev.canopy.testing.TestData;
 import dev.canopy.testing.TestJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -38,7 +41,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static dev.canopy.testing.DuckDb.one;
@@ -55,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Each scenario asserts the execution's final status and output, and prints a "scenario | expected | got"
  * line. The same serve also answers an independent client, the AWS SDK for JavaScript, sending each function its
- * event from {@code infra/events/}.
+ * event from {@code infra/events/}, and the packaged command line in lambda mode ({@link CommandLineInLambdaMode}).
  */
 class WorkflowIT {
     /** The bucket the events of {@code infra/events/} name. */
@@ -96,16 +101,19 @@ class WorkflowIT {
         credentials = Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
                 "AWS_REGION", "us-east-1");
         invocationLog = work.resolve("invocations.jsonl");
-        if (!NodeHarness.available()) {
-            return; // each test is skipped (fails under CI=true) by NodeHarness.require(), before it needs serve
-        }
         serve = new ServeProcess(List.of("--out", work.resolve("out").toString(),
                 "--parameter-overrides", "BucketName=" + BUCKET,
                 "--invocation-log", invocationLog.toString(),
                 "--reserved-concurrency", "PredictFunction=1",
+                // the command line's folder of parts and taxi shards (CommandLineInLambdaMode); the shared 2-core
+                // machine can take over a minute to start three trainer JVMs at once (the default is 60 s)
+                "--allow", work.toString(), "--init-timeout", "300",
                 "--env", "QUARKUS_S3_ENDPOINT_OVERRIDE=" + s3.endpoint(),
                 "--env", "QUARKUS_S3_PATH_STYLE_ACCESS=true"), credentials);
-        workflows = NodeHarness.require().workflows(credentials);
+        if (NodeHarness.available()) {
+            // without Node each workflow test is skipped (fails under CI=true) by NodeHarness.require()
+            workflows = NodeHarness.require().workflows(credentials);
+        }
     }
 
     @AfterAll
@@ -668,6 +676,112 @@ class WorkflowIT {
         String got = "SUCCEEDED".equals(r.path("status").asText()) ? "SUCCEEDED" : r.path("status").asText() + " "
                 + r.path("error").asText();
         System.out.printf("SCENARIO | %s | %s | %s | retries %d%n", scenario, expected, got, r.path("retries").size());
+    }
+
+    /**
+     * The production wiring over HTTP: the packaged command line in {@code canopy.invoke.mode=lambda} with
+     * {@code canopy.invoke.endpoint} at serve invokes supervise and batch-predict there; they, running in serve's
+     * instances with the template's {@code CANOPY_INVOKE_MODE=lambda}, reach train and predict through serve
+     * again. Every hop is the AWS SDK for Java's Lambda client configured by {@code CanopyBeans}. The training data
+     * is a folder of Parquet parts: supervise pins the parts' version and each trainer (its own JVM, heap sized as
+     * Lambda's java25 runtime sizes it) lists, reads and checks them. The workflows' serve, whose cold instances
+     * these reuse: its records are told apart by run id and by folder.
+     */
+    @Nested
+    class CommandLineInLambdaMode {
+        private static final int MAX_ATTEMPTS = 3;
+
+        @Test
+        void aFolderOfPartsTrainsWithTheSupervisorReachingEveryTrainerThroughServe() throws Exception {
+            Path dir = Files.createDirectories(work.resolve("lambda-mode-train"));
+            Path parts = dir.resolve("trips");
+            RegressionParts.write(parts, 12_000, 4, 3);
+            Files.writeString(parts.resolve("_SUCCESS"), "");
+            String runId = "lambda-mode-1";
+            int code = serve.cli(dir, "train", "train", "--data", parts.toString(), "--target", RegressionParts.TARGET,
+                    "--categorical", "auto", "--out", dir.resolve("runs").toString(), "--run-id", runId,
+                    "--param", "random_forest.trees=10", "--param", "gradient_boosting.trees=10", "--json");
+            assertEquals(0, code, Files.readString(dir.resolve("train.err")));
+            JsonNode r = Json.MAPPER.readTree(Files.readString(dir.resolve("train.out")));
+            assertEquals(3, r.get("results").size(), r.toString());
+            r.get("results").forEach(x -> assertEquals("DONE", x.get("state").asText(), x + "\n" + serve.lastLines()));
+            JsonNode d = r.get("dataset");
+            assertEquals(12_000, d.get("rows").asInt(), d.toString());
+            assertEquals(4, d.get("parts").size(), d.toString());
+            assertTrue(d.get("version").asText().startsWith(DatasetParts.PARTS_VERSION + "4:"), d.toString());
+
+            List<JsonNode> supervise = ends("canopy-supervise", n -> runId.equals(n.path("runId").asText()));
+            assertEquals(1, supervise.size(), supervise.toString());
+            assertEquals("Success", supervise.getFirst().get("outcome").asText());
+            List<JsonNode> trains = ends("canopy-train", n -> runId.equals(n.path("runId").asText()));
+            assertEquals(Set.of("random_forest", "decision_tree", "gradient_boosting"), trains.stream()
+                    .filter(n -> n.get("outcome").asText().equals("Success"))
+                    .map(n -> payload(n).get("algorithm").asText()).collect(Collectors.toSet()), trains.toString());
+        }
+
+        /**
+         * Retries that do not multiply: with predict throttled (its reserved concurrency, 1, below the pool's 4), no
+         * shard may be called more than maxAttempts times in all, counting every call serve received for it
+         * (throttled ones included).
+         */
+        @Test
+        void underThrottlingNoShardIsCalledMoreThanMaxAttemptsTimes() throws Exception {
+            Path dir = Files.createDirectories(work.resolve("lambda-mode-predict"));
+            Path taxi = dir.resolve("taxi");
+            int[] rows = new int[8];
+            Arrays.fill(rows, 2000);
+            TaxiShards.write(taxi, rows, 11);
+            Path predictions = dir.resolve("predictions");
+            int code = serve.cli(dir, "predict", "predict", "--model", "rule:passenger_count>=2", "--shards", taxi.toString(),
+                    "--pool-size", "4", "--max-attempts", String.valueOf(MAX_ATTEMPTS), "--out", predictions.toString(),
+                    "--json");
+            String err = Files.readString(dir.resolve("predict.err"));
+            assertTrue(code == 0 || code == 1, "exit " + code + ": " + err);
+            JsonNode result = Json.MAPPER.readTree(Files.readString(dir.resolve("predict.out")));
+            assertEquals(8, result.get("shards").size(), result.toString());
+            assertEquals(1, ends("canopy-batch-predict", n -> n.path("outputPrefix").asText().equals(predictions.toString()))
+                    .size());
+
+            List<JsonNode> calls = ends("canopy-predict", n -> n.path("shard").asText().startsWith(taxi.toString()));
+            Map<String, Long> perShard = new TreeMap<>(calls.stream().collect(Collectors.groupingBy(
+                    n -> Path.of(payload(n).get("shard").asText()).getFileName().toString(), Collectors.counting())));
+            Map<String, Long> throttledPerShard = new TreeMap<>(calls.stream().filter(n -> n.get("status").asInt() == 429)
+                    .collect(Collectors.groupingBy(n -> Path.of(payload(n).get("shard").asText()).getFileName().toString(),
+                            Collectors.counting())));
+            Map<String, Integer> attemptsReported = new TreeMap<>();
+            result.get("shards").forEach(x -> attemptsReported.put(Path.of(x.get("shard").asText()).getFileName().toString(),
+                    x.get("attempts").asInt()));
+            System.out.println("serve: predict calls per shard " + perShard + ", throttled (429) " + throttledPerShard
+                    + ", attempts reported by batch-predict " + attemptsReported + ", succeeded " + result.get("succeeded")
+                    + " of 8");
+
+            assertEquals(8, perShard.size(), "every shard was called: " + perShard);
+            assertTrue(calls.stream().anyMatch(n -> n.get("status").asInt() == 429),
+                    "predict was throttled (reserved concurrency 1 < pool 4): " + perShard);
+            perShard.forEach((shard, n) -> assertTrue(n <= MAX_ATTEMPTS, shard + " was called " + n + " times, more than "
+                    + "maxAttempts " + MAX_ATTEMPTS + ": " + perShard));
+        }
+
+        /** serve's "end" records of {@code function} whose payload {@code matches}. */
+        private static List<JsonNode> ends(String function, Predicate<JsonNode> matches) throws Exception {
+            List<JsonNode> out = new ArrayList<>();
+            for (String line : Files.readAllLines(invocationLog)) {
+                JsonNode n = Json.MAPPER.readTree(line);
+                if ("end".equals(n.path("event").asText()) && function.equals(n.path("function").asText())
+                        && n.hasNonNull("payload") && matches.test(payload(n))) {
+                    out.add(n);
+                }
+            }
+            return out;
+        }
+
+        private static JsonNode payload(JsonNode record) {
+            try {
+                return Json.MAPPER.readTree(record.get("payload").asText());
+            } catch (Exception e) {
+                throw new AssertionError("unreadable payload in " + record, e);
+            }
+        }
     }
 
     private static void put(String key, byte[] data) {

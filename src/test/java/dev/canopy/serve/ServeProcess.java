@@ -119,29 +119,6 @@ final class ServeProcess implements AutoCloseable {
         throw new AssertionError("serve recorded no such call within " + within + ": " + invocations());
     }
 
-    /**
-     * Runs the packaged command line in lambda mode against serve, as a user would: the orchestrators it
-     * invokes reach their workers through serve too. Returns its exit code; its stdout and stderr are in
-     * {@code dir/<name>.out} and {@code .err}.
-     */
-    int cli(Path dir, String name, String... args) throws IOException, InterruptedException {
-        List<String> command = TestJvm.java("-Dcanopy.invoke.mode=lambda",
-                "-Dcanopy.invoke.endpoint=" + endpoint, "-jar", TARGET.resolve("canopy-runner.jar").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile());
-        pb.environment().putAll(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                throw new AssertionError(name + " did not end within 5 minutes");
-            }
-            return p.exitValue();
-        } finally {
-            stop(p);
-        }
-    }
-
     /** The last lines serve wrote on stderr, for failure messages. */
     String stderrTail(int lines) {
         try {
