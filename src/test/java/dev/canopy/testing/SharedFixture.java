@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Test data that several test classes read from one folder, made once even when those classes run in different
- * forks at the same time: the first JVM to take the folder's lock (a file lock, which holds across processes)
- * makes it and then writes {@code <dir>.ready} beside it; the others wait for the lock ({@code <dir>.lock}) and
- * find it made. Both files sit beside the folder, not in it, where a listing of the fixture would find them.
+ * Test data that several test classes read from one folder, made once even when those classes run at the same
+ * time, in one JVM (the plain tests' threads: {@link #once} is synchronized) or in different forks: the first JVM
+ * to take the folder's lock (a file lock, which holds across processes) makes it and then writes
+ * {@code <dir>.ready} beside it; the others wait for the lock ({@code <dir>.lock}) and find it made. Both files sit beside the folder, not in it, where a listing of the fixture would find them.
  * Without this, a fork could read a file that another fork was still writing.
  */
 public final class SharedFixture {
