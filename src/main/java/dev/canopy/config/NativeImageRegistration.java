@@ -75,9 +75,13 @@ public final class NativeImageRegistration {
     public static final class SmileModels {
     }
 
-    /** Fields Canopy reads reflectively to flatten Smile's trees ({@code SmileTrees}). */
+    /**
+     * Fields Canopy reads reflectively to flatten Smile's trees ({@code SmileTrees}), and reads and writes through
+     * {@code VarHandle}s to split their nodes ({@code LeanSplit}, {@code LeanRegressionTree}).
+     */
     @RegisterForReflection(fields = true, methods = false, targets = {
-            smile.model.cart.OrdinalNode.class, smile.regression.GradientTreeBoost.class})
+            smile.model.cart.OrdinalNode.class, smile.regression.GradientTreeBoost.class,
+            smile.model.cart.Split.class, smile.model.cart.InternalNode.class, smile.model.cart.CART.class})
     public static final class SmileInternals {
     }
 

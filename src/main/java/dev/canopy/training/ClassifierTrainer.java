@@ -166,7 +166,7 @@ final class ClassifierTrainer {
             samples[i] = classWeight == null ? 1 : classWeight[y[i]];
         }
         // Smile's own DecisionTree.fit numbers the classes present; built here with k, every code has its posterior
-        DecisionTree tree = new DecisionTree(x, y, response, k, SplitRule.GINI, SmileTrainer.depth(params),
+        DecisionTree tree = LeanDecisionTree.grow(x, y, response, k, SplitRule.GINI, SmileTrainer.depth(params),
                 leaves(params, train.rows()), params.get("min_leaf_size").intValue(), train.features(), samples, null);
         progress.onProgress(1, 1);
         return tree;

@@ -69,8 +69,8 @@ final class SmileForest {
         StructField response = formula.y(all).field();
         RandomForest.Model[] models = grow(data, all, formula, seeds, progress,
                 rnd -> draw(n, perTree, bootstrap, rnd), RandomForest.Model[]::new, (x, own, ownOrder, t0) -> {
-                    RegressionTree tree = new RegressionTree(x, Loss.ls(own.labels()), response, maxDepth, maxLeaves,
-                            nodeSize, mtry, null, ownOrder);
+                    RegressionTree tree = LeanRegressionTree.grow(x, Loss.ls(own.labels()), response, maxDepth,
+                            maxLeaves, nodeSize, mtry, null, ownOrder);
                     // no out-of-bag score (NaN): the trainer scores the held-out test rows instead
                     return new RandomForest.Model(tree, new RegressionMetrics(millisSince(t0), 0, 0, Double.NaN,
                             Double.NaN, Double.NaN, Double.NaN, Double.NaN));
@@ -122,8 +122,8 @@ final class SmileForest {
                     for (int i = 0; i < codes.length; i++) {
                         codes[i] = (int) own.labels()[i];
                     }
-                    DecisionTree tree = new DecisionTree(x, codes, response, k, SplitRule.GINI, maxDepth, maxLeaves,
-                            nodeSize, mtry, null, ownOrder);
+                    DecisionTree tree = LeanDecisionTree.grow(x, codes, response, k, SplitRule.GINI, maxDepth,
+                            maxLeaves, nodeSize, mtry, null, ownOrder);
                     return new smile.classification.RandomForest.Model(tree,
                             new ClassificationMetrics(millisSince(t0), 0, 0, 0, Double.NaN), 1.0);
                 });

@@ -53,8 +53,7 @@ public final class SmileTrainer {
             case GRADIENT_BOOSTING -> throw new IllegalArgumentException("gradient_boosting is trained by XgboostTrainer");
             case DECISION_TREE -> {
                 progress.onProgress(0, 1);
-                RegressionTree tree = RegressionTree.fit(formula, df,
-                        new RegressionTree.Options(depth(params), maxLeaves, nodeSize));
+                RegressionTree tree = LeanRegressionTree.fit(formula, df, depth(params), maxLeaves, nodeSize);
                 progress.onProgress(1, 1);
                 yield tree;
             }

@@ -1,0 +1,67 @@
+package dev.canopy.training;
+
+import smile.classification.DecisionTree;
+import smile.data.DataFrame;
+import smile.data.type.StructField;
+import smile.model.cart.LeafNode;
+import smile.model.cart.Node;
+import smile.model.cart.Split;
+import smile.model.cart.SplitRule;
+
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Smile's classification tree, grown by Smile's code but for the split of a node, which is {@link LeanSplit}'s.
+ * {@link #grow} returns Smile's own {@link DecisionTree}, as {@link LeanRegressionTree} does for regression.
+ */
+final class LeanDecisionTree extends DecisionTree implements LeanSplit.Tree {
+    // No initializer: see LeanRegressionTree.
+    private LeanSplit splits;
+
+    private LeanDecisionTree(DataFrame x, int[] y, StructField response, int k, SplitRule rule, int maxDepth,
+                             int maxNodes, int nodeSize, int mtry, int[] samples, int[][] order) {
+        super(x, y, response, k, rule, maxDepth, maxNodes, nodeSize, mtry, samples, order);
+    }
+
+    /**
+     * The tree Smile's {@code new DecisionTree(x, y, response, k, rule, maxDepth, maxNodes, nodeSize, mtry,
+     * samples, order)} grows, as Smile's own class.
+     */
+    static DecisionTree grow(DataFrame x, int[] y, StructField response, int k, SplitRule rule, int maxDepth,
+                             int maxNodes, int nodeSize, int mtry, int[] samples, int[][] order) {
+        LeanDecisionTree grown = new LeanDecisionTree(x, y, response, k, rule, maxDepth, maxNodes, nodeSize, mtry,
+                samples, order);
+        // the same settings on the first row alone set every field Smile saves; only the nodes differ
+        return LeanSplit.transplant(grown, new DecisionTree(x.slice(0, 1), new int[]{y[0]}, response, k, rule,
+                maxDepth, maxNodes, nodeSize, mtry, null, null));
+    }
+
+    @Override
+    protected boolean split(Split split, PriorityQueue<Split> queue) {
+        if (splits == null) {
+            splits = new LeanSplit(samples.length, index, order, maxDepth, nodeSize);
+        }
+        return splits.split(this, split, queue);
+    }
+
+    @Override
+    public LeafNode leaf(int[] rows) {
+        return newNode(rows);
+    }
+
+    @Override
+    public Optional<Split> bestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
+        return findBestSplit(node, lo, hi, unsplittable);
+    }
+
+    @Override
+    public void splitDepthFirst(Split split) {
+        split(split, null);
+    }
+
+    @Override
+    public void root(Node root) {
+        this.root = root;
+    }
+}

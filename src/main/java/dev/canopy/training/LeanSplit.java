@@ -1,0 +1,212 @@
+package dev.canopy.training;
+
+import smile.model.cart.CART;
+import smile.model.cart.InternalNode;
+import smile.model.cart.LeafNode;
+import smile.model.cart.Node;
+import smile.model.cart.Split;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
+
+/**
+ * Smile's split of a tree node ({@code CART.split}), done without its cost per row of the whole tree. Smile's
+ * allocates a flag for every row of the tree at every node it splits, and sorts the node's rows into its
+ * children through two streams. A tree has about as many nodes as rows over the leaf size, so that step costs
+ * rows × nodes: in the California housing forest the flags alone were a quarter of the CPU samples (JFR,
+ * {@code bench tree}), and at 1 M rows most of the trainers' allocation. Here a tree keeps one flag array and
+ * one scratch array, clears only the flags it set, and partitions with plain loops; the sort orders of columns
+ * the node can no longer split on are left as they are, since nothing below the node reads them.
+ *
+ * <p>Invariant: the tree is the one Smile grows, node for node, for the same rows, orders and random seed. The
+ * rows reach each child in the same order (so every node's sums are added in the same order), the children's
+ * best splits are searched by Smile's own {@code findBestSplit} on the same ranges, and the random draws happen
+ * in the same sequence. {@code LeanTreesTest} compares the saved forms of both, byte for byte.
+ *
+ * <p>Smile's {@code Split} and {@code InternalNode} keep the fields a split needs package-private; they are
+ * reached through {@link VarHandle}s (registered for native images in {@code NativeImageRegistration}). One
+ * instance per tree; a tree grows on one thread.
+ */
+final class LeanSplit {
+    private static final VarHandle LO;
+    private static final VarHandle HI;
+    private static final VarHandle DEPTH;
+    private static final VarHandle TRUE_COUNT;
+    private static final VarHandle FALSE_COUNT;
+    private static final VarHandle LEAF;
+    private static final VarHandle PARENT;
+    private static final VarHandle UNSPLITTABLE;
+    private static final VarHandle TRUE_CHILD;
+    private static final VarHandle FALSE_CHILD;
+    static final VarHandle ROOT;
+    static final VarHandle IMPORTANCE;
+
+    static {
+        try {
+            MethodHandles.Lookup split = MethodHandles.privateLookupIn(Split.class, MethodHandles.lookup());
+            LO = split.findVarHandle(Split.class, "lo", int.class);
+            HI = split.findVarHandle(Split.class, "hi", int.class);
+            DEPTH = split.findVarHandle(Split.class, "depth", int.class);
+            TRUE_COUNT = split.findVarHandle(Split.class, "trueCount", int.class);
+            FALSE_COUNT = split.findVarHandle(Split.class, "falseCount", int.class);
+            LEAF = split.findVarHandle(Split.class, "leaf", LeafNode.class);
+            PARENT = split.findVarHandle(Split.class, "parent", InternalNode.class);
+            UNSPLITTABLE = split.findVarHandle(Split.class, "unsplittable", boolean[].class);
+            MethodHandles.Lookup node = MethodHandles.privateLookupIn(InternalNode.class, MethodHandles.lookup());
+            TRUE_CHILD = node.findVarHandle(InternalNode.class, "trueChild", Node.class);
+            FALSE_CHILD = node.findVarHandle(InternalNode.class, "falseChild", Node.class);
+            MethodHandles.Lookup cart = MethodHandles.privateLookupIn(CART.class, MethodHandles.lookup());
+            ROOT = cart.findVarHandle(CART.class, "root", Node.class);
+            IMPORTANCE = cart.findVarHandle(CART.class, "importance", double[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("Smile's CART no longer has the fields LeanSplit splits with: " + e);
+        }
+    }
+
+    /** What a split needs of the tree it grows: CART's protected methods, which only the tree can call. */
+    interface Tree {
+        /** CART's {@code newNode}: the leaf of these rows. */
+        LeafNode leaf(int[] rows);
+
+        /** CART's {@code findBestSplit(node, lo, hi, unsplittable)}. */
+        Optional<Split> bestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable);
+
+        /** The tree's own {@code split(split, null)}: depth first. */
+        void splitDepthFirst(Split split);
+
+        void root(Node root);
+
+        /** CART's own, which a split adds to. */
+        double[] importance();
+    }
+
+    /** CART's {@code index}: the rows of each node, node by node; partitioned in place, never replaced. */
+    private final int[] index;
+    /** CART's {@code order}: per column, each node's rows sorted by value (null for a nominal column). */
+    private final int[][] order;
+    private final int maxDepth;
+    private final int nodeSize;
+
+    /** {@code goesTrue[row]}: the row goes to the true child of the node being split; all false between splits. */
+    private final boolean[] goesTrue;
+    /** Scratch: a child's rows, then the rows a partition moves. */
+    private final int[] scratch;
+
+    /** For a tree whose CART fields are these; {@code rows} is its {@code samples.length}. */
+    LeanSplit(int rows, int[] index, int[][] order, int maxDepth, int nodeSize) {
+        this.goesTrue = new boolean[rows];
+        this.scratch = new int[rows];
+        this.index = index;
+        this.order = order;
+        this.maxDepth = maxDepth;
+        this.nodeSize = nodeSize;
+    }
+
+    /** CART's {@code split(split, queue)} for {@code tree}. */
+    boolean split(Tree tree, Split split, PriorityQueue<Split> queue) {
+        int depth = (int) DEPTH.get(split);
+        if (depth >= maxDepth || (int) TRUE_COUNT.get(split) < nodeSize || (int) FALSE_COUNT.get(split) < nodeSize) {
+            return false;
+        }
+        int lo = (int) LO.get(split);
+        int hi = (int) HI.get(split);
+        IntPredicate test = split.predicate();
+        int trues = 0;
+        for (int i = lo; i < hi; i++) {
+            int row = index[i];
+            if (test.test(row)) {
+                goesTrue[row] = true;
+                scratch[trues++] = row;
+            }
+        }
+        int[] trueRows = Arrays.copyOf(scratch, trues);
+        int falses = 0;
+        for (int i = lo; i < hi; i++) {
+            int row = index[i];
+            if (!goesTrue[row]) {
+                scratch[falses++] = row;
+            }
+        }
+        int[] falseRows = Arrays.copyOf(scratch, falses);
+        int mid = lo + trues;
+
+        LeafNode trueChild = tree.leaf(trueRows);
+        LeafNode falseChild = tree.leaf(falseRows);
+        InternalNode node = split.toNode(trueChild, falseChild);
+
+        boolean[] unsplittable = (boolean[]) UNSPLITTABLE.get(split);
+        for (int j = 0; j < order.length; j++) {
+            // a column this node cannot split on is never searched below it, so its order there is never read
+            if (order[j] != null && !unsplittable[j]) {
+                partition(order[j], lo, mid, hi);
+            }
+        }
+        partition(index, lo, mid, hi);
+        for (int row : trueRows) {
+            goesTrue[row] = false;
+        }
+
+        Optional<Split> trueSplit = tree.bestSplit(trueChild, lo, mid, unsplittable.clone());
+        Optional<Split> falseSplit = tree.bestSplit(falseChild, mid, hi, unsplittable);
+        // as Smile: two leaves alike with nothing to split below are no split
+        if (trueChild.equals(falseChild) && trueSplit.isEmpty() && falseSplit.isEmpty()) {
+            return false;
+        }
+        InternalNode parent = (InternalNode) PARENT.get(split);
+        LeafNode leaf = (LeafNode) LEAF.get(split);
+        if (parent == null) {
+            tree.root(node);
+        } else if (TRUE_CHILD.get(parent) == leaf) {
+            TRUE_CHILD.set(parent, node);
+        } else if (FALSE_CHILD.get(parent) == leaf) {
+            FALSE_CHILD.set(parent, node);
+        } else {
+            throw new IllegalStateException("a split's parent does not hold its leaf");
+        }
+        tree.importance()[node.feature()] += node.score();
+        trueSplit.ifPresent(s -> below(s, node, depth));
+        falseSplit.ifPresent(s -> below(s, node, depth));
+        if (queue == null) {
+            trueSplit.ifPresent(tree::splitDepthFirst);
+            falseSplit.ifPresent(tree::splitDepthFirst);
+        } else {
+            trueSplit.ifPresent(queue::add);
+            falseSplit.ifPresent(queue::add);
+        }
+        return true;
+    }
+
+    private static void below(Split child, InternalNode parent, int depth) {
+        PARENT.set(child, parent);
+        DEPTH.set(child, depth + 1);
+    }
+
+    /**
+     * Moves the rows of {@code a[lo, hi)} that go to the true child to {@code a[lo, mid)}, the others to
+     * {@code a[mid, hi)}, each side in its order before.
+     */
+    private void partition(int[] a, int lo, int mid, int hi) {
+        int t = lo;
+        int f = 0;
+        for (int i = lo; i < hi; i++) {
+            int row = a[i];
+            if (goesTrue[row]) {
+                a[t++] = row;
+            } else {
+                scratch[f++] = row;
+            }
+        }
+        System.arraycopy(scratch, 0, a, mid, f);
+    }
+
+    /** Gives {@code plain}, a tree of the same settings grown on one row, the nodes of {@code grown}. */
+    static <T extends CART> T transplant(CART grown, T plain) {
+        ROOT.set(plain, grown.root());
+        IMPORTANCE.set(plain, grown.importance());
+        return plain;
+    }
+}
