@@ -163,7 +163,7 @@ public class CanopyBeans {
         long cacheBytes = config.batch().modelCacheBytes();
         // Services are looked up per call: the supervisor and the orchestrator themselves depend on this invoker.
         return new LocalFunctionInvoker(Map.of(
-                "train", new LocalFunction<>(TrainRequest.class, r -> train.get().train(r)),
+                "train", LocalFunction.computing(TrainRequest.class, r -> train.get().train(r)),
                 "supervise", new LocalFunction<>(SuperviseRequest.class, r -> supervise.get().supervise(r)),
                 "status", new LocalFunction<>(StatusRequest.class, r -> status.get().status(r)),
                 "batch-predict", new LocalFunction<>(BatchPredictRequest.class, r -> batch.get().run(r))),

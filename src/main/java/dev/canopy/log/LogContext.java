@@ -2,7 +2,9 @@ package dev.canopy.log;
 
 import org.jboss.logging.MDC;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,6 +56,22 @@ public final class LogContext implements AutoCloseable {
             }
         }
         return ctx;
+    }
+
+    /**
+     * This thread's Canopy fields as {@link #push} takes them, for work it hands to another thread: MDC is per
+     * thread, and the other thread's lines should name the same run.
+     */
+    public static Object[] fields() {
+        List<Object> pairs = new ArrayList<>();
+        for (String key : KEYS) {
+            Object value = MDC.get(key);
+            if (value != null) {
+                pairs.add(key);
+                pairs.add(value);
+            }
+        }
+        return pairs.toArray();
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
+import dev.canopy.log.LogContext;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -24,9 +25,35 @@ import java.util.function.IntFunction;
  */
 public final class LocalFunctionInvoker implements FunctionInvoker {
 
-    /** One callable function: its request type and its code. */
-    public record LocalFunction<I, O>(Class<I> requestType, Function<I, O> body) {
+    /**
+     * One callable function: its request type and its code, and whether a call computes for its whole length
+     * ({@link #computing}).
+     */
+    public record LocalFunction<I, O>(Class<I> requestType, Function<I, O> body, boolean ownThread) {
+
+        public LocalFunction(Class<I> requestType, Function<I, O> body) {
+            this(requestType, body, false);
+        }
+
+        /**
+         * A function whose calls compute from start to end (a trainer). Each call called from a virtual thread
+         * (a pool's slot) runs on a platform thread of its own, as each Lambda invocation has an instance of
+         * its own: on the slot's virtual thread it would hold one of the scheduler's carriers, which are as many
+         * as the cores, for the whole call, and a third trainer on two cores would wait for one of the first two
+         * to end instead of running beside them.
+         */
+        public static <I, O> LocalFunction<I, O> computing(Class<I> requestType, Function<I, O> body) {
+            return new LocalFunction<>(requestType, body, true);
+        }
+
         String call(String payload) {
+            if (ownThread && Thread.currentThread().isVirtual()) {
+                return OwnThread.call(() -> run(payload));
+            }
+            return run(payload);
+        }
+
+        private String run(String payload) {
             return Json.writeString(body.apply(Json.request(payload, requestType)));
         }
     }
