@@ -3,19 +3,16 @@ package dev.canopy.training;
 import smile.classification.DecisionTree;
 import smile.data.DataFrame;
 import smile.data.type.StructField;
-import smile.model.cart.LeafNode;
-import smile.model.cart.Node;
 import smile.model.cart.Split;
 import smile.model.cart.SplitRule;
 
-import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
  * Smile's classification tree, grown by Smile's code but for the split of a node, which is {@link LeanSplit}'s.
  * {@link #grow} returns Smile's own {@link DecisionTree}, as {@link LeanRegressionTree} does for regression.
  */
-final class LeanDecisionTree extends DecisionTree implements LeanSplit.Tree {
+final class LeanDecisionTree extends DecisionTree {
     // No initializer: see LeanRegressionTree.
     private LeanSplit splits;
 
@@ -40,28 +37,9 @@ final class LeanDecisionTree extends DecisionTree implements LeanSplit.Tree {
     @Override
     protected boolean split(Split split, PriorityQueue<Split> queue) {
         if (splits == null) {
-            splits = new LeanSplit(samples.length, index, order, maxDepth, nodeSize);
+            splits = new LeanSplit(samples.length, index, order, maxDepth, nodeSize, this::newNode, this::findBestSplit,
+                    s -> split(s, null), r -> root = r, importance);
         }
-        return splits.split(this, split, queue);
-    }
-
-    @Override
-    public LeafNode leaf(int[] rows) {
-        return newNode(rows);
-    }
-
-    @Override
-    public Optional<Split> bestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
-        return findBestSplit(node, lo, hi, unsplittable);
-    }
-
-    @Override
-    public void splitDepthFirst(Split split) {
-        split(split, null);
-    }
-
-    @Override
-    public void root(Node root) {
-        this.root = root;
+        return splits.split(split, queue);
     }
 }

@@ -5,15 +5,12 @@ import smile.data.formula.Formula;
 import smile.data.type.StructField;
 import smile.data.vector.ValueVector;
 import smile.model.cart.CART;
-import smile.model.cart.LeafNode;
 import smile.model.cart.Loss;
-import smile.model.cart.Node;
 import smile.model.cart.Split;
 import smile.regression.RegressionTree;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
@@ -21,7 +18,7 @@ import java.util.PriorityQueue;
  * {@link #grow} and {@link #fit} return Smile's own {@link RegressionTree}: saved models name only Smile's
  * classes, and the deserialization allow-list ({@code ModelCodec}) stays as it is.
  */
-final class LeanRegressionTree extends RegressionTree implements LeanSplit.Tree {
+final class LeanRegressionTree extends RegressionTree {
     private static final VarHandle FORMULA;
 
     static {
@@ -72,28 +69,9 @@ final class LeanRegressionTree extends RegressionTree implements LeanSplit.Tree 
     @Override
     protected boolean split(Split split, PriorityQueue<Split> queue) {
         if (splits == null) {
-            splits = new LeanSplit(samples.length, index, order, maxDepth, nodeSize);
+            splits = new LeanSplit(samples.length, index, order, maxDepth, nodeSize, this::newNode, this::findBestSplit,
+                    s -> split(s, null), r -> root = r, importance);
         }
-        return splits.split(this, split, queue);
-    }
-
-    @Override
-    public LeafNode leaf(int[] rows) {
-        return newNode(rows);
-    }
-
-    @Override
-    public Optional<Split> bestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
-        return findBestSplit(node, lo, hi, unsplittable);
-    }
-
-    @Override
-    public void splitDepthFirst(Split split) {
-        split(split, null);
-    }
-
-    @Override
-    public void root(Node root) {
-        this.root = root;
+        return splits.split(split, queue);
     }
 }

@@ -11,6 +11,8 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -42,8 +44,8 @@ final class LeanSplit {
     private static final VarHandle UNSPLITTABLE;
     private static final VarHandle TRUE_CHILD;
     private static final VarHandle FALSE_CHILD;
-    static final VarHandle ROOT;
-    static final VarHandle IMPORTANCE;
+    private static final VarHandle ROOT;
+    private static final VarHandle IMPORTANCE;
 
     static {
         try {
@@ -67,21 +69,10 @@ final class LeanSplit {
         }
     }
 
-    /** What a split needs of the tree it grows: CART's protected methods, which only the tree can call. */
-    interface Tree {
-        /** CART's {@code newNode}: the leaf of these rows. */
-        LeafNode leaf(int[] rows);
-
-        /** CART's {@code findBestSplit(node, lo, hi, unsplittable)}. */
-        Optional<Split> bestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable);
-
-        /** The tree's own {@code split(split, null)}: depth first. */
-        void splitDepthFirst(Split split);
-
-        void root(Node root);
-
-        /** CART's own, which a split adds to. */
-        double[] importance();
+    /** CART's {@code findBestSplit(node, lo, hi, unsplittable)}, protected: passed in by the tree. */
+    @FunctionalInterface
+    interface BestSplit {
+        Optional<Split> find(LeafNode node, int lo, int hi, boolean[] unsplittable);
     }
 
     /** CART's {@code index}: the rows of each node, node by node; partitioned in place, never replaced. */
@@ -90,24 +81,42 @@ final class LeanSplit {
     private final int[][] order;
     private final int maxDepth;
     private final int nodeSize;
+    /** CART's {@code newNode}: the leaf of these rows. */
+    private final Function<int[], LeafNode> leaf;
+    private final BestSplit bestSplit;
+    /** The tree's own {@code split(split, null)}: depth first. */
+    private final Consumer<Split> splitDepthFirst;
+    /** Sets CART's {@code root}. */
+    private final Consumer<Node> root;
+    /** CART's {@code importance}, which each split adds to. */
+    private final double[] importance;
 
     /** {@code goesTrue[row]}: the row goes to the true child of the node being split; all false between splits. */
     private final boolean[] goesTrue;
     /** Scratch: a child's rows, then the rows a partition moves. */
     private final int[] scratch;
 
-    /** For a tree whose CART fields are these; {@code rows} is its {@code samples.length}. */
-    LeanSplit(int rows, int[] index, int[][] order, int maxDepth, int nodeSize) {
+    /**
+     * For a tree whose CART fields and protected methods are these (CART's protected members only the tree can
+     * reach); {@code rows} is its {@code samples.length}.
+     */
+    LeanSplit(int rows, int[] index, int[][] order, int maxDepth, int nodeSize, Function<int[], LeafNode> leaf,
+              BestSplit bestSplit, Consumer<Split> splitDepthFirst, Consumer<Node> root, double[] importance) {
         this.goesTrue = new boolean[rows];
         this.scratch = new int[rows];
         this.index = index;
         this.order = order;
         this.maxDepth = maxDepth;
         this.nodeSize = nodeSize;
+        this.leaf = leaf;
+        this.bestSplit = bestSplit;
+        this.splitDepthFirst = splitDepthFirst;
+        this.root = root;
+        this.importance = importance;
     }
 
-    /** CART's {@code split(split, queue)} for {@code tree}. */
-    boolean split(Tree tree, Split split, PriorityQueue<Split> queue) {
+    /** CART's {@code split(split, queue)}. */
+    boolean split(Split split, PriorityQueue<Split> queue) {
         int depth = (int) DEPTH.get(split);
         if (depth >= maxDepth || (int) TRUE_COUNT.get(split) < nodeSize || (int) FALSE_COUNT.get(split) < nodeSize) {
             return false;
@@ -134,8 +143,8 @@ final class LeanSplit {
         int[] falseRows = Arrays.copyOf(scratch, falses);
         int mid = lo + trues;
 
-        LeafNode trueChild = tree.leaf(trueRows);
-        LeafNode falseChild = tree.leaf(falseRows);
+        LeafNode trueChild = leaf.apply(trueRows);
+        LeafNode falseChild = leaf.apply(falseRows);
         InternalNode node = split.toNode(trueChild, falseChild);
 
         boolean[] unsplittable = (boolean[]) UNSPLITTABLE.get(split);
@@ -150,29 +159,29 @@ final class LeanSplit {
             goesTrue[row] = false;
         }
 
-        Optional<Split> trueSplit = tree.bestSplit(trueChild, lo, mid, unsplittable.clone());
-        Optional<Split> falseSplit = tree.bestSplit(falseChild, mid, hi, unsplittable);
+        Optional<Split> trueSplit = bestSplit.find(trueChild, lo, mid, unsplittable.clone());
+        Optional<Split> falseSplit = bestSplit.find(falseChild, mid, hi, unsplittable);
         // as Smile: two leaves alike with nothing to split below are no split
         if (trueChild.equals(falseChild) && trueSplit.isEmpty() && falseSplit.isEmpty()) {
             return false;
         }
         InternalNode parent = (InternalNode) PARENT.get(split);
-        LeafNode leaf = (LeafNode) LEAF.get(split);
+        LeafNode splitLeaf = (LeafNode) LEAF.get(split);
         if (parent == null) {
-            tree.root(node);
-        } else if (TRUE_CHILD.get(parent) == leaf) {
+            root.accept(node);
+        } else if (TRUE_CHILD.get(parent) == splitLeaf) {
             TRUE_CHILD.set(parent, node);
-        } else if (FALSE_CHILD.get(parent) == leaf) {
+        } else if (FALSE_CHILD.get(parent) == splitLeaf) {
             FALSE_CHILD.set(parent, node);
         } else {
             throw new IllegalStateException("a split's parent does not hold its leaf");
         }
-        tree.importance()[node.feature()] += node.score();
+        importance[node.feature()] += node.score();
         trueSplit.ifPresent(s -> below(s, node, depth));
         falseSplit.ifPresent(s -> below(s, node, depth));
         if (queue == null) {
-            trueSplit.ifPresent(tree::splitDepthFirst);
-            falseSplit.ifPresent(tree::splitDepthFirst);
+            trueSplit.ifPresent(splitDepthFirst);
+            falseSplit.ifPresent(splitDepthFirst);
         } else {
             trueSplit.ifPresent(queue::add);
             falseSplit.ifPresent(queue::add);
