@@ -6,7 +6,6 @@ import dev.canopy.invoke.FunctionInvocationException;
 import dev.canopy.error.InvalidInputException;
 import dev.canopy.invoke.FunctionInvoker;
 import dev.canopy.json.Json;
-import dev.canopy.log.LogContext;
 
 import java.util.Map;
 import java.util.function.Function;

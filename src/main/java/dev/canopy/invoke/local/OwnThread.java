@@ -20,7 +20,8 @@ final class OwnThread {
         Object[] fields = LogContext.fields();
         String[] result = new String[1];
         Throwable[] failure = new Throwable[1];
-        Thread worker = Thread.ofPlatform().name("local-" + Thread.currentThread().getName()).start(() -> {
+        // a daemon, as the virtual thread it stands in for: a call left running never holds the JVM open
+        Thread worker = Thread.ofPlatform().daemon(true).name("local-" + Thread.currentThread().getName()).start(() -> {
             try (LogContext ignored = LogContext.push(fields)) {
                 result[0] = body.get();
             } catch (Throwable t) {
