@@ -33,8 +33,38 @@ final class TrainingBudget {
     private TrainingBudget() {
     }
 
+    /**
+     * XGBoost's own memory per training row, outside the Java heap, as it weighs on a Lambda trainer. Its copy of
+     * the rows (a value and a column index per cell), the histogram bins (a byte a cell) and its per-row arrays
+     * (gradients, predictions, labels, row pointers, partitions) grew the resident memory of a JVM by 157 bytes
+     * a row at 4 M rows and 189 at 1 M (XGBoost4J 3.4.0, {@code hist}, depth 10, 8 features). On Lambda the heap
+     * is 85 % of the function's memory and, by the time boosting starts, reading has committed most of it, so
+     * these bytes come on top of a nearly full heap: 10 M rows in 50 parts took a 3,008 MB trainer to 3,466 MB
+     * with 5.46 M training rows and to 3,049 MB with 3.34 M (docs/performance.md). The per-row figure is set
+     * from those two runs (about 200 bytes of the function's memory per training row) with a margin, so that
+     * such a trainer stays under its memory: 10 a cell and 230 a row.
+     */
+    static final long XGBOOST_BYTES_PER_CELL = 10, XGBOOST_BYTES_PER_ROW = 230;
+
     static long estimateBytes(long rows, int columns) {
         return rows * (columns * BYTES_PER_CELL + BYTES_PER_ROW);
+    }
+
+    /** XGBoost's own memory for {@code rows} training rows of {@code features} features. */
+    static long xgboostBytes(long rows, int features) {
+        return rows * (features * XGBOOST_BYTES_PER_CELL + XGBOOST_BYTES_PER_ROW);
+    }
+
+    /**
+     * Bytes per row read, of {@code columns} columns (the target among them), for {@code algorithm}: the heap's,
+     * and for gradient boosting XGBoost's own for the {@code trainShare} of rows it trains on.
+     */
+    static long bytesPerRow(Algorithm algorithm, int columns, double trainShare) {
+        long heap = columns * BYTES_PER_CELL + BYTES_PER_ROW;
+        if (algorithm != Algorithm.GRADIENT_BOOSTING) {
+            return heap;
+        }
+        return heap + (long) Math.ceil(trainShare * xgboostBytes(1, Math.max(1, columns - 1)));
     }
 
     /** Heap this JVM can still give, from its maximum and what is in use now. */
@@ -106,10 +136,12 @@ final class TrainingBudget {
         long total = known ? rows : Math.max(1, plan.bytes() / 6);
         int cols = known ? columns : 1;
         long used = n == null ? total : Math.min(total, n);
-        long memory = estimateBytes(used, cols);
-        long memoryRows = budget / (cols * BYTES_PER_CELL + BYTES_PER_ROW);
         double testShare = req.testFraction() == null ? TrainService.DEFAULT_TEST_FRACTION : req.testFraction();
-        long trainRows = (long) (used * (req.testData() == null ? 1 - testShare : 1));
+        double trainShare = req.testData() == null ? 1 - testShare : 1;
+        long perRow = bytesPerRow(algorithm, cols, trainShare);
+        long memory = used * perRow;
+        long memoryRows = budget / perRow;
+        long trainRows = (long) (used * trainShare);
         long millis = known ? fitMillis(algorithm, params, trainRows, columns - 1) : 0;
         long timeRows = millis <= remainingMillis ? used : (long) (used * 0.8 * remainingMillis / Math.max(1, millis));
         String what = known ? String.format(Locale.ROOT, "%,d rows × %d columns%s", used, columns,
@@ -127,9 +159,11 @@ final class TrainingBudget {
         if (memory > budget) {
             throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
                     String.format(Locale.ROOT, "does not fit the trainer's memory: training on %s needs about %,d MB "
-                                    + "(%d bytes a cell), and %.0f%% of the %,d MB of heap free is %,d MB%s, or give the "
+                                    + "(%d bytes a row%s), and %.0f%% of the %,d MB of heap free is %,d MB%s, or give the "
                                     + "trainer more memory (the template's TrainerMemorySize; locally, the JVM's -Xmx)",
-                            what, memory >> 20, BYTES_PER_CELL, HEAP_SHARE * 100, freeHeap >> 20, budget >> 20, remedy));
+                            what, memory >> 20, perRow, algorithm == Algorithm.GRADIENT_BOOSTING
+                                    ? ", XGBoost's own memory outside the heap included" : "",
+                            HEAP_SHARE * 100, freeHeap >> 20, budget >> 20, remedy));
         }
         throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
                 String.format(Locale.ROOT, "does not fit the trainer's time budget: %s on %,d training rows of %d features "

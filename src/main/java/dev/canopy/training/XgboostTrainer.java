@@ -126,6 +126,13 @@ public final class XgboostTrainer {
         AtomicBoolean stop = new AtomicBoolean();
         progress.onStart(() -> stop.set(true));
         try {
+            // XGBoost's own arrays live outside the heap (TrainingBudget.XGBOOST_BYTES_PER_ROW). Reading the data
+            // left the heap committed near its maximum, 85 % of a Lambda function's memory, with garbage: a full
+            // collection first lets the heap shrink and give that memory back, so that both fit in the function.
+            // Small data is not worth the pause.
+            if (TrainingBudget.xgboostBytes(input.nrow(), input.ncol()) > COLLECT_BEFORE_BYTES) {
+                System.gc();
+            }
             train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
             train.setLabel(input.labels());
             if (input.weights() != null) {
@@ -268,6 +275,9 @@ public final class XgboostTrainer {
         }
         return out;
     }
+
+    /** XGBoost's own memory above which the heap is collected before boosting: 64 MB. */
+    static final long COLLECT_BEFORE_BYTES = 64L << 20;
 
     /** A failure inside XGBoost's native library, with its message; not transient, so never retried. */
     static final class TrainingFailure extends CanopyException {

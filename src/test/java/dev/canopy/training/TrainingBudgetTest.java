@@ -56,6 +56,29 @@ class TrainingBudgetTest {
                 Algorithm.RANDOM_FOREST, params(), HOUR));
     }
 
+    /**
+     * XGBoost keeps its copy of the rows, its bins and its per-row arrays outside the Java heap, which on Lambda
+     * is 85 % of the function's memory: gradient boosting plans them into the same budget, so the data that just
+     * fits a forest is too much for it, and its sample is smaller.
+     */
+    @Test
+    void boostingCountsXgboostsOwnMemoryOutsideTheHeap(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir, 20_000, 4, 1);
+        LocalObjectStore store = new LocalObjectStore();
+        DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
+        long heap = (long) (TrainingBudget.estimateBytes(20_000, 9) / TrainingBudget.HEAP_SHARE) + 1_000;
+        assertNull(TrainingBudget.sample(request(dir.toString(), null, null), plan, store, heap,
+                Algorithm.RANDOM_FOREST, params(), HOUR), "the forest fits");
+        Map<String, Number> boosting = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingBudget.sample(
+                request(dir.toString(), null, null), plan, store, heap, Algorithm.GRADIENT_BOOSTING, boosting, HOUR));
+        // 9 columns × 18 + 64 on the heap, and 0.8 of a training row × (8 features × 10 + 230) of XGBoost's own
+        assertTrue(e.getMessage().contains("(474 bytes a row, XGBoost's own memory outside the heap included)")
+                && e.getMessage().contains("--sample-rows 9000"), e.getMessage());
+        assertEquals(new DatasetReader.Sample(9_000, 7), TrainingBudget.sample(request(dir.toString(), null, true),
+                plan, store, heap, Algorithm.GRADIENT_BOOSTING, boosting, HOUR));
+    }
+
     @Test
     void aFitThatCannotEndBeforeTheDeadlineIsRefusedWithBothFigures(@TempDir Path dir) throws Exception {
         RegressionParts.write(dir, 20_000, 2, 1);
