@@ -77,7 +77,7 @@ public final class NativeImageRegistration {
 
     /**
      * Fields Canopy reads reflectively to flatten Smile's trees ({@code SmileTrees}), and reads and writes through
-     * {@code VarHandle}s to split their nodes ({@code LeanSplit}, {@code LeanRegressionTree}, {@code LeanDecisionTree}).
+     * {@code VarHandle}s to split their nodes ({@code LeanSplit}).
      */
     @RegisterForReflection(fields = true, methods = false, targets = {
             smile.model.cart.OrdinalNode.class, smile.regression.GradientTreeBoost.class,

@@ -4,13 +4,10 @@ import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.data.type.StructField;
 import smile.data.vector.ValueVector;
-import smile.model.cart.CART;
 import smile.model.cart.Loss;
 import smile.model.cart.Split;
 import smile.regression.RegressionTree;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.PriorityQueue;
 
 /**
@@ -19,17 +16,6 @@ import java.util.PriorityQueue;
  * classes, and the deserialization allow-list ({@code ModelCodec}) stays as it is.
  */
 final class LeanRegressionTree extends RegressionTree {
-    private static final VarHandle FORMULA;
-
-    static {
-        try {
-            FORMULA = MethodHandles.privateLookupIn(CART.class, MethodHandles.lookup())
-                    .findVarHandle(CART.class, "formula", Formula.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError("Smile's CART no longer has its formula field: " + e);
-        }
-    }
-
     // No initializer: Smile grows the tree inside its constructor, before this class's initializers would run,
     // and an initializer would then drop what the growth made.
     private LeanSplit splits;
@@ -60,10 +46,11 @@ final class LeanRegressionTree extends RegressionTree {
         Formula bound = formula.expand(data.schema());
         DataFrame x = bound.x(data);
         ValueVector y = bound.y(data);
-        RegressionTree tree = grow(x, Loss.ls(y.toDoubleArray()), y.field(), maxDepth, maxNodes, nodeSize, x.ncol(),
-                null, null);
-        FORMULA.set(tree, bound);
-        return tree;
+        LeanRegressionTree grown = new LeanRegressionTree(x, Loss.ls(y.toDoubleArray()), y.field(), maxDepth,
+                maxNodes, nodeSize, x.ncol(), null, null);
+        // Smile's own fit on the first row alone sets the formula and every other field it saves
+        return LeanSplit.transplant(grown, RegressionTree.fit(formula, data.slice(0, 1),
+                new RegressionTree.Options(maxDepth, maxNodes, nodeSize)));
     }
 
     @Override

@@ -46,10 +46,6 @@ final class TrainingBudget {
      */
     static final long XGBOOST_BYTES_PER_CELL = 10, XGBOOST_BYTES_PER_ROW = 230;
 
-    static long estimateBytes(long rows, int columns) {
-        return rows * (columns * BYTES_PER_CELL + BYTES_PER_ROW);
-    }
-
     /** XGBoost's own memory for {@code rows} training rows of {@code features} features. */
     static long xgboostBytes(long rows, int features) {
         return rows * (features * XGBOOST_BYTES_PER_CELL + XGBOOST_BYTES_PER_ROW);

@@ -39,7 +39,7 @@ class TrainingBudgetTest {
         RegressionParts.write(dir, 20_000, 4, 1);
         LocalObjectStore store = new LocalObjectStore();
         DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
-        long need = TrainingBudget.estimateBytes(20_000, 9);
+        long need = 20_000 * TrainingBudget.bytesPerRow(Algorithm.RANDOM_FOREST, 9, 0.8);
         long heap = (long) (need / TrainingBudget.HEAP_SHARE / 2); // half of what it needs
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingBudget.sample(
                 request(dir.toString(), null, null), plan, store, heap, Algorithm.RANDOM_FOREST, params(), HOUR));
@@ -66,7 +66,8 @@ class TrainingBudgetTest {
         RegressionParts.write(dir, 20_000, 4, 1);
         LocalObjectStore store = new LocalObjectStore();
         DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
-        long heap = (long) (TrainingBudget.estimateBytes(20_000, 9) / TrainingBudget.HEAP_SHARE) + 1_000;
+        long heap = (long) (20_000 * TrainingBudget.bytesPerRow(Algorithm.RANDOM_FOREST, 9, 0.8) / TrainingBudget.HEAP_SHARE)
+                + 1_000;
         assertNull(TrainingBudget.sample(request(dir.toString(), null, null), plan, store, heap,
                 Algorithm.RANDOM_FOREST, params(), HOUR), "the forest fits");
         Map<String, Number> boosting = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null);
