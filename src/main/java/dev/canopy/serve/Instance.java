@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ final class Instance implements AutoCloseable {
     final FunctionSpec function;
     private final RuntimeApi runtimeApi;
     private final Process process;
+    private final MemoryLimit memory;
     private final long launchedNanos = System.nanoTime();
     private final InputStream output;
     private final Consumer<String> echo;
@@ -74,14 +74,18 @@ final class Instance implements AutoCloseable {
             runtimeApi.close();
             throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
         }
+        memory = new MemoryLimit(process.toHandle(), function.memoryMb());
         output = process.getInputStream();
         Thread.ofPlatform().daemon().name("serve-log-" + id).start(this::readOutput);
         process.onExit().thenRun(() -> {
             InstanceInvocation inv = current;
             if (inv != null) {
-                inv.outcome.complete(InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
-                        + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: Runtime exited with error: exit status "
-                        + process.exitValue() + "\"}"));
+                // Lambda's words for a runtime its kernel killed over memory; the REPORT line names the cause
+                boolean oom = memory.exceeded();
+                inv.outcome.complete(InstanceInvocation.Outcome.of(oom ? InstanceInvocation.Kind.OUT_OF_MEMORY
+                        : InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: "
+                        + inv.requestId + " Error: Runtime exited with error: "
+                        + (oom ? "signal: killed" : "exit status " + process.exitValue()) + "\"}"));
             }
         });
     }
@@ -152,18 +156,17 @@ final class Instance implements AutoCloseable {
                 + " seconds\"}";
     }
 
-    /** Peak resident memory of the instance's JVM (VmHWM), in MB; 0 where /proc is not available. */
+    /**
+     * Peak resident memory of the instance's JVM (VmHWM), in MB, as the REPORT line's Max Memory Used; 0 where
+     * /proc is not available. An instance killed over its memory reports its memory size, as Lambda does.
+     */
     long maxMemoryUsedMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the process is gone, or not Linux
-        }
-        return 0;
+        return memory.exceeded() ? function.memoryMb() : memory.peakMb();
+    }
+
+    /** The peak that took the instance over its memory, in MB, or -1 when it did not go over. */
+    long overMemoryMb() {
+        return memory.exceeded() ? memory.peakMb() : -1;
     }
 
     /**
@@ -243,6 +246,7 @@ final class Instance implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         runtimeApi.close();
+        memory.close();
     }
 
     @Override

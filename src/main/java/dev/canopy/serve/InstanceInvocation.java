@@ -20,7 +20,9 @@ final class InstanceInvocation implements RuntimeApi.Event {
         /** the initialisation did not take the event within serve's init limit: the instance is killed */
         INIT_TIMEOUT,
         /** the process exited before answering */
-        EXIT
+        EXIT,
+        /** the instance went over its memory and was killed ({@link MemoryLimit}) */
+        OUT_OF_MEMORY
     }
 
     record Outcome(Kind kind, byte[] body, String detail) {

@@ -288,7 +288,8 @@ final class InvokeApi {
                         + "Memory Size: %d MB\tMax Memory Used: %d MB\t%s%s", requestId, millis, billed,
                 memoryMb, maxMemoryMb, initMillis == null ? "" : String.format(Locale.ROOT, "Init Duration: %.2f ms\t", initMillis),
                 kind == InstanceInvocation.Kind.TIMEOUT || kind == InstanceInvocation.Kind.INIT_TIMEOUT ? "Status: timeout"
-                        : kind == InstanceInvocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError" : "");
+                        : kind == InstanceInvocation.Kind.EXIT ? "Status: error\tError Type: Runtime.ExitError"
+                        : kind == InstanceInvocation.Kind.OUT_OF_MEMORY ? "Status: error\tError Type: Runtime.OutOfMemory" : "");
     }
 
     /** Runs one invocation on a free or new instance; throttled above the reserved concurrency. */
@@ -324,6 +325,7 @@ final class InvokeApi {
         }
         // read before the release: Lambda resets a timed-out or broken environment, and a killed JVM has no figure
         long memory = instance.maxMemoryUsedMb();
+        long over = instance.overMemoryMb();
         Double initMillis = instance.takeInitMillis();
         pool.release(instance, reuse);
         long end = System.nanoTime();
@@ -342,6 +344,10 @@ final class InvokeApi {
         String text = "START RequestId: " + inv.requestId + " Version: " + target.version + "\n" + inv.log()
                 + "END RequestId: " + inv.requestId + "\n" + report + "\n";
         echo.accept("[" + instance.id + "] " + report);
+        if (outcome.kind() == InstanceInvocation.Kind.OUT_OF_MEMORY) {
+            echo.accept("canopy: serve: " + instance.id + " reached " + over + " MB of its " + spec.memoryMb()
+                    + " MB during " + inv.requestId + ": killed, as Lambda kills a function over its MemorySize");
+        }
         if (outcome.kind() == InstanceInvocation.Kind.EXIT) {
             // shown even with --quiet: the runtime's last words are the only clue to why it died
             String[] lines = inv.log().split("\n");
@@ -356,6 +362,7 @@ final class InvokeApi {
             case ERROR -> "Unhandled";
             case TIMEOUT, INIT_TIMEOUT -> "TimedOut";
             case EXIT -> "Crashed";
+            case OUT_OF_MEMORY -> "OutOfMemory";
         }, outcome.kind() == InstanceInvocation.Kind.RESPONSE ? null : errorType(body));
         r.put("instance", instance.id);
         r.put("coldStart", initMillis != null);

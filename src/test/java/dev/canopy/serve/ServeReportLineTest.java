@@ -35,5 +35,7 @@ class ServeReportLineTest {
         String crash = InvokeApi.reportLine(ID, 10.5, null, 128, 40, InstanceInvocation.Kind.EXIT);
         assertTrue(crash.endsWith("\tStatus: error\tError Type: Runtime.ExitError"), crash);
         assertEquals(11, ReportLine.parse(crash).billedMillis());
+        String oom = InvokeApi.reportLine(ID, 900, null, 128, 128, InstanceInvocation.Kind.OUT_OF_MEMORY);
+        assertTrue(oom.endsWith("\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory"), oom);
     }
 }
