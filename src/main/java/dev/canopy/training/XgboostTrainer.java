@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * row-major {@code float}s, {@code NaN} for a missing value.
  */
 public final class XgboostTrainer {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(XgboostTrainer.class);
 
     /** XGBoost4J's version, as its jar states it. */
     public static final String VERSION = version();
@@ -127,11 +128,12 @@ public final class XgboostTrainer {
         progress.onStart(() -> stop.set(true));
         try {
             // XGBoost's own arrays live outside the heap (TrainingBudget.XGBOOST_BYTES_PER_ROW). Reading the data
-            // left the heap committed near its maximum, 85 % of a Lambda function's memory, with garbage: a full
-            // collection first lets the heap shrink and give that memory back, so that both fit in the function.
-            // Small data is not worth the pause.
+            // left the heap committed near its maximum, 85 % of a Lambda function's memory: shrink it to its live
+            // data first, so that both fit in the function. Small data is not worth the pauses.
             if (TrainingBudget.xgboostBytes(input.nrow(), input.ncol()) > COLLECT_BEFORE_BYTES) {
-                System.gc();
+                long[] heap = HeapRelease.collect();
+                LOG.info(String.format(java.util.Locale.ROOT, "heap shrunk from %,d to %,d MB before XGBoost's %,d MB",
+                        heap[0] >> 20, heap[1] >> 20, TrainingBudget.xgboostBytes(input.nrow(), input.ncol()) >> 20));
             }
             train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
             train.setLabel(input.labels());
