@@ -3,9 +3,11 @@ package dev.canopy.training;
 import smile.classification.DecisionTree;
 import smile.data.DataFrame;
 import smile.data.type.StructField;
+import smile.model.cart.LeafNode;
 import smile.model.cart.Split;
 import smile.model.cart.SplitRule;
 
+import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
@@ -32,6 +34,17 @@ final class LeanDecisionTree extends DecisionTree {
         // the same settings on the first row alone set every field Smile saves; only the nodes differ
         return LeanSplit.transplant(grown, new DecisionTree(x.slice(0, 1), new int[]{y[0]}, response, k, rule,
                 maxDepth, maxNodes, nodeSize, mtry, null, null));
+    }
+
+    /**
+     * Smile's search, in a loop for a forest's random subset of columns; with every column, Smile's own, which
+     * searches the columns in parallel. Called from CART's constructor too: only CART's fields are read.
+     */
+    @Override
+    protected Optional<Split> findBestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
+        return mtry >= schema.length() ? super.findBestSplit(node, lo, hi, unsplittable)
+                : node.size() < 2 * nodeSize ? Optional.empty() : LeanSplit.bestOfSubset(node, lo, hi, unsplittable,
+                mtry, schema.length(), nodeSize, impurity(node), this::findBestSplit);
     }
 
     @Override

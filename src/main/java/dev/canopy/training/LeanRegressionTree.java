@@ -5,9 +5,11 @@ import smile.data.formula.Formula;
 import smile.data.type.StructField;
 import smile.data.vector.ValueVector;
 import smile.model.cart.Loss;
+import smile.model.cart.LeafNode;
 import smile.model.cart.Split;
 import smile.regression.RegressionTree;
 
+import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
@@ -51,6 +53,17 @@ final class LeanRegressionTree extends RegressionTree {
         // Smile's own fit on the first row alone sets the formula and every other field it saves
         return LeanSplit.transplant(grown, RegressionTree.fit(formula, data.slice(0, 1),
                 new RegressionTree.Options(maxDepth, maxNodes, nodeSize)));
+    }
+
+    /**
+     * Smile's search, in a loop for a forest's random subset of columns; with every column, Smile's own, which
+     * searches the columns in parallel. Called from CART's constructor too: only CART's fields are read.
+     */
+    @Override
+    protected Optional<Split> findBestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
+        return mtry >= schema.length() ? super.findBestSplit(node, lo, hi, unsplittable)
+                : node.size() < 2 * nodeSize ? Optional.empty() : LeanSplit.bestOfSubset(node, lo, hi, unsplittable,
+                mtry, schema.length(), nodeSize, impurity(node), this::findBestSplit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.canopy.training;
 
+import smile.math.MathEx;
 import smile.model.cart.CART;
 import smile.model.cart.InternalNode;
 import smile.model.cart.LeafNode;
@@ -73,6 +74,47 @@ final class LeanSplit {
     @FunctionalInterface
     interface BestSplit {
         Optional<Split> find(LeafNode node, int lo, int hi, boolean[] unsplittable);
+    }
+
+    /** CART's {@code findBestSplit(node, column, impurity, lo, hi)}: the best split of a node on one column. */
+    @FunctionalInterface
+    interface ColumnSplit {
+        Optional<Split> find(LeafNode node, int column, double impurity, int lo, int hi);
+    }
+
+    /**
+     * CART's {@code findBestSplit(node, lo, hi, unsplittable)} for a random subset of {@code mtry < p} columns (a
+     * forest's tree), with a loop where Smile builds five streams per node: the same checks, the same
+     * permutation of the splittable columns (so the same random draws), the first of equal scores kept, as
+     * {@code Stream.max} keeps it, and the columns with no split marked unsplittable.
+     */
+    static Optional<Split> bestOfSubset(LeafNode node, int lo, int hi, boolean[] unsplittable, int mtry, int p,
+                                        int nodeSize, double impurity, ColumnSplit column) {
+        if (node.size() < 2 * nodeSize || impurity == 0) {
+            return Optional.empty();
+        }
+        int[] columns = new int[p];
+        int n = 0;
+        for (int j = 0; j < p; j++) {
+            if (!unsplittable[j]) {
+                columns[n++] = j;
+            }
+        }
+        columns = n == p ? columns : Arrays.copyOf(columns, n);
+        MathEx.permutate(columns);
+        Split best = null;
+        for (int i = 0, end = Math.min(mtry, n); i < end; i++) {
+            Optional<Split> s = column.find(node, columns[i], impurity, lo, hi);
+            if (s.isEmpty()) {
+                unsplittable[columns[i]] = true;
+            } else if (best == null || Split.comparator.compare(best, s.get()) < 0) {
+                best = s.get();
+            }
+        }
+        if (best != null) {
+            UNSPLITTABLE.set(best, unsplittable);
+        }
+        return Optional.ofNullable(best);
     }
 
     /** CART's {@code index}: the rows of each node, node by node; partitioned in place, never replaced. */

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.stream.IntStream;
 
 /**
  * A random forest of Smile's {@link RegressionTree}s, each grown on its own sample of at most
@@ -145,7 +144,7 @@ final class SmileForest {
 
     /**
      * Grows tree {@code t} of {@code seeds.length} on the rows {@code sampler} draws from {@code seeds[t]}, in
-     * parallel, in the order of the seeds; the deadline's watchdog ({@link ProgressListener#onStart}) stops it
+     * parallel on this trainer's share of the CPUs ({@link SharedCpus}), in the order of the seeds; the deadline's watchdog ({@link ProgressListener#onStart}) stops it
      * between trees.
      */
     private static <M> M[] grow(FeatureMatrix data, DataFrame all, Formula formula, long[] seeds,
@@ -159,7 +158,7 @@ final class SmileForest {
         progress.onStart(() -> stop.set(true));
         AtomicInteger built = new AtomicInteger();
         int trees = seeds.length;
-        return IntStream.range(0, trees).parallel().mapToObj(t -> {
+        return SharedCpus.run(trees, t -> {
             if (stop.get()) {
                 throw new IllegalStateException("the forest was stopped after " + built.get() + " of " + trees + " trees");
             }
@@ -195,7 +194,7 @@ final class SmileForest {
             M model = grower.grow(x, own, ownOrder, t0);
             progress.onProgress(built.incrementAndGet(), trees);
             return model;
-        }).toArray(array);
+        }, array);
     }
 
     private static double millisSince(long startNanos) {

@@ -232,7 +232,7 @@ public final class XgboostTrainer {
      */
     static int threads(Map<String, Number> params) {
         int n = params.get("nthread").intValue();
-        return n == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / TrainService.trainersRunning()) : n;
+        return n == 0 ? SharedCpus.threads() : n;
     }
 
     /** The booster's parameters: XGBoost's names, as XGBRegressor passes them to the native library. */
