@@ -4,7 +4,6 @@ import dev.canopy.error.InvalidInputException;
 import dev.canopy.model.FeatureEncoding;
 import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeEnsemble;
-import dev.canopy.model.xgboost.XgboostJsonModel;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -84,7 +83,7 @@ final class ClassificationRun {
      * by the reader of users' XGBoost models (no native code to score it), with the classes' labels.
      */
     static TreeEnsemble ensemble(Object model, ClassLabels classes) {
-        TreeEnsemble e = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
+        TreeEnsemble e = model instanceof XgboostTrainer.Fitted x ? x.model().ensemble()
                 : SmileTrees.compile(model);
         if (e.classes() != classes.size()) {
             throw new IllegalStateException("the fitted model scores " + e.classes() + " classes, the target has "

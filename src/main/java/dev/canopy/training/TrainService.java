@@ -9,7 +9,6 @@ import dev.canopy.log.LogContext;
 import dev.canopy.model.SmileTrees;
 import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.TreeModel;
-import dev.canopy.model.xgboost.XgboostJsonModel;
 import dev.canopy.pool.Backoff;
 import dev.canopy.storage.ObjectStore;
 import org.jboss.logging.Logger;
@@ -241,7 +240,7 @@ public final class TrainService {
                         seed, rowsRead, detail -> publish(board, out, runId, alg, TrainerState.DONE, 1, detail, null));
             }
             // XGBoost's JSON read by the converter that also reads users' XGBoost models: no native code to score it
-            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? XgboostJsonModel.parse(x.json()).ensemble()
+            TreeEnsemble ensemble = model instanceof XgboostTrainer.Fitted x ? x.model().ensemble()
                     : SmileTrees.compile(model);
             // scored as predict will score it: the same encoding and missing-value policy
             Scored scored = scoreTest(new TreeModel(data.encoding(), ensemble), data);

@@ -1,6 +1,7 @@
 package dev.canopy.training;
 
 import dev.canopy.error.CanopyException;
+import dev.canopy.model.xgboost.XgboostJsonModel;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -83,12 +84,13 @@ public final class XgboostTrainer {
     }
 
     /**
-     * A fitted booster, held as XGBoost's own JSON model (what is saved and what the converter reads).
+     * A fitted booster, held as XGBoost's own JSON model (what is saved) and as read by the converter.
      *
+     * @param model      {@code json} parsed: the converted trees the trainer scores with and saves
      * @param importance each feature's total gain over the model's splits, in feature order
      * @param threads    the most threads it boosted with
      */
-    public record Fitted(byte[] json, double[] importance, int rounds, int threads) {
+    public record Fitted(byte[] json, XgboostJsonModel model, double[] importance, int rounds, int threads) {
     }
 
     /**
@@ -159,7 +161,10 @@ public final class XgboostTrainer {
                 progress.onProgress(built, rounds);
             }
             byte[] json = booster.toByteArray("json");
-            return new Fitted(json, importance(booster, names), built, most);
+            // parsed once here: the trainer scores and saves the converted trees, and the gains are in the JSON
+            // (XGBoost4J's getScore would parse a text dump of every tree with regular expressions)
+            XgboostJsonModel model = XgboostJsonModel.parse(json);
+            return new Fitted(json, model, model.totalGain(), built, most);
         } catch (XGBoostError e) {
             throw new TrainingFailure("XGBoost failed: " + e.getMessage(), e);
         } finally {
@@ -262,20 +267,6 @@ public final class XgboostTrainer {
         p.put("seed", seed);
         p.put("verbosity", 0);
         return p;
-    }
-
-    private static double[] importance(Booster booster, List<String> names) throws XGBoostError {
-        // XGBoost's own default names; a null array crashes the JNI call, and users' names may hold anything
-        String[] ids = new String[names.size()];
-        for (int j = 0; j < ids.length; j++) {
-            ids[j] = "f" + j;
-        }
-        Map<String, Double> gain = booster.getScore(ids, "total_gain");
-        double[] out = new double[names.size()];
-        for (int j = 0; j < out.length; j++) {
-            out[j] = gain.getOrDefault("f" + j, 0.0);
-        }
-        return out;
     }
 
     /** XGBoost's own memory above which the heap is collected before boosting: 64 MB. */

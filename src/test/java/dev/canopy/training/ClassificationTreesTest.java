@@ -61,8 +61,9 @@ class ClassificationTreesTest {
         Algorithm a = Algorithm.parse("algorithm", algorithm);
         DataPreparation.Prepared prepared = new DataPreparation(store).prepare(req, a,
                 TrainingParams.resolve(a, req.params()), Long.MAX_VALUE);
-        Object model = algorithm.equals("gradient_boosting")
-                ? new XgboostTrainer.Fitted(store.read(ModelArtifacts.xgboostModel(OUT, "run-1", algorithm)), null, 0, 1)
+        byte[] xgboost = algorithm.equals("gradient_boosting") ? store.read(ModelArtifacts.xgboostModel(OUT, "run-1", algorithm)) : null;
+        Object model = xgboost != null
+                ? new XgboostTrainer.Fitted(xgboost, dev.canopy.model.xgboost.XgboostJsonModel.parse(xgboost), null, 0, 1)
                 : deserialize(store.read(ModelArtifacts.model(OUT, "run-1", algorithm)));
         int n = prepared.testY().length;
         assertEquals(150, n);

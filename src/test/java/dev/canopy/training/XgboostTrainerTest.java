@@ -68,6 +68,24 @@ class XgboostTrainerTest {
                 java.util.Arrays.toString(f.importance()));
     }
 
+    /** The gains read from the JSON are XGBoost's own total_gain, which XGBoost4J computes from a text dump. */
+    @Test
+    void theImportanceIsXgboostsOwnTotalGain() throws Exception {
+        Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("n_estimators", 25));
+        XgboostTrainer.Fitted f = XgboostTrainer.fit(params, data(3000, 3), List.of("a", "b", "c", "d"), 11, (d, t) -> { });
+        ml.dmlc.xgboost4j.java.Booster booster = ml.dmlc.xgboost4j.java.XGBoost.loadModel(f.json());
+        try {
+            Map<String, Double> own = booster.getScore(new String[]{"f0", "f1", "f2", "f3"}, "total_gain");
+            for (int j = 0; j < 4; j++) {
+                double expected = own.getOrDefault("f" + j, 0.0);
+                assertEquals(expected, f.importance()[j], 1e-5 * Math.max(1, expected), "feature " + j);
+            }
+            assertTrue(f.importance()[0] > 0, java.util.Arrays.toString(f.importance()));
+        } finally {
+            booster.dispose();
+        }
+    }
+
     @Test
     void sameSeedSameModel() {
         XgboostTrainer.Input train = data(2000, 3);

@@ -60,14 +60,24 @@ public final class XgboostJsonModel {
     private final String objective;
     private final String libraryVersion;
     private final float baseScore;
+    private final double[] totalGain;
 
     private XgboostJsonModel(TreeEnsemble ensemble, List<String> featureNames, String objective, String libraryVersion,
-                             float baseScore) {
+                             float baseScore, double[] totalGain) {
         this.ensemble = ensemble;
+        this.totalGain = totalGain;
         this.featureNames = featureNames;
         this.objective = objective;
         this.libraryVersion = libraryVersion;
         this.baseScore = baseScore;
+    }
+
+    /**
+     * Each feature's total gain: the loss reductions ({@code loss_changes}) of the splits on it, summed over every
+     * tree, which is XGBoost's {@code get_score(importance_type="total_gain")}; null when a tree lacks them.
+     */
+    public double[] totalGain() {
+        return totalGain == null ? null : totalGain.clone();
     }
 
     /** The converted trees; their output is the prediction XGBoost's {@code predict} gives (a probability for logistic objectives). */
@@ -270,8 +280,9 @@ public final class XgboostJsonModel {
         }
         TreeBuilder b = new TreeBuilder((int) Math.min(total, Integer.MAX_VALUE - 8));
         int[] roots = new int[trees.size()];
+        double[] gain = new double[features];
         for (int t = 0; t < roots.length; t++) {
-            roots[t] = add(b, t, trees.get(t), features);
+            roots[t] = add(b, t, trees.get(t), features, gain);
         }
         TreeEnsemble e;
         if (multi) {
@@ -285,11 +296,16 @@ public final class XgboostJsonModel {
             e = b.build(roots, margin, 1.0, features, logistic ? TreeEnsemble.Output.SIGMOID : TreeEnsemble.Output.IDENTITY,
                     obj.equals("binary:logistic") ? ClassLayout.binary(null) : null);
         }
-        return new XgboostJsonModel(e, featureNames, obj, d.version(), baseScore);
+        return new XgboostJsonModel(e, featureNames, obj, d.version(), baseScore,
+                trees.stream().allMatch(t -> t.gain() != null) ? gain : null);
     }
 
-    /** Lays one tree out depth first in the builder, every child after its parent; a node reached twice is refused. */
-    private static int add(TreeBuilder b, int t, RawTree tree, int features) {
+
+    /**
+     * Lays one tree out depth first in the builder, every child after its parent; a node reached twice is refused.
+     * Adds each reached split's loss change, when the tree has them, to its feature's {@code gain}.
+     */
+    private static int add(TreeBuilder b, int t, RawTree tree, int features, double[] gain) {
         if (tree.categorical()) {
             throw new ModelFormatException("tree " + t + " has categorical splits; categorical XGBoost models are not supported");
         }
@@ -330,6 +346,9 @@ public final class XgboostJsonModel {
                     throw new ModelFormatException("tree " + t + " reaches node " + c + " twice; not a tree");
                 }
                 seen[c] = true;
+            }
+            if (tree.gain() != null) {
+                gain[f] += tree.gain()[at];
             }
             float condition = tree.condition()[at];
             if (!Float.isFinite(condition)) {

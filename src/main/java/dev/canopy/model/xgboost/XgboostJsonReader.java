@@ -18,9 +18,9 @@ import java.util.List;
  * declares.
  */
 final class XgboostJsonReader {
-    /** One tree's arrays as the file holds them, indexed by XGBoost's node id. */
+    /** One tree's arrays as the file holds them, indexed by XGBoost's node id; {@code gain} (loss_changes) may be null. */
     record RawTree(int[] left, int[] right, int[] splitIndex, float[] condition, boolean[] defaultLeft,
-                   int[] splitType, boolean categorical, JsonNode param) {
+                   int[] splitType, boolean categorical, JsonNode param, float[] gain) {
     }
 
     /** What the document holds of the model, as read. */
@@ -139,6 +139,7 @@ final class XgboostJsonReader {
         float[] condition = null;
         boolean[] defaultLeft = null;
         int[] splitType = null;
+        float[] gain = null;
         boolean categorical = false;
         JsonNode param = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -151,6 +152,7 @@ final class XgboostJsonReader {
                 case "split_conditions" -> condition = floats(where + " split_conditions");
                 case "default_left" -> defaultLeft = booleans(where + " default_left");
                 case "split_type" -> splitType = ints(where + " split_type");
+                case "loss_changes" -> gain = floats(where + " loss_changes");
                 case "categories", "categories_nodes", "categories_segments", "categories_sizes" -> {
                     expect(p.currentToken(), JsonToken.START_ARRAY, where + " " + name);
                     categorical |= p.nextToken() != JsonToken.END_ARRAY;
@@ -171,13 +173,13 @@ final class XgboostJsonReader {
         }
         int n = left.length;
         if (right.length != n || splitIndex.length != n || condition.length != n || defaultLeft.length != n
-                || splitType != null && splitType.length != n) {
+                || splitType != null && splitType.length != n || gain != null && gain.length != n) {
             throw new ModelFormatException(where + "'s node arrays differ in length (left_children has " + n + ")");
         }
         if (n == 0) {
             throw new ModelFormatException(where + " has no nodes");
         }
-        return new RawTree(left, right, splitIndex, condition, defaultLeft, splitType, categorical, param);
+        return new RawTree(left, right, splitIndex, condition, defaultLeft, splitType, categorical, param, gain);
     }
 
     private static String versionOf(JsonNode v) {
