@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * each HTTP request reaches the server, as distance to S3 would, and recording each request line with its
  * {@code Range} and {@code If-Match} headers. Bytes pass unchanged (the client's SigV4 signature over
  * {@code Host} stays valid). Requests are recognised by their request line at the start of a read from the
- * client; Canopy's GETs and HEADs have no body, and a PUT's body does not start with a request line.
+ * client, their head gathered over as many reads as it takes; Canopy's GETs and HEADs have no body, and a PUT's
+ * body does not start with a request line.
  */
 public final class LatencyProxy implements AutoCloseable {
     private static final Pattern REQUEST = Pattern.compile("^(GET|HEAD|PUT|POST|DELETE) (\\S+) HTTP/1\\.1\\r\\n(.*?)\\r\\n\\r\\n",
             Pattern.DOTALL);
+    private static final Pattern REQUEST_LINE = Pattern.compile("(GET|HEAD|PUT|POST|DELETE) ");
     private static final Pattern RANGE = Pattern.compile("(?im)^range: *(\\S+)");
     private static final Pattern IF_MATCH = Pattern.compile("(?im)^if-match: *(\\S+)");
     private final ServerSocket server;
@@ -89,19 +91,32 @@ public final class LatencyProxy implements AutoCloseable {
         byte[] buf = new byte[64 << 10];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
+            // a request's head may arrive over several reads (a loaded machine, a client writing the request
+            // line apart): it is gathered until its blank line, then recorded, at most 64 KB of it
+            StringBuilder head = null;
             while ((n = in.read(buf)) >= 0) {
-                if (toServer && n >= 16) {
-                    Matcher m = REQUEST.matcher(new String(buf, 0, Math.min(n, 8192), StandardCharsets.ISO_8859_1));
-                    if (m.find()) {
-                        String headers = m.group(3);
-                        Matcher r = RANGE.matcher(headers);
-                        Matcher i = IF_MATCH.matcher(headers);
-                        String range = r.find() ? r.group(1) : null;
-                        requests.add(new Request(m.group(1) + " " + m.group(2) + (range != null ? " " + range : "")
-                                + (i.find() ? " if-match" : ""), System.nanoTime(), rangeBytes(range)));
-                        long d = delayMillis;
-                        if (d > 0) {
-                            Thread.sleep(d);
+                if (toServer) {
+                    String chunk = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                    if (head == null && REQUEST_LINE.matcher(chunk).lookingAt()) {
+                        head = new StringBuilder();
+                    }
+                    if (head != null) {
+                        head.append(chunk, 0, Math.min(chunk.length(), (64 << 10) - head.length()));
+                        Matcher m = REQUEST.matcher(head);
+                        if (m.find()) {
+                            String headers = m.group(3);
+                            Matcher r = RANGE.matcher(headers);
+                            Matcher i = IF_MATCH.matcher(headers);
+                            String range = r.find() ? r.group(1) : null;
+                            requests.add(new Request(m.group(1) + " " + m.group(2) + (range != null ? " " + range : "")
+                                    + (i.find() ? " if-match" : ""), System.nanoTime(), rangeBytes(range)));
+                            head = null;
+                            long d = delayMillis;
+                            if (d > 0) {
+                                Thread.sleep(d);
+                            }
+                        } else if (head.length() >= 64 << 10) {
+                            head = null; // not an HTTP request head after all
                         }
                     }
                 }
