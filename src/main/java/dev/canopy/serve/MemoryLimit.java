@@ -38,7 +38,8 @@ final class MemoryLimit implements AutoCloseable {
         this.process = process;
         this.limitKb = memoryMb * 1024L;
         this.status = Path.of("/proc", String.valueOf(process.pid()), "status");
-        this.reads = READER.scheduleWithFixedDelay(this::read, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        // the first read one period on: read() uses this.reads, assigned only when scheduling returns
+        this.reads = READER.scheduleWithFixedDelay(this::read, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         process.onExit().thenRun(this::close);
     }
 
