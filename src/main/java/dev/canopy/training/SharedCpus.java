@@ -65,14 +65,13 @@ final class SharedCpus {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        Throwable f = failure.get();
-        if (f instanceof RuntimeException r) {
-            throw r;
-        }
-        if (f instanceof Error e) {
-            throw e;
-        }
-        return out;
+        return switch (failure.get()) {
+            case null -> out;
+            case RuntimeException r -> throw r;
+            case Error e -> throw e;
+            // a checked exception thrown past the compiler (IntFunction declares none): never a silent null result
+            case Throwable t -> throw new IllegalStateException("a task failed: " + t, t);
+        };
     }
 
     private static <M> void work(int worker, int tasks, IntFunction<M> task, M[] out, AtomicInteger next,
