@@ -64,7 +64,7 @@ final class ClassifierTrainer {
                     }
                     input = input.withWeights(rows);
                 }
-                yield XgboostTrainer.fit(params, input, train.names(), seed, progress,
+                yield XgboostTrainer.fit(params, input, seed, progress,
                         k == 2 ? XgboostTrainer.Objective.BINARY : XgboostTrainer.Objective.multiclass(k));
             }
             case RANDOM_FOREST -> forest(params, train, k, balanced ? samplingPriors(count) : null, seed, progress);

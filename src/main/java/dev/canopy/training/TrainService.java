@@ -208,8 +208,7 @@ public final class TrainService {
                     model = ClassifierTrainer.fit(algorithm, params, trainSet, data.classes().size(),
                             data.taskOptions().balanced(), seed, progress);
                 } else if (algorithm == Algorithm.GRADIENT_BOOSTING) {
-                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), data.summary().features(),
-                            seed, progress);
+                    model = XgboostTrainer.fit(params, XgboostTrainer.Input.of(trainSet), seed, progress);
                 } else {
                     model = SmileTrainer.fit(algorithm, params, trainSet, share == null ? seed : share.seed(), progress);
                 }

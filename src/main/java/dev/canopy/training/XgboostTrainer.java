@@ -10,7 +10,6 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,16 +110,14 @@ public final class XgboostTrainer {
      * A regression.
      *
      * @param params resolved {@link TrainingParams} of {@link Algorithm#GRADIENT_BOOSTING}
-     * @param names  the feature names, in column order
      */
-    public static Fitted fit(Map<String, Number> params, Input input, List<String> names, long seed,
-                             ProgressListener progress) {
-        return fit(params, input, names, seed, progress, Objective.REGRESSION);
+    public static Fitted fit(Map<String, Number> params, Input input, long seed, ProgressListener progress) {
+        return fit(params, input, seed, progress, Objective.REGRESSION);
     }
 
-    /** As {@link #fit(Map, Input, List, long, ProgressListener)}, learning {@code objective}. */
-    public static Fitted fit(Map<String, Number> params, Input input, List<String> names, long seed,
-                             ProgressListener progress, Objective objective) {
+    /** As {@link #fit(Map, Input, long, ProgressListener)}, learning {@code objective}. */
+    public static Fitted fit(Map<String, Number> params, Input input, long seed, ProgressListener progress,
+                             Objective objective) {
         int rounds = params.get("n_estimators").intValue();
         int threads = threads(params);
         DMatrix train = null;

@@ -185,7 +185,7 @@ class CaliforniaGradientBoostingTest {
         Split s = Split.of(p);
         long t0 = System.nanoTime();
         XgboostTrainer.Fitted f = XgboostTrainer.fit(TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, null), s.train(),
-                p.summary().features(), seed, (d, t) -> { });
+                seed, (d, t) -> { });
         double canopySeconds = (System.nanoTime() - t0) / 1e9;
         double canopy = s.mse(XgboostTrainer.predict(f.json(), s.testRows(), s.testN(), s.cols()));
         JsonNode py = python(List.of(s), new long[]{seed}, f.threads(), dir).getFirst();

@@ -172,7 +172,7 @@ class TrainingBudgetTest {
             Object model;
             try {
                 model = a == Algorithm.GRADIENT_BOOSTING
-                        ? XgboostTrainer.fit(p, XgboostTrainer.Input.of(m), m.names(), 1, stopAfterFirst)
+                        ? XgboostTrainer.fit(p, XgboostTrainer.Input.of(m), 1, stopAfterFirst)
                         : SmileTrainer.fit(a, p, m, 1, stopAfterFirst);
             } catch (IllegalStateException e) {
                 model = null; // a forest's next submit fails once its controller is closed

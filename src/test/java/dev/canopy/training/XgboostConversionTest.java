@@ -5,7 +5,6 @@ import dev.canopy.model.TreeEnsemble;
 import dev.canopy.model.xgboost.XgboostJsonModel;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +23,7 @@ class XgboostConversionTest {
         XgboostTrainer.Input train = XgboostTrainerTest.data(3000, 1);
         XgboostTrainer.Input test = XgboostTrainerTest.data(1000, 2);
         XgboostTrainer.Fitted f = XgboostTrainer.fit(TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING,
-                Map.of("n_estimators", 60)), train, List.of("a", "b", "c", "d"), 3, (d, t) -> { });
+                Map.of("n_estimators", 60)), train, 3, (d, t) -> { });
         TreeEnsemble trees = XgboostJsonModel.parse(f.json()).ensemble();
         double[][] columns = new double[test.ncol()][test.nrow()];
         int gaps = 0;

@@ -40,7 +40,7 @@ class XgboostTrainerTest {
         XgboostTrainer.Input test = data(1000, 2);
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("n_estimators", 40));
         List<int[]> progress = new ArrayList<>();
-        XgboostTrainer.Fitted f = XgboostTrainer.fit(params, train, List.of("a", "b", "c", "d"), 7,
+        XgboostTrainer.Fitted f = XgboostTrainer.fit(params, train, 7,
                 (done, total) -> progress.add(new int[]{done, total}));
 
         assertEquals(40, f.rounds());
@@ -72,7 +72,7 @@ class XgboostTrainerTest {
     @Test
     void theImportanceIsXgboostsOwnTotalGain() throws Exception {
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING, Map.of("n_estimators", 25));
-        XgboostTrainer.Fitted f = XgboostTrainer.fit(params, data(3000, 3), List.of("a", "b", "c", "d"), 11, (d, t) -> { });
+        XgboostTrainer.Fitted f = XgboostTrainer.fit(params, data(3000, 3), 11, (d, t) -> { });
         ml.dmlc.xgboost4j.java.Booster booster = ml.dmlc.xgboost4j.java.XGBoost.loadModel(f.json());
         try {
             Map<String, Double> own = booster.getScore(new String[]{"f0", "f1", "f2", "f3"}, "total_gain");
@@ -91,8 +91,8 @@ class XgboostTrainerTest {
         XgboostTrainer.Input train = data(2000, 3);
         Map<String, Number> params = TrainingParams.resolve(Algorithm.GRADIENT_BOOSTING,
                 Map.of("n_estimators", 10, "subsample", 0.7));
-        byte[] a = XgboostTrainer.fit(params, train, List.of("a", "b", "c", "d"), 5, (d, t) -> { }).json();
-        byte[] b = XgboostTrainer.fit(params, train, List.of("a", "b", "c", "d"), 5, (d, t) -> { }).json();
+        byte[] a = XgboostTrainer.fit(params, train, 5, (d, t) -> { }).json();
+        byte[] b = XgboostTrainer.fit(params, train, 5, (d, t) -> { }).json();
         assertEquals(new String(a), new String(b));
     }
 
