@@ -76,10 +76,13 @@ final class MemoryLimit implements AutoCloseable {
         return exceeded;
     }
 
-    /** The highest peak read so far, in MB: after a kill, the figure that was over the limit. */
+    /**
+     * The highest peak read so far, in MB rounded up: after a kill, the figure that was over the limit (a peak over
+     * {@code memoryMb} in KiB is over it in whole MB too).
+     */
     long peakMb() {
         long now = peakKb(status);
-        return Math.max(peakKb, now) / 1024;
+        return (Math.max(peakKb, now) + 1023) / 1024;
     }
 
     /** Whether memory can be measured here (Linux's /proc). */
