@@ -41,9 +41,11 @@ class HeapReleaseTest {
         long mb = 1 << 20;
         assertTrue(gc[0] > 400 * mb && release[0] > 400 * mb, "the garbage grew both heaps: " + gc[0] / mb + ", "
                 + release[0] / mb + " MB");
-        assertTrue(gc[1] > 300 * mb, "one System.gc() leaves the heap committed: " + gc[1] / mb + " MB");
         // 64 MB live: the old generation at most 64 / 0.8 MB, and the young generation half of that
         assertTrue(release[1] < 160 * mb, "shrunk to about the live data: " + release[1] / mb + " MB");
+        // one System.gc() shrinks by a step at most, and never below 70 % free (929 MB here)
+        assertTrue(gc[1] > 2 * release[1], "one System.gc() leaves the heap committed: " + gc[1] / mb + " MB, against "
+                + release[1] / mb + " MB");
         assertEquals(40, release[2], "MinHeapFreeRatio restored");
         assertEquals(70, release[3], "MaxHeapFreeRatio restored");
     }
