@@ -118,8 +118,12 @@ final class Instance implements AutoCloseable {
         }
         try {
             if (!process.isAlive()) {
-                return InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
-                        + "\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
+                // killed over its memory as it started, before this invocation was its own: still memory's doing
+                return memory.exceeded() ? InstanceInvocation.Outcome.of(InstanceInvocation.Kind.OUT_OF_MEMORY,
+                        "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + inv.requestId
+                                + " Error: Runtime exited with error: signal: killed\"}")
+                        : InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
+                        + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
             }
             runtimeApi.offer(inv);
             try {
