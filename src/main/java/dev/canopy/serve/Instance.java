@@ -80,14 +80,20 @@ final class Instance implements AutoCloseable {
         process.onExit().thenRun(() -> {
             InstanceInvocation inv = current;
             if (inv != null) {
-                // Lambda's words for a runtime its kernel killed over memory; the REPORT line names the cause
-                boolean oom = memory.exceeded();
-                inv.outcome.complete(InstanceInvocation.Outcome.of(oom ? InstanceInvocation.Kind.OUT_OF_MEMORY
-                        : InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: "
-                        + inv.requestId + " Error: Runtime exited with error: "
-                        + (oom ? "signal: killed" : "exit status " + process.exitValue()) + "\"}"));
+                inv.outcome.complete(exited(inv, "Runtime exited with error: exit status " + process.exitValue()));
             }
         });
+    }
+
+    /**
+     * How an invocation ends when the process has: killed over its memory (Lambda's words for a runtime its kernel
+     * killed; the REPORT line names the cause), else {@code error}.
+     */
+    private InstanceInvocation.Outcome exited(InstanceInvocation inv, String error) {
+        return memory.exceeded()
+                ? InstanceInvocation.Outcome.exitError(InstanceInvocation.Kind.OUT_OF_MEMORY, inv.requestId,
+                        "Runtime exited with error: signal: killed")
+                : InstanceInvocation.Outcome.exitError(InstanceInvocation.Kind.EXIT, inv.requestId, error);
     }
 
     boolean alive() {
@@ -118,12 +124,8 @@ final class Instance implements AutoCloseable {
         }
         try {
             if (!process.isAlive()) {
-                // killed over its memory as it started, before this invocation was its own: still memory's doing
-                return memory.exceeded() ? InstanceInvocation.Outcome.of(InstanceInvocation.Kind.OUT_OF_MEMORY,
-                        "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + inv.requestId
-                                + " Error: Runtime exited with error: signal: killed\"}")
-                        : InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
-                        + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: Runtime exited before the invocation\"}");
+                // killed over its memory as it started, before this invocation was its own, it still answers so
+                return exited(inv, "Runtime exited before the invocation");
             }
             runtimeApi.offer(inv);
             try {

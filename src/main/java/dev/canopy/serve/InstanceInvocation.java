@@ -29,6 +29,12 @@ final class InstanceInvocation implements RuntimeApi.Event {
         static Outcome of(Kind kind, String body) {
             return new Outcome(kind, body.getBytes(StandardCharsets.UTF_8), null);
         }
+
+        /** Lambda's answer for a runtime that ended without answering: {@code Runtime.ExitError}, "RequestId: … Error: …". */
+        static Outcome exitError(Kind kind, String requestId, String error) {
+            return of(kind, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + requestId + " Error: "
+                    + error + "\"}");
+        }
     }
 
     final String requestId = UUID.randomUUID().toString();

@@ -320,8 +320,7 @@ final class InvokeApi {
                     && !"init".equals(outcome.detail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = InstanceInvocation.Outcome.of(InstanceInvocation.Kind.EXIT, "{\"errorType\":\"Runtime.ExitError\","
-                    + "\"errorMessage\":\"RequestId: " + inv.requestId + " Error: serve is stopping\"}");
+            outcome = InstanceInvocation.Outcome.exitError(InstanceInvocation.Kind.EXIT, inv.requestId, "serve is stopping");
         }
         // read before the release: Lambda resets a timed-out or broken environment, and a killed JVM has no figure
         long memory = instance.maxMemoryUsedMb();

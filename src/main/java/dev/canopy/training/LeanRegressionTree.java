@@ -61,9 +61,8 @@ final class LeanRegressionTree extends RegressionTree {
      */
     @Override
     protected Optional<Split> findBestSplit(LeafNode node, int lo, int hi, boolean[] unsplittable) {
-        return mtry >= schema.length() ? super.findBestSplit(node, lo, hi, unsplittable)
-                : node.size() < 2 * nodeSize ? Optional.empty() : LeanSplit.bestOfSubset(node, lo, hi, unsplittable,
-                mtry, schema.length(), nodeSize, impurity(node), this::findBestSplit);
+        return mtry >= schema.length() ? super.findBestSplit(node, lo, hi, unsplittable) : LeanSplit.bestOfSubset(node,
+                lo, hi, unsplittable, mtry, schema.length(), nodeSize, this::impurity, this::findBestSplit);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Smile's split of a tree node ({@code CART.split}), done without its cost per row of the whole tree. Smile's
@@ -89,8 +90,12 @@ final class LeanSplit {
      * {@code Stream.max} keeps it, and the columns with no split marked unsplittable.
      */
     static Optional<Split> bestOfSubset(LeafNode node, int lo, int hi, boolean[] unsplittable, int mtry, int p,
-                                        int nodeSize, double impurity, ColumnSplit column) {
-        if (node.size() < 2 * nodeSize || impurity == 0) {
+                                        int nodeSize, ToDoubleFunction<LeafNode> impurityOf, ColumnSplit column) {
+        if (node.size() < 2 * nodeSize) {
+            return Optional.empty();
+        }
+        double impurity = impurityOf.applyAsDouble(node);
+        if (impurity == 0) {
             return Optional.empty();
         }
         int[] columns = new int[p];
