@@ -45,6 +45,14 @@ final class ClassificationRun {
     record Scored(int[] truth, double[][] probabilities) {
     }
 
+    private record Evaluated(TreeEnsemble ensemble, Scored scored) {
+    }
+
+    private static Evaluated evaluate(Object model, DataPreparation.Prepared data) {
+        TreeEnsemble ensemble = ensemble(model, data.classes());
+        return new Evaluated(ensemble, score(ensemble, data));
+    }
+
     /**
      * Scores the test rows as predict prepares a shard: the encoding's missing-value policy fills the gaps
      * (impute) or leaves a row out (drop; also a category never seen in training).
@@ -126,16 +134,19 @@ final class ClassificationRun {
                        long seed, String rowsRead, Consumer<String> done) {
         String alg = algorithm.id();
         ClassificationMetric rankBy = data.taskOptions().rankBy();
-        TreeEnsemble ensemble = ensemble(model, data.classes());
-        Scored scored = score(ensemble, data);
+        // the model's own format encoded beside the scoring, as TrainService does for a regression
+        SharedCpus.Both<ModelArtifacts.Encoded, Evaluated> encoded = SharedCpus.both(
+                () -> req.isTrial() ? null : ModelArtifacts.encodeModel(model), () -> evaluate(model, data));
+        TreeEnsemble ensemble = encoded.second().ensemble();
+        Scored scored = encoded.second().scored();
         ClassificationMetrics m = ClassificationMetrics.of(scored.truth(), scored.probabilities());
         Double validationScore = validation == null ? null : validationScore(ensemble, validation, rankBy);
         if (req.isTrial()) {
             return new TrainResult(alg, TrainerState.DONE, null, null, null, null, trainMillis, null, null, params,
                     null, data.summary(), null, null, m, validationScore);
         }
-        ModelArtifacts.Written written = artifacts.writeModel(out, runId, alg, model);
-        String modelUri = artifacts.writeTrees(out, runId, alg, ensemble).uri();
+        ModelArtifacts.Written written = artifacts.write(out, runId, alg, encoded.first());
+        String modelUri = artifacts.write(out, runId, alg, ModelArtifacts.encodeTrees(ensemble)).uri();
         artifacts.writeMetadata(out, runId, new ModelMetadata(ModelMetadata.FORMAT, alg, params,
                 data.summary().features(), data.summary().target(), null, trainMillis, written.bytes(), data.summary(),
                 seed, DataPreparation.testFraction(req.testFraction(), req.testData()), TrainService.libraries(algorithm),

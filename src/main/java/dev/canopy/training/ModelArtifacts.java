@@ -86,20 +86,31 @@ public final class ModelArtifacts {
     }
 
     /**
+     * A model file's bytes, encoded apart from its writing: the CPU part of saving, which may run on another
+     * thread (a 31 MB forest takes 260 ms to serialize). {@code suffix} follows the algorithm in the file's name.
+     */
+    record Encoded(String suffix, byte[] bytes, String contentType) {
+    }
+
+    /**
      * The fitted model in its library's own format: XGBoost's JSON (loadable by XGBoost in any language) for
      * an {@link XgboostTrainer.Fitted}, else the Smile model, Java-serialized.
      */
-    Written writeModel(String out, String runId, String algorithm, Object model) {
+    static Encoded encodeModel(Object model) {
         if (model instanceof XgboostTrainer.Fitted x) {
-            byte[] bytes = x.json();
-            return write(xgboostModel(out, runId, algorithm), bytes, "application/json");
+            return new Encoded(XGBOOST_MODEL, x.json(), "application/json");
         }
-        return write(model(out, runId, algorithm), ModelCodec.write(model), JAVA_SERIALIZED);
+        return new Encoded(SMILE_MODEL, ModelCodec.write(model), JAVA_SERIALIZED);
     }
 
     /** What predictors load: the same trees as plain numbers, which no file can turn into code. */
-    Written writeTrees(String out, String runId, String algorithm, TreeEnsemble ensemble) {
-        return write(trees(out, runId, algorithm), TreeCodec.write(ensemble), "application/octet-stream");
+    static Encoded encodeTrees(TreeEnsemble ensemble) {
+        return new Encoded(TREES, TreeCodec.write(ensemble), "application/octet-stream");
+    }
+
+    /** Writes {@code file} as the algorithm's, under the run's models. */
+    Written write(String out, String runId, String algorithm, Encoded file) {
+        return write(dir(out, runId) + algorithm + file.suffix(), file.bytes(), file.contentType());
     }
 
     Written writeMetadata(String out, String runId, ModelMetadata metadata) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The process's CPUs, shared among the trainers running in it: each may use {@code CPUs / trainers running}
@@ -37,6 +38,21 @@ final class SharedCpus {
      */
     static <M> M[] run(int tasks, IntFunction<M> task, IntFunction<M[]> array) {
         return run(tasks, task, array, Runtime.getRuntime().availableProcessors(), SharedCpus::threads);
+    }
+
+    /** Two results, computed as {@link #run} computes two tasks: side by side when the trainer's share is two CPUs. */
+    record Both<A, B>(A first, B second) {
+    }
+
+    /** {@code first} on the calling thread; {@code second} on a helper if the share allows, else after it. */
+    static <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
+        return both(first, second, Runtime.getRuntime().availableProcessors(), SharedCpus::threads);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second, int cpus, IntSupplier allowed) {
+        Object[] done = run(2, i -> i == 0 ? first.get() : second.get(), Object[]::new, cpus, allowed);
+        return new Both<>((A) done[0], (B) done[1]);
     }
 
     static <M> M[] run(int tasks, IntFunction<M> task, IntFunction<M[]> array, int cpus, IntSupplier allowed) {

@@ -116,4 +116,42 @@ class SharedCpusTest {
         assertTrue(stillInterrupted.get(), "the caller's interrupt is kept");
         assertTrue(started.get() < 1000, "stopped before every task ran: " + started.get());
     }
+
+    @Test
+    void bothRunSideBySideWhenTheShareIsTwoCpusAndOneAfterTheOtherWhenItIsOne() throws InterruptedException {
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        SharedCpus.Both<Boolean, String> side = SharedCpus.both(() -> {
+            try {
+                // true only if the second task runs while this one waits: side by side
+                return secondStarted.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> {
+            secondStarted.countDown();
+            return Thread.currentThread().getName();
+        }, 2, () -> 2);
+        assertTrue(side.first(), "the second task ran beside the first");
+        assertTrue(side.second().startsWith("forest-"), "on a helper: " + side.second());
+
+        String caller = Thread.currentThread().getName();
+        AtomicReference<String> firstOn = new AtomicReference<>();
+        AtomicBoolean firstDone = new AtomicBoolean();
+        SharedCpus.Both<Integer, Boolean> serial = SharedCpus.both(() -> {
+            firstOn.set(Thread.currentThread().getName());
+            firstDone.set(true);
+            return 7;
+        }, firstDone::get, 2, () -> 1);
+        assertEquals(7, serial.first());
+        assertEquals(caller, firstOn.get(), "the first task runs on the calling thread");
+        assertTrue(serial.second(), "with a share of one CPU the second task runs after the first");
+    }
+
+    @Test
+    void aFailureOfEitherIsThrown() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SharedCpus.both(() -> 1, () -> {
+            throw new IllegalStateException("second failed");
+        }, 2, () -> 2));
+        assertEquals("second failed", e.getMessage());
+    }
 }
