@@ -165,8 +165,10 @@ final class SmileForest {
             long t0 = System.nanoTime();
             int[] counts = sampler.apply(new SplittableRandom(seeds[t]));
             int drawn = 0;
+            int most = 0;
             for (int c : counts) {
                 drawn += c;
+                most = Math.max(most, c);
             }
             // rows in data order, a row drawn k times k times in a row; first[i] is row i's first position
             int[] rows = new int[drawn];
@@ -180,14 +182,7 @@ final class SmileForest {
             FeatureMatrix own = data.rows(rows);
             int[][] ownOrder = new int[p][];
             for (int j = 0; j < p; j++) {
-                int[] o = new int[drawn];
-                int k = 0;
-                for (int i : order[j]) {
-                    for (int c = 0; c < counts[i]; c++) {
-                        o[k++] = first[i] + c;
-                    }
-                }
-                ownOrder[j] = o;
+                ownOrder[j] = most <= 1 ? filterOnce(order[j], counts, first, drawn) : filter(order[j], counts, first, drawn);
             }
             DataFrame x = formula.x(own.toDataFrame());
             MathEx.setSeed(seeds[t]);
@@ -195,6 +190,35 @@ final class SmileForest {
             progress.onProgress(built.incrementAndGet(), trees);
             return model;
         }, array);
+    }
+
+    /** Each row's positions among the tree's rows, in the order of {@code order}: a row drawn k times k times. */
+    static int[] filter(int[] order, int[] counts, int[] first, int drawn) {
+        int[] o = new int[drawn];
+        int k = 0;
+        for (int i : order) {
+            for (int c = 0; c < counts[i]; c++) {
+                o[k++] = first[i] + c;
+            }
+        }
+        return o;
+    }
+
+    /**
+     * {@link #filter} when no row is drawn twice (a subsample without replacement), without a branch on whether a
+     * row was drawn, which the CPU would mispredict for a third of the rows: every row is written and only a
+     * drawn one moves {@code k} on. The loop ends once all {@code drawn} positions are filled, so no write goes
+     * past them.
+     */
+    static int[] filterOnce(int[] order, int[] counts, int[] first, int drawn) {
+        int[] o = new int[drawn];
+        int k = 0;
+        for (int q = 0; q < order.length && k < drawn; q++) {
+            int i = order[q];
+            o[k] = first[i];
+            k += counts[i];
+        }
+        return o;
     }
 
     private static double millisSince(long startNanos) {

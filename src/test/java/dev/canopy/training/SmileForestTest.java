@@ -228,4 +228,34 @@ class SmileForestTest {
         Arrays.fill(d, v);
         return d;
     }
+
+    @Test
+    void aSubsampleWithoutRepeatsFiltersTheSortOrderAsTheLoopOverCountsDoes() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = 1 + random.nextInt(300);
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            // every share from none drawn to all, the last row drawn or not
+            double share = trial / 49.0;
+            int[] counts = new int[n];
+            int[] first = new int[n];
+            int drawn = 0;
+            for (int i = 0; i < n; i++) {
+                counts[i] = random.nextDouble() < share ? 1 : 0;
+                first[i] = drawn;
+                drawn += counts[i];
+            }
+            assertArrayEquals(SmileForest.filter(order, counts, first, drawn),
+                    SmileForest.filterOnce(order, counts, first, drawn), "trial " + trial);
+        }
+    }
 }
