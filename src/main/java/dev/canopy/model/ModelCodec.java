@@ -3,7 +3,6 @@ package dev.canopy.model;
 import dev.canopy.error.InvalidInputException;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
@@ -40,7 +39,7 @@ public final class ModelCodec {
     }
 
     public static byte[] write(Object model) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        BlockOutput bytes = new BlockOutput();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(model);
         } catch (IOException e) {

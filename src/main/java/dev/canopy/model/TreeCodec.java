@@ -2,6 +2,7 @@ package dev.canopy.model;
 
 import dev.canopy.error.InvalidInputException;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -49,8 +50,10 @@ public final class TreeCodec {
     }
 
     public static byte[] write(TreeEnsemble e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * NODE_BYTES + e.trees() * 4);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        // the nodes' bytes and their gap flags, exactly, so the array never grows; buffered, since every value
+        // written straight to a ByteArrayOutputStream takes its lock
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * (NODE_BYTES + 1) + e.trees() * 4);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes, 1 << 16))) {
             ClassLayout classes = e.classLayout();
             int version = classes != null ? 3 : e.anyNanLeft() || e.output() != TreeEnsemble.Output.IDENTITY ? 2 : 1;
             boolean v2 = version >= 2;
