@@ -6,6 +6,7 @@ import dev.canopy.inference.ShardOutputs;
 import dev.canopy.json.Json;
 import dev.canopy.sample.RegressionParts;
 import dev.canopy.sample.TaxiShards;
+import dev.canopy.serve.InvocationRecords;
 import dev.canopy.testing.S3ProxyServer;
 import dev.canopy.testing.SharedData;
 import dev.canopy.testing.TestData;
@@ -362,8 +363,7 @@ class WorkflowIT {
     /** The modelUri of every batch-predict call of the execution named {@code name}, from serve's invocation log. */
     private static List<String> batchPredictModels(String name) throws Exception {
         List<String> models = new ArrayList<>();
-        for (String line : Files.readAllLines(invocationLog)) {
-            JsonNode record = Json.MAPPER.readTree(line);
+        for (JsonNode record : InvocationRecords.read(invocationLog)) {
             if (!"end".equals(record.path("event").asText()) || !record.path("function").asText().endsWith("batch-predict")
                     || !record.hasNonNull("payload")) {
                 continue;
@@ -582,8 +582,7 @@ class WorkflowIT {
     /** serve's invocation log: predict calls per "shard|runId", throttled ones included. */
     private static Map<String, Integer> predictCallsPerShard() throws Exception {
         Map<String, Integer> calls = new HashMap<>();
-        for (String line : Files.readAllLines(invocationLog)) {
-            JsonNode record = Json.MAPPER.readTree(line);
+        for (JsonNode record : InvocationRecords.read(invocationLog)) {
             if (!"end".equals(record.path("event").asText()) || !record.path("function").asText().endsWith("predict")
                     || record.path("function").asText().endsWith("batch-predict") || !record.hasNonNull("payload")) {
                 continue;
@@ -765,8 +764,7 @@ class WorkflowIT {
         /** serve's "end" records of {@code function} whose payload {@code matches}. */
         private static List<JsonNode> ends(String function, Predicate<JsonNode> matches) throws Exception {
             List<JsonNode> out = new ArrayList<>();
-            for (String line : Files.readAllLines(invocationLog)) {
-                JsonNode n = Json.MAPPER.readTree(line);
+            for (JsonNode n : InvocationRecords.read(invocationLog)) {
                 if ("end".equals(n.path("event").asText()) && function.equals(n.path("function").asText())
                         && n.hasNonNull("payload") && matches.test(payload(n))) {
                     out.add(n);

@@ -1,7 +1,6 @@
 package dev.canopy.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.canopy.json.Json;
 import dev.canopy.testing.TestJvm;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -87,16 +85,7 @@ final class ServeProcess implements AutoCloseable {
     /** serve's record of the calls so far, one JSON object per call or start. */
     List<JsonNode> invocations() {
         try {
-            if (!Files.exists(invocationLog)) {
-                return List.of();
-            }
-            List<JsonNode> out = new ArrayList<>();
-            for (String line : Files.readAllLines(invocationLog)) {
-                if (!line.isBlank()) {
-                    out.add(Json.MAPPER.readTree(line));
-                }
-            }
-            return out;
+            return InvocationRecords.read(invocationLog);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,6 @@ package dev.canopy.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.canopy.error.InvalidInputException;
-import dev.canopy.json.Json;
 import dev.canopy.report.Chromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,10 +166,7 @@ class ServeSecurityTest {
                 assertTrue(r.get(i).has("error"), "a CORS request fails in the page: " + r.get(i));
             }
         }
-        List<JsonNode> calls = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("invocations.jsonl"))) {
-            calls.add(Json.MAPPER.readTree(line));
-        }
+        List<JsonNode> calls = InvocationRecords.read(dir.resolve("invocations.jsonl"));
         assertTrue(calls.stream().filter(c -> c.path("status").asInt() == 403).count() >= 2,
                 "the page's simple POSTs reached serve and were refused: " + calls);
         assertTrue(calls.stream().noneMatch(c -> c.path("event").asText().equals("start")), calls.toString());
