@@ -50,7 +50,7 @@ public final class TreeCodec {
     }
 
     public static byte[] write(TreeEnsemble e) {
-        // the nodes' bytes and their gap flags, exactly, so the array never grows; buffered, since every value
+        // room for the nodes and their gap flags, so a regression's array never grows; buffered, since every value
         // written straight to a ByteArrayOutputStream takes its lock
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.nodes() * (NODE_BYTES + 1) + e.trees() * 4);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes, 1 << 16))) {
