@@ -44,7 +44,10 @@ final class SharedCpus {
     record Both<A, B>(A first, B second) {
     }
 
-    /** {@code first} on the calling thread; {@code second} on a helper if the share allows, else after it. */
+    /**
+     * Both tasks, on the calling thread and one helper, whichever takes a task first, when the share allows two;
+     * otherwise on the calling thread, {@code first} then {@code second}.
+     */
     static <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
         return both(first, second, Runtime.getRuntime().availableProcessors(), SharedCpus::threads);
     }
