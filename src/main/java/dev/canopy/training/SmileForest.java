@@ -144,8 +144,8 @@ final class SmileForest {
 
     /**
      * Grows tree {@code t} of {@code seeds.length} on the rows {@code sampler} draws from {@code seeds[t]}, in
-     * parallel on this trainer's share of the CPUs ({@link SharedCpus}), in the order of the seeds; the deadline's watchdog ({@link ProgressListener#onStart}) stops it
-     * between trees.
+     * parallel on this trainer's share of the CPUs ({@link SharedCpus}), in the order of the seeds; the deadline's
+     * watchdog ({@link ProgressListener#onStart}) stops it between trees.
      */
     private static <M> M[] grow(FeatureMatrix data, DataFrame all, Formula formula, long[] seeds,
                                 ProgressListener progress, Function<SplittableRandom, int[]> sampler,

@@ -6,10 +6,12 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * row-major {@code float}s, {@code NaN} for a missing value.
  */
 public final class XgboostTrainer {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(XgboostTrainer.class);
+    private static final Logger LOG = Logger.getLogger(XgboostTrainer.class);
 
     /** XGBoost4J's version, as its jar states it. */
     public static final String VERSION = version();
@@ -85,11 +87,14 @@ public final class XgboostTrainer {
     /**
      * A fitted booster, held as XGBoost's own JSON model (what is saved) and as read by the converter.
      *
-     * @param model      {@code json} parsed: the converted trees the trainer scores with and saves
-     * @param importance each feature's total gain over the model's splits, in feature order
-     * @param threads    the most threads it boosted with
+     * @param model   {@code json} parsed: the converted trees the trainer scores with and saves
+     * @param threads the most threads it boosted with
      */
-    public record Fitted(byte[] json, XgboostJsonModel model, double[] importance, int rounds, int threads) {
+    public record Fitted(byte[] json, XgboostJsonModel model, int rounds, int threads) {
+        /** Each feature's total gain over the model's splits, in feature order (from the JSON's loss changes). */
+        public double[] importance() {
+            return model.totalGain();
+        }
     }
 
     /**
@@ -129,10 +134,11 @@ public final class XgboostTrainer {
             // XGBoost's own arrays live outside the heap (TrainingBudget.XGBOOST_BYTES_PER_ROW). Reading the data
             // left the heap committed near its maximum, 85 % of a Lambda function's memory: shrink it to its live
             // data first, so that both fit in the function. Small data is not worth the pauses.
-            if (TrainingBudget.xgboostBytes(input.nrow(), input.ncol()) > COLLECT_BEFORE_BYTES) {
+            long xgboostBytes = TrainingBudget.xgboostBytes(input.nrow(), input.ncol());
+            if (xgboostBytes > COLLECT_BEFORE_BYTES) {
                 long[] heap = HeapRelease.collect();
-                LOG.info(String.format(java.util.Locale.ROOT, "heap shrunk from %,d to %,d MB before XGBoost's %,d MB",
-                        heap[0] >> 20, heap[1] >> 20, TrainingBudget.xgboostBytes(input.nrow(), input.ncol()) >> 20));
+                LOG.info(String.format(Locale.ROOT, "heap shrunk from %,d to %,d MB before XGBoost's %,d MB",
+                        heap[0] >> 20, heap[1] >> 20, xgboostBytes >> 20));
             }
             train = new DMatrix(input.rows(), input.nrow(), input.ncol(), Float.NaN);
             train.setLabel(input.labels());
@@ -161,7 +167,7 @@ public final class XgboostTrainer {
             // parsed once here: the trainer scores and saves the converted trees, and the gains are in the JSON
             // (XGBoost4J's getScore would parse a text dump of every tree with regular expressions)
             XgboostJsonModel model = XgboostJsonModel.parse(json);
-            return new Fitted(json, model, model.totalGain(), built, most);
+            return new Fitted(json, model, built, most);
         } catch (XGBoostError e) {
             throw new TrainingFailure("XGBoost failed: " + e.getMessage(), e);
         } finally {

@@ -64,7 +64,7 @@ class ClassificationTreesTest {
                 TrainingParams.resolve(a, req.params()), Long.MAX_VALUE);
         byte[] xgboost = algorithm.equals("gradient_boosting") ? store.read(ModelArtifacts.xgboostModel(OUT, "run-1", algorithm)) : null;
         Object model = xgboost != null
-                ? new XgboostTrainer.Fitted(xgboost, XgboostJsonModel.parse(xgboost), null, 0, 1)
+                ? new XgboostTrainer.Fitted(xgboost, XgboostJsonModel.parse(xgboost), 0, 1)
                 : deserialize(store.read(ModelArtifacts.model(OUT, "run-1", algorithm)));
         int n = prepared.testY().length;
         assertEquals(150, n);

@@ -65,11 +65,11 @@ public final class XgboostJsonModel {
     private XgboostJsonModel(TreeEnsemble ensemble, List<String> featureNames, String objective, String libraryVersion,
                              float baseScore, double[] totalGain) {
         this.ensemble = ensemble;
-        this.totalGain = totalGain;
         this.featureNames = featureNames;
         this.objective = objective;
         this.libraryVersion = libraryVersion;
         this.baseScore = baseScore;
+        this.totalGain = totalGain;
     }
 
     /**
@@ -299,7 +299,6 @@ public final class XgboostJsonModel {
         return new XgboostJsonModel(e, featureNames, obj, d.version(), baseScore,
                 trees.stream().allMatch(t -> t.gain() != null) ? gain : null);
     }
-
 
     /**
      * Lays one tree out depth first in the builder, every child after its parent; a node reached twice is refused.
