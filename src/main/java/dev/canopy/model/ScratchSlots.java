@@ -14,44 +14,49 @@ import java.util.Arrays;
  *                       {@code nanLeftFeature[k]} with -Infinity for NaN
  * @param gapsLow        per feature: only NaN-left nodes split on it, so its own slot holds -Infinity for NaN
  * @param anyNanLeft     whether any node sends gaps left
+ * @param copySlot       per feature, the slot of its second copy, or 0 when it has none
  */
-record ScratchSlots(int features, int[] nanLeftFeature, boolean[] gapsLow, boolean anyNanLeft) {
+record ScratchSlots(int features, int[] nanLeftFeature, boolean[] gapsLow, boolean anyNanLeft, int[] copySlot) {
 
     /**
-     * The slots of a tree ensemble's features, and each split node's slot written into {@code split} (which
-     * holds each split node's feature on entry).
+     * The slots of a tree ensemble's features, by the gap directions of the nodes that split on each.
      *
-     * @param splits  per node, whether it is a split (not a leaf)
-     * @param nanLeft per node, whether a gap goes left (false for leaves)
+     * @param feature per node, the feature it splits on, or -1 for a leaf
+     * @param nanLeft per node, whether a gap goes left (ignored for leaves)
      */
-    static ScratchSlots assign(int features, boolean[] splits, boolean[] nanLeft, int[] split) {
+    static ScratchSlots assign(int features, int[] feature, boolean[] nanLeft) {
         boolean[] leftUse = new boolean[features];
         boolean[] rightUse = new boolean[features];
         boolean anyLeft = false;
-        for (int i = 0; i < split.length; i++) {
-            if (splits[i]) {
-                (nanLeft[i] ? leftUse : rightUse)[split[i]] = true;
+        for (int i = 0; i < feature.length; i++) {
+            if (feature[i] >= 0) {
+                (nanLeft[i] ? leftUse : rightUse)[feature[i]] = true;
                 anyLeft |= nanLeft[i];
             }
         }
         boolean[] gapsLow = new boolean[features];
-        int[] slot = new int[features];
+        int[] copySlot = new int[features];
         int extra = 0;
         int[] copies = new int[0];
         for (int f = 0; f < features; f++) {
             gapsLow[f] = leftUse[f] && !rightUse[f];
             if (leftUse[f] && rightUse[f]) {
-                slot[f] = features + extra++;
+                copySlot[f] = features + extra++;
                 copies = Arrays.copyOf(copies, extra);
                 copies[extra - 1] = f;
             }
         }
-        for (int i = 0; i < split.length; i++) {
-            if (splits[i] && nanLeft[i] && slot[split[i]] != 0) {
-                split[i] = slot[split[i]];
-            }
-        }
-        return new ScratchSlots(features, copies, gapsLow, anyLeft);
+        return new ScratchSlots(features, copies, gapsLow, anyLeft, copySlot);
+    }
+
+    /** The slot a split on {@code feature} with this gap direction reads. */
+    int slot(int feature, boolean nanLeft) {
+        return nanLeft && copySlot[feature] != 0 ? copySlot[feature] : feature;
+    }
+
+    /** Whether the nodes that read {@code slot} send gaps left. */
+    boolean nanLeft(int slot) {
+        return slot >= features || gapsLow[slot];
     }
 
     /** Values per scratch row. */
@@ -64,12 +69,24 @@ record ScratchSlots(int features, int[] nanLeftFeature, boolean[] gapsLow, boole
         return slot < features ? slot : nanLeftFeature[slot - features];
     }
 
+    /** One row's values into its scratch row {@code x}, as {@link #transpose} places them. */
+    void row(double[] row, double[] x) {
+        for (int f = 0; f < features; f++) {
+            double v = row[f];
+            x[f] = gapsLow[f] && Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+        }
+        for (int k = 0; k < nanLeftFeature.length; k++) {
+            double v = row[nanLeftFeature[k]];
+            x[features + k] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+        }
+    }
+
     /**
      * Copies rows {@code from .. from + count} of {@code columns[f][row]} into the scratch rows {@code x},
-     * row-major so one row's features sit together, each feature in its slot (or slots).
+     * row-major so one row's features sit together, each feature in its slot (or slots); each row takes
+     * {@code stride} values, at least {@link #stride()}, and those past the slots are left as they are.
      */
-    void transpose(double[][] columns, int from, int count, double[] x) {
-        int stride = stride();
+    void transpose(double[][] columns, int from, int count, double[] x, int stride) {
         for (int f = 0; f < features; f++) {
             double[] c = columns[f];
             if (gapsLow[f]) {

@@ -65,31 +65,32 @@ public final class TreeCodec {
             if (v2) {
                 out.writeInt(e.output().ordinal());
             }
-            out.writeInt(e.trees());
-            for (int r : e.roots()) {
+            LockStepWalk.NodeArrays a = e.nodeArrays();
+            out.writeInt(a.roots().length);
+            for (int r : a.roots()) {
                 out.writeInt(r);
             }
             if (classes != null) {
                 writeClasses(out, classes);
             }
-            out.writeInt(e.nodes());
-            for (int v : e.feature()) {
+            out.writeInt(a.feature().length);
+            for (int v : a.feature()) {
                 out.writeInt(v);
             }
-            for (double v : e.threshold()) {
+            for (double v : a.threshold()) {
                 out.writeDouble(v);
             }
-            for (int v : e.left()) {
+            for (int v : a.left()) {
                 out.writeInt(v);
             }
-            for (int v : e.right()) {
+            for (int v : a.right()) {
                 out.writeInt(v);
             }
-            for (double v : e.value()) {
+            for (double v : a.value()) {
                 out.writeDouble(v);
             }
             if (v2) {
-                for (boolean b : e.nanLeft()) {
+                for (boolean b : a.nanLeft()) {
                     out.writeByte(b ? 1 : 0);
                 }
             }

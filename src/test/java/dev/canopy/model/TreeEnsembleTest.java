@@ -158,23 +158,11 @@ class TreeEnsembleTest {
         int[] rootArray = roots.stream().mapToInt(Integer::intValue).toArray();
         int[] treeClass = classes.stream().mapToInt(Integer::intValue).toArray();
 
-        int[] child = new int[2 * feature.size()];
-        int[] height = new int[rootArray.length];
-        for (int i = 0; i < feature.size(); i++) {
-            child[2 * i] = feature.get(i) < 0 ? i : left.get(i);
-            child[2 * i + 1] = feature.get(i) < 0 ? i : right.get(i);
-        }
-        for (int t = 0; t < rootArray.length; t++) {
-            height[t] = depth(rootArray[t], feature, left, right);
-        }
-        int[] slots = feature.stream().mapToInt(f -> Math.max(0, f)).toArray();
-        int[] shares = SharedWalks.of(rootArray, height, slots, doubles(threshold), new boolean[feature.size()], child);
-        boolean nearCopy = feature.get(rootArray[9]) >= 0;
-        assertArrayEquals(new int[]{-1, 0, 0, -1, 3, 3, -1, 6, 6, -1, 9, nearCopy ? -1 : 9}, shares);
-
         TreeEnsemble e = new TreeEnsemble(rootArray, ints(feature), doubles(threshold), ints(left), ints(right),
                 new boolean[feature.size()], doubles(value), 0, 1.0 / 4, features, TreeEnsemble.Output.IDENTITY,
                 new ClassLayout(k, treeClass, new double[k], null));
+        boolean nearCopy = feature.get(rootArray[9]) >= 0;
+        assertArrayEquals(new int[]{-1, 0, 0, -1, 3, 3, -1, 6, 6, -1, 9, nearCopy ? -1 : 9}, e.sharesWalkOf());
         double[][] columns = columns(random, features, rows);
         double[][] out = new double[k][rows];
         e.probabilities(columns, rows, out);
@@ -207,11 +195,6 @@ class TreeEnsembleTest {
             }
         }
         return columns;
-    }
-
-    private static int depth(int n, List<Integer> feature, List<Integer> left, List<Integer> right) {
-        return feature.get(n) < 0 ? 0 : 1 + Math.max(depth(left.get(n), feature, left, right),
-                depth(right.get(n), feature, left, right));
     }
 
     @Test
