@@ -69,7 +69,8 @@ final class LockStepWalk {
         this.slots = slots;
         this.width = slots.stride() + 1;
         this.treeClass = treeClass;
-        BreadthFirstLayout layout = new BreadthFirstLayout(feature, threshold, left, right, nanLeft, value, slots, width - 1);
+        BreadthFirstLayout layout = new BreadthFirstLayout(feature, threshold, left, right, nanLeft, value, slots,
+                width - 1);
         this.root = new int[roots.length];
         int[] end = new int[roots.length];
         for (int t = 0; t < roots.length; t++) {
@@ -121,7 +122,7 @@ final class LockStepWalk {
         return tv[n];
     }
 
-    /** A scratch row's width: {@link ScratchSlots#row} fills one. */
+    /** A scratch row with its constant slot set; {@link ScratchSlots#row} fills the rest. */
     double[] scratchRow() {
         double[] x = new double[width];
         x[width - 1] = Double.NEGATIVE_INFINITY;

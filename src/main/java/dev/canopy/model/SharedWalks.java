@@ -27,7 +27,8 @@ final class SharedWalks {
         Arrays.fill(of, -1);
         for (int t = 1; t < root.length; t++) {
             int m = of[t - 1] >= 0 ? of[t - 1] : t - 1;
-            if (height[t] == height[m] && end[t] - root[t] == end[m] - root[m] && same(root[m], end[m], root[t], node, tv)) {
+            if (height[t] == height[m] && end[t] - root[t] == end[m] - root[m]
+                    && same(root[m], end[m], root[t], node, tv)) {
                 of[t] = m;
             }
         }

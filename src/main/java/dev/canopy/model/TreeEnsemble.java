@@ -194,8 +194,8 @@ public final class TreeEnsemble {
     public TreeEnsemble withLabels(List<String> labels) {
         classifier();
         LockStepWalk.NodeArrays a = walk.export();
-        return new TreeEnsemble(a.roots(), a.feature(), a.threshold(), a.left(), a.right(), a.nanLeft(), a.value(), base,
-                scale, features, output, classes.withLabels(labels));
+        return new TreeEnsemble(a.roots(), a.feature(), a.threshold(), a.left(), a.right(), a.nanLeft(), a.value(),
+                base, scale, features, output, classes.withLabels(labels));
     }
 
     double base() {
