@@ -248,7 +248,8 @@ final class LockStepWalk {
         int written = 0;
         // 0 unseen, 1 its children pending, 2 done
         byte[] state = new byte[placed];
-        int[] stack = new int[2 * placed + 1];
+        // a node pushes its children once: at most two entries per node; it grows as the trees need
+        int[] stack = new int[64];
         int[] roots = new int[root.length];
         for (int t = 0; t < root.length; t++) {
             if (state[root[t]] == 0) {
@@ -265,6 +266,9 @@ final class LockStepWalk {
                         order[written++] = k;
                     } else {
                         state[k] = 1;
+                        if (top + 2 > stack.length) {
+                            stack = Arrays.copyOf(stack, 2 * stack.length);
+                        }
                         int l = resolve((int) (node[k] >>> 32));
                         int r = resolve((int) (node[k] >>> 32) + 1);
                         // the right child on top, so finished first: reversed below, the left comes first
@@ -321,8 +325,8 @@ final class LockStepWalk {
         int placed = node.length;
         int[] h = new int[placed];
         Arrays.fill(h, -1);
-        // a node pushes its children once, when it first waits on them: at most two entries per node, and the start
-        int[] stack = new int[2 * placed + 1];
+        // a node pushes its children once, when it first waits on them; the stack grows as the layout needs
+        int[] stack = new int[64];
         for (int start = 0; start < placed; start++) {
             if (h[start] >= 0) {
                 continue;
@@ -348,6 +352,9 @@ final class LockStepWalk {
                     h[k] = 1 + Math.max(a, b);
                     top--;
                 } else {
+                    if (top + 2 > stack.length) {
+                        stack = Arrays.copyOf(stack, 2 * stack.length);
+                    }
                     if (a < 0) {
                         stack[top++] = l;
                     }
