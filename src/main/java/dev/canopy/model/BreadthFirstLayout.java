@@ -17,6 +17,7 @@ final class BreadthFirstLayout {
     private final boolean[] nanLeft;
     private final double[] value;
     private final ScratchSlots slots;
+    /** The scratch slot past the features' that holds -Infinity, which leaves and passes read. */
     private final int constant;
     /** Per given node: 1 + the tree that placed it, negative when it is that tree's root; 0 not yet placed. */
     private final int[] owner;
@@ -29,12 +30,9 @@ final class BreadthFirstLayout {
     private int placed;
     private int passes;
 
-    /**
-     * @param feature  per node, the feature it splits on, or -1 for a leaf
-     * @param constant the scratch slot that holds -Infinity, which leaves and passes read
-     */
+    /** @param feature per node, the feature it splits on, or -1 for a leaf */
     BreadthFirstLayout(int[] feature, double[] threshold, int[] left, int[] right, boolean[] nanLeft, double[] value,
-                       ScratchSlots slots, int constant) {
+                       ScratchSlots slots) {
         int n = feature.length;
         this.feature = feature;
         this.threshold = threshold;
@@ -43,7 +41,7 @@ final class BreadthFirstLayout {
         this.nanLeft = nanLeft;
         this.value = value;
         this.slots = slots;
-        this.constant = constant;
+        this.constant = slots.stride();
         this.owner = new int[n];
         this.at = new int[n];
         // a forest of trees places each node once; only shared nodes make the arrays grow

@@ -69,8 +69,7 @@ final class LockStepWalk {
         this.slots = slots;
         this.width = slots.stride() + 1;
         this.treeClass = treeClass;
-        BreadthFirstLayout layout = new BreadthFirstLayout(feature, threshold, left, right, nanLeft, value, slots,
-                width - 1);
+        BreadthFirstLayout layout = new BreadthFirstLayout(feature, threshold, left, right, nanLeft, value, slots);
         this.root = new int[roots.length];
         int[] end = new int[roots.length];
         for (int t = 0; t < roots.length; t++) {

@@ -45,12 +45,13 @@ final class ClassificationRun {
     record Scored(int[] truth, double[][] probabilities) {
     }
 
-    private record Evaluated(TreeEnsemble ensemble, Scored scored) {
+    /** A fitted classifier's trees, its scores on the test rows, and the trees encoded when they are to be saved. */
+    private record Evaluated(TreeEnsemble ensemble, Scored scored, ModelArtifacts.Encoded trees) {
     }
 
-    private static Evaluated evaluate(Object model, DataPreparation.Prepared data) {
+    private static Evaluated evaluate(Object model, DataPreparation.Prepared data, boolean save) {
         TreeEnsemble ensemble = ensemble(model, data.classes());
-        return new Evaluated(ensemble, score(ensemble, data));
+        return new Evaluated(ensemble, score(ensemble, data), save ? ModelArtifacts.encodeTrees(ensemble) : null);
     }
 
     /**
@@ -134,9 +135,11 @@ final class ClassificationRun {
                        long seed, String rowsRead, Consumer<String> done) {
         String alg = algorithm.id();
         ClassificationMetric rankBy = data.taskOptions().rankBy();
-        // the model's own format encoded beside the scoring, as TrainService does for a regression
+        // the model's own format encoded beside the scoring and the trees' encoding, as TrainService does for a
+        // regression
+        boolean save = !req.isTrial();
         SharedCpus.Both<ModelArtifacts.Encoded, Evaluated> encoded = SharedCpus.both(
-                () -> req.isTrial() ? null : ModelArtifacts.encodeModel(model), () -> evaluate(model, data));
+                () -> save ? ModelArtifacts.encodeModel(model) : null, () -> evaluate(model, data, save));
         TreeEnsemble ensemble = encoded.second().ensemble();
         Scored scored = encoded.second().scored();
         ClassificationMetrics m = ClassificationMetrics.of(scored.truth(), scored.probabilities());
@@ -146,7 +149,7 @@ final class ClassificationRun {
                     null, data.summary(), null, null, m, validationScore);
         }
         ModelArtifacts.Written written = artifacts.write(out, runId, alg, encoded.first());
-        String modelUri = artifacts.write(out, runId, alg, ModelArtifacts.encodeTrees(ensemble)).uri();
+        String modelUri = artifacts.write(out, runId, alg, encoded.second().trees()).uri();
         artifacts.writeMetadata(out, runId, new ModelMetadata(ModelMetadata.FORMAT, alg, params,
                 data.summary().features(), data.summary().target(), null, trainMillis, written.bytes(), data.summary(),
                 seed, DataPreparation.testFraction(req.testFraction(), req.testData()), TrainService.libraries(algorithm),
