@@ -1,6 +1,7 @@
 package dev.canopy.training;
 
 import dev.canopy.model.ModelCodec;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import smile.data.DataFrame;
 import smile.classification.DecisionTree;
@@ -13,6 +14,7 @@ import smile.model.cart.Loss;
 import smile.model.cart.SplitRule;
 import smile.regression.RegressionTree;
 
+import java.lang.invoke.MethodHandles;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,6 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node and with all, and for a classifier with rows weighted by class.
  */
 class LeanTreesTest {
+
+    /**
+     * SmileTrainer sets {@code smile.regression_tree.bins} JVM-wide when it is first loaded, and Smile reads it
+     * on every split search. Loaded here first, so that another test class loading it halfway through a test
+     * cannot give the two trees of a comparison different splits (seen: 201 nodes against 1,247).
+     */
+    @BeforeAll
+    static void smileSplitsAsCanopySetsThem() throws IllegalAccessException {
+        MethodHandles.lookup().ensureInitialized(SmileTrainer.class);
+    }
 
     @Test
     void growsSmilesTreeNodeForNodeWithARandomSubsetOfColumns() {
