@@ -21,7 +21,10 @@ import java.util.Arrays;
  * Immutable and thread-safe.
  */
 final class LockStepWalk {
-    /** Rows scored together per tree: enough independent walks to hide each step's latency, few enough to stay in L1. */
+    /**
+     * Rows scored together per tree: enough independent walks to hide each step's latency, few enough to stay
+     * in L1.
+     */
     private static final int LANES = 128;
     /**
      * Rows transposed at a time: at most 8,192, and fewer for wide models, so the scratch array stays near

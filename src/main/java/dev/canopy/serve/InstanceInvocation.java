@@ -30,10 +30,13 @@ final class InstanceInvocation implements RuntimeApi.Event {
             return new Outcome(kind, body.getBytes(StandardCharsets.UTF_8), null);
         }
 
-        /** Lambda's answer for a runtime that ended without answering: {@code Runtime.ExitError}, "RequestId: … Error: …". */
+        /**
+         * Lambda's answer for a runtime that ended without answering: {@code Runtime.ExitError}, "RequestId: …
+         * Error: …".
+         */
         static Outcome exitError(Kind kind, String requestId, String error) {
-            return of(kind, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + requestId + " Error: "
-                    + error + "\"}");
+            return of(kind, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + requestId
+                    + " Error: " + error + "\"}");
         }
     }
 

@@ -320,7 +320,8 @@ final class InvokeApi {
                     && !"init".equals(outcome.detail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = InstanceInvocation.Outcome.exitError(InstanceInvocation.Kind.EXIT, inv.requestId, "serve is stopping");
+            outcome = InstanceInvocation.Outcome.exitError(InstanceInvocation.Kind.EXIT, inv.requestId,
+                    "serve is stopping");
         }
         // read before the release: Lambda resets a timed-out or broken environment, and a killed JVM has no figure
         long memory = instance.maxMemoryUsedMb();

@@ -138,7 +138,10 @@ final class LeanSplit {
     /** CART's {@code importance}, which each split adds to. */
     private final double[] importance;
 
-    /** {@code goesTrue[row]}: 1 if the row goes to the true child of the node being split, else 0; all 0 between splits. */
+    /**
+     * {@code goesTrue[row]}: 1 if the row goes to the true child of the node being split, else 0; all 0 between
+     * splits.
+     */
     private final byte[] goesTrue;
     /** Scratch: the rows a partition moves to the false side. */
     private final int[] scratch;

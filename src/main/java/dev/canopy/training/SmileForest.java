@@ -182,7 +182,8 @@ final class SmileForest {
             FeatureMatrix own = data.rows(rows);
             int[][] ownOrder = new int[p][];
             for (int j = 0; j < p; j++) {
-                ownOrder[j] = most <= 1 ? filterOnce(order[j], counts, first, drawn) : filter(order[j], counts, first, drawn);
+                ownOrder[j] = most <= 1 ? filterOnce(order[j], counts, first, drawn)
+                        : filter(order[j], counts, first, drawn);
             }
             DataFrame x = formula.x(own.toDataFrame());
             MathEx.setSeed(seeds[t]);
