@@ -15,18 +15,40 @@ import java.util.Map;
  * OutOfMemoryError minutes later.
  */
 final class TrainingBudget {
-    /** The share of the heap free at the start that training may plan to use; the rest is the model's and slack. */
-    static final double HEAP_SHARE = 0.6;
+    /**
+     * What training an algorithm needs of the heap: bytes per cell and per row of the data read, and the share of
+     * the heap free at the start that it may plan to use (the rest is the model's and the collector's slack).
+     */
+    record HeapNeed(long perCell, long perRow, double share) {
+    }
 
     /**
-     * Bytes per cell while training: the table as read (8, a double or a text reference), the float32 training
-     * columns (4), the test columns (8 × 0.2) and Smile's sort order per feature (4), rounded up.
+     * A decision tree's or a forest's. Per cell: the table as read (8, a double or a text reference), the float32
+     * training columns (4 × 0.8), the test columns (8 × 0.2) and a decision tree's sort order over every training
+     * row (4 × 0.8), 16 in all; a forest sorts each tree's own sample instead, but holds its model and a sample
+     * per thread. Per row: the target, the split's indices and Smile's per-row arrays, 40. Measured on 10 M rows
+     * × 9 columns in the heap Lambda's java25 runtime gives a 3,008 MB function (2,557 MB; docs/performance.md,
+     * "10 M rows in 50 parts"): the live heap after a full collection peaked at 1,625 MB for a decision tree and
+     * 1,603 MB for a forest, model included, against an estimate of 1,840 MB; each also trained on every row in a
+     * heap of 1,900 MB. A share of 0.8 leaves a fifth of the free heap to the collector and the model, whose size
+     * {@link ModelSize} bounds.
      */
-    static final long BYTES_PER_CELL = 18;
-    /** Bytes per row besides: target, split indices, per-tree sample and residual arrays. */
-    static final long BYTES_PER_ROW = 64;
-    /** CSV's bytes per cell are unknown before parsing; at about 6 text bytes a cell the estimate is this × bytes. */
-    static final double CSV_BYTES_FACTOR = BYTES_PER_CELL / 6.0;
+    static final HeapNeed TREES = new HeapNeed(16, 40, 0.8);
+
+    /**
+     * Gradient boosting's, on the heap: the trees' figures with a wider margin (18 a cell, 64 a row, 0.6 of the
+     * free heap), which XGBoost's own memory outside the heap ({@link #XGBOOST_BYTES_PER_ROW}) was measured
+     * against: the two are one calibration and change together.
+     */
+    static final HeapNeed GRADIENT_BOOSTING = new HeapNeed(18, 64, 0.6);
+
+    static HeapNeed heapNeed(Algorithm algorithm) {
+        return switch (algorithm) {
+            case DECISION_TREE, RANDOM_FOREST -> TREES;
+            case GRADIENT_BOOSTING -> GRADIENT_BOOSTING;
+        };
+    }
+
     /** The fewest rows a sample may have. */
     static final long MIN_SAMPLE = 10;
 
@@ -56,7 +78,8 @@ final class TrainingBudget {
      * and for gradient boosting XGBoost's own for the {@code trainShare} of rows it trains on.
      */
     static long bytesPerRow(Algorithm algorithm, int columns, double trainShare) {
-        long heap = columns * BYTES_PER_CELL + BYTES_PER_ROW;
+        HeapNeed need = heapNeed(algorithm);
+        long heap = columns * need.perCell() + need.perRow();
         if (algorithm != Algorithm.GRADIENT_BOOSTING) {
             return heap;
         }
@@ -100,7 +123,7 @@ final class TrainingBudget {
 
     /**
      * The sample to read ({@code sampleRows}, or under {@code fitToBudget} the largest that fits), or null for
-     * all rows. Refuses data whose memory estimate exceeds {@link #HEAP_SHARE} of the free heap, or whose fit
+     * all rows. Refuses data whose memory estimate exceeds its {@link HeapNeed#share()} of the free heap, or whose fit
      * estimate exceeds {@code remainingMillis}, with the figures and the remedies.
      */
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, Algorithm algorithm,
@@ -126,7 +149,8 @@ final class TrainingBudget {
         DatasetParts.Plan counted = DatasetParts.withFooterRows(store, plan);
         long rows = counted.rows();
         int columns = counted.columns();
-        long budget = (long) (freeHeap * HEAP_SHARE);
+        double share = heapNeed(algorithm).share();
+        long budget = (long) (freeHeap * share);
         boolean known = rows >= 0 && columns > 0;
         // CSV: rows from the bytes at about 6 bytes a cell, of columns unknown: counted as cells of one column
         long total = known ? rows : Math.max(1, plan.bytes() / 6);
@@ -159,7 +183,7 @@ final class TrainingBudget {
                                     + "trainer more memory (the template's TrainerMemorySize; locally, the JVM's -Xmx)",
                             what, memory >> 20, perRow, algorithm == Algorithm.GRADIENT_BOOSTING
                                     ? ", XGBoost's own memory outside the heap included" : "",
-                            HEAP_SHARE * 100, freeHeap >> 20, budget >> 20, remedy));
+                            share * 100, freeHeap >> 20, budget >> 20, remedy));
         }
         throw new InvalidInputException(n == null ? "data" : "sampleRows", n == null ? plan.uri() : n,
                 String.format(Locale.ROOT, "does not fit the trainer's time budget: %s on %,d training rows of %d features "
