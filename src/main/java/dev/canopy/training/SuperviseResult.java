@@ -4,6 +4,7 @@ import dev.canopy.cost.CostReport;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The supervisor's answer: every trainer's row, best first and FAILED last, and the best one's name. For a
@@ -46,5 +47,21 @@ public record SuperviseResult(String runId, long wallMillis, DatasetSummary data
 
     public SuperviseResult(String runId, long wallMillis, DatasetSummary dataset, List<TrainResult> results, String best) {
         this(runId, wallMillis, dataset, results, best, null, null);
+    }
+
+    /**
+     * "rows per trainer: gradient_boosting 3,254,000 sampled from 10,000,000; decision_tree 10,000,000; …" when the
+     * trainers read different rows, as they do when each sizes its sample to its own memory ({@code fitToBudget}):
+     * {@link #dataset()} is one trainer's. Null when every trainer read the same rows.
+     */
+    public String describeRowsPerTrainer() {
+        List<TrainResult> read = results == null ? List.of()
+                : results.stream().filter(t -> t.dataset() != null).toList();
+        if (read.stream().map(t -> t.dataset().rows()).distinct().count() < 2) {
+            return null;
+        }
+        return "rows per trainer: " + String.join("; ", read.stream().map(t -> String.format(Locale.ROOT, "%s %,d%s",
+                t.algorithm(), t.dataset().rows(), t.dataset().sampledFrom() == null ? ""
+                        : String.format(Locale.ROOT, " sampled from %,d", t.dataset().sampledFrom()))).toList());
     }
 }

@@ -38,13 +38,17 @@ record SuperviseRun(SuperviseRequest req, String runId, String out, String dataV
                 .findFirst().orElse(null);
     }
 
-    /** The run's data summary: the preflight's, else the first trainer's, else what the request names. */
+    /**
+     * The run's data summary: the preflight's, else that of the trainer that read the most rows (the first of
+     * them: trainers that sized their samples to their memory read different rows), else what the request names.
+     */
     DatasetSummary dataset(List<TrainResult> results) {
         if (checked != null) {
             return checked; // what the trainers prepared too; there even when every trainer failed
         }
         return results.stream().filter(r -> r.dataset() != null).map(TrainResult::dataset)
-                .findFirst().orElse(new DatasetSummary(req.data(), dataVersion, 0, 0, 0,
+                .reduce((a, b) -> b.rows() > a.rows() ? b : a)
+                .orElseGet(() -> new DatasetSummary(req.data(), dataVersion, 0, 0, 0,
                         req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
                         req.features() == null ? List.of() : req.features()));
     }
