@@ -29,9 +29,9 @@ final class TrainingBudget {
      * per thread. Per row: the target, the split's indices and Smile's per-row arrays, 40. Measured on 10 M rows
      * × 9 columns in the heap Lambda's java25 runtime gives a 3,008 MB function (2,557 MB; docs/performance.md,
      * "10 M rows in 50 parts"): the live heap after a full collection peaked at 1,625 MB for a decision tree and
-     * 1,603 MB for a forest, model included, against an estimate of 1,840 MB; each also trained on every row in a
-     * heap of 1,900 MB. A share of 0.8 leaves a fifth of the free heap to the collector and the model, whose size
-     * {@link ModelSize} bounds.
+     * 1,603 MB for a forest, model included (classifying 5 classes: 1,568 and 1,631 MB), against an estimate of
+     * 1,840 MB; the regressions also trained on every row in a heap of 1,900 MB. A share of 0.8 leaves a fifth of
+     * the free heap to the collector and the model, whose size {@link ModelSize} bounds.
      */
     static final HeapNeed TREES = new HeapNeed(16, 40, 0.8);
 
