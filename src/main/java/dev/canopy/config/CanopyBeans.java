@@ -88,10 +88,12 @@ public class CanopyBeans {
     @Produces
     @Singleton
     TrainService trainService(ObjectStore store, Clock clock, CanopyConfig config, FunctionInvoker invoker) {
-        // the fan-out's pool is the one layer that retries a forest's worker calls: it gets the one-attempt transport
+        // the fan-out's pool is the one layer that retries a forest's worker calls: it gets the one-attempt transport.
+        // In lambda mode each trainer is an invocation of its own instance; in local mode a run's trainers share
+        // this process, and its heap
         return new TrainService(store, clock, config.outputUri(), config.train().timeBudget(), invoker,
                 new ForestFanOut.Settings(config.forest().treeRowsPerWorker(), config.forest().maxWorkers()),
-                config.model().maxBytes(), Backoff.DEFAULT);
+                config.model().maxBytes(), Backoff.DEFAULT, config.invoke().mode() == CanopyConfig.Mode.LAMBDA);
     }
 
     @Produces

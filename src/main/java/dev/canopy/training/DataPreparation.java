@@ -40,6 +40,8 @@ final class DataPreparation {
     static final int CACHED_TABLES = 2;
 
     private final ObjectStore store;
+    /** Whether a trainer has this process's heap to itself ({@link TrainingBudget#heapNeed}). */
+    private final boolean ownHeap;
     /** Guarded by itself; access order, so the least recently used table is evicted. */
     private final Map<String, CompletableFuture<DatasetReader.Result>> tables = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -48,8 +50,14 @@ final class DataPreparation {
         }
     };
 
+    /** Preparation for trainers that share this process's heap (the preflight, the one-machine mode). */
     DataPreparation(ObjectStore store) {
+        this(store, false);
+    }
+
+    DataPreparation(ObjectStore store, boolean ownHeap) {
         this.store = store;
+        this.ownHeap = ownHeap;
     }
 
     static Options options(String delimiter, String missing, String categorical, Integer maxCategories) {
@@ -116,7 +124,8 @@ final class DataPreparation {
         double fraction = testFraction(req.testFraction(), req.testData());
         DatasetParts.Plan plan = DatasetParts.pinned(store, "data", req.data(), req.dataVersion());
         String version = req.dataVersion() != null ? req.dataVersion() : plan.version();
-        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft, deadline);
+        DatasetReader.Sample sample = TrainingBudget.sample(req, plan, store, algorithm, params, fitMillisLeft, deadline,
+                ownHeap);
         DatasetReader.Result read = dataset("data", plan, version, opt.delimiter(), sample);
         Table table = read.table();
         if (table.rows() == 0) {

@@ -169,8 +169,9 @@ final class ParameterSearch {
                 jobs.size() - trials.size(), run.millis(), bestAlgorithm, winner == null ? "" : winner.params());
         List<TrainResult> all = new ArrayList<>(results);
         trials.stream().filter(PoolResult::succeeded).map(PoolResult::value).forEach(all::add);
-        return new SuperviseResult(run.runId(), run.millis(), run.dataset(all),
-                results.stream().map(TrainResult::withoutDataset).toList(), bestAlgorithm,
+        DatasetSummary dataset = run.dataset(all);
+        return new SuperviseResult(run.runId(), run.millis(), dataset, SuperviseRun.beside(dataset, results),
+                bestAlgorithm,
                 new SearchResult(search.configs().size(), search.folds(), trials.size(), failedTrials,
                         search.maxConcurrency(), search.seed(), winner, ranking, state, notRun), invocations);
     }

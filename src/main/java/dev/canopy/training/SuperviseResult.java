@@ -50,18 +50,20 @@ public record SuperviseResult(String runId, long wallMillis, DatasetSummary data
     }
 
     /**
-     * "rows per trainer: gradient_boosting 3,254,000 sampled from 10,000,000; decision_tree 10,000,000; …" when the
-     * trainers read different rows, as they do when each sizes its sample to its own memory ({@code fitToBudget}):
-     * {@link #dataset()} is one trainer's. Null when every trainer read the same rows.
+     * "rows per trainer: gradient_boosting 3,254,000 sampled from 10,000,000; decision_tree 10,000,000; …" when some
+     * trainer read other rows than the run's {@link #dataset()}, as trainers do when each sizes its sample to its
+     * own memory ({@code fitToBudget}); such a row keeps its own data summary, the others read the run's. Null
+     * when every trainer read the run's rows.
      */
     public String describeRowsPerTrainer() {
-        List<TrainResult> read = results == null ? List.of()
-                : results.stream().filter(t -> t.dataset() != null).toList();
-        if (read.stream().map(t -> t.dataset().rows()).distinct().count() < 2) {
+        if (results == null || dataset == null || results.stream().allMatch(t -> t.dataset() == null)) {
             return null;
         }
-        return "rows per trainer: " + String.join("; ", read.stream().map(t -> String.format(Locale.ROOT, "%s %,d%s",
-                t.algorithm(), t.dataset().rows(), t.dataset().sampledFrom() == null ? ""
-                        : String.format(Locale.ROOT, " sampled from %,d", t.dataset().sampledFrom()))).toList());
+        return "rows per trainer: " + String.join("; ", results.stream().filter(t -> t.state() == TrainerState.DONE)
+                .map(t -> {
+                    DatasetSummary d = t.dataset() != null ? t.dataset() : dataset;
+                    return String.format(Locale.ROOT, "%s %,d%s", t.algorithm(), d.rows(), d.sampledFrom() == null
+                            ? "" : String.format(Locale.ROOT, " sampled from %,d", d.sampledFrom()));
+                }).toList());
     }
 }

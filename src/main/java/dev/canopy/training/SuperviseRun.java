@@ -52,4 +52,14 @@ record SuperviseRun(SuperviseRequest req, String runId, String out, String dataV
                         req.target() == null ? TrainService.DEFAULT_TARGET : req.target(),
                         req.features() == null ? List.of() : req.features()));
     }
+
+    /**
+     * The answer's rows: a trainer's data summary is left out where it is the run's ({@code dataset}), and kept
+     * where the trainer read other rows (a sample sized to its own memory), so the answer still says each.
+     */
+    static List<TrainResult> beside(DatasetSummary dataset, List<TrainResult> results) {
+        return results.stream().map(t -> t.dataset() == null || t.dataset().rows() == dataset.rows()
+                && java.util.Objects.equals(t.dataset().sampledFrom(), dataset.sampledFrom())
+                ? t.withoutDataset() : t).toList();
+    }
 }

@@ -171,8 +171,9 @@ public final class SupervisorService {
         results.sort(Ranking.results(rankBy));
         String best = SuperviseRun.best(results);
         LOG.infof("ranked %d trainers in %d ms; best: %s", results.size(), run.millis(), best);
-        return new SuperviseResult(run.runId(), run.millis(), run.dataset(results),
-                results.stream().map(TrainResult::withoutDataset).toList(), best, null, invocations);
+        DatasetSummary dataset = run.dataset(results);
+        return new SuperviseResult(run.runId(), run.millis(), dataset, SuperviseRun.beside(dataset, results), best,
+                null, invocations);
     }
 
     // ---- requests ----------------------------------------------------------------------------

@@ -87,9 +87,19 @@ public final class TrainService {
      */
     public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
                         ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff) {
+        this(store, clock, defaultOut, timeBudget, invoker, fanOut, modelMaxBytes, backoff, false);
+    }
+
+    /**
+     * @param ownHeap whether each trainer has its process's heap to itself, as a Lambda instance has (it runs
+     *                one invocation at a time); false when a run's trainers share one process (the one-machine
+     *                mode), which plans their memory with a wider margin ({@link TrainingBudget#heapNeed})
+     */
+    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
+                        ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff, boolean ownHeap) {
         this.timeBudget = timeBudget;
         this.board = new StatusBoard(store, clock);
-        this.preparation = new DataPreparation(store);
+        this.preparation = new DataPreparation(store, ownHeap);
         this.artifacts = new ModelArtifacts(store);
         this.classification = new ClassificationRun(artifacts, clock);
         this.clock = clock;

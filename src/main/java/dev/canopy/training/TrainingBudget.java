@@ -42,7 +42,23 @@ final class TrainingBudget {
      */
     static final HeapNeed GRADIENT_BOOSTING = new HeapNeed(18, 64, 0.6);
 
-    static HeapNeed heapNeed(Algorithm algorithm) {
+    /**
+     * Every algorithm's when several trainers share one process (the one-machine mode: a run's trainers start
+     * together, each planning on the heap free at its start): the wide margin of before the trees had theirs.
+     * With the trees' own figures, a decision tree and a forest each planned on 80 % of the same free heap, and
+     * a run of 10 M rows with {@code -Xmx3g} ran out of it; with these, each trains on a sample and the run ends
+     * (docs/performance.md, "10 M rows in 50 parts").
+     */
+    static final HeapNeed SHARED = new HeapNeed(18, 64, 0.6);
+
+    /**
+     * @param ownHeap whether the trainer has its process's heap to itself, as a Lambda instance has (one
+     *                invocation at a time); else {@link #SHARED}
+     */
+    static HeapNeed heapNeed(Algorithm algorithm, boolean ownHeap) {
+        if (!ownHeap) {
+            return SHARED;
+        }
         return switch (algorithm) {
             case DECISION_TREE, RANDOM_FOREST -> TREES;
             case GRADIENT_BOOSTING -> GRADIENT_BOOSTING;
@@ -78,7 +94,11 @@ final class TrainingBudget {
      * and for gradient boosting XGBoost's own for the {@code trainShare} of rows it trains on.
      */
     static long bytesPerRow(Algorithm algorithm, int columns, double trainShare) {
-        HeapNeed need = heapNeed(algorithm);
+        return bytesPerRow(algorithm, columns, trainShare, true);
+    }
+
+    static long bytesPerRow(Algorithm algorithm, int columns, double trainShare, boolean ownHeap) {
+        HeapNeed need = heapNeed(algorithm, ownHeap);
         long heap = columns * need.perCell() + need.perRow();
         if (algorithm != Algorithm.GRADIENT_BOOSTING) {
             return heap;
@@ -127,19 +147,24 @@ final class TrainingBudget {
      * estimate exceeds {@code remainingMillis}, with the figures and the remedies.
      */
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, Algorithm algorithm,
-                                       Map<String, Number> params, long remainingMillis, String deadline) {
-        return sample(req, plan, store, freeHeap(), algorithm, params, remainingMillis, deadline);
+                                       Map<String, Number> params, long remainingMillis, String deadline,
+                                       boolean ownHeap) {
+        return sample(req, plan, store, freeHeap(), algorithm, params, remainingMillis, deadline, ownHeap);
     }
 
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
                                        Algorithm algorithm, Map<String, Number> params, long remainingMillis) {
-        return sample(req, plan, store, freeHeap, algorithm, params, remainingMillis, TrainService.TIME_BUDGET_SETTING);
+        return sample(req, plan, store, freeHeap, algorithm, params, remainingMillis, TrainService.TIME_BUDGET_SETTING,
+                true);
     }
 
-    /** @param deadline what sets the deadline, for the refusal's text */
+    /**
+     * @param deadline what sets the deadline, for the refusal's text
+     * @param ownHeap  see {@link #heapNeed(Algorithm, boolean)}
+     */
     static DatasetReader.Sample sample(TrainRequest req, DatasetParts.Plan plan, ObjectStore store, long freeHeap,
                                        Algorithm algorithm, Map<String, Number> params, long remainingMillis,
-                                       String deadline) {
+                                       String deadline, boolean ownHeap) {
         Long n = req.sampleRows();
         if (n != null && n < MIN_SAMPLE) {
             throw new InvalidInputException("sampleRows", n, "must be at least " + MIN_SAMPLE);
@@ -149,7 +174,7 @@ final class TrainingBudget {
         DatasetParts.Plan counted = DatasetParts.withFooterRows(store, plan);
         long rows = counted.rows();
         int columns = counted.columns();
-        double share = heapNeed(algorithm).share();
+        double share = heapNeed(algorithm, ownHeap).share();
         long budget = (long) (freeHeap * share);
         boolean known = rows >= 0 && columns > 0;
         // CSV: rows from the bytes at about 6 bytes a cell, of columns unknown: counted as cells of one column
@@ -158,7 +183,7 @@ final class TrainingBudget {
         long used = n == null ? total : Math.min(total, n);
         double testShare = req.testFraction() == null ? TrainService.DEFAULT_TEST_FRACTION : req.testFraction();
         double trainShare = req.testData() == null ? 1 - testShare : 1;
-        long perRow = bytesPerRow(algorithm, cols, trainShare);
+        long perRow = bytesPerRow(algorithm, cols, trainShare, ownHeap);
         long memory = used * perRow;
         long memoryRows = budget / perRow;
         long trainRows = (long) (used * trainShare);

@@ -35,7 +35,12 @@ class RowsPerTrainerTest {
         assertEquals(10_000_000, summary.rows(), "the trainer that read the most rows, not the first");
         assertNull(summary.sampledFrom());
 
-        SuperviseResult r = new SuperviseResult("run-1", 1_000, summary, results, "gradient_boosting");
+        // the answer keeps a trainer's own summary only where it read other rows than the run's
+        List<TrainResult> rows = SuperviseRun.beside(summary, results);
+        assertEquals(3_254_000, rows.get(0).dataset().rows());
+        assertNull(rows.get(1).dataset());
+        assertNull(rows.get(2).dataset());
+        SuperviseResult r = new SuperviseResult("run-1", 1_000, summary, rows, "gradient_boosting");
         assertEquals("rows per trainer: gradient_boosting 3,254,000 sampled from 10,000,000; decision_tree "
                 + "10,000,000; random_forest 10,000,000", r.describeRowsPerTrainer());
         String table = Tables.supervise(r);
@@ -47,7 +52,9 @@ class RowsPerTrainerTest {
     void trainersThatReadTheSameRowsGetNoSuchLine() {
         List<TrainResult> results = List.of(done("gradient_boosting", read(6_827_000, 10_000_000L)),
                 done("decision_tree", read(6_827_000, 10_000_000L)));
-        SuperviseResult r = new SuperviseResult("run-1", 1_000, results.get(0).dataset(), results, "decision_tree");
+        List<TrainResult> rows = SuperviseRun.beside(results.get(0).dataset(), results);
+        assertTrue(rows.stream().allMatch(t -> t.dataset() == null), "the run's rows are said once");
+        SuperviseResult r = new SuperviseResult("run-1", 1_000, results.get(0).dataset(), rows, "decision_tree");
         assertNull(r.describeRowsPerTrainer());
         assertTrue(!Tables.supervise(r).contains("rows per trainer"), Tables.supervise(r));
     }

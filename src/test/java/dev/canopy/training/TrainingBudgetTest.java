@@ -92,11 +92,31 @@ class TrainingBudgetTest {
         long free = 2_454L << 20, rows = 10_000_000;
         for (Algorithm a : List.of(Algorithm.DECISION_TREE, Algorithm.RANDOM_FOREST)) {
             long need = rows * TrainingBudget.bytesPerRow(a, 9, 0.8);
-            assertTrue(need <= free * TrainingBudget.heapNeed(a).share() && need > 1_625L << 20,
+            assertTrue(need <= free * TrainingBudget.heapNeed(a, true).share() && need > 1_625L << 20,
                     a + ": " + (need >> 20) + " MB, above the 1,625 MB measured and within the share");
         }
         long boosting = rows * TrainingBudget.bytesPerRow(Algorithm.GRADIENT_BOOSTING, 9, 0.8);
         assertTrue(boosting > free * TrainingBudget.GRADIENT_BOOSTING.share(), (boosting >> 20) + " MB");
+    }
+
+    /**
+     * A run's trainers in one process (the one-machine mode) each plan on the heap free at their start: they keep
+     * the wide margin, so data that a Lambda trainer, alone in its heap, trains on whole is sampled there.
+     */
+    @Test
+    void trainersSharingAProcessPlanWithTheWideMargin(@TempDir Path dir) throws Exception {
+        RegressionParts.write(dir, 20_000, 4, 1);
+        LocalObjectStore store = new LocalObjectStore();
+        DatasetParts.Plan plan = DatasetParts.plan(store, "data", dir.toString());
+        long heap = (long) (20_000 * TrainingBudget.bytesPerRow(Algorithm.DECISION_TREE, 9, 0.8)
+                / TrainingBudget.TREES.share()) + 1_000;
+        Map<String, Number> tree = TrainingParams.resolve(Algorithm.DECISION_TREE, null);
+        assertNull(TrainingBudget.sample(request(dir.toString(), null, true), plan, store, heap,
+                Algorithm.DECISION_TREE, tree, HOUR, "budget", true), "alone in its heap, every row");
+        // 0.6 of the heap at 9 × 18 + 64 = 226 bytes a row: 0.6 × 4.6 MB / 226 = 12,215 rows, in thousands
+        assertEquals(new DatasetReader.Sample(12_000, 7), TrainingBudget.sample(request(dir.toString(), null, true),
+                plan, store, heap, Algorithm.DECISION_TREE, tree, HOUR, "budget", false));
+        assertEquals(TrainingBudget.SHARED, TrainingBudget.heapNeed(Algorithm.RANDOM_FOREST, false));
     }
 
     @Test
