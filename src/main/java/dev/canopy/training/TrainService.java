@@ -70,13 +70,8 @@ public final class TrainService {
     private final Duration timeBudget;
 
     public TrainService(ObjectStore store, Clock clock, String defaultOut) {
-        this(store, clock, defaultOut, DEFAULT_TIME_BUDGET);
-    }
-
-    /** @param timeBudget how long one invocation may run (canopy.train.time-budget) */
-    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget) {
-        this(store, clock, defaultOut, timeBudget, null, ForestFanOut.Settings.DEFAULT, DEFAULT_MODEL_MAX_BYTES,
-                Backoff.DEFAULT);
+        this(store, clock, defaultOut, DEFAULT_TIME_BUDGET, null, ForestFanOut.Settings.DEFAULT, DEFAULT_MODEL_MAX_BYTES,
+                Backoff.DEFAULT, false);
     }
 
     /**
@@ -84,16 +79,8 @@ public final class TrainService {
      * @param invoker       reaches other {@code train} functions, for a forest that fans out; a transport that
      *                      makes one attempt per call (the fan-out's pool retries); null: no fan-out
      * @param modelMaxBytes {@code canopy.model.max-bytes}: the bound on the model the predictor loads
-     */
-    public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
-                        ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff) {
-        this(store, clock, defaultOut, timeBudget, invoker, fanOut, modelMaxBytes, backoff, false);
-    }
-
-    /**
-     * @param ownHeap whether each trainer has its process's heap to itself, as a Lambda instance has (it runs
-     *                one invocation at a time); false when a run's trainers share one process (the one-machine
-     *                mode), which plans their memory with a wider margin ({@link TrainingBudget#heapNeed})
+     * @param ownHeap       whether a trainer has its process's heap to itself, as a Lambda instance has; false
+     *                      when a run's trainers share one process ({@link TrainingBudget#heapNeed})
      */
     public TrainService(ObjectStore store, Clock clock, String defaultOut, Duration timeBudget, FunctionInvoker invoker,
                         ForestFanOut.Settings fanOut, long modelMaxBytes, Backoff backoff, boolean ownHeap) {

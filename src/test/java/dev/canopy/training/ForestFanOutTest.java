@@ -40,7 +40,7 @@ class ForestFanOutTest {
                     return self.get().train(r);
                 })));
         self.set(new TrainService(store, Clock.systemUTC(), OUT, TrainService.DEFAULT_TIME_BUDGET, invoker, new ForestFanOut.Settings(5_000, workers),
-                TrainService.DEFAULT_MODEL_MAX_BYTES, Backoff.NONE));
+                TrainService.DEFAULT_MODEL_MAX_BYTES, Backoff.NONE, false));
         return self.get();
     }
 
@@ -123,7 +123,7 @@ class ForestFanOutTest {
                     return self.get().train(r);
                 })));
         self.set(new TrainService(store, Clock.systemUTC(), OUT, TrainService.DEFAULT_TIME_BUDGET, invoker, new ForestFanOut.Settings(5_000, 3),
-                TrainService.DEFAULT_MODEL_MAX_BYTES, Backoff.NONE));
+                TrainService.DEFAULT_MODEL_MAX_BYTES, Backoff.NONE, false));
         RuntimeException e = assertThrows(RuntimeException.class, () -> self.get().train(forest("broken", 5, 30)));
         assertTrue(e.getMessage().contains("worker 2 of 3 failed") && e.getMessage().contains("gone"), e.getMessage());
         assertTrue(store.list(OUT + "/broken/models/").stream().noneMatch(o -> o.uri().contains(".part-")));

@@ -81,7 +81,7 @@ class ModelSizeTest {
         store.put("mem://d.csv", TestData.housingCsvBytes(800, 2));
         long max = 60_000;
         TrainService service = new TrainService(store, Clock.systemUTC(), "mem://out", TrainService.DEFAULT_TIME_BUDGET, null, ForestFanOut.Settings.DEFAULT,
-                max, Backoff.NONE);
+                max, Backoff.NONE, false);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> service.train(new TrainRequest("big",
                 "mem://d.csv", null, null, null, "random_forest", 0.25, 1L, null, null,
                 Map.of("trees", 50, "max_leaves", 200, "min_leaf_size", 1), null)));
