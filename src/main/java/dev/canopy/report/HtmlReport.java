@@ -59,8 +59,9 @@ public final class HtmlReport {
         if (d.parts() != null && !d.parts().isEmpty()) {
             h.append("<p class=\"meta\">").append(esc(d.describeParts())).append("</p>");
         }
-        if (r.describeRowsPerTrainer() != null) {
-            h.append("<p class=\"meta\">").append(esc(r.describeRowsPerTrainer())).append("</p>");
+        String rowsPerTrainer = r.describeRowsPerTrainer();
+        if (rowsPerTrainer != null) {
+            h.append("<p class=\"meta\">").append(esc(rowsPerTrainer)).append("</p>");
         }
         h.append("</header>\n");
 

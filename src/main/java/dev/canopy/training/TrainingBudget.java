@@ -49,7 +49,7 @@ final class TrainingBudget {
      * a run of 10 M rows with {@code -Xmx3g} ran out of it; with these, each trains on a sample and the run ends
      * (docs/performance.md, "10 M rows in 50 parts").
      */
-    static final HeapNeed SHARED = new HeapNeed(18, 64, 0.6);
+    static final HeapNeed SHARED = GRADIENT_BOOSTING;
 
     /**
      * @param ownHeap whether the trainer has its process's heap to itself, as a Lambda instance has (one

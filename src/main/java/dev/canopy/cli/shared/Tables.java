@@ -35,8 +35,9 @@ public final class Tables {
         sb.append(String.format(Locale.ROOT, "run %s  data %s  (%d rows: %d train / %d test, target %s)  wall %.1f s%n",
                 r.runId(), d.uri(), d.rows(), d.trainRows(), d.testRows(), d.target(), r.wallMillis() / 1000.0));
         sb.append(dataset(d));
-        if (r.describeRowsPerTrainer() != null) {
-            sb.append(r.describeRowsPerTrainer()).append('\n');
+        String rowsPerTrainer = r.describeRowsPerTrainer();
+        if (rowsPerTrainer != null) {
+            sb.append(rowsPerTrainer).append('\n');
         }
         if (r.results().stream().anyMatch(t -> t.classification() != null)) {
             sb.append(classification(r));
