@@ -2,6 +2,7 @@ package dev.canopy.function;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.canopy.config.SnapStartHooks;
 import dev.canopy.deadline.InvocationDeadline;
 import io.quarkus.funqy.lambda.FunqyStreamHandler;
 import io.quarkus.funqy.runtime.ApplicationException;
@@ -31,6 +32,8 @@ import java.io.OutputStream;
  * <p>Lifecycle: the runtime client instantiates this class once per execution environment; the delegate's
  * constructor runs {@code Quarkus.manualInitialize()} and its {@code handleRequest} starts Quarkus on the first
  * call, exactly as when the runtime client instantiates Funqy's handler itself. No reflection is involved.
+ * With SnapStart the application classes are preloaded just before the snapshot ({@link SnapStartHooks}), not at
+ * every cold start.
  * A native build ({@code provided.al2023}) does not use this class: there Quarkus's own poll loop talks to the
  * Runtime API and still reports {@code ApplicationException}.
  */
@@ -39,6 +42,8 @@ public class LambdaHandler implements RequestStreamHandler {
 
     public LambdaHandler() {
         this(new FunqyStreamHandler());
+        // the constructor runs in Lambda's init phase, which ends with SnapStart's snapshot
+        SnapStartHooks.preloadClassesBeforeSnapshot();
     }
 
     LambdaHandler(RequestStreamHandler funqy) {

@@ -6,13 +6,16 @@ import dev.canopy.inference.PredictResult;
 import dev.canopy.inference.PredictService;
 import dev.canopy.sample.TaxiShards;
 import dev.canopy.storage.local.LocalObjectStore;
+import org.crac.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,5 +43,25 @@ class SnapStartHooksTest {
 
         hooks.afterRestore(null);
         assertNotEquals(restored.instanceId(), predictor.instanceId(), "every restore gets its own id");
+    }
+
+    /** Set by {@link PreloadProbe}'s static initialiser; reading it does not initialise the probe. */
+    static final AtomicBoolean PROBE_INITIALISED = new AtomicBoolean();
+
+    /** Listed in src/test/resources/META-INF/quarkus-preload-classes.txt, one of the lists Quarkus preloads. */
+    static final class PreloadProbe {
+        static {
+            PROBE_INITIALISED.set(true);
+        }
+    }
+
+    @Test
+    void theListedClassesAreInitialisedBeforeTheSnapshotAndNotWhenTheHookIsRegistered() throws Exception {
+        Resource hook = SnapStartHooks.preloadClassesBeforeSnapshot();
+        assertSame(hook, SnapStartHooks.preloadClassesBeforeSnapshot(), "registered once per process");
+        assertFalse(PROBE_INITIALISED.get(), "registering the hook (Lambda's init phase) preloads nothing");
+
+        hook.beforeCheckpoint(null);
+        assertTrue(PROBE_INITIALISED.get(), "the snapshot holds the listed classes, initialised");
     }
 }

@@ -119,11 +119,33 @@ class FunctionZipIT {
             flags.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
         }
 
+        Path classLog = work.resolve("class-load.log");
+        flags.add("-Xlog:class+load:file=" + classLog);
+
         ColdStartBench.Run r = ColdStartBench.once(launch, flags, env, event, 120_000);
         assertFalse(r.error(), r.response());
         JsonNode result = Json.MAPPER.readTree(r.response());
         assertEquals(500, result.get("rows").asLong(), r.response());
         assertEquals(twoPlus, result.get("scoreSum").asLong(), r.response());
         assertTrue(result.get("modelLoaded").asBoolean(), r.response());
+        preloadsForSnapStartOnly(launch.workDir(), classLog);
+    }
+
+    /**
+     * The package lists its classes for SnapStart (config/SnapStartHooks preloads them before a snapshot), and
+     * an on-demand start does not preload them: serve's classes, listed, are never loaded by a predict start.
+     */
+    private static void preloadsForSnapStartOnly(Path taskRoot, Path classLog) throws Exception {
+        List<String> listed = Files.readAllLines(taskRoot.resolve("META-INF/quarkus-generated-preload-classes.txt"));
+        assertTrue(listed.contains("dev.canopy.function.PredictFunction"), "the SnapStart preload list: " + listed.size());
+        List<String> serve = listed.stream().filter(c -> c.startsWith("dev.canopy.serve.")).toList();
+        assertFalse(serve.isEmpty(), "serve's classes are listed");
+        // lines "[0.468s][info][class,load] dev.canopy.serve.Serve source: file:…"
+        List<String> loaded = Files.readAllLines(classLog).stream()
+                .map(line -> line.split(" ")).filter(f -> f.length > 1 && f[1].startsWith("dev.canopy.")).map(f -> f[1])
+                .toList();
+        assertTrue(loaded.contains("dev.canopy.function.PredictFunction"), "the log records the function's classes: " + loaded);
+        assertEquals(List.of(), loaded.stream().filter(c -> c.startsWith("dev.canopy.serve.")).toList(),
+                "a predict start loads serve's classes: Quarkus preloads at every start (quarkus.snapstart.preload-classes)");
     }
 }
