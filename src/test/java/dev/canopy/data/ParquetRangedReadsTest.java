@@ -36,6 +36,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -290,6 +291,10 @@ class ParquetRangedReadsTest {
                         + " + footer %d); on the wire: %s%n", w.uri, rows, rowGroups, reads.requests(), reads.roundTrips(),
                 reads.bytes(), bytes.length, projected, footer, got);
         // on the wire: no HEAD, the suffix first, every later read pinned to the suffix's version
+        // seen once in CI (2026-12-07), not reproduced in 6 runs of this class with its neighbours: an empty record
+        // while the reads happened; this says which side missed them if it comes back
+        assertFalse(got.isEmpty(), "the server's side recorded no request; the file counted " + reads.requests()
+                + ", the store saw " + rec.calls);
         assertEquals(0, got.stream().filter(x -> x.startsWith("HEAD")).count(), "no HEAD: " + got);
         assertTrue(got.getFirst().startsWith("GET ") && got.getFirst().endsWith(" bytes=-65536"), "the footer by a suffix read: " + got);
         for (String later : got.subList(1, got.size())) {
